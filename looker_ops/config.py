@@ -1,0 +1,373 @@
+"""``looker-ops.yaml`` -> typed settings.
+
+- Every key is checked before any remote call: an unknown key, a wrong type or a missing
+  required key is a :class:`BadInput` naming the file, the line and the key path
+  (``connection.region``), exit code 2.
+- ``${ENV_VAR}`` (and ``${ENV_VAR:-default}``) in string values is replaced from the
+  environment; a missing variable is named together with the key that uses it.
+- Values of secret keys are wrapped in :class:`Secret`, whose ``repr``/``str`` never show the
+  value; code that must send it calls ``.reveal()``. Secrets may only come from the
+  environment: a literal secret in the file is refused, so it never lands in git.
+
+The sections are plain dataclasses; each field's type drives the parsing, so adding a key is
+adding a field (with a ``doc`` in its metadata, rendered by ``looker-ops init``).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import re
+import types
+import typing
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+import yaml
+
+from looker_ops.errors import BadInput
+
+_ENV_RE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
+
+
+class Secret:
+    """A secret value. Never printed; ``reveal()`` to use it."""
+
+    __slots__ = ("_source", "_value")
+
+    def __init__(self, value: str, source: str = "") -> None:
+        self._value = value
+        self._source = source
+
+    def reveal(self) -> str:
+        return self._value
+
+    @property
+    def source(self) -> str:
+        """Where it came from, e.g. ``env:AWS_SECRET_ACCESS_KEY`` (safe to print)."""
+        return self._source
+
+    def __repr__(self) -> str:
+        return f"Secret({self._source or '***'})"
+
+    __str__ = __repr__
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Secret) and other._value == self._value
+
+    def __hash__(self) -> int:
+        return hash(self._value)
+
+
+def _doc(text: str, secret: bool = False) -> dict[str, Any]:
+    return {"doc": text, "secret": secret}
+
+
+# --------------------------------------------------------------------------- sections
+
+
+@dataclass
+class LookerSettings:
+    ini: str | None = field(
+        default=None, metadata=_doc("looker.ini file for looker-sdk (else LOOKERSDK_* env)")
+    )
+    section: str = field(default="Looker", metadata=_doc("section of the looker.ini file"))
+    timeout: int = field(default=120, metadata=_doc("seconds per ordinary API call"))
+    long_timeout: int = field(
+        default=1800, metadata=_doc("seconds for LookML validation, data tests and content validation")
+    )
+    max_retries: int = field(default=5, metadata=_doc("retries for 429/502/503/504 and network errors"))
+
+
+@dataclass
+class ConnectionSettings:
+    name: str = field(default="athena_cloudtrail", metadata=_doc("Looker connection name"))
+    region: str = field(default="us-east-1", metadata=_doc("AWS region of Athena"))
+    database: str = field(default="cloudtrail", metadata=_doc("Athena database (schema) holding the tables"))
+    workgroup: str | None = field(default=None, metadata=_doc("Athena workgroup (optional)"))
+    s3_staging_dir: str = field(
+        default="", metadata=_doc("s3:// location for Athena query results (required for Looker)")
+    )
+    aws_access_key_id: Secret | None = field(
+        default=None, metadata=_doc("AWS access key id, as ${ENV_VAR}", secret=True)
+    )
+    aws_secret_access_key: Secret | None = field(
+        default=None, metadata=_doc("AWS secret access key, as ${ENV_VAR}", secret=True)
+    )
+    max_connections: int = field(default=20, metadata=_doc("connection pool size in Looker"))
+    query_timezone: str = field(default="UTC", metadata=_doc("query time zone of the connection"))
+    result_streaming: bool = field(
+        default=False, metadata=_doc("add ;UseResultsetStreaming=1 (needs athena:GetQueryResultsStream)")
+    )
+    test: bool = field(default=True, metadata=_doc("test the connection after applying it"))
+
+
+@dataclass
+class ProjectSettings:
+    name: str = field(default="cloudtrail_block", metadata=_doc("Looker project name"))
+    git_remote_url: str = field(default="", metadata=_doc("git remote Looker pulls the project from"))
+    git_push_url: str | None = field(
+        default=None, metadata=_doc("where looker-ops pushes (default: git_remote_url)")
+    )
+    deploy_branch: str = field(default="main", metadata=_doc("branch pushed to and deployed"))
+    lookml_dir: str = field(default="lookml_project", metadata=_doc("folder of the LookML project"))
+    models: list[str] = field(default_factory=lambda: ["cloudtrail"], metadata=_doc("models to configure"))
+    data_tests: bool = field(default=True, metadata=_doc("run the project's LookML data tests before deploy"))
+
+
+@dataclass
+class DashboardSettings:
+    dir: str = field(default="dashboards", metadata=_doc("folder of the *.dashboard.lookml files"))
+    folder: str = field(
+        default="CloudTrail", metadata=_doc("Looker folder path under Shared, e.g. Security/CloudTrail")
+    )
+    prune: bool = field(
+        default=False, metadata=_doc("delete dashboards of the block no longer in the folder")
+    )
+
+
+@dataclass
+class ValidationSettings:
+    content: bool = field(default=True, metadata=_doc("run content validation after deploy"))
+    rollback: bool = field(default=True, metadata=_doc("roll production back when content breaks"))
+
+
+@dataclass
+class AthenaTableSettings:
+    layout: str = field(default="single", metadata=_doc("single | multi | organization"))
+    bucket: str = field(default="", metadata=_doc("S3 bucket the trail writes to"))
+    prefix: str = field(default="", metadata=_doc("key prefix before AWSLogs/ (optional)"))
+    account_ids: list[str] = field(default_factory=list, metadata=_doc("12-digit account ids"))
+    org_id: str | None = field(default=None, metadata=_doc("organization id (o-...), organization layout"))
+    regions: list[str] = field(default_factory=list, metadata=_doc("regions the trail covers"))
+    first_date: str = field(default="2024/01/01", metadata=_doc("first day of logs, yyyy/MM/dd"))
+    table: str = field(default="cloudtrail_logs", metadata=_doc("CloudTrail table name"))
+    geoip_table: str = field(default="geoip_blocks", metadata=_doc("geo-IP table name"))
+
+
+@dataclass
+class Config:
+    looker: LookerSettings = field(default_factory=LookerSettings)
+    connection: ConnectionSettings = field(default_factory=ConnectionSettings)
+    project: ProjectSettings = field(default_factory=ProjectSettings)
+    dashboards: DashboardSettings = field(default_factory=DashboardSettings)
+    validation: ValidationSettings = field(default_factory=ValidationSettings)
+    athena: AthenaTableSettings = field(default_factory=AthenaTableSettings)
+    constants: dict[str, str] = field(
+        default_factory=dict, metadata=_doc("manifest constants to override (e.g. CLOUDTRAIL_TABLE)")
+    )
+    schedules: str | None = field(default=None, metadata=_doc("schedules file applied after deploy"))
+    path: Path | None = field(default=None, metadata={"internal": True})
+
+    @property
+    def base_dir(self) -> Path:
+        return self.path.parent if self.path else Path.cwd()
+
+    def resolve(self, relative: str) -> Path:
+        """A path from the config, relative to the config file's folder."""
+        p = Path(relative)
+        return p if p.is_absolute() else self.base_dir / p
+
+    def manifest_constants(self) -> dict[str, str]:
+        """The manifest constants the deploy writes: connection, schema and tables, then overrides."""
+        values = {
+            "CONNECTION_NAME": self.connection.name,
+            "ATHENA_SCHEMA": self.connection.database,
+            "CLOUDTRAIL_TABLE": self.athena.table,
+            "GEOIP_TABLE": self.athena.geoip_table,
+        }
+        values.update(self.constants)
+        return values
+
+    def secrets(self) -> list[str]:
+        """Every secret value in the config, for redaction."""
+        out: list[str] = []
+        for section in (self.connection,):
+            for f in dataclasses.fields(section):
+                v = getattr(section, f.name)
+                if isinstance(v, Secret) and v.reveal():
+                    out.append(v.reveal())
+        return out
+
+
+# --------------------------------------------------------------------------- parsing
+
+T = TypeVar("T")
+
+
+class _Ctx:
+    def __init__(self, file: str, env: typing.Mapping[str, str]) -> None:
+        self.file = file
+        self.env = env
+
+    def error(self, node: yaml.Node | None, key: str, msg: str) -> BadInput:
+        where = self.file
+        if node is not None:
+            where += f":{node.start_mark.line + 1}"
+        return BadInput(f"{where}: {key}: {msg}" if key else f"{where}: {msg}")
+
+
+def _interpolate(ctx: _Ctx, node: yaml.ScalarNode, key: str, secret: bool) -> tuple[str, str]:
+    value = str(node.value)
+    sources: list[str] = []
+
+    def sub(m: re.Match[str]) -> str:
+        name, default = m.group(1), m.group(2)
+        sources.append(name)
+        if name in ctx.env and ctx.env[name] != "":
+            return ctx.env[name]
+        if default is not None:
+            return default
+        raise ctx.error(node, key, f"environment variable {name} is not set")
+
+    out = _ENV_RE.sub(sub, value)
+    if secret and not sources and value:
+        raise ctx.error(
+            node, key, "secrets must come from the environment: write ${ENV_VAR}, not the value itself"
+        )
+    return out, ",".join(f"env:{s}" for s in sources)
+
+
+def _scalar(ctx: _Ctx, node: yaml.Node, key: str, typ: Any, secret: bool) -> Any:
+    if not isinstance(node, yaml.ScalarNode):
+        raise ctx.error(node, key, f"expected a single value, got a {_kind(node)}")
+    if node.tag == "tag:yaml.org,2002:null":
+        raise ctx.error(node, key, "a value is required here")
+    text, source = _interpolate(ctx, node, key, secret)
+    if typ is Secret:
+        return Secret(text, source)
+    if typ is bool:
+        low = text.strip().lower()
+        if low in ("true", "yes", "on", "1"):
+            return True
+        if low in ("false", "no", "off", "0"):
+            return False
+        raise ctx.error(node, key, f"expected true or false, got {text!r}")
+    if typ is int:
+        try:
+            return int(text)
+        except ValueError:
+            raise ctx.error(node, key, f"expected a whole number, got {text!r}") from None
+    if typ is str:
+        return text
+    raise ctx.error(node, key, f"unsupported type {typ}")  # pragma: no cover - programming error
+
+
+def _kind(node: yaml.Node) -> str:
+    return {yaml.MappingNode: "mapping", yaml.SequenceNode: "list", yaml.ScalarNode: "value"}.get(
+        type(node), "node"
+    )
+
+
+def _value(ctx: _Ctx, node: yaml.Node, key: str, typ: Any, secret: bool) -> Any:
+    origin = typing.get_origin(typ)
+    if origin in (typing.Union, types.UnionType):
+        args = [a for a in typing.get_args(typ) if a is not type(None)]
+        if isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:null":
+            return None
+        return _value(ctx, node, key, args[0], secret)
+    if origin is list:
+        (item,) = typing.get_args(typ)
+        if not isinstance(node, yaml.SequenceNode):
+            raise ctx.error(node, key, f"expected a list, got a {_kind(node)}")
+        return [_value(ctx, n, f"{key}[{i}]", item, secret) for i, n in enumerate(node.value)]
+    if origin is dict:
+        _, vt = typing.get_args(typ)
+        if not isinstance(node, yaml.MappingNode):
+            raise ctx.error(node, key, f"expected a mapping, got a {_kind(node)}")
+        return {str(k.value): _value(ctx, v, f"{key}.{k.value}", vt, secret) for k, v in node.value}
+    if isinstance(typ, type) and dataclasses.is_dataclass(typ):
+        return _section(ctx, node, key, typ)
+    return _scalar(ctx, node, key, typ, secret)
+
+
+def _section(ctx: _Ctx, node: yaml.Node, prefix: str, cls: type[T]) -> T:
+    if not isinstance(node, yaml.MappingNode):
+        raise ctx.error(node, prefix, f"expected a mapping, got a {_kind(node)}")
+    hints = typing.get_type_hints(cls)
+    fields = {f.name: f for f in dataclasses.fields(cls) if not f.metadata.get("internal")}  # type: ignore[arg-type]
+    values: dict[str, Any] = {}
+    for knode, vnode in node.value:
+        name = str(knode.value)
+        key = f"{prefix}.{name}" if prefix else name
+        if name not in fields:
+            known = ", ".join(sorted(fields))
+            raise ctx.error(knode, key, f"unknown key (known keys here: {known})")
+        if name in values:
+            raise ctx.error(knode, key, "key given twice")
+        secret = bool(fields[name].metadata.get("secret"))
+        values[name] = _value(ctx, vnode, key, hints[name], secret)
+    return cls(**values)
+
+
+def load_config(path: Path, env: typing.Mapping[str, str] | None = None) -> Config:
+    """Read and check ``looker-ops.yaml``. Raises BadInput naming the file, line and key."""
+    env = os.environ if env is None else env
+    ctx = _Ctx(str(path), env)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise BadInput(
+            f"{path}: config file not found (create one with `looker-ops init`, or pass --config)"
+        ) from None
+    except OSError as exc:
+        raise BadInput(f"{path}: cannot read config file: {exc.strerror}") from None
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = f":{mark.line + 1}" if mark is not None else ""
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise BadInput(f"{path}{line}: not valid YAML: {problem}") from None
+    cfg = Config() if root is None else _section(ctx, root, "", Config)
+    cfg.path = path
+    _check(ctx, cfg)
+    return cfg
+
+
+_REGION_RE = re.compile(r"^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$")
+_ACCOUNT_RE = re.compile(r"^\d{12}$")
+
+
+def _check(ctx: _Ctx, cfg: Config) -> None:
+    """Checks across keys that types alone cannot express."""
+
+    def bad(key: str, msg: str) -> BadInput:
+        return BadInput(f"{ctx.file}: {key}: {msg}")
+
+    if not _REGION_RE.match(cfg.connection.region):
+        raise bad("connection.region", f"{cfg.connection.region!r} is not an AWS region name")
+    if cfg.connection.s3_staging_dir and not cfg.connection.s3_staging_dir.startswith("s3://"):
+        raise bad("connection.s3_staging_dir", "must be an s3:// URL")
+    if cfg.athena.layout not in ("single", "multi", "organization"):
+        raise bad("athena.layout", f"{cfg.athena.layout!r}: expected single, multi or organization")
+    for i, acct in enumerate(cfg.athena.account_ids):
+        if not _ACCOUNT_RE.match(acct):
+            raise bad(f"athena.account_ids[{i}]", f"{acct!r} is not a 12-digit account id")
+    for i, region in enumerate(cfg.athena.regions):
+        if not _REGION_RE.match(region):
+            raise bad(f"athena.regions[{i}]", f"{region!r} is not an AWS region name")
+    if cfg.athena.layout == "organization" and not (cfg.athena.org_id or "").startswith("o-"):
+        raise bad("athena.org_id", "the organization layout needs the organization id (o-...)")
+    for name in cfg.constants:
+        if not re.match(r"^[A-Za-z_][A-Za-z0-9_]*$", name):
+            raise bad(f"constants.{name}", "not a valid LookML constant name")
+    if cfg.looker.timeout <= 0 or cfg.looker.long_timeout <= 0:
+        raise bad("looker.timeout", "timeouts must be positive")
+
+
+def describe(cls: type[Any] = Config, prefix: str = "") -> list[tuple[str, str, Any]]:
+    """(key path, doc, default) for every key: documentation and ``init`` are rendered from it."""
+    out: list[tuple[str, str, Any]] = []
+    hints = typing.get_type_hints(cls)
+    for f in dataclasses.fields(cls):
+        if f.metadata.get("internal"):
+            continue
+        key = f"{prefix}{f.name}"
+        if dataclasses.is_dataclass(hints[f.name]):
+            out.extend(describe(hints[f.name], key + "."))
+            continue
+        default: Any = f.default_factory() if f.default_factory is not dataclasses.MISSING else f.default
+        out.append((key, str(f.metadata.get("doc", "")), default))
+    return out

@@ -1,0 +1,121 @@
+"""looker-ops.yaml parsing: types, env interpolation, secrets, and errors naming file, line and key."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from looker_ops.config import Config, Secret, describe, load_config
+from looker_ops.errors import EXIT_BAD_INPUT, BadInput
+
+ROOT = Path(__file__).resolve().parent.parent
+
+GOOD = """\
+connection:
+  name: athena_ct
+  region: eu-west-1
+  database: security
+  s3_staging_dir: s3://results/looker/
+  aws_access_key_id: ${AWS_ACCESS_KEY_ID}
+  aws_secret_access_key: ${AWS_SECRET_ACCESS_KEY}
+project:
+  name: ct
+  git_remote_url: git@github.com:acme/ct.git
+  models: [cloudtrail]
+dashboards:
+  folder: Security/CloudTrail
+  prune: yes
+athena:
+  layout: organization
+  org_id: o-abc123
+  regions: [eu-west-1, us-east-1]
+constants:
+  CLOUDTRAIL_TABLE: ${TABLE_NAME:-org_trail}
+"""
+
+ENV = {"AWS_ACCESS_KEY_ID": "AKIAEXAMPLE", "AWS_SECRET_ACCESS_KEY": "s3cr3t/value"}
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    p = tmp_path / "looker-ops.yaml"
+    p.write_text(text)
+    return p
+
+
+def test_good_config_is_typed(tmp_path: Path) -> None:
+    cfg = load_config(write(tmp_path, GOOD), env=ENV)
+    assert cfg.connection.name == "athena_ct"
+    assert cfg.dashboards.prune is True
+    assert cfg.athena.regions == ["eu-west-1", "us-east-1"]
+    assert cfg.constants == {"CLOUDTRAIL_TABLE": "org_trail"}
+    assert cfg.manifest_constants()["ATHENA_SCHEMA"] == "security"
+    assert cfg.manifest_constants()["CLOUDTRAIL_TABLE"] == "org_trail"
+    secret = cfg.connection.aws_secret_access_key
+    assert isinstance(secret, Secret)
+    assert secret.reveal() == "s3cr3t/value"
+    assert "s3cr3t" not in repr(cfg) and "s3cr3t" not in str(secret)
+    assert secret.source == "env:AWS_SECRET_ACCESS_KEY"
+    assert cfg.secrets() == ["AKIAEXAMPLE", "s3cr3t/value"]
+
+
+def test_empty_file_gives_defaults(tmp_path: Path) -> None:
+    cfg = load_config(write(tmp_path, ""), env={})
+    assert cfg.project.name == Config().project.name
+    assert cfg.resolve("dashboards") == tmp_path / "dashboards"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("connection:\n  regoin: eu-west-1\n", ":2: connection.regoin: unknown key"),
+        ("project:\n  models: cloudtrail\n", ":2: project.models: expected a list"),
+        ("looker:\n  timeout: soon\n", ":2: looker.timeout: expected a whole number"),
+        ("dashboards:\n  prune: maybe\n", ":2: dashboards.prune: expected true or false"),
+        (
+            "connection:\n  aws_secret_access_key: ${NOPE_NOT_SET}\n",
+            "environment variable NOPE_NOT_SET is not set",
+        ),
+        ("connection:\n  aws_secret_access_key: literal-secret\n", "secrets must come from the environment"),
+        ("connection:\n  region: Europe\n", "connection.region: 'Europe' is not an AWS region name"),
+        ("athena:\n  account_ids: ['123']\n", "athena.account_ids[0]: '123' is not a 12-digit account id"),
+        ("athena:\n  layout: organization\n", "athena.org_id: the organization layout needs"),
+        ("connection: [1, 2]\n", ":1: connection: expected a mapping"),
+        ("project:\n  name:\n", ":2: project.name: a value is required"),
+        ("a: [\n", "not valid YAML"),
+        ("project:\n  name: a\n  name: b\n", ":3: project.name: key given twice"),
+    ],
+)
+def test_bad_config_names_file_line_and_key(tmp_path: Path, text: str, expected: str) -> None:
+    path = write(tmp_path, text)
+    with pytest.raises(BadInput) as err:
+        load_config(path, env={})
+    assert str(path) in str(err.value)
+    assert expected in str(err.value)
+    assert err.value.exit_code == EXIT_BAD_INPUT
+    assert "literal-secret" not in str(err.value)
+
+
+def test_missing_file_is_named(tmp_path: Path) -> None:
+    with pytest.raises(BadInput, match=r"looker-ops.yaml: config file not found"):
+        load_config(tmp_path / "looker-ops.yaml", env={})
+
+
+def test_describe_lists_every_key_with_a_doc() -> None:
+    keys = {k: doc for k, doc, _ in describe()}
+    assert "connection.aws_secret_access_key" in keys
+    assert "path" not in keys
+    assert all(doc for doc in keys.values())
+
+
+def test_example_config_is_valid() -> None:
+    example = ROOT / "deploy" / "looker-ops.yaml"
+    env = {
+        "LOOKER_ATHENA_ACCESS_KEY_ID": "AKIAEXAMPLE",
+        "LOOKER_ATHENA_SECRET_ACCESS_KEY": "secret",
+        "LOOKER_OPS_GIT_REMOTE": "git@github.com:acme/x.git",
+    }
+    cfg = load_config(example, env=env)
+    assert cfg.athena.layout == "organization"
+    assert cfg.project.git_remote_url == "git@github.com:acme/x.git"
+    assert (ROOT / cfg.project.lookml_dir).is_dir() or cfg.project.lookml_dir == "lookml_project"
