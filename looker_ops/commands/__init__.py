@@ -9,4 +9,7 @@ def all_commands() -> list[click.Command]:
     cmds: list[click.Command] = []
     # Each import is local so one command's import cost is not paid by the others.
     # --- registered commands (one line each; keep sorted by name) ---
+    from looker_ops.commands.init import init_cmd
+
+    cmds.append(init_cmd)
     return cmds
