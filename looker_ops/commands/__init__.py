@@ -12,4 +12,8 @@ def all_commands() -> list[click.Command]:
     from looker_ops.commands.init import init_cmd
 
     cmds.append(init_cmd)
+
+    from looker_ops.commands.sample_data import sample_data
+
+    cmds.append(sample_data)
     return cmds

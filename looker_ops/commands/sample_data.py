@@ -1,0 +1,40 @@
+"""``looker-ops sample-data``: write deterministic CloudTrail sample logs."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import click
+
+from looker_ops.errors import BadInput
+
+
+@click.command("sample-data")
+@click.option(
+    "--out",
+    "out_dir",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder to write AWSLogs/... (and geoip/geoip_blocks.csv) into.",
+)
+@click.option("--days", default=14, show_default=True, type=click.IntRange(1, 3660), help="Number of days.")
+@click.option("--seed", default=7, show_default=True, type=int, help="Random seed: same seed, same bytes.")
+@click.option("--end", "end", default="2026-11-20", show_default=True, help="Last day, YYYY-MM-DD.")
+def sample_data(out_dir: Path, days: int, seed: int, end: str) -> None:
+    """Write CloudTrail-format sample logs (gzip JSON, CloudTrail's S3 key layout)."""
+    from looker_ops.sample_data import generate
+
+    try:
+        end_day = dt.date.fromisoformat(end)
+    except ValueError:
+        raise BadInput(f"--end {end!r}: expected a date YYYY-MM-DD") from None
+    if out_dir.exists() and not out_dir.is_dir():
+        raise BadInput(f"--out {out_dir}: not a directory")
+    if out_dir.is_dir() and any(out_dir.iterdir()):
+        raise BadInput(f"--out {out_dir}: directory is not empty (files from another run would mix in)")
+    summary = generate(out_dir, days=days, seed=seed, end=end_day)
+    click.echo(
+        f"wrote {summary.records} records in {summary.files} files, "
+        f"{summary.first_day} to {summary.last_day}, under {out_dir}"
+    )
