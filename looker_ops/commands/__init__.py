@@ -9,6 +9,12 @@ def all_commands() -> list[click.Command]:
     cmds: list[click.Command] = []
     # Each import is local so one command's import cost is not paid by the others.
     # --- registered commands (one line each; keep sorted by name) ---
+    from looker_ops.commands.athena import athena
+
+    from looker_ops.commands.geoip import geoip
+
+    cmds.extend([athena, geoip])
+
     from looker_ops.commands.init import init_cmd
 
     cmds.append(init_cmd)

@@ -59,14 +59,22 @@ _HINTS: tuple[tuple[str, str], ...] = (
 
 
 class AthenaError(RemoteError):
-    """Athena (or Glue/S3 on its behalf) refused or failed: exit 3, with the query id."""
+    """Athena (or Glue/S3 for it) refused or failed: exit 3, with the query id for a query.
 
-    def __init__(self, what: str, message: str, *, query_id: str | None = None, code: str = "") -> None:
+    ``what`` names the service and the call or statement (``Athena CREATE TABLE db.t``,
+    ``Glue get_table``); ``query`` False for calls that are not query executions.
+    """
+
+    def __init__(
+        self, what: str, message: str, *, query_id: str | None = None, code: str = "", query: bool = True
+    ) -> None:
         self.query_id = query_id
         self.code = code
         self.athena_message = message
-        qid = f"query id {query_id}" if query_id else "query id: none (the query did not start)"
-        text = f"Athena {what} failed ({qid}): " + (f"{code}: " if code else "") + message
+        qid = ""
+        if query:
+            qid = f" (query id {query_id})" if query_id else " (query id: none (the query did not start))"
+        text = f"{what} failed{qid}: " + (f"{code}: " if code else "") + message
         hint = _hint(f"{code} {message}")
         super().__init__(text + (f" [hint: {hint}]" if hint else ""))
 
@@ -188,7 +196,7 @@ class AthenaRunner:
 
             except Exception as exc:
                 _, code, msg = _client_error_parts(exc)
-                raise AthenaError("connection", msg, code=code) from exc
+                raise AthenaError("Athena connection", msg, code=code, query=False) from exc
         return self._connection
 
     @property
@@ -230,17 +238,17 @@ class AthenaRunner:
                     error_type=last.error_type,
                 )
             op, code, msg = _client_error_parts(exc)
-            raise AthenaError(op, msg, query_id=cursor.query_id, code=code) from exc
+            raise AthenaError(f"Athena {op}", msg, query_id=cursor.query_id, code=code) from exc
         except Exception as exc:  # botocore errors pyathena did not wrap (credentials, endpoint)
             op, code, msg = _client_error_parts(exc)
-            raise AthenaError(op, msg, query_id=cursor.query_id, code=code) from exc
+            raise AthenaError(f"Athena {op}", msg, query_id=cursor.query_id, code=code) from exc
         rows: tuple[tuple[Any, ...], ...] = ()
         if fetch:
             try:
                 rows = tuple(tuple(r) for r in cursor.fetchall())
             except Error as exc:
                 op, code, msg = _client_error_parts(exc)
-                raise AthenaError("GetQueryResults", msg, query_id=cursor.query_id, code=code) from exc
+                raise AthenaError("Athena GetQueryResults", msg, query_id=cursor.query_id, code=code) from exc
         return QueryOutcome(
             sql=sql,
             query_id=cursor.query_id,
@@ -253,7 +261,7 @@ class AthenaRunner:
         """Run one statement; a failed query raises AthenaError with its id and message."""
         outcome = self.run(sql)
         if not outcome.ok:
-            raise AthenaError(what, outcome.error, query_id=outcome.query_id)
+            raise AthenaError(f"Athena {what}", outcome.error, query_id=outcome.query_id)
         return outcome
 
     # ------------------------------------------------------------------ catalog
@@ -268,9 +276,9 @@ class AthenaRunner:
             if exc.response.get("Error", {}).get("Code") == "EntityNotFoundException":
                 return None
             _, code, msg = _client_error_parts(exc)
-            raise AthenaError(f"catalog lookup (glue {op})", msg, code=code) from exc
+            raise AthenaError(f"Glue {op}", msg, code=code, query=False) from exc
         except BotoCoreError as exc:
-            raise AthenaError(f"catalog lookup (glue {op})", str(exc), code=type(exc).__name__) from exc
+            raise AthenaError(f"Glue {op}", str(exc), code=type(exc).__name__, query=False) from exc
 
     def database_exists(self, database: str) -> bool:
         return self._glue_call("get_database", Name=database) is not None
@@ -299,7 +307,7 @@ def build_session(settings: AthenaSettings) -> boto3.Session:
         ]
     except (ClientError, BotoCoreError) as exc:
         _, code, msg = _client_error_parts(exc)
-        raise AthenaError(f"AssumeRole {settings.role_arn}", msg, code=code) from exc
+        raise AthenaError(f"STS AssumeRole {settings.role_arn}", msg, code=code, query=False) from exc
     return boto3.Session(
         aws_access_key_id=creds["AccessKeyId"],
         aws_secret_access_key=creds["SecretAccessKey"],

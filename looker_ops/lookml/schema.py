@@ -219,7 +219,7 @@ CLOUDTRAIL_COLUMNS: tuple[Column, ...] = (
     ),
     Column(
         "tlsdetails",
-        struct(tlsversion=STRING, ciphersuite=STRING, clienthostheader=STRING),
+        struct(tlsversion=STRING, ciphersuite=STRING, clientprovidedhostheader=STRING),
         "tlsDetails",
         "TLS version and cipher of the request.",
     ),

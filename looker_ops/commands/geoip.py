@@ -1,0 +1,92 @@
+"""``looker-ops geoip``: build the geo-IP table from MaxMind CSV files, and upload it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+
+from looker_ops.commands.athena import config_option, run_options, settings_from_options
+
+_MAX_LISTED = 50
+
+
+@click.group("geoip")
+def geoip() -> None:
+    """IP geolocation table (MaxMind GeoLite2/GeoIP2 City CSV) for the block's source-IP map."""
+
+
+@geoip.command("build")
+@click.option(
+    "--blocks",
+    "blocks",
+    multiple=True,
+    required=True,
+    type=click.Path(path_type=Path),
+    help="Blocks CSV (GeoLite2-City-Blocks-IPv4.csv); repeat for the IPv6 file.",
+)
+@click.option(
+    "--locations",
+    required=True,
+    type=click.Path(path_type=Path),
+    help="Locations CSV (GeoLite2-City-Locations-en.csv).",
+)
+@click.option("--out", "out_dir", required=True, type=click.Path(path_type=Path), help="Output folder.")
+@click.option("--location", default=None, help="s3:// folder the files will be uploaded to (for the DDL).")
+@click.option("--database", default=None, help="Athena database for the DDL (default cloudtrail).")
+@click.option("--geoip-table", default=None, help="Table name (default geoip_blocks).")
+@click.option("--allow-bad-rows", is_flag=True, help="Exit 0 even when rows were skipped.")
+@click.option("--no-local-csv", is_flag=True, help="Skip geoip_blocks.csv (the embedded engine's copy).")
+def build_cmd(
+    blocks: tuple[Path, ...],
+    locations: Path,
+    out_dir: Path,
+    location: str | None,
+    database: str | None,
+    geoip_table: str | None,
+    allow_bad_rows: bool,
+    no_local_csv: bool,
+) -> None:
+    """Turn MaxMind City CSV files into the geo-IP table's data file and DDL."""
+    from looker_ops.errors import ValidationFailed
+    from looker_ops.geoip import build
+
+    settings = settings_from_options({"database": database, "geoip_table": geoip_table})
+    report = build(
+        list(blocks), locations, out_dir, location=location, settings=settings, local_csv=not no_local_csv
+    )
+    for bad in report.bad_rows[:_MAX_LISTED]:
+        click.echo(f"bad row: {bad}", err=True)
+    if len(report.bad_rows) > _MAX_LISTED:
+        click.echo(f"... and {len(report.bad_rows) - _MAX_LISTED} more bad rows", err=True)
+    click.echo(report.summary())
+    if report.bad_rows and not allow_bad_rows:
+        raise ValidationFailed(
+            f"{len(report.bad_rows)} bad row(s) skipped (listed above); --allow-bad-rows to accept"
+        )
+
+
+@geoip.command("upload")
+@click.option(
+    "--dir", "data_dir", required=True, type=click.Path(path_type=Path), help="Folder written by geoip build."
+)
+@click.option(
+    "--s3", "s3_url", required=True, help="s3://bucket/prefix/ folder for the table (only its files)."
+)
+@click.option("--database", default=None, envvar="LOOKER_OPS_ATHENA_DATABASE", help="Athena database.")
+@click.option("--geoip-table", default=None, envvar="LOOKER_OPS_ATHENA_GEOIP_TABLE", help="Table name.")
+@click.option("--no-table", is_flag=True, help="Upload the files only; do not create the table.")
+@click.option("--replace", is_flag=True, help="Drop and re-create the table if its definition differs.")
+@run_options
+@config_option
+def upload_cmd(data_dir: Path, s3_url: str, no_table: bool, replace: bool, **options: Any) -> None:
+    """Put the built files in S3 and create the geo-IP table on Athena."""
+    from looker_ops.errors import ValidationFailed
+    from looker_ops.geoip import upload
+
+    settings = settings_from_options(options)
+    report = upload(data_dir, s3_url, settings, create_table=not no_table, replace_table=replace)
+    click.echo(report.render())
+    if report.setup is not None and report.setup.unresolved:
+        raise ValidationFailed("the geo-IP table differs from the wanted definition; use --replace")

@@ -1,0 +1,375 @@
+"""`geoip build` on a small GeoIP2-CSV fixture, its files read by DuckDB, and `geoip upload`."""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import gzip
+import ipaddress
+from collections.abc import Iterator
+from pathlib import Path
+
+import duckdb
+import pytest
+import sqlglot
+from athena.stubs import AwsStubs
+from botocore.stub import ANY
+from click.testing import CliRunner
+from sqlglot import exp
+
+import looker_ops.engines.athena as athena_engine
+from looker_ops.athena_ddl import AthenaSettings, render_geoip_ddl
+from looker_ops.cli import main
+from looker_ops.engines.athena import AthenaError
+from looker_ops.errors import BadInput
+from looker_ops.geoip import COLUMNS, BuildReport, build, duckdb_source, upload
+from looker_ops.lookml.schema import GEOIP
+
+FIX = Path(__file__).parent / "geoip"
+V4, V6, ZERO, LOCS = (
+    FIX / "blocks_ipv4.csv",
+    FIX / "blocks_ipv6.csv",
+    FIX / "blocks_zero.csv",
+    FIX / "locations.csv",
+)
+
+
+def read_tsv(path: Path) -> list[dict[str, str]]:
+    with gzip.open(path, "rt", encoding="utf-8", newline="") as fh:
+        lines = fh.read().split("\n")
+    assert lines[-1] == ""
+    header = lines[0].split("\t")
+    assert tuple(header) == COLUMNS
+    return [dict(zip(header, line.split("\t"), strict=True)) for line in lines[1:-1]]
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> BuildReport:
+    return build([V4, V6], LOCS, tmp_path_factory.mktemp("geo"))
+
+
+@pytest.fixture(scope="module")
+def rows(built: BuildReport) -> list[dict[str, str]]:
+    return read_tsv(built.data_file)
+
+
+def by_network(rows: list[dict[str, str]], network: str) -> list[dict[str, str]]:
+    return [r for r in rows if r["network"] == network]
+
+
+def test_slash_32_is_one_row_with_equal_bounds(rows: list[dict[str, str]]) -> None:
+    (row,) = by_network(rows, "203.0.113.7/32")
+    ip = int(ipaddress.IPv4Address("203.0.113.7"))
+    assert row == {
+        "network": "203.0.113.7/32",
+        "ip_version": "4",
+        "bucket": str(ip // 65536),
+        "ip_start": str(ip),
+        "ip_end": str(ip),
+        "country_iso_code": "JP",
+        "country_name": "Japan",
+        "subdivision_1_name": "Tokyo",
+        "city_name": "Tokyo",
+        "latitude": "35.6895",
+        "longitude": "139.6917",
+    }
+
+
+def test_slash_8_becomes_256_bucket_rows(rows: list[dict[str, str]]) -> None:
+    eight = by_network(rows, "10.0.0.0/8")
+    assert [int(r["bucket"]) for r in eight] == list(range(10 * 256, 11 * 256))
+    assert {(r["ip_start"], r["ip_end"]) for r in eight} == {("167772160", "184549375")}
+    assert {r["city_name"] for r in eight} == {"Seattle"}
+
+
+def test_slash_16_and_24_are_one_row_each(rows: list[dict[str, str]]) -> None:
+    (sixteen,) = by_network(rows, "198.51.0.0/16")
+    assert sixteen["bucket"] == str(198 * 256 + 51)
+    assert (sixteen["country_name"], sixteen["city_name"]) == ("Germany", "Frankfurt am Main")
+    (t24,) = by_network(rows, "192.0.2.0/24")
+    assert int(t24["ip_end"]) - int(t24["ip_start"]) == 255
+    assert t24["country_name"] == "Bonaire, Sint Eustatius, and Saba"  # commas kept whole
+
+
+def test_ipv6_rows_are_kept_without_range(rows: list[dict[str, str]]) -> None:
+    v6 = [r for r in rows if r["ip_version"] == "6"]
+    assert [r["network"] for r in v6] == ["2001:db8::/32", "2001:db8:1::/48"]
+    assert all(r["bucket"] == r["ip_start"] == r["ip_end"] == "" for r in v6)
+    assert v6[0]["country_name"] == "Germany"
+    # no geoname_id: the registered country is used
+    assert (v6[1]["country_name"], v6[1]["city_name"], v6[1]["latitude"]) == ("United States", "", "")
+
+
+def test_network_without_any_location_is_kept_with_nulls(rows: list[dict[str, str]]) -> None:
+    (sat,) = by_network(rows, "172.34.0.0/16")
+    assert sat["country_name"] == sat["latitude"] == ""
+    (proxy,) = by_network(rows, "100.64.0.0/24")
+    assert proxy["country_iso_code"] == "US" and proxy["city_name"] == ""
+
+
+def test_bad_rows_are_reported_by_file_and_line_and_skipped(
+    built: BuildReport, rows: list[dict[str, str]]
+) -> None:
+    assert [str(b) for b in built.bad_rows] == [
+        f"{LOCS}:8: bad geoname_id 'not-a-number'",
+        f"{V4}:6: bad network '300.1.2.0/24'",
+        f"{V4}:7: bad network '10.1.2.3/8'",
+        f"{V4}:8: unknown geoname_id '999999' (not in locations.csv)",
+        f"{V4}:9: bad latitude '123.0'",
+        f"{V4}:10: bad longitude 'east'",
+        f"{V6}:4: bad network '2001:db8:zz::/48'",
+    ]
+    networks = {r["network"] for r in rows}
+    assert not networks & {"172.16.0.0/12", "172.32.0.0/16", "172.33.0.0/16"}
+    assert (built.networks_v4, built.networks_v6) == (6, 2)
+    assert built.rows_written == len(rows) == 256 + 5 + 2
+
+
+def test_slash_0_is_every_bucket(tmp_path: Path) -> None:
+    report = build(ZERO, LOCS, tmp_path)
+    zero = read_tsv(report.data_file)
+    assert len(zero) == 65536 == report.rows_written
+    assert [int(r["bucket"]) for r in zero] == list(range(65536))
+    assert {(r["ip_start"], r["ip_end"]) for r in zero} == {("0", str(2**32 - 1))}
+
+
+def test_local_csv_has_the_same_rows(built: BuildReport, rows: list[dict[str, str]]) -> None:
+    assert built.local_file is not None
+    with open(built.local_file, encoding="utf-8", newline="") as fh:
+        local = list(csv.DictReader(fh))
+    assert local == rows
+
+
+def test_ddl_file_parses_with_the_schema_columns(built: BuildReport, tmp_path: Path) -> None:
+    text = built.ddl_file.read_text(encoding="utf-8")
+    assert "LOCATION is a placeholder" in text
+    tree = sqlglot.parse_one(text, read="athena")
+    assert isinstance(tree, exp.Create)
+    assert [cd.name for cd in tree.this.expressions] == [c.name for c in GEOIP.columns]
+    located = build(ZERO, LOCS, tmp_path, location="s3://acme-geo/geoip/")
+    text = located.ddl_file.read_text(encoding="utf-8")
+    assert "placeholder" not in text and "LOCATION 's3://acme-geo/geoip/'" in text
+
+
+def test_duckdb_reads_the_athena_file_with_types(built: BuildReport) -> None:
+    con = duckdb.connect()
+    rel = con.sql(f"SELECT * FROM {duckdb_source(built.out_dir)}")
+    assert rel.columns == list(COLUMNS)
+    assert [str(t) for t in rel.types] == [c.type.duckdb() for c in GEOIP.columns]
+    assert con.execute(f"SELECT count(*) FROM {duckdb_source(built.out_dir)}").fetchone() == (
+        built.rows_written,
+    )
+    bq = con.execute(
+        f"SELECT country_name, latitude FROM {duckdb_source(built.out_dir)} WHERE network = '192.0.2.0/24'"
+    ).fetchall()
+    assert bq == [("Bonaire, Sint Eustatius, and Saba", 12.15)]
+    nulls = con.execute(
+        f"SELECT count(*) FROM {duckdb_source(built.out_dir)} WHERE ip_version = 6 AND bucket IS NULL"
+    ).fetchone()
+    assert nulls == (2,)
+
+
+@pytest.mark.parametrize(
+    ("ip", "country", "city"),
+    [
+        ("203.0.113.7", "Japan", "Tokyo"),
+        ("10.200.3.4", "United States", "Seattle"),
+        ("198.51.77.1", "Germany", "Frankfurt am Main"),
+        ("192.0.2.200", "Bonaire, Sint Eustatius, and Saba", "Kralendijk"),
+        ("203.0.113.8", None, None),
+    ],
+)
+def test_embedded_engine_locates_a_known_ip(
+    built: BuildReport, ip: str, country: str | None, city: str | None
+) -> None:
+    from looker_ops.engines.local import LocalEngine
+
+    a, b, c, d = (int(x) for x in ip.split("."))
+    ip_int = a * 16777216 + b * 65536 + c * 256 + d
+    sql = (
+        f"SELECT g.country_name, g.city_name FROM (SELECT CAST({ip_int} AS BIGINT) AS ip) AS s "
+        "LEFT JOIN geoip_blocks AS g ON g.bucket = CAST(floor(s.ip / 65536.0) AS BIGINT) "
+        "AND s.ip BETWEEN g.ip_start AND g.ip_end"
+    )
+    with LocalEngine(geoip_dir=built.out_dir) as engine:
+        assert engine.query(sql).rows == [(country, city)]
+
+
+# --------------------------------------------------------------------------- CLI
+
+
+def test_cli_build_bad_rows_exit_1_and_listed(tmp_path: Path) -> None:
+    args = ["geoip", "build", "--blocks", str(V4), "--locations", str(LOCS), "--out", str(tmp_path)]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 1
+    assert f"bad row: {V4}:6: bad network '300.1.2.0/24'" in result.output
+    assert "6 bad row(s) skipped" in result.output
+    ok = CliRunner().invoke(main, [*args, "--allow-bad-rows", "--no-local-csv"])
+    assert ok.exit_code == 0, ok.output
+    assert not (tmp_path / "geoip_blocks.csv.tmp").exists()
+
+
+def test_cli_build_clean_input_exit_0(tmp_path: Path) -> None:
+    clean_locs = tmp_path / "locs.csv"
+    clean_locs.write_text("\n".join(LOCS.read_text().splitlines()[:-1]) + "\n")
+    result = CliRunner().invoke(
+        main,
+        [
+            "geoip",
+            "build",
+            "--blocks",
+            str(ZERO),
+            "--locations",
+            str(clean_locs),
+            "--out",
+            str(tmp_path / "o"),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert "65536 rows" in result.output
+
+
+@pytest.mark.parametrize(
+    ("blocks", "needle"),
+    [
+        (FIX / "blocks_bad_header.csv", "blocks_bad_header.csv:1: header lacks column(s) network"),
+        (FIX / "missing.csv", "missing.csv: cannot read"),
+    ],
+)
+def test_cli_build_unreadable_input_exit_2(tmp_path: Path, blocks: Path, needle: str) -> None:
+    result = CliRunner().invoke(
+        main, ["geoip", "build", "--blocks", str(blocks), "--locations", str(LOCS), "--out", str(tmp_path)]
+    )
+    assert result.exit_code == 2
+    assert needle in result.output
+
+
+# --------------------------------------------------------------------------- upload
+
+SETTINGS = AthenaSettings(workgroup="looker-ops", output_location="s3://acme-results/q/", region="us-east-1")
+
+
+@pytest.fixture
+def aws() -> Iterator[AwsStubs]:
+    with AwsStubs(SETTINGS) as stubs:
+        yield stubs
+
+
+def _expect_upload(aws: AwsStubs, built: BuildReport, extra_keys: list[str]) -> None:
+    aws.s3.add_response(
+        "put_object",
+        {"ETag": '"abc"'},
+        {
+            "Bucket": "acme-geo",
+            "Key": "geoip/geoip_blocks.tsv.gz",
+            "Body": ANY,
+            "ContentType": "text/tab-separated-values",
+        },
+    )
+    contents = [{"Key": k, "Size": 1} for k in ["geoip/geoip_blocks.tsv.gz", *extra_keys]]
+    aws.s3.add_response("list_objects_v2", {"Contents": contents}, {"Bucket": "acme-geo", "Prefix": "geoip/"})
+
+
+def test_upload_puts_files_and_creates_table(aws: AwsStubs, built: BuildReport) -> None:
+    _expect_upload(aws, built, ["geoip/old_extra.csv"])
+    located = dataclasses.replace(SETTINGS, geoip_location="s3://acme-geo/geoip/")
+    aws.expect_database(exists=True)
+    aws.expect_table(None, name="geoip_blocks")
+    aws.expect_query(render_geoip_ddl(located), "q-geo")
+    report = upload(built.out_dir, "s3://acme-geo/geoip", SETTINGS, runner=aws.runner)
+    aws.assert_done()
+    assert report.uploaded == ["s3://acme-geo/geoip/geoip_blocks.tsv.gz"]
+    assert report.other_objects == ["s3://acme-geo/geoip/old_extra.csv"]
+    assert aws.sent == [render_geoip_ddl(located)]
+    text = report.render()
+    assert "warning: s3 object s3://acme-geo/geoip/old_extra.csv" in text
+    assert "table cloudtrail.geoip_blocks: created (query q-geo)" in text
+
+
+def test_upload_again_leaves_same_table_alone(aws: AwsStubs, built: BuildReport) -> None:
+    from looker_ops.athena_ddl import geoip_definition
+
+    _expect_upload(aws, built, [])
+    located = dataclasses.replace(SETTINGS, geoip_location="s3://acme-geo/geoip/")
+    aws.expect_database(exists=True)
+    aws.expect_table(geoip_definition(located))
+    report = upload(built.out_dir, "s3://acme-geo/geoip/", SETTINGS, runner=aws.runner)
+    aws.assert_done()
+    assert aws.sent == []
+    assert report.setup is not None and [a.status for a in report.setup.actions] == ["unchanged", "unchanged"]
+
+
+def test_upload_s3_denied_exit_3(aws: AwsStubs, built: BuildReport, monkeypatch: pytest.MonkeyPatch) -> None:
+    aws.s3.add_client_error("put_object", "AccessDenied", "Access Denied", http_status_code=403)
+    monkeypatch.setattr(athena_engine, "AthenaRunner", lambda settings: aws.runner)
+    result = CliRunner().invoke(
+        main,
+        [
+            "geoip",
+            "upload",
+            "--dir",
+            str(built.out_dir),
+            "--s3",
+            "s3://acme-geo/geoip/",
+            "--workgroup",
+            "looker-ops",
+        ],
+    )
+    assert result.exit_code == 3, result.output
+    assert "PutObject" in result.output and "AccessDenied: Access Denied" in result.output
+
+
+def test_upload_bad_input(tmp_path: Path, built: BuildReport) -> None:
+    with pytest.raises(BadInput, match=r"no \*\.tsv\.gz files"):
+        upload(tmp_path, "s3://acme-geo/geoip/", SETTINGS)
+    with pytest.raises(BadInput, match=r"^--s3: 's3://acme-geo' needs a folder"):
+        upload(built.out_dir, "s3://acme-geo", SETTINGS)
+    with pytest.raises(BadInput, match=r"^--s3: 'acme-geo/geoip' is not an s3://"):
+        upload(built.out_dir, "acme-geo/geoip", SETTINGS)
+
+
+def test_athena_error_is_remote(aws: AwsStubs, built: BuildReport) -> None:
+    _expect_upload(aws, built, [])
+    aws.glue.add_client_error("get_database", "AccessDeniedException", "no glue")
+    with pytest.raises(AthenaError) as err:
+        upload(built.out_dir, "s3://acme-geo/geoip/", SETTINGS, runner=aws.runner)
+    assert err.value.exit_code == 3
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "0.0.0.0/0",
+        "255.255.255.255/32",
+        "10.0.0.0/8",
+        "10.0.0.1/8",
+        "010.0.0.0/8",
+        "1.2.3.0/024",
+        "1.2.3.0/33",
+        "256.0.0.0/8",
+        "1.2.3/24",
+        "1.2.3.0",
+        "1.2.3.4/32",
+        "2001:db8::/32",
+        "2001:db8::1/32",
+        "not-an-ip",
+        "",
+    ],
+)
+def test_fast_parser_agrees_with_ipaddress(text: str) -> None:
+    from looker_ops.geoip import parse_network
+
+    try:
+        want = ipaddress.ip_network(text, strict=True)
+    except ValueError:
+        with pytest.raises(ValueError):
+            parse_network(text)
+        return
+    if "/" not in text:  # ipaddress accepts a bare address as a /32; MaxMind always writes the prefix
+        with pytest.raises(ValueError):
+            parse_network(text)
+        return
+    version, canonical, start, end = parse_network(text)
+    assert (version, canonical) == (want.version, str(want))
+    if version == 4:
+        assert (start, end) == (int(want.network_address), int(want.broadcast_address))
