@@ -118,4 +118,7 @@ def test_example_config_is_valid() -> None:
     cfg = load_config(example, env=env)
     assert cfg.athena.layout == "organization"
     assert cfg.project.git_remote_url == "git@github.com:acme/x.git"
-    assert (ROOT / cfg.project.lookml_dir).is_dir() or cfg.project.lookml_dir == "lookml_project"
+    # Paths are relative to the config file: the example points at the repository's block.
+    assert cfg.resolve(cfg.project.lookml_dir).resolve() == ROOT / "lookml_project"
+    assert cfg.resolve(cfg.dashboards.dir).resolve() == ROOT / "dashboards"
+    assert cfg.schedules and cfg.resolve(cfg.schedules).is_file()

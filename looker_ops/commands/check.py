@@ -1,0 +1,165 @@
+"""``looker-ops check [PATH]``: the offline validator (no Looker, no AWS)."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from looker_ops.errors import EXIT_FINDINGS, EXIT_OK, BadInput
+
+
+@click.command("check")
+@click.argument("path", required=False, type=click.Path(path_type=Path))
+@click.option(
+    "--dashboards",
+    "dashboard_dirs",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    help="Folder of .dashboard.lookml files outside the project (repeatable). "
+    "Default without PATH: ./dashboards.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "github", "junit", "sarif"]),
+    default="text",
+    show_default=True,
+)
+@click.option(
+    "--output", "-o", type=click.Path(path_type=Path), help="Write the report to a file instead of stdout."
+)
+@click.option(
+    "--fail-on",
+    type=click.Choice(["error", "warning", "info", "never"]),
+    default="error",
+    show_default=True,
+    help="Exit 1 when a finding of this severity or worse remains.",
+)
+@click.option(
+    "--sql/--no-sql",
+    default=None,
+    help="Run every field's SQL on the embedded engine. Default: on when every table the project "
+    "reads is a known CloudTrail/geo-IP table (as for the bundled block), or with --data.",
+)
+@click.option(
+    "--data",
+    "data_dir",
+    type=click.Path(path_type=Path),
+    help="CloudTrail log files (a folder copied from S3) for --sql instead of the bundled sample.",
+)
+@click.option(
+    "--baseline", type=click.Path(path_type=Path), help="Accept the findings listed in this baseline file."
+)
+@click.option(
+    "--write-baseline",
+    type=click.Path(path_type=Path),
+    help="Write the current findings to this baseline file and exit 0.",
+)
+@click.option("--no-cache", is_flag=True, help="Do not read or write the parse cache.")
+@click.option(
+    "--batch-size", type=click.IntRange(1, 5000), default=200, show_default=True, help="Fields per SQL query."
+)
+def check(
+    path: Path | None,
+    dashboard_dirs: tuple[Path, ...],
+    fmt: str,
+    output: Path | None,
+    fail_on: str,
+    sql: bool | None,
+    data_dir: Path | None,
+    baseline: Path | None,
+    write_baseline: Path | None,
+    no_cache: bool,
+    batch_size: int,
+) -> None:
+    """Check a LookML project offline: syntax, references, Athena rules, and SQL on the embedded engine.
+
+    PATH is the project folder (default: ./lookml_project, with ./dashboards).
+    Exit 0: nothing at or above --fail-on; 1: findings; 2: bad usage or unreadable project.
+    """
+    from looker_ops.check import exit_code, run_check
+    from looker_ops.check import write_baseline as do_write_baseline
+    from looker_ops.render import (
+        github_summary,
+        make_display_path,
+        render_github,
+        render_json,
+        render_junit,
+        render_sarif,
+        render_text,
+    )
+
+    if path is None:
+        path = Path("lookml_project")
+        if not path.is_dir():
+            raise BadInput(
+                "no PATH given and ./lookml_project does not exist: give the LookML project folder"
+            )
+        if not dashboard_dirs and Path("dashboards").is_dir():
+            dashboard_dirs = (Path("dashboards"),)
+    elif not path.exists():
+        raise BadInput(f"{path}: no such folder")
+    elif not path.is_dir():
+        raise BadInput(f"{path}: not a folder (give the LookML project folder)")
+    for d in dashboard_dirs:
+        if not d.is_dir():
+            raise BadInput(f"--dashboards {d}: no such folder")
+    kwargs = {} if not no_cache else {"cache_dir": None}
+    result = run_check(
+        path,
+        dashboard_dirs=list(dashboard_dirs),
+        sql=sql,
+        data_dir=data_dir,
+        baseline=baseline,
+        batch_size=batch_size,
+        **kwargs,
+    )
+    if write_baseline is not None:
+        n = do_write_baseline(result, write_baseline)
+        click.echo(f"wrote {n} finding(s) to baseline {write_baseline}", err=True)
+        sys.exit(EXIT_OK)
+    display = make_display_path(path)
+    findings = result.findings
+    files = len(result.project.files)
+    if fmt == "json":
+        text = render_json(
+            findings,
+            display=display,
+            project=str(path),
+            sql=result.sql,
+            suppressed=[(s.finding, s.by, s.reason) for s in result.suppressed],
+            files_checked=files,
+        )
+    elif fmt == "github":
+        text = render_github(findings, display=display)
+        summary_path = os.environ.get("GITHUB_STEP_SUMMARY")
+        if summary_path:
+            try:
+                with open(summary_path, "a", encoding="utf-8") as fh:
+                    fh.write(github_summary(findings, display=display))
+            except OSError as exc:
+                click.echo(f"warning: cannot write GITHUB_STEP_SUMMARY: {exc.strerror}", err=True)
+    elif fmt == "junit":
+        text = render_junit(findings, display=display, seconds=result.seconds)
+    elif fmt == "sarif":
+        text = render_sarif(findings, display=display)
+    else:
+        text = render_text(
+            findings,
+            display=display,
+            suppressed=len(result.suppressed),
+            files_checked=files,
+            notes=result.notes,
+        )
+    if output is not None:
+        try:
+            output.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise BadInput(f"--output {output}: cannot write: {exc.strerror or exc}") from None
+    else:
+        click.echo(text, nl=False)
+    code = exit_code(findings, fail_on)
+    sys.exit(EXIT_FINDINGS if code else EXIT_OK)

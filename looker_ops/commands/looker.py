@@ -1,0 +1,63 @@
+"""``looker-ops looker whoami`` / ``ping``: prove the credentials, show the instance."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+
+import click
+
+from looker_ops.looker.client import Identity, LookerClient
+
+
+def _identity(looker_ini: str | None, section: str | None) -> Identity:
+    with LookerClient.from_config(looker_ini, section) as client:
+        return client.whoami()
+
+
+@click.group("looker")
+@click.option(
+    "--looker-ini",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="looker.ini file with the API settings (LOOKERSDK_* variables override it).",
+)
+@click.option(
+    "--section", default=None, help="Section of looker.ini to use (default: [Looker] or the first)."
+)
+@click.pass_context
+def looker(ctx: click.Context, looker_ini: str | None, section: str | None) -> None:
+    """Talk to the Looker instance configured by LOOKERSDK_* or looker.ini."""
+    ctx.obj = {"looker_ini": looker_ini, "section": section}
+
+
+@looker.command("whoami")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+@click.pass_context
+def whoami(ctx: click.Context, as_json: bool) -> None:
+    """Log in and print the API user, the Looker release and the API versions."""
+    ident = _identity(ctx.obj["looker_ini"], ctx.obj["section"])
+    if as_json:
+        click.echo(json.dumps(asdict(ident), indent=2))
+        return
+    who = ident.display_name or "(no name)"
+    extra = ", ".join(x for x in (f"id {ident.user_id}" if ident.user_id else "", ident.email or "") if x)
+    click.echo(f"Looker {ident.base_url}")
+    click.echo(f"  user:          {who}" + (f" ({extra})" if extra else ""))
+    click.echo(f"  release:       {ident.looker_release or 'unknown'}")
+    versions = ", ".join(
+        f"{v} (current)" if v == ident.current_api_version else v for v in ident.api_versions
+    )
+    click.echo(f"  API versions:  {versions or 'unknown'}")
+    click.echo(f"  workspace:     {ident.workspace or 'unknown'}")
+
+
+@looker.command("ping")
+@click.pass_context
+def ping(ctx: click.Context) -> None:
+    """One line: reachable, credentials accepted, release."""
+    ident = _identity(ctx.obj["looker_ini"], ctx.obj["section"])
+    click.echo(
+        f"ok: {ident.base_url} Looker {ident.looker_release or 'unknown'}, "
+        f"API {ident.current_api_version or '?'}, logged in as {ident.display_name or ident.user_id}"
+    )

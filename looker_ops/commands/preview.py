@@ -1,0 +1,148 @@
+"""``looker-ops preview``: the block's dashboards on your own CloudTrail logs, before any Looker."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from looker_ops.errors import BadInput, ValidationFailed
+
+
+@click.command("preview")
+@click.argument("dashboards", nargs=-1)
+@click.option("--all", "every", is_flag=True, help="Preview every dashboard.")
+@click.option(
+    "--data",
+    "data_dir",
+    type=click.Path(path_type=Path),
+    help="Folder of CloudTrail log files (S3 layout or flat, gzip or not). Default: the bundled sample.",
+)
+@click.option(
+    "--filter",
+    "filters",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="Set a dashboard filter (by name or title), e.g. --filter 'date=14 days'. Repeatable.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json", "csv", "html"]),
+    default="table",
+    show_default=True,
+)
+@click.option("--out", "out", type=click.Path(path_type=Path), help="Write the output to this file.")
+@click.option(
+    "--now",
+    "now_text",
+    metavar="TIME",
+    help="The 'now' of relative dates (ISO 8601, UTC). Default: the end of the bundled sample's last "
+    "day with the bundled sample, else the current time.",
+)
+@click.option(
+    "--project",
+    "project_dir",
+    type=click.Path(path_type=Path),
+    help="LookML project folder (default: ./lookml_project, else the bundled block).",
+)
+@click.option(
+    "--dashboards-dir",
+    "dashboards_dir",
+    type=click.Path(path_type=Path),
+    help="Folder of .dashboard.lookml files (default: the project's sibling dashboards/).",
+)
+@click.option(
+    "--geoip",
+    "geoip_dir",
+    type=click.Path(path_type=Path),
+    help="Folder with geoip_blocks.csv (default: DATA/geoip when it exists).",
+)
+def preview(
+    dashboards: tuple[str, ...],
+    every: bool,
+    data_dir: Path | None,
+    filters: tuple[str, ...],
+    fmt: str,
+    out: Path | None,
+    now_text: str | None,
+    project_dir: Path | None,
+    dashboards_dir: Path | None,
+    geoip_dir: Path | None,
+) -> None:
+    """Run DASHBOARD's tiles (a slug or a file under dashboards/) on the embedded engine.
+
+    Exit 0 when every query tile ran, 1 when one could not be compiled or run (the others
+    still run and are shown), 2 for bad usage.
+    """
+    from looker_ops.engines.local import LocalEngine
+    from looker_ops.preview import (
+        default_project_dir,
+        find_dashboards,
+        load_preview_project,
+        parse_filter_options,
+        parse_now,
+        preview_dashboard,
+        render,
+        sample_now,
+    )
+
+    if not dashboards and not every:
+        raise BadInput("name a dashboard (slug or file under dashboards/) or use --all")
+    if dashboards and every:
+        raise BadInput("give dashboard names or --all, not both")
+    if data_dir is not None and not data_dir.is_dir():
+        raise BadInput(f"--data {data_dir}: not a directory")
+    if geoip_dir is not None and not geoip_dir.is_dir():
+        raise BadInput(f"--geoip {geoip_dir}: not a directory")
+    overrides = parse_filter_options(filters)
+    project = load_preview_project(project_dir or default_project_dir(), dashboards_dir)
+    chosen = find_dashboards(project, dashboards, every=every)
+    if overrides and every:
+        names = {n.lower() for d in chosen for f in d.filters for n in (f.name, f.title or "")}
+        unknown = [k for k in overrides if k.lower() not in names]
+        if unknown:
+            raise BadInput(f"--filter {unknown[0]}: no dashboard has such a filter")
+    if data_dir is not None and geoip_dir is None and (data_dir / "geoip").is_dir():
+        geoip_dir = data_dir / "geoip"  # where `looker-ops sample-data` and `geoip build` put it
+    if data_dir is None and geoip_dir is None:
+        engine = LocalEngine(None)
+    else:
+        engine = LocalEngine(data_dir, geoip_dir=geoip_dir)
+    with engine:
+        if now_text:
+            now = parse_now(now_text)
+        elif data_dir is None:
+            now = sample_now(engine)
+        else:
+            from datetime import UTC, datetime
+
+            now = datetime.now(UTC)
+        label = str(data_dir) if data_dir is not None else "bundled sample"
+        previews = [
+            preview_dashboard(
+                project, d, engine, now=now, overrides=overrides, strict_filters=not every, data_label=label
+            )
+            for d in chosen
+        ]
+    text = render(previews, fmt, many=every)
+    if out is not None:
+        try:
+            out.parent.mkdir(parents=True, exist_ok=True)
+            out.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise BadInput(f"--out {out}: {exc.strerror or exc}") from None
+        click.echo(f"wrote {out}", err=True)
+    else:
+        sys.stdout.write(text)
+    failed = [
+        (p.dashboard, t.title)
+        for p in previews
+        for t in p.tiles
+        if t.error is not None and (t.type or "") not in ("text", "button")
+    ]
+    if failed:
+        raise ValidationFailed(
+            f"{len(failed)} tile(s) could not run: " + "; ".join(f"{d}/{t}" for d, t in failed[:5])
+        )

@@ -1,0 +1,279 @@
+"""``looker-ops schedules``: scheduled deliveries of the block's dashboards, as code.
+
+    looker-ops schedules validate [--file PATH]                 offline: no Looker call
+    looker-ops schedules apply [--file PATH] [--dry-run] [--prune] [--json PATH]
+    looker-ops schedules run NAME [--to EMAIL]...               send one now (run-once)
+    looker-ops schedules list [--json PATH]                     plans on the block's dashboards
+    looker-ops schedules integrations                           action-hub destinations offered
+
+The schedules file is ``--file``, else the ``schedules:`` key of looker-ops.yaml (``--config``,
+default ./looker-ops.yaml); the dashboards folder is ``--dashboards``, else the config's
+``dashboards.dir``, else ./dashboards. See docs/schedules.md.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import click
+import yaml
+
+from looker_ops.errors import BadInput
+
+
+@dataclass
+class _Paths:
+    schedules: Path | None
+    dashboards: Path
+    looker_ini: str | None
+    section: str | None
+
+
+def _from_config(config: Path | None) -> dict[str, Any]:
+    """The few keys needed here, read without the config's secrets (so ``validate`` runs in CI
+    without AWS variables). The full config is checked by the commands that need it."""
+    path = config if config is not None else Path("looker-ops.yaml")
+    if not path.is_file():
+        if config is not None:
+            raise BadInput(f"{config}: config file not found")
+        return {}
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as exc:
+        raise BadInput(f"{path}: not valid YAML: {exc}") from None
+    if not isinstance(data, dict):
+        raise BadInput(f"{path}: expected a mapping at the top")
+    base = path.parent
+    out: dict[str, Any] = {"_path": path}
+    if isinstance(data.get("schedules"), str):
+        out["schedules"] = base / data["schedules"]
+    dash = data.get("dashboards")
+    if isinstance(dash, dict) and isinstance(dash.get("dir"), str):
+        out["dashboards"] = base / dash["dir"]
+    looker = data.get("looker")
+    if isinstance(looker, dict):
+        if isinstance(looker.get("ini"), str):
+            out["looker_ini"] = str(base / looker["ini"])
+        if isinstance(looker.get("section"), str):
+            out["section"] = looker["section"]
+    return out
+
+
+def _paths(ctx: click.Context, file: Path | None, dashboards: Path | None) -> _Paths:
+    o = ctx.obj
+    cfg = _from_config(o["config"])
+    schedules = file or cfg.get("schedules")
+    return _Paths(
+        schedules=schedules,
+        dashboards=dashboards or cfg.get("dashboards") or Path("dashboards"),
+        looker_ini=o["looker_ini"] or cfg.get("looker_ini"),
+        section=o["section"] or cfg.get("section"),
+    )
+
+
+def _spec(p: _Paths, *, require_secrets: bool = True) -> Any:
+    from looker_ops.schedules import load_schedules
+
+    if p.schedules is None:
+        raise BadInput(
+            "no schedules file: pass --file PATH, or set `schedules:` in looker-ops.yaml (--config)"
+        )
+    return load_schedules(p.schedules, p.dashboards, require_secrets=require_secrets)
+
+
+def _client(p: _Paths) -> Any:
+    from looker_ops.looker.client import LookerClient
+
+    return LookerClient.from_config(p.looker_ini, p.section)
+
+
+def _write_json(target: str, data: Any) -> None:
+    text = json.dumps(data, indent=2, default=str)
+    if target == "-":
+        click.echo(text)
+        return
+    try:
+        Path(target).write_text(text + "\n", encoding="utf-8")
+    except OSError as exc:
+        raise BadInput(f"--json {target}: cannot write: {exc.strerror}") from None
+
+
+_file_opt = click.option(
+    "--file",
+    "file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="Schedules file (default: the `schedules:` key of looker-ops.yaml).",
+)
+_dash_opt = click.option(
+    "--dashboards",
+    "dashboards",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=None,
+    help="Folder of the *.dashboard.lookml files (default: the config's dashboards.dir, else ./dashboards).",
+)
+
+
+@click.group("schedules")
+@click.option(
+    "--config",
+    "config",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    envvar="LOOKER_OPS_CONFIG",
+    help="looker-ops.yaml (default ./looker-ops.yaml when present).",
+)
+@click.option("--looker-ini", default=None, help="looker.ini with the API settings (else LOOKERSDK_*).")
+@click.option("--section", default=None, help="Section of looker.ini.")
+@click.pass_context
+def schedules(ctx: click.Context, config: Path | None, looker_ini: str | None, section: str | None) -> None:
+    """Scheduled PDF (PNG, CSV) deliveries of the block's dashboards, from schedules.yaml."""
+    ctx.obj = {"config": config, "looker_ini": looker_ini, "section": section}
+
+
+@schedules.command("validate")
+@_file_opt
+@_dash_opt
+@click.option(
+    "--no-secrets",
+    is_flag=True,
+    help="Accept unset variables of secret parameters (pull-request CI without the secrets).",
+)
+@click.pass_context
+def validate_cmd(ctx: click.Context, file: Path | None, dashboards: Path | None, no_secrets: bool) -> None:
+    """Check the schedules file offline (cron, time zones, e-mails, dashboards, filters, keys, env)."""
+    p = _paths(ctx, file, dashboards)
+    spec = _spec(p, require_secrets=not no_secrets)
+    for s in spec.schedules:
+        dests = ", ".join(d.label for d in s.destinations)
+        click.echo(f"ok {s.name}: {s.dashboard} at '{s.cron}' {s.timezone} [{s.format}] -> {dests}")
+    click.echo(f"{spec.file}: {len(spec.schedules)} schedule(s) valid")
+
+
+@schedules.command("apply")
+@_file_opt
+@_dash_opt
+@click.option("--dry-run", is_flag=True, help="Print the plan; change nothing.")
+@click.option("--prune", is_flag=True, help="Delete looker-ops plans no longer in the file (never others).")
+@click.option(
+    "--resend-secrets",
+    is_flag=True,
+    help="Update plans with secret parameters even if nothing else changed (after a rotation).",
+)
+@click.option(
+    "--json", "json_path", default=None, help="Also write the report as JSON to PATH ('-': stdout)."
+)
+@click.pass_context
+def apply_cmd(
+    ctx: click.Context,
+    file: Path | None,
+    dashboards: Path | None,
+    dry_run: bool,
+    prune: bool,
+    resend_secrets: bool,
+    json_path: str | None,
+) -> None:
+    """Make Looker's scheduled plans match the file: create, update in place, (--prune) delete."""
+    from looker_ops.looker.schedules import apply_schedules
+
+    p = _paths(ctx, file, dashboards)
+    spec = _spec(p)  # every offline check before the first call
+    with _client(p) as client:
+        report = apply_schedules(
+            client,
+            spec,
+            dashboards_dir=p.dashboards,
+            dry_run=dry_run,
+            prune=prune,
+            resend_secrets=resend_secrets,
+        )
+    for line in report.lines():
+        click.echo(line, err=json_path == "-")  # with --json -, stdout is the JSON alone
+    if json_path:
+        _write_json(json_path, report.as_dict())
+
+
+@schedules.command("run")
+@click.argument("name")
+@_file_opt
+@_dash_opt
+@click.option("--to", "to", multiple=True, help="Send only to this e-mail address instead (repeatable).")
+@click.pass_context
+def run_cmd(
+    ctx: click.Context, name: str, file: Path | None, dashboards: Path | None, to: tuple[str, ...]
+) -> None:
+    """Send the schedule NAME once now (Looker's run-once), to check its output and recipients."""
+    from looker_ops.looker.schedules import run_schedule
+
+    p = _paths(ctx, file, dashboards)
+    spec = _spec(p)
+    spec.get(name)  # unknown name: exit 2 before any call
+    with _client(p) as client:
+        result = run_schedule(client, spec, name, to=to)
+    how = f"plan {result.plan_id} run once" if result.used == "run_once_by_id" else "run once"
+    click.echo(f"sent: {name} ({how}) -> {', '.join(result.destinations)}")
+    if result.note:
+        click.echo(f"note: {result.note}")
+
+
+@schedules.command("list")
+@_file_opt
+@_dash_opt
+@click.option("--json", "json_path", default=None, help="Write the rows as JSON to PATH ('-': stdout).")
+@click.pass_context
+def list_cmd(ctx: click.Context, file: Path | None, dashboards: Path | None, json_path: str | None) -> None:
+    """Show every plan on the block's dashboards (anyone's), with its last run.
+
+    Without a schedules file, the plans are listed all the same (none is "in the file")."""
+    from looker_ops.looker.schedules import list_schedules
+    from looker_ops.schedules import ScheduleSet, dashboard_index
+
+    p = _paths(ctx, file, dashboards)
+    if p.schedules is None:  # no file: still list what is on the block's dashboards
+        if not p.dashboards.is_dir():
+            raise BadInput(f"{p.dashboards}: dashboards folder not found (pass --dashboards)")
+        spec = ScheduleSet([], dashboard_index(p.dashboards), file="")
+    else:
+        spec = _spec(p)
+    with _client(p) as client:
+        rows, missing = list_schedules(client, spec)
+    if json_path:
+        _write_json(json_path, {"plans": [r.as_dict() for r in rows], "dashboards_missing": missing})
+        if json_path == "-":
+            return
+    for r in rows:
+        owner = "looker-ops" if r.managed else f"not managed (owner {r.owner or '?'})"
+        state = "" if r.enabled else " DISABLED"
+        last = r.last_run_at or "never"
+        if r.last_run_status:
+            last += f" ({r.last_run_status})"
+        click.echo(f"{r.id:>6} {r.name}{state}")
+        zone = r.timezone or "(instance time zone)"
+        click.echo(f"       {r.dashboard} at '{r.crontab}' {zone}; {owner}; in file: {r.in_file}")
+        click.echo(f"       last run: {last}; next: {r.next_run_at or '-'}")
+        for d in r.destinations:
+            click.echo(f"       -> {d}")
+    for slug in missing:
+        click.echo(f"warning: dashboard {slug} is not on Looker (run `looker-ops deploy`)")
+    click.echo(f"{len(rows)} plan(s) on {len(spec.dashboards) - len(missing)} dashboard(s)")
+
+
+@schedules.command("integrations")
+@click.pass_context
+def integrations_cmd(ctx: click.Context) -> None:
+    """List the action-hub integrations Looker offers (ids for `integration:` destinations)."""
+    from looker_ops.looker.schedules import integrations
+
+    p = _paths(ctx, None, None)
+    with _client(p) as client:
+        rows = integrations(client)
+    for r in rows:
+        state = "enabled" if r["enabled"] else "disabled"
+        dash = "dashboards" if r["dashboards"] else "no dashboards"
+        formats = ", ".join(r["formats"]) or "all formats"
+        click.echo(f"{r['id']}: {r['label']} ({state}; {dash}; {formats})")
+    if not rows:
+        click.echo("no integrations (an admin enables them under Admin > Actions)")

@@ -1,0 +1,680 @@
+"""``looker-ops deploy``: install or update the block on a Looker instance, step by step.
+
+Steps, in order (each planned, printed, applied and verified; ``--dry-run`` stops after the plan):
+
+1. connection   the Athena connection; tested after a change (Looker's message on failure)
+2. project      created in the dev workspace if missing; git remote; deploy key for ssh remotes
+3. lookml       a commit holding exactly the LookML folder (manifest constants from the config),
+                pushed to the deploy branch; unchanged content makes no commit
+4. models       lookml model configuration: project and allowed connection
+5. validate     the pushed commit checked out on a dev branch: LookML validation + data tests;
+                errors stop here, production untouched
+6. production   deploy that commit to production; the previous ref is recorded
+7. dashboards   import each dashboards/*.dashboard.lookml into the folder (by preferred_slug,
+                in place, 4 at a time); unchanged ones skipped; --prune deletes removed ones
+8. content      content validation compared with the errors before the deploy; new errors on the
+                block's content fail and (unless --no-rollback) production goes back to the previous
+                ref and the dashboards to their previous LookML
+9. schedules    the schedules file, through looker_ops.looker.schedules (when that module exists)
+
+Steps 5 and 6 are skipped when production already serves the commit; step 8 when neither
+production nor any dashboard changed, so a second run on an unchanged instance only reads.
+Steps hand their results to later ones through :class:`DeployState`; a step run on its own
+(``looker-ops dashboards import``...) reads what it needs instead.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+import json
+import os
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from looker_ops import gitops
+from looker_ops.config import Config
+from looker_ops.errors import EXIT_OK, BadInput, LookerOpsError, RemoteError, ValidationFailed
+from looker_ops.looker import connection as conn_mod
+from looker_ops.looker import content as content_mod
+from looker_ops.looker import dashboards as dash_mod
+from looker_ops.looker import models as models_mod
+from looker_ops.looker import project as project_mod
+from looker_ops.looker.changes import Change, FieldDiff
+
+if TYPE_CHECKING:
+    from looker_ops.looker.client import LookerClient
+
+REPORT_SCHEMA = "looker-ops/deploy-report/v1"
+STEPS: tuple[tuple[str, str], ...] = (
+    ("connection", "Athena connection"),
+    ("project", "LookML project"),
+    ("lookml", "LookML to git"),
+    ("models", "model configuration"),
+    ("validate", "validate before production"),
+    ("production", "deploy to production"),
+    ("dashboards", "dashboards"),
+    ("content", "content validation"),
+    ("schedules", "scheduled deliveries"),
+)
+STEP_NAMES = tuple(name for name, _ in STEPS)
+
+# Step statuses in the report.
+PLANNED = "planned"  # dry run: changes computed, nothing written
+APPLIED = "applied"  # changes written and verified
+UNCHANGED = "unchanged"  # nothing to do
+SKIPPED = "skipped"  # not needed or not selected (message says why)
+FAILED = "failed"
+
+
+@dataclass
+class Options:
+    dry_run: bool = False
+    prune: bool | None = None  # None: the config's dashboards.prune
+    rollback: bool | None = None  # None: the config's validation.rollback
+    force_dashboards: bool = False
+    steps: tuple[str, ...] = STEP_NAMES  # which steps to run (step commands select one)
+
+
+@dataclass
+class StepRecord:
+    name: str
+    title: str
+    status: str = "pending"
+    changes: list[Change] = field(default_factory=list)
+    message: str = ""
+    details: dict[str, Any] = field(default_factory=dict)
+    duration_s: float = 0.0
+    calls: dict[str, int] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "title": self.title,
+            "status": self.status,
+            "duration_s": round(self.duration_s, 3),
+            "changes": [c.as_dict() for c in self.changes],
+            "message": self.message,
+            "details": self.details,
+            "looker_calls": self.calls,
+        }
+
+
+@dataclass
+class Report:
+    command: str
+    dry_run: bool
+    steps: list[StepRecord] = field(default_factory=list)
+    status: str = "ok"
+    exit_code: int = EXIT_OK
+    error: str | None = None
+    started_at: str = ""
+    duration_s: float = 0.0
+    calls: dict[str, int] = field(default_factory=dict)
+
+    def step(self, name: str) -> StepRecord:
+        return next(s for s in self.steps if s.name == name)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "schema": REPORT_SCHEMA,
+            "command": self.command,
+            "dry_run": self.dry_run,
+            "status": self.status,
+            "exit_code": self.exit_code,
+            "error": self.error,
+            "started_at": self.started_at,
+            "duration_s": round(self.duration_s, 3),
+            "looker_calls": self.calls,
+            "steps": [s.as_dict() for s in self.steps],
+        }
+
+    def write(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(self.as_dict(), indent=2, sort_keys=False) + "\n", encoding="utf-8")
+
+
+@dataclass
+class DeployState:
+    """What steps hand to later ones."""
+
+    project_exists: bool | None = None
+    sha: str | None = None  # the commit to deploy (None in a dry run that would make a new one)
+    sha_is_new: bool = False
+    previous_production: str | None = None
+    production_read: bool = False
+    production_moved: bool = False
+    folder_id: str | None = None
+    folder_read: bool = False
+    folder: dash_mod.FolderLookup | None = None
+    dashboards_applied: dash_mod.Applied | None = None
+    dashboards_changed: bool = False
+    block_dashboard_ids: set[str] = field(default_factory=set)
+    content_before: list[content_mod.ContentError] | None = None
+    validated: str | None = None  # the remote's marker: last commit whose content validated
+    validated_read: bool = False
+    recovering: bool = False  # production was moved by an interrupted run, never validated
+
+
+def check_config(cfg: Config, steps: tuple[str, ...] = STEP_NAMES) -> None:
+    """What the selected steps need from the config, checked before any remote call."""
+    file = str(cfg.path or "looker-ops.yaml")
+    if "connection" in steps:
+        conn_mod.check_settings(cfg.connection, file)
+    if {"project", "lookml", "validate", "production"} & set(steps) and not cfg.project.git_remote_url:
+        raise BadInput(f"{file}: project.git_remote_url: required (the git repository Looker pulls)")
+    if "lookml" in steps and not cfg.resolve(cfg.project.lookml_dir).is_dir():
+        raise BadInput(f"{file}: project.lookml_dir: {cfg.resolve(cfg.project.lookml_dir)} is not a folder")
+    if "dashboards" in steps:
+        if not cfg.resolve(cfg.dashboards.dir).is_dir():
+            raise BadInput(f"{file}: dashboards.dir: {cfg.resolve(cfg.dashboards.dir)} is not a folder")
+        if not dash_mod.folder_path(cfg.dashboards.folder):
+            raise BadInput(f"{file}: dashboards.folder: a folder path under Shared is required")
+
+
+class Deployer:
+    """Runs the selected steps against one Looker client; see the module doc."""
+
+    def __init__(
+        self,
+        cfg: Config,
+        client: LookerClient,
+        options: Options | None = None,
+        *,
+        echo: Callable[[str], None] | None = None,
+        git_env: Mapping[str, str] | None = None,
+        command: str = "deploy",
+    ) -> None:
+        self.cfg = cfg
+        self.client = client
+        self.opts = options or Options()
+        self.echo = echo or (lambda line: None)
+        self.git_env = git_env
+        self.state = DeployState()
+        self.report = Report(command=command, dry_run=self.opts.dry_run)
+        self.prune = cfg.dashboards.prune if self.opts.prune is None else self.opts.prune
+        self.rollback = cfg.validation.rollback if self.opts.rollback is None else self.opts.rollback
+        self._local_dashboards: list[dash_mod.LocalDashboard] | None = None
+
+    # ------------------------------------------------------------------ running
+    def run(self) -> Report:
+        unknown = [s for s in self.opts.steps if s not in STEP_NAMES]
+        if unknown:
+            raise BadInput(f"unknown step(s): {', '.join(unknown)} (steps: {', '.join(STEP_NAMES)})")
+        check_config(self.cfg, self.opts.steps)
+        self.report.started_at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+        t0 = time.monotonic()
+        selected = [(n, t) for n, t in STEPS if n in self.opts.steps]
+        self.report.steps = [StepRecord(n, t) for n, t in selected]
+        mode = " (dry run: nothing will be written)" if self.opts.dry_run else ""
+        self.echo(f"looker-ops {self.report.command}: {len(selected)} step(s){mode}")
+        try:
+            for i, rec in enumerate(self.report.steps, 1):
+                self.echo(f"[{i}/{len(selected)}] {rec.title} ...")
+                before = self._calls()
+                s0 = time.monotonic()
+                try:
+                    getattr(self, f"step_{rec.name}")(rec)
+                except LookerOpsError as exc:
+                    rec.status = FAILED
+                    rec.message = rec.message or exc.message
+                    raise
+                finally:
+                    rec.duration_s = time.monotonic() - s0
+                    after = self._calls()
+                    rec.calls = {k: after[k] - before.get(k, 0) for k in after}
+                self.echo(
+                    f"      {rec.status}"
+                    + (f": {rec.message}" if rec.message else "")
+                    + f" ({rec.duration_s:.1f} s)"
+                )
+        except LookerOpsError as exc:
+            self.report.status = "failed"
+            self.report.exit_code = exc.exit_code
+            self.report.error = exc.message
+            for rec in self.report.steps:
+                if rec.status == "pending":
+                    rec.status = SKIPPED
+                    rec.message = "not run: an earlier step failed"
+            raise
+        finally:
+            self.report.duration_s = time.monotonic() - t0
+            self.report.calls = self._calls()
+        self.echo(
+            f"done in {self.report.duration_s:.1f} s; Looker calls: {self.report.calls.get('reads', 0)} reads, "
+            f"{self.report.calls.get('writes', 0)} writes"
+        )
+        return self.report
+
+    def _calls(self) -> dict[str, int]:
+        counter = getattr(self.client, "counter", None)
+        if counter is None:
+            return {}
+        return {"reads": counter.reads, "writes": counter.writes, "retries": counter.retries}
+
+    def _show(self, rec: StepRecord, changes: list[Change]) -> bool:
+        """Record and print the plan. True when the step should go on to apply."""
+        rec.changes = changes
+        for ch in changes:
+            self.echo(f"      {ch.line()}")
+        if not changes:
+            rec.status = UNCHANGED
+            return False
+        if self.opts.dry_run:
+            rec.status = PLANNED
+            return False
+        return True
+
+    # ------------------------------------------------------------------ shared reads
+    def local_dashboards(self) -> list[dash_mod.LocalDashboard]:
+        if self._local_dashboards is None:
+            self._local_dashboards = dash_mod.load_local(self.cfg.resolve(self.cfg.dashboards.dir))
+        return self._local_dashboards
+
+    def project_exists(self) -> bool:
+        if self.state.project_exists is None:
+            self.state.project_exists = project_mod.find(self.client, self.cfg.project.name) is not None
+        return self.state.project_exists
+
+    def target_sha(self) -> str | None:
+        """The commit to deploy: from the lookml step, else the deploy branch head."""
+        if self.state.sha is None and not self.state.sha_is_new:
+            self.state.sha, self.state.validated = gitops.remote_refs(
+                self._push_url(), self.cfg.project.deploy_branch, env=self.git_env
+            )
+            self.state.validated_read = True
+            if self.state.sha is None:
+                raise BadInput(
+                    f"branch {self.cfg.project.deploy_branch} does not exist on the project's remote: "
+                    "push the LookML first (looker-ops lookml push)"
+                )
+        return self.state.sha
+
+    def _push_url(self) -> str:
+        return self.cfg.project.git_push_url or self.cfg.project.git_remote_url
+
+    def validated_marker(self) -> str | None:
+        if not self.state.validated_read:
+            _, self.state.validated = gitops.remote_refs(
+                self._push_url(), self.cfg.project.deploy_branch, env=self.git_env
+            )
+            self.state.validated_read = True
+        return self.state.validated
+
+    def production_ref(self) -> str | None:
+        if not self.state.production_read:
+            exists = (
+                self.state.project_exists if self.state.project_exists is not None else self.project_exists()
+            )
+            if exists:
+                self.state.previous_production = project_mod.production_ref(
+                    self.client, self.cfg.project.name
+                )
+            self.state.production_read = True
+        return self.state.previous_production
+
+    def folder_id(self) -> str | None:
+        if not self.state.folder_read:
+            self.state.folder = dash_mod.find_folder(self.client, self.cfg.dashboards.folder)
+            self.state.folder_id = self.state.folder.id
+            self.state.folder_read = True
+        return self.state.folder_id
+
+    def content_baseline(self) -> None:
+        """Errors on the block's content before the first change that can break it."""
+        if self.state.content_before is not None or not self.cfg.validation.content or self.opts.dry_run:
+            return
+        if "content" not in self.opts.steps:
+            return
+        fid = self.folder_id()
+        if fid is None and not self.state.block_dashboard_ids:
+            self.state.content_before = []  # no block content yet: nothing can have errors
+            return
+        self.echo("      content validation before the change (baseline) ...")
+        self.state.content_before = content_mod.read_errors(self.client, fid, self.state.block_dashboard_ids)
+
+    # ------------------------------------------------------------------ steps
+    def step_connection(self, rec: StepRecord) -> None:
+        cs = self.cfg.connection
+        for secret in (cs.aws_access_key_id, cs.aws_secret_access_key):
+            if secret is not None:
+                self.client.redactor.add(secret.reveal())
+        want = conn_mod.desired(cs)
+        current = conn_mod.read(self.client, cs.name)
+        if not self._show(rec, conn_mod.plan(want, current)):
+            return
+        conn_mod.apply(self.client, rec.changes)
+        left = conn_mod.plan(want, conn_mod.read(self.client, cs.name))
+        if [c for c in left if any(d.field != "password" for d in c.diffs)]:
+            raise LookerOpsError(f"connection {cs.name}: still differs after apply: {left[0].line()}")
+        if cs.test:
+            rec.details["tests"] = conn_mod.test(self.client, cs.name)
+            rec.message = "tested: " + ", ".join(rec.details["tests"]) if rec.details["tests"] else "tested"
+        rec.status = APPLIED
+
+    def step_project(self, rec: StepRecord) -> None:
+        ps = self.cfg.project
+        want = project_mod.desired(ps)
+        # Production first (one read when nothing changes); a project never deployed exists only
+        # in the dev workspace, where it is created and edited: then the step stays there.
+        current = self.client.get_or_none(self.client.sdk.project, ps.name)
+        if current is not None and not project_mod.plan(want, current):
+            self.state.project_exists = True
+            self._show(rec, [])
+            self._check_git(rec, current)
+            return
+        with self.client.workspace(dev=True):
+            current = current or self.client.get_or_none(self.client.sdk.project, ps.name)
+            self.state.project_exists = current is not None
+            if self._show(rec, project_mod.plan(want, current)):
+                current = self._apply_project(rec, want)
+        if current is not None:
+            self._check_git(rec, current)
+
+    def _apply_project(self, rec: StepRecord, want: dict[str, Any]) -> Any:
+        """Apply the project's changes (in the dev workspace) and verify; the project after."""
+        ps = self.cfg.project
+        new_key = project_mod.apply(self.client, rec.changes, ssh=project_mod.is_ssh_url(ps.git_remote_url))
+        self.state.project_exists = True
+        now = self.client.get_or_none(self.client.sdk.project, ps.name)
+        left = project_mod.plan(want, now)
+        if left:
+            raise LookerOpsError(f"project {ps.name}: still differs after apply: {left[0].line()}")
+        rec.status = APPLIED
+        if new_key:
+            rec.details["deploy_key"] = new_key
+            raise RemoteError(
+                project_mod.deploy_key_message(
+                    ps.name,
+                    gitops.redact_url(ps.git_remote_url),
+                    new_key,
+                    "Looker made a deploy key for its git remote",
+                )
+            )
+        return now
+
+    def _check_git(self, rec: StepRecord, project: Any) -> None:
+        """Until the first production deploy, check that Looker can use an ssh remote."""
+        ps = self.cfg.project
+        if self.opts.dry_run or not project_mod.is_ssh_url(ps.git_remote_url):
+            return
+        if getattr(project, "has_production_counterpart", False):
+            return
+        remote = gitops.redact_url(ps.git_remote_url)
+        rec.details["git_connection"] = project_mod.check_git_connection(self.client, ps.name, remote)
+
+    def step_lookml(self, rec: StepRecord) -> None:
+        ps = self.cfg.project
+        url = ps.git_push_url or ps.git_remote_url
+        source = os.environ.get("GITHUB_SHA", "")
+        message = "Deploy LookML (looker-ops)" + (f"\n\nSource commit: {source}" if source else "")
+        result = gitops.build_and_push(
+            self.cfg.resolve(ps.lookml_dir),
+            url,
+            ps.deploy_branch,
+            self.cfg.manifest_constants(),
+            dry_run=self.opts.dry_run,
+            message=message,
+            env=self.git_env,
+        )
+        rec.details.update(
+            {"branch": ps.deploy_branch, "remote": gitops.redact_url(url), "previous": result.previous}
+        )
+        self.state.sha = result.sha
+        self.state.sha_is_new = result.changed
+        self.state.validated, self.state.validated_read = result.validated, True
+        changes: list[Change] = []
+        if result.changed:
+            diffs = [FieldDiff("head", result.previous, result.sha or "(new commit)")]
+            note = (
+                f"{len(result.files)} file(s): "
+                + ", ".join(result.files[:8])
+                + (" ..." if len(result.files) > 8 else "")
+            )
+            changes.append(Change("branch", "push", ps.deploy_branch, diffs, note=note))
+            rec.details["files"] = result.files
+        if not self._show(rec, changes):
+            rec.details["sha"] = result.sha
+            if not changes:
+                rec.message = f"{ps.deploy_branch} already holds this content ({(result.sha or '')[:12]})"
+            return
+        rec.details["sha"] = result.sha
+        rec.message = f"pushed {(result.sha or '')[:12]} to {ps.deploy_branch}"
+        rec.status = APPLIED
+
+    def step_models(self, rec: StepRecord) -> None:
+        ps = self.cfg.project
+        want = models_mod.desired(ps.models, ps.name, self.cfg.connection.name)
+        current = models_mod.read(self.client, ps.models)
+        if not self._show(rec, models_mod.plan(want, current)):
+            return
+        models_mod.apply(self.client, rec.changes)
+        left = models_mod.plan(want, models_mod.read(self.client, ps.models))
+        if left:
+            raise LookerOpsError(f"model {left[0].name}: still differs after apply: {left[0].line()}")
+        rec.status = APPLIED
+
+    def _deploy_needed(self, rec: StepRecord) -> str | None:
+        """The sha to validate/deploy, or None (with the step marked) when production has it."""
+        sha = self.target_sha()
+        prod = self.production_ref()
+        rec.details.update({"ref": sha, "production_ref": prod})
+        if sha is not None and prod == sha and self.opts.steps != ("validate",):
+            rec.status = SKIPPED
+            rec.message = f"production already serves {sha[:12]}"
+            if rec.name == "production" and self._content_checked() and self.validated_marker() != sha:
+                # An earlier run moved production and stopped before content validation ended:
+                # validate now (strictly: no baseline) and roll back to the last validated ref.
+                target = self.state.validated
+                self.state.recovering = True
+                self.state.production_moved = True
+                self.state.previous_production = target
+                self.state.content_before = []
+                rec.details["recovering_from"] = target
+                rec.message += (
+                    "; its content was never validated (interrupted run?): content validation runs, "
+                    f"rollback target {(target or 'none')[:12]}"
+                )
+            return None
+        return sha
+
+    def _content_checked(self) -> bool:
+        return (
+            self.cfg.validation.content and "content" in self.opts.steps and self.opts.steps != ("content",)
+        )
+
+    def step_validate(self, rec: StepRecord) -> None:
+        sha = self._deploy_needed(rec)
+        if rec.status == SKIPPED:
+            return
+        what = sha[:12] if sha else "the new commit"
+        tests = " + data tests" if self.cfg.project.data_tests else ""
+        if self.opts.dry_run:
+            rec.status = PLANNED
+            rec.message = f"would check {what} out on dev branch {project_mod.VALIDATE_BRANCH} and validate (LookML{tests})"
+            return
+        assert sha is not None
+        outcome = project_mod.validate_ref(
+            self.client, self.cfg.project.name, sha, data_tests=self.cfg.project.data_tests
+        )
+        rec.details.update(
+            {"warnings": outcome.warnings, "data_tests": outcome.tests, "branch": project_mod.VALIDATE_BRANCH}
+        )
+        rec.status = APPLIED
+        rec.message = (
+            f"{what} valid ({len(outcome.warnings)} warning(s), {len(outcome.tests)} data test(s) passed)"
+        )
+
+    def step_production(self, rec: StepRecord) -> None:
+        sha = self._deploy_needed(rec)
+        if rec.status == SKIPPED:
+            return
+        prev = self.state.previous_production
+        rec.details["previous_ref"] = prev
+        change = Change(
+            "production", "deploy", self.cfg.project.name, [FieldDiff("ref", prev, sha or "(new commit)")]
+        )
+        if not self._show(rec, [change]):
+            return
+        assert sha is not None
+        self.content_baseline()
+        project_mod.deploy_ref(self.client, self.cfg.project.name, sha)
+        self.state.production_moved = True
+        rec.status = APPLIED
+        rec.message = f"production moved {(prev or 'nothing')[:12]} -> {sha[:12]} (previous ref recorded)"
+
+    def step_dashboards(self, rec: StepRecord) -> None:
+        local = self.local_dashboards()
+        fid = self.folder_id()
+        current, in_folder = dash_mod.read_current(self.client, local, fid)
+        self.state.block_dashboard_ids.update(c.id for c in current.values())
+        changes = dash_mod.plan(
+            local, current, fid, prune=self.prune, force=self.opts.force_dashboards, in_folder=in_folder
+        )
+        if fid is None:
+            changes.insert(0, Change("folder", "create", self.cfg.dashboards.folder, note="under Shared"))
+        kept = dash_mod.orphans(local, in_folder)
+        if kept and not self.prune:
+            rec.details["not_pruned"] = [k.slug or k.id for k in kept]
+            self.echo(
+                f"      {len(kept)} dashboard(s) in the folder are not in {self.cfg.dashboards.dir}/ (kept; --prune deletes them)"
+            )
+        rec.details["dashboards"] = len(local)
+        if not self._show(rec, changes):
+            rec.message = f"{len(local)} dashboard(s) up to date" if rec.status == UNCHANGED else rec.message
+            return
+        self.content_baseline()
+        fid = fid or dash_mod.ensure_folder(self.client, self.cfg.dashboards.folder, self.state.folder)
+        self.state.folder_id = fid
+        dash_changes = [c for c in changes if c.kind == dash_mod.KIND]
+        done = dash_mod.Applied({}, {}, {})
+        self.state.dashboards_applied = done
+        self.state.dashboards_changed = True
+        dash_mod.apply(self.client, dash_changes, fid, done=done)
+        self.state.block_dashboard_ids.update(done.created.values())
+        # Verify: every block dashboard now matches its file, in the folder.
+        now, _ = dash_mod.read_current(self.client, local, fid)
+        left = [c for c in dash_mod.plan(local, now, fid) if c.action != "delete"]
+        if left:
+            raise LookerOpsError(f"dashboard {left[0].name}: still differs after import: {left[0].line()}")
+        rec.status = APPLIED
+        rec.message = (
+            f"{len(done.created)} created, {len(done.updated)} updated, {len(done.deleted)} deleted, "
+            f"{len(local) - len(done.created) - len(done.updated)} unchanged"
+        )
+
+    def step_content(self, rec: StepRecord) -> None:
+        if not self.cfg.validation.content:
+            rec.status = SKIPPED
+            rec.message = "validation.content is false"
+            return
+        standalone = self.opts.steps == ("content",)
+        if not standalone and not (self.state.production_moved or self.state.dashboards_changed):
+            rec.status = SKIPPED if not self.opts.dry_run else PLANNED
+            if self.opts.dry_run and (self._step_planned("production") or self._step_planned("dashboards")):
+                rec.message = "would compare content validation errors before and after the deploy"
+            else:
+                rec.status = SKIPPED
+                rec.message = "nothing deployed, nothing to check"
+            return
+        if self.opts.dry_run:
+            rec.status = PLANNED
+            rec.message = "would run content validation on the block's folder"
+            return
+        fid = self.folder_id()
+        after = content_mod.read_errors(self.client, fid, self.state.block_dashboard_ids)
+        before = self.state.content_before or []
+        new = content_mod.new_errors(before, after)
+        rec.details.update(
+            {
+                "errors_before": len(before),
+                "errors_after": len(after),
+                "new_errors": [e.as_dict() for e in new],
+            }
+        )
+        if not new:
+            rec.status = APPLIED
+            rec.message = f"no new errors on the block's content ({len(after)} in total)"
+            self._mark_validated(rec)
+            return
+        listing = "\n  ".join(e.line() for e in new[:50])
+        undo = ""
+        if standalone:
+            undo = ""
+        elif self.rollback:
+            rec.details["rollback"] = self._rollback()
+            undo = "; rolled back: " + "; ".join(rec.details["rollback"])
+        else:
+            undo = "; not rolled back (--no-rollback)"
+        rec.message = f"{len(new)} new content error(s){undo}"
+        raise ValidationFailed(
+            f"content validation: {len(new)} new error(s) on the block's content{undo}:\n  {listing}"
+        )
+
+    def _mark_validated(self, rec: StepRecord) -> None:
+        """Record on the git remote that production's commit passed content validation."""
+        sha = self.state.sha
+        if sha is None or self.opts.steps == ("content",) or self.validated_marker() == sha:
+            return
+        gitops.mark_validated(self._push_url(), self.cfg.project.deploy_branch, sha, env=self.git_env)
+        self.state.validated = sha
+        rec.details["validated_marker"] = sha
+
+    def _step_planned(self, name: str) -> bool:
+        return any(s.name == name and s.status == PLANNED for s in self.report.steps)
+
+    def _rollback(self) -> list[str]:
+        lines: list[str] = []
+        prev = self.state.previous_production
+        if self.state.production_moved:
+            if prev:
+                project_mod.deploy_ref(self.client, self.cfg.project.name, prev)
+                lines.append(f"production back to {prev[:12]}")
+            else:
+                lines.append("production had no previous ref (first deploy): left as is")
+        if self.state.dashboards_applied is not None and self.state.folder_id is not None:
+            lines.extend(dash_mod.restore(self.client, self.state.dashboards_applied, self.state.folder_id))
+        for line in lines:
+            self.echo(f"      rollback: {line}")
+        return lines
+
+    def step_schedules(self, rec: StepRecord) -> None:
+        run_schedules_hook(self, rec)
+
+
+def run_schedules_hook(deployer: Deployer, rec: StepRecord) -> None:
+    """The schedules step: ``looker_ops.looker.schedules.apply_schedules`` (owned by that module),
+    called with this run's client, dry-run and prune settings, its changes put in the report."""
+    cfg = deployer.cfg
+    if not cfg.schedules:
+        rec.status = SKIPPED
+        rec.message = "no schedules file in the config"
+        return
+    try:
+        module = importlib.import_module("looker_ops.looker.schedules")
+    except ImportError:
+        rec.status = SKIPPED
+        rec.message = "schedules module not installed"
+        return
+    apply_schedules = getattr(module, "apply_schedules", None)
+    if apply_schedules is None:
+        rec.status = SKIPPED
+        rec.message = "looker_ops.looker.schedules has no apply_schedules()"
+        return
+    result = apply_schedules(
+        deployer.client,
+        cfg,
+        dashboards_dir=cfg.resolve(cfg.dashboards.dir),
+        dry_run=deployer.opts.dry_run,
+        prune=deployer.prune,
+    )
+    deployer._show(rec, list(result.changes))
+    for line in (f"warning: {w}" for w in result.warnings):
+        deployer.echo(f"      {line}")
+    rec.details["schedules"] = result.as_dict()
+    if rec.status == "pending":
+        rec.status = APPLIED
+    rec.message = f"{len(result.changes)} change(s), {len(result.unchanged)} unchanged"

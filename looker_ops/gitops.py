@@ -1,0 +1,291 @@
+"""LookML to git: build a commit holding exactly the LookML folder and push it to the deploy branch.
+
+Plain ``git`` subprocesses, no library. The commit is built in a throw-away bare repository:
+
+1. fetch the deploy branch of the push remote (if it exists);
+2. stage a copy of ``lookml_project/`` with the manifest constants set from the config, write its
+   tree with a private index (``GIT_INDEX_FILE``), so the commit holds exactly those files at the
+   repository root;
+3. if that tree equals the branch head's tree, nothing is committed or pushed (the head is the
+   ref to deploy); else commit on top of the head and push without force (a concurrent push makes
+   the push fail rather than be overwritten).
+
+Credentials never reach a command line: the remote URL is written into the temporary repository's
+config file by Python (not via ``git remote add``), so even a URL with a user/token in it is not
+visible in the process list. Authentication is git's own: ``GIT_SSH_COMMAND`` / ssh-agent for ssh
+URLs, a credential helper or ``GIT_ASKPASS`` for https. ``GIT_TERMINAL_PROMPT=0`` makes a missing
+credential an error instead of a hang. Messages show URLs with any user info replaced by ``***``.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from looker_ops.errors import BadInput, RemoteError
+
+MANIFEST = "manifest.lkml"
+_IDENT = "looker-ops"
+_EMAIL = "looker-ops@users.noreply.local"
+
+
+def redact_url(url: str) -> str:
+    """``https://user:token@host/x`` -> ``https://***@host/x``; other URLs unchanged."""
+    return re.sub(r"^([a-z][a-z0-9+.-]*://)[^/@]+@", r"\1***@", url, flags=re.I)
+
+
+@dataclass
+class PushResult:
+    """What the LookML step did (or, in a dry run, would do)."""
+
+    sha: str | None  # the commit to deploy: the new commit, or the unchanged head
+    previous: str | None  # the branch head before, None when the branch did not exist
+    changed: bool  # content differs from the branch head
+    pushed: bool  # a new commit was pushed (False in a dry run)
+    files: list[str] = field(default_factory=list)  # changed paths, "A path" / "M path" / "D path"
+    validated: str | None = None  # the commit of the last deploy that passed content validation
+
+
+# --------------------------------------------------------------------------- manifest constants
+
+
+def set_manifest_constants(text: str, values: Mapping[str, str], file: str = MANIFEST) -> str:
+    """Set ``value:`` of each ``constant: NAME { ... }`` in manifest text; the rest is kept as is.
+
+    A constant in ``values`` that the manifest does not declare is a BadInput naming it.
+    """
+    out = text
+    for name, value in values.items():
+        if '"' in value or "\n" in value:
+            raise BadInput(f"constants.{name}: value may not contain quotes or line breaks")
+        block = re.compile(r"(\bconstant:\s*" + re.escape(name) + r"\s*\{)(.*?)(\})", re.S)
+        m = block.search(out)
+        if m is None:
+            raise BadInput(f"{file}: constant {name} is not declared (it is set from the config)")
+        body = m.group(2)
+        new_body, n = re.subn(r'(\bvalue:\s*)"(?:[^"\\]|\\.)*"', _setter(value), body)
+        if n == 0:
+            raise BadInput(f"{file}: constant {name} has no value: to set")
+        out = out[: m.start(2)] + new_body + out[m.end(2) :]
+    return out
+
+
+# --------------------------------------------------------------------------- git plumbing
+
+
+def _setter(value: str) -> Callable[[re.Match[str]], str]:
+    return lambda mm: f'{mm.group(1)}"{value}"'
+
+
+class _Git:
+    def __init__(self, git_dir: Path, env: Mapping[str, str] | None = None) -> None:
+        self.git_dir = git_dir
+        base = dict(os.environ if env is None else env)
+        base.update(
+            {
+                "GIT_TERMINAL_PROMPT": "0",
+                "GIT_DIR": str(git_dir),
+                "GIT_CONFIG_NOSYSTEM": "1",
+                "LC_ALL": "C",
+            }
+        )
+        for key, value in (
+            ("GIT_AUTHOR_NAME", _IDENT),
+            ("GIT_AUTHOR_EMAIL", _EMAIL),
+            ("GIT_COMMITTER_NAME", _IDENT),
+            ("GIT_COMMITTER_EMAIL", _EMAIL),
+        ):
+            base.setdefault(key, value)
+        self.env = base
+
+    def run(
+        self,
+        *args: str,
+        input: str | None = None,
+        env: Mapping[str, str] | None = None,
+        cwd: Path | None = None,
+        what: str = "",
+        remote: bool = False,
+    ) -> str:
+        full_env = dict(self.env)
+        if env:
+            full_env.update(env)
+        try:
+            proc = subprocess.run(
+                ["git", *args],
+                input=input,
+                capture_output=True,
+                text=True,
+                env=full_env,
+                cwd=cwd,
+                check=False,
+                timeout=600,
+            )
+        except FileNotFoundError:
+            raise BadInput("git is not installed (needed to push the LookML project)") from None
+        except subprocess.TimeoutExpired:
+            raise RemoteError(f"git {args[0]}: timed out after 600 s") from None
+        if proc.returncode != 0:
+            msg = " ".join(redact_url(w) for w in (proc.stderr.strip() or proc.stdout.strip()).split(" "))
+            kind = RemoteError if remote else BadInput
+            raise kind(f"git {what or args[0]} failed: {msg}")
+        return proc.stdout.strip()
+
+
+@contextmanager
+def _temp_repo(push_url: str, env: Mapping[str, str] | None) -> Iterator[_Git]:
+    tmp = Path(tempfile.mkdtemp(prefix="looker-ops-git-"))
+    try:
+        git_dir = tmp / "repo.git"
+        git = _Git(git_dir, env)
+        git.run("init", "--quiet", "--bare", str(git_dir))
+        # The URL goes into the config file, never onto a command line.
+        with open(git_dir / "config", "a", encoding="utf-8") as fh:
+            escaped = push_url.replace("\\", "\\\\").replace('"', '\\"')
+            fh.write(f'[remote "deploy"]\n\turl = "{escaped}"\n')
+        yield git
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def validated_ref(branch: str) -> str:
+    """The ref recording the last commit whose deploy passed content validation."""
+    return f"refs/looker-ops/validated/{branch}"
+
+
+def _remote_refs(git: _Git, branch: str, url_for_msg: str) -> tuple[str | None, str | None]:
+    """(the branch head, the validated marker) on the remote; None for a missing one."""
+    wanted = {f"refs/heads/{branch}": 0, validated_ref(branch): 1}
+    out = git.run("ls-remote", "deploy", *wanted, what=f"ls-remote {url_for_msg}", remote=True)
+    found: list[str | None] = [None, None]
+    for line in out.splitlines():
+        sha, _, ref = line.partition("\t")
+        if ref in wanted:
+            found[wanted[ref]] = sha
+    return found[0], found[1]
+
+
+def _fetch_head(git: _Git, branch: str, url_for_msg: str) -> str:
+    """Fetch the head of ``branch`` (shallow: only its tree is needed); returns that tree."""
+    local = f"refs/remotes/deploy/{branch}"
+    git.run(
+        "fetch",
+        "--quiet",
+        "--no-tags",
+        "--depth=1",
+        "deploy",
+        f"+refs/heads/{branch}:{local}",
+        what=f"fetch {url_for_msg}",
+        remote=True,
+    )
+    return git.run("rev-parse", f"{local}^{{tree}}")
+
+
+def _stage(lookml_dir: Path, constants: Mapping[str, str], dest: Path) -> None:
+    if not lookml_dir.is_dir():
+        raise BadInput(f"{lookml_dir}: LookML folder not found (project.lookml_dir)")
+    shutil.copytree(lookml_dir, dest, ignore=shutil.ignore_patterns(".git", "__pycache__", ".DS_Store"))
+    manifest = dest / MANIFEST
+    if constants:
+        if not manifest.is_file():
+            raise BadInput(
+                f"{lookml_dir / MANIFEST}: not found (the manifest constants are set from the config)"
+            )
+        text = manifest.read_text(encoding="utf-8")
+        manifest.write_text(
+            set_manifest_constants(text, constants, str(lookml_dir / MANIFEST)), encoding="utf-8"
+        )
+
+
+def build_and_push(
+    lookml_dir: Path,
+    push_url: str,
+    branch: str,
+    constants: Mapping[str, str],
+    *,
+    dry_run: bool = False,
+    message: str = "Deploy LookML (looker-ops)",
+    env: Mapping[str, str] | None = None,
+) -> PushResult:
+    """Commit exactly ``lookml_dir`` (constants set) on ``branch`` of ``push_url`` and push it.
+
+    Unchanged content: no commit, no push; ``sha`` is the current head. ``dry_run``: the same
+    comparison, nothing pushed (``sha`` is then the head, or None when a new commit would be made).
+    """
+    if not push_url:
+        raise BadInput("project.git_remote_url: required to push the LookML project")
+    shown = redact_url(push_url)
+    with _temp_repo(push_url, env) as git:
+        head, validated = _remote_refs(git, branch, shown)
+        head_tree = _fetch_head(git, branch, shown) if head is not None else None
+        stage = git.git_dir.parent / "stage"
+        _stage(lookml_dir, constants, stage)
+        idx_env = {"GIT_INDEX_FILE": str(git.git_dir.parent / "index"), "GIT_WORK_TREE": str(stage)}
+        git.run("add", "--all", "--force", ".", env=idx_env, cwd=stage)
+        tree = git.run("write-tree", env=idx_env)
+        files: list[str] = []
+        if head is not None and head_tree is not None:
+            if head_tree == tree:
+                return PushResult(sha=head, previous=head, changed=False, pushed=False, validated=validated)
+            diff = git.run("diff-tree", "-r", "--name-status", "--no-renames", head_tree, tree)
+            files = [" ".join(line.split("\t", 1)) for line in diff.splitlines() if line]
+        else:
+            listing = git.run("ls-tree", "-r", "--name-only", tree)
+            files = [f"A {p}" for p in listing.splitlines() if p]
+        if dry_run:
+            return PushResult(
+                sha=None, previous=head, changed=True, pushed=False, files=files, validated=validated
+            )
+        parents = ["-p", head] if head else []
+        sha = git.run("commit-tree", tree, *parents, "-m", message)
+        git.run(
+            "push",
+            "--quiet",
+            "deploy",
+            f"{sha}:refs/heads/{branch}",
+            what=f"push to {shown} {branch}",
+            remote=True,
+        )
+        return PushResult(sha=sha, previous=head, changed=True, pushed=True, files=files, validated=validated)
+
+
+def remote_refs(
+    push_url: str, branch: str, env: Mapping[str, str] | None = None
+) -> tuple[str | None, str | None]:
+    """(the commit at ``branch``, the validated marker) on the remote; None when missing."""
+    with _temp_repo(push_url, env) as git:
+        return _remote_refs(git, branch, redact_url(push_url))
+
+
+def remote_head(push_url: str, branch: str, env: Mapping[str, str] | None = None) -> str | None:
+    """The commit at ``branch`` of the remote, None if the branch does not exist."""
+    return remote_refs(push_url, branch, env)[0]
+
+
+def mark_validated(push_url: str, branch: str, sha: str, env: Mapping[str, str] | None = None) -> None:
+    """Record on the remote that ``sha``'s deploy passed content validation.
+
+    A deploy interrupted between moving production and validating content leaves production
+    ahead of this marker; the next run sees that, validates again and can roll back to it.
+    """
+    shown = redact_url(push_url)
+    with _temp_repo(push_url, env) as git:
+        git.run(
+            "fetch", "--quiet", "--no-tags", "--depth=1", "deploy", sha, what=f"fetch {shown}", remote=True
+        )
+        git.run(
+            "push",
+            "--quiet",
+            "--force",
+            "deploy",
+            f"{sha}:{validated_ref(branch)}",
+            what=f"push to {shown}",
+            remote=True,
+        )

@@ -1,0 +1,118 @@
+"""Secret redaction for every message, log line and exception text that leaves the Looker layer.
+
+One process-wide registry (``REDACTOR``) holds the secrets known so far: the Looker client
+secret, access tokens handed out by Looker, and anything other parts register (AWS secret keys,
+webhook tokens) with :func:`register_secret`. Besides exact values, a few patterns are always
+masked (``client_secret=...``, ``"access_token": "..."``, ``Authorization: Bearer ...``), so a
+secret that was never registered is still hidden when it appears in one of those shapes.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+from collections.abc import Iterable
+
+MASK = "***"
+
+# Shapes that carry a secret whatever its value: key=value (form/query), "key": "value" (JSON),
+# and bearer tokens. Group 1 is kept, the value is masked.
+_KEYS = (
+    r"client_secret|access_token|refresh_token|password|git_password|secret_parameters|"
+    r"aws_secret_access_key|secret_access_key|secret|token"
+)
+_PATTERNS = (
+    re.compile(rf"((?:{_KEYS})=)[^&\s\"']+", re.IGNORECASE),
+    re.compile(rf"(\"(?:{_KEYS})\"\s*:\s*\")(?:[^\"\\]|\\.)*(?=\")", re.IGNORECASE),
+    re.compile(rf"('(?:{_KEYS})'\s*:\s*')[^']*(?=')", re.IGNORECASE),
+    re.compile(r"(Bearer\s+)[A-Za-z0-9._~+/=-]+", re.IGNORECASE),
+    re.compile(r"(token\s+)[A-Za-z0-9._~+/=-]{16,}", re.IGNORECASE),
+)
+
+_MIN_SECRET_LEN = 4
+
+
+class Redactor:
+    """Masks registered secret values and secret-shaped substrings in text."""
+
+    def __init__(self, secrets: Iterable[str] = ()) -> None:
+        self._lock = threading.Lock()
+        self._secrets: set[str] = set()
+        for s in secrets:
+            self.add(s)
+
+    def add(self, secret: str | None) -> None:
+        """Register a value that must never be shown. Short or empty values are ignored."""
+        if not secret or len(secret) < _MIN_SECRET_LEN:
+            return
+        with self._lock:
+            self._secrets.add(secret)
+
+    def __contains__(self, secret: str) -> bool:
+        return secret in self._secrets
+
+    def redact(self, text: object) -> str:
+        out = text if isinstance(text, str) else str(text)
+        with self._lock:
+            # Longest first, so a secret containing another one is masked whole.
+            secrets = sorted(self._secrets, key=len, reverse=True)
+        for s in secrets:
+            if s in out:
+                out = out.replace(s, MASK)
+        for pat in _PATTERNS:
+            out = pat.sub(lambda m: m.group(1) + MASK, out)
+        return out
+
+
+REDACTOR = Redactor()
+
+
+def register_secret(secret: str | None) -> None:
+    """Register a secret with the process-wide redactor (AWS keys, webhook tokens, ...)."""
+    REDACTOR.add(secret)
+
+
+def redact(text: object) -> str:
+    return REDACTOR.redact(text)
+
+
+class RedactingFilter(logging.Filter):
+    """A logging filter that rewrites each record's message with secrets masked."""
+
+    def __init__(self, redactor: Redactor | None = None) -> None:
+        super().__init__()
+        self.redactor = redactor or REDACTOR
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        try:
+            message = record.getMessage()
+        except Exception:  # a broken format string is not ours to fix; leave it alone
+            return True
+        record.msg = self.redactor.redact(message)
+        record.args = None
+        return True
+
+
+# Loggers that can see request details. Filters on a logger apply to records created on it,
+# so each logger that emits is listed by its own name.
+_LOGGERS = (
+    "looker_ops",
+    "looker_ops.looker",
+    "looker_ops.looker.retry",
+    "looker_sdk",
+    "looker_sdk.rtl.requests_transport",
+    "urllib3.connectionpool",
+)
+_installed = False
+
+
+def install_logging_filter() -> None:
+    """Attach the redacting filter to the loggers that see Looker traffic (idempotent)."""
+    global _installed
+    if _installed:
+        return
+    filt = RedactingFilter()
+    for name in _LOGGERS:
+        logging.getLogger(name).addFilter(filt)
+    _installed = True

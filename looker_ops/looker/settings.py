@@ -1,0 +1,165 @@
+"""Looker connection settings, read the way Looker users already configure the SDK.
+
+Sources, later ones winning (as in looker-sdk): a ``looker.ini`` section (``--looker-ini`` /
+``--section``; ``./looker.ini`` when present and no file is given), then the environment:
+``LOOKERSDK_BASE_URL``, ``LOOKERSDK_CLIENT_ID``, ``LOOKERSDK_CLIENT_SECRET``,
+``LOOKERSDK_VERIFY_SSL``, ``LOOKERSDK_TIMEOUT``. Every problem is a :class:`BadInput` naming
+the setting, the environment variable and the file/section to fix.
+"""
+
+from __future__ import annotations
+
+import configparser
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlparse
+
+from looker_ops.errors import BadInput
+from looker_ops.looker.redact import register_secret
+
+ENV_PREFIX = "LOOKERSDK"
+DEFAULT_INI = "looker.ini"
+DEFAULT_SECTION = "Looker"
+KEYS = ("base_url", "client_id", "client_secret", "verify_ssl", "timeout")
+DEFAULT_TIMEOUT = 120
+DEFAULT_LONG_TIMEOUT = 900
+
+_TRUE = {"1", "true", "t", "yes", "y", "on"}
+_FALSE = {"0", "false", "f", "no", "n", "off", ""}
+
+
+def env_name(key: str) -> str:
+    return f"{ENV_PREFIX}_{key.upper()}"
+
+
+@dataclass(frozen=True)
+class ClientSettings:
+    """Everything the client needs. ``client_secret`` never appears in repr()."""
+
+    base_url: str
+    client_id: str
+    client_secret: str = field(repr=False)
+    verify_ssl: bool = True
+    timeout: float = DEFAULT_TIMEOUT
+    # Timeout for long operations (LookML validation, content validation, data tests, deploy).
+    long_timeout: float = DEFAULT_LONG_TIMEOUT
+    source: str = "arguments"
+
+    def __post_init__(self) -> None:
+        register_secret(self.client_secret)
+
+
+def _strip_quotes(value: str) -> str:
+    v = value.strip()
+    if len(v) >= 2 and v[0] == v[-1] and v[0] in "\"'":
+        v = v[1:-1]
+    return v
+
+
+def _read_ini(path: Path, section: str | None) -> tuple[dict[str, str], str]:
+    parser = configparser.ConfigParser(interpolation=None)
+    try:
+        with path.open(encoding="utf-8") as fh:
+            parser.read_file(fh)
+    except OSError as exc:
+        raise BadInput(f"{path}: cannot read Looker settings file: {exc.strerror or exc}") from None
+    except configparser.Error as exc:
+        # configparser's messages name the file and line ("[line  3]: ...").
+        first = str(exc).splitlines()[0]
+        raise BadInput(f"{path}: not a valid looker.ini file: {first}") from None
+    sections = parser.sections()
+    if section is None:
+        if not sections:
+            raise BadInput(f"{path}: no sections; expected e.g. [{DEFAULT_SECTION}] with base_url, client_id")
+        section = DEFAULT_SECTION if DEFAULT_SECTION in sections else sections[0]
+    elif not parser.has_section(section):
+        known = ", ".join(f"[{s}]" for s in sections) or "none"
+        raise BadInput(f"{path}: no section [{section}] (--section); sections in the file: {known}")
+    values = {k: _strip_quotes(v) for k, v in parser[section].items() if k in KEYS}
+    return values, f"{path} [{section}]"
+
+
+def load_settings(
+    looker_ini: str | Path | None = None,
+    section: str | None = None,
+    *,
+    env: Mapping[str, str] | None = None,
+    long_timeout: float | None = None,
+    require_credentials: bool = True,
+) -> ClientSettings:
+    """Read settings from looker.ini and/or LOOKERSDK_* variables; raise BadInput naming what is wrong."""
+    environ = os.environ if env is None else env
+    values: dict[str, str] = {}
+    origin: dict[str, str] = {}
+    ini_label = None
+    ini_path: Path | None = None
+    if looker_ini is not None:
+        ini_path = Path(looker_ini)
+        if not ini_path.is_file():
+            raise BadInput(f"--looker-ini {ini_path}: file not found")
+    elif Path(DEFAULT_INI).is_file():
+        ini_path = Path(DEFAULT_INI)
+    elif section is not None:
+        raise BadInput(f"--section {section} given but no looker.ini (use --looker-ini PATH)")
+    if ini_path is not None:
+        ini_values, ini_label = _read_ini(ini_path, section)
+        for k, v in ini_values.items():
+            if v:
+                values[k] = v
+                origin[k] = f"{k} in {ini_label}"
+    for k in KEYS:
+        raw = environ.get(env_name(k))
+        if raw is not None and _strip_quotes(raw):
+            values[k] = _strip_quotes(raw)
+            origin[k] = env_name(k)
+
+    where = f" or {{key}} in {ini_label}" if ini_label else " or {key} in a looker.ini section (--looker-ini)"
+    required = ["base_url", "client_id", "client_secret"] if require_credentials else ["base_url"]
+    missing = [k for k in required if not values.get(k)]
+    if missing:
+        named = "; ".join(f"{k} (set {env_name(k)}{where.format(key=k)})" for k in missing)
+        raise BadInput(f"Looker settings incomplete: missing {named}")
+
+    base_url = values["base_url"].rstrip("/")
+    if base_url.endswith("/api/4.0"):
+        base_url = base_url[: -len("/api/4.0")]
+    parsed = urlparse(base_url)
+    if parsed.scheme not in ("http", "https") or not parsed.netloc:
+        raise BadInput(
+            f"{origin['base_url']}: base_url {values['base_url']!r} is not an http(s) URL "
+            "(expected e.g. https://mycompany.looker.com:19999)"
+        )
+
+    verify_raw = values.get("verify_ssl", "true").strip().lower()
+    if verify_raw in _TRUE:
+        verify_ssl = True
+    elif verify_raw in _FALSE:
+        verify_ssl = False
+    else:
+        raise BadInput(f"{origin['verify_ssl']}: verify_ssl {values['verify_ssl']!r} is not true/false")
+
+    timeout: float = DEFAULT_TIMEOUT
+    if "timeout" in values:
+        try:
+            timeout = int(values["timeout"])
+        except ValueError:
+            timeout = -1
+        if timeout <= 0:
+            raise BadInput(
+                f"{origin['timeout']}: timeout {values['timeout']!r} is not a positive number of seconds"
+            )
+    lt = float(long_timeout) if long_timeout is not None else max(DEFAULT_LONG_TIMEOUT, timeout)
+    if lt <= 0:
+        raise BadInput(f"long_timeout {long_timeout!r} is not a positive number of seconds")
+    sources = sorted({o if o.startswith(ENV_PREFIX) else (ini_label or "") for o in origin.values()})
+    return ClientSettings(
+        base_url=base_url,
+        client_id=values.get("client_id", ""),
+        client_secret=values.get("client_secret", ""),
+        verify_ssl=verify_ssl,
+        timeout=timeout,
+        long_timeout=lt,
+        source=", ".join(s for s in sources if s) or "defaults",
+    )

@@ -1,0 +1,377 @@
+"""``.dashboard.lookml`` files (YAML) -> :class:`Dashboard` objects, with line numbers.
+
+The YAML is composed into nodes (PyYAML's SafeLoader), so every dashboard, element and filter
+keeps the line it starts on. Keys that a LookML dashboard does not have, and values of the
+wrong shape (``fields`` not a list, ``listen`` not a mapping...), are findings (``DSH002``)
+naming the file and line; a file that is not valid YAML is one ``DSH001`` finding.
+Visualization settings of an element (``show_view_names``, ``series_colors``...) are free-form,
+so unknown element keys are accepted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from looker_ops.findings import Finding, Severity
+from looker_ops.lookml.model import Dashboard, DashboardElement, DashboardFilter
+from looker_ops.lookml.parsecache import IgnoreComment, scan_ignores
+
+YAML_ERROR = "DSH001"
+BAD_KEY = "DSH002"
+
+DASHBOARD_KEYS = frozenset(
+    [
+        "dashboard",
+        "title",
+        "extends",
+        "extension",
+        "layout",
+        "rows",
+        "tile_size",
+        "width",
+        "auto_run",
+        "crossfilter_enabled",
+        "description",
+        "embed_style",
+        "enable_viz_full_screen",
+        "filters_bar_collapsed",
+        "filters_location_top",
+        "load_configuration",
+        "preferred_slug",
+        "preferred_viewer",
+        "query_timezone",
+        "refresh",
+        "elements",
+        "filters",
+        "label",
+    ]
+)
+FILTER_KEYS = frozenset(
+    [
+        "name",
+        "title",
+        "type",
+        "default_value",
+        "allow_multiple_values",
+        "required",
+        "ui_config",
+        "model",
+        "explore",
+        "field",
+        "listens_to_filters",
+    ]
+)
+ELEMENT_TYPES = frozenset(
+    [
+        "text",
+        "button",
+        "looker_line",
+        "looker_area",
+        "looker_bar",
+        "looker_column",
+        "looker_scatter",
+        "looker_pie",
+        "looker_donut_multiples",
+        "looker_single_record",
+        "looker_grid",
+        "looker_map",
+        "looker_geo_coordinates",
+        "looker_geo_choropleth",
+        "looker_funnel",
+        "looker_timeline",
+        "looker_waterfall",
+        "looker_boxplot",
+        "looker_wordcloud",
+        "single_value",
+        "table",
+        "looker_google_map",
+        "looker_area_stacked",
+        "looker_bar_stacked",
+        "looker_sankey",
+        "looker_timeline_chart",
+        "looker_scatter_chart",
+        "looker_column_stacked",
+        "looker_single_value",
+        "looker_table",
+        "looker_pivot_table",
+        "marketplace_viz_report_table",
+    ]
+)
+_LIST_KEYS = ("fields", "sorts", "pivots", "hidden_fields", "dynamic_fields")
+_MAP_KEYS = ("filters", "listen")
+
+
+def _to_py(node: yaml.Node) -> Any:
+    if isinstance(node, yaml.MappingNode):
+        return {_to_py(k): _to_py(v) for k, v in node.value}
+    if isinstance(node, yaml.SequenceNode):
+        return [_to_py(v) for v in node.value]
+    if isinstance(node, yaml.ScalarNode):
+        return _scalar(node)
+    return None
+
+
+class _Constructor(yaml.SafeLoader):
+    def __init__(self) -> None:
+        super().__init__("")
+
+
+_CONSTRUCTOR = _Constructor()
+# libyaml's composer when PyYAML has it (20x faster, same nodes and marks)
+_COMPOSER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def _scalar(node: yaml.ScalarNode) -> Any:
+    return _CONSTRUCTOR.construct_object(node, deep=True)
+
+
+def _map_items(node: yaml.Node) -> list[tuple[str, yaml.Node, int]]:
+    if not isinstance(node, yaml.MappingNode):
+        return []
+    return [(str(_to_py(k)), v, k.start_mark.line + 1) for k, v in node.value]
+
+
+def _s(v: Any) -> str | None:
+    if v is None:
+        return None
+    if isinstance(v, bool):
+        return "yes" if v else "no"
+    return str(v)
+
+
+def _parse_element(
+    node: yaml.Node, file: str, problems: list[Finding], dname: str
+) -> DashboardElement | None:
+    line = node.start_mark.line + 1
+    if not isinstance(node, yaml.MappingNode):
+        problems.append(
+            Finding(BAD_KEY, Severity.ERROR, "a dashboard element must be a mapping", file, line, dname)
+        )
+        return None
+    props: dict[str, Any] = {}
+    lines: dict[str, int] = {}
+    for key, vnode, kline in _map_items(node):
+        props[key] = _to_py(vnode)
+        lines[key] = kline
+    props["_lines"] = lines
+    name = _s(props.get("name")) or ""
+    where = f"dashboard:{dname}/element:{name or '?'}"
+    if not name:
+        problems.append(
+            Finding(BAD_KEY, Severity.ERROR, "dashboard element has no `name`", file, line, where)
+        )
+    for k in _LIST_KEYS:
+        if k in props and props[k] is not None and not isinstance(props[k], list):
+            problems.append(
+                Finding(
+                    BAD_KEY, Severity.ERROR, f"`{k}` of element {name} must be a list", file, lines[k], where
+                )
+            )
+            props[k] = [props[k]] if k != "dynamic_fields" else []
+    for k in _MAP_KEYS:
+        if k in props and props[k] is not None and not isinstance(props[k], dict):
+            problems.append(
+                Finding(
+                    BAD_KEY,
+                    Severity.ERROR,
+                    f"`{k}` of element {name} must be a mapping",
+                    file,
+                    lines[k],
+                    where,
+                )
+            )
+            props[k] = {}
+    etype = _s(props.get("type"))
+    if etype is not None and etype not in ELEMENT_TYPES and not etype.startswith(("looker_", "marketplace_")):
+        problems.append(
+            Finding(
+                BAD_KEY,
+                Severity.WARNING,
+                f"unknown element type `{etype}`",
+                file,
+                lines.get("type", line),
+                where,
+            )
+        )
+    limit_v = props.get("limit")
+    limit: int | None = None
+    if limit_v is not None:
+        try:
+            limit = int(limit_v)
+        except (TypeError, ValueError):
+            problems.append(
+                Finding(
+                    BAD_KEY,
+                    Severity.ERROR,
+                    f"`limit` must be a number, not {limit_v!r}",
+                    file,
+                    lines["limit"],
+                    where,
+                )
+            )
+    return DashboardElement(
+        name=name,
+        title=_s(props.get("title")),
+        type=etype,
+        model=_s(props.get("model")),
+        explore=_s(props.get("explore")),
+        fields=[str(x) for x in props.get("fields") or []],
+        filters={str(k): _s(v) or "" for k, v in (props.get("filters") or {}).items()},
+        sorts=[str(x) for x in props.get("sorts") or []],
+        pivots=[str(x) for x in props.get("pivots") or []],
+        listen={str(k): str(v) for k, v in (props.get("listen") or {}).items()},
+        limit=limit,
+        dynamic_fields=[x for x in props.get("dynamic_fields") or [] if isinstance(x, dict)],
+        line=line,
+        end_line=node.end_mark.line + (1 if node.end_mark.column else 0),
+        props=props,
+    )
+
+
+def _parse_filter(node: yaml.Node, file: str, problems: list[Finding], dname: str) -> DashboardFilter | None:
+    line = node.start_mark.line + 1
+    if not isinstance(node, yaml.MappingNode):
+        problems.append(
+            Finding(BAD_KEY, Severity.ERROR, "a dashboard filter must be a mapping", file, line, dname)
+        )
+        return None
+    props: dict[str, Any] = {}
+    for key, vnode, kline in _map_items(node):
+        props[key] = _to_py(vnode)
+        if key not in FILTER_KEYS:
+            problems.append(
+                Finding(
+                    BAD_KEY,
+                    Severity.ERROR,
+                    f"unknown dashboard filter key `{key}`",
+                    file,
+                    kline,
+                    f"dashboard:{dname}/filter:{props.get('name', '?')}",
+                )
+            )
+    name = _s(props.get("name")) or ""
+    if not name:
+        problems.append(Finding(BAD_KEY, Severity.ERROR, "dashboard filter has no `name`", file, line, dname))
+    return DashboardFilter(
+        name=name,
+        title=_s(props.get("title")),
+        type=_s(props.get("type")),
+        model=_s(props.get("model")),
+        explore=_s(props.get("explore")),
+        field=_s(props.get("field")),
+        default_value=_s(props.get("default_value")),
+        line=line,
+        props=props,
+    )
+
+
+def parse_dashboard_text(text: str, file: str) -> tuple[list[Dashboard], list[Finding]]:
+    problems: list[Finding] = []
+    try:
+        root = yaml.compose(text, Loader=_COMPOSER)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        line = mark.line + 1 if mark is not None else 1
+        problem = getattr(exc, "problem", None) or str(exc)
+        return [], [Finding(YAML_ERROR, Severity.ERROR, f"invalid YAML: {problem}", file, line)]
+    if root is None:
+        return [], [Finding(YAML_ERROR, Severity.ERROR, "empty dashboard file", file, 1)]
+    nodes = root.value if isinstance(root, yaml.SequenceNode) else [root]
+    out: list[Dashboard] = []
+    for dnode in nodes:
+        dline = dnode.start_mark.line + 1
+        if not isinstance(dnode, yaml.MappingNode):
+            problems.append(
+                Finding(YAML_ERROR, Severity.ERROR, "a dashboard must be a YAML mapping", file, dline)
+            )
+            continue
+        props: dict[str, Any] = {}
+        elements: list[DashboardElement] = []
+        filters: list[DashboardFilter] = []
+        name = ""
+        for key, vnode, kline in _map_items(dnode):
+            if key == "dashboard":
+                name = str(_to_py(vnode))
+            if key not in DASHBOARD_KEYS:
+                problems.append(
+                    Finding(
+                        BAD_KEY,
+                        Severity.ERROR,
+                        f"unknown dashboard key `{key}`",
+                        file,
+                        kline,
+                        f"dashboard:{name}",
+                    )
+                )
+            if key in ("elements", "filters"):
+                if vnode is not None and not isinstance(vnode, yaml.SequenceNode):
+                    if not (isinstance(vnode, yaml.ScalarNode) and vnode.value in ("", "null", "~")):
+                        problems.append(
+                            Finding(
+                                BAD_KEY,
+                                Severity.ERROR,
+                                f"`{key}` must be a list",
+                                file,
+                                kline,
+                                f"dashboard:{name}",
+                            )
+                        )
+                    continue
+                for child in vnode.value:
+                    if key == "elements":
+                        e = _parse_element(child, file, problems, name)
+                        if e is not None:
+                            elements.append(e)
+                    else:
+                        fl = _parse_filter(child, file, problems, name)
+                        if fl is not None:
+                            filters.append(fl)
+                continue
+            props[key] = _to_py(vnode)
+        if not name:
+            problems.append(
+                Finding(BAD_KEY, Severity.ERROR, "dashboard has no `dashboard:` name", file, dline)
+            )
+            name = Path(file).name.split(".")[0]
+        out.append(
+            Dashboard(
+                name=name,
+                title=_s(props.get("title")),
+                file=file,
+                line=dline,
+                preferred_slug=_s(props.get("preferred_slug")),
+                filters=filters,
+                elements=elements,
+                props=props,
+                end_line=dnode.end_mark.line + 1,
+            )
+        )
+    return out, problems
+
+
+def load_dashboards(
+    paths: Sequence[Path], rel: Callable[[Path], str]
+) -> tuple[list[Dashboard], list[Finding], dict[str, list[IgnoreComment]]]:
+    dashboards: list[Dashboard] = []
+    problems: list[Finding] = []
+    ignores: dict[str, list[IgnoreComment]] = {}
+    for p in paths:
+        r = rel(p)
+        try:
+            text = p.read_text(encoding="utf-8-sig", errors="replace")
+        except OSError as exc:
+            problems.append(
+                Finding(YAML_ERROR, Severity.ERROR, f"cannot read file: {exc.strerror or exc}", r, None)
+            )
+            continue
+        ds, ps = parse_dashboard_text(text, r)
+        dashboards.extend(ds)
+        problems.extend(ps)
+        igs = scan_ignores(text)
+        if igs:
+            ignores[r] = igs
+    return dashboards, problems, ignores

@@ -1,0 +1,375 @@
+"""Parse .lkml files into plain Python structures with line numbers, in parallel, with a cache.
+
+Each file becomes a :class:`ParsedFile`: the document as nested dicts in the shape of
+``lkml.load`` (plural keys collapsed: ``views``, ``dimensions``, ``filters__all``...) where every
+block also carries ``_type``, ``_name``, ``_line`` (line of its key), ``_end`` (last line, for
+top-level objects and their direct children) and ``_lines`` (line of each parameter).
+List values are lists of strings, or lists of ``(key, value)`` pairs (``filters: [a: "x"]``).
+
+Parsing uses lkml's lexer and parser (the tree API keeps line numbers). Results are pickled
+under a cache directory keyed by the SHA-256 of the file content (plus a format version), so
+an unchanged file is never parsed twice. An unwritable cache directory just disables the cache.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import re
+import tempfile
+from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import lkml
+from lkml.keys import PLURAL_KEYS, pluralize
+from lkml.lexer import Lexer
+from lkml.parser import Parser
+from lkml.tree import BlockNode, ContainerNode, ListNode, PairNode
+
+CACHE_FORMAT = "1"
+_PLURAL = frozenset(PLURAL_KEYS)
+IGNORE_RE = re.compile(r"#\s*looker-ops:\s*ignore\s+(.*)$")
+_CODE_RE = re.compile(r"^[A-Z]{2,}[0-9]{2,}$|^ALL$")
+
+
+@dataclass
+class IgnoreComment:
+    line: int  # the comment's line
+    target: int  # the line it applies to (the next code line for a comment on its own line)
+    codes: tuple[str, ...]
+    reason: str
+
+
+@dataclass
+class ParsedFile:
+    doc: dict[str, Any] | None
+    error: tuple[int, str] | None = None
+    ignores: list[IgnoreComment] = field(default_factory=list)
+
+
+# --------------------------------------------------------------------------- conversion
+
+
+class _Ends:
+    """End lines of the blocks of a file in pre-order, from the lexer's brace tokens (cheaper
+    than rendering each block back to text)."""
+
+    def __init__(self, tokens: Sequence[Any]) -> None:
+        ends: list[int] = []
+        stack: list[int] = []
+        for t in tokens:
+            name = type(t).__name__
+            if name == "BlockStartToken":
+                stack.append(len(ends))
+                ends.append(0)
+            elif name == "BlockEndToken" and stack:
+                ends[stack.pop()] = t.line_number
+        self.ends = ends
+        self.i = 0
+
+    def next(self) -> int:
+        v = self.ends[self.i] if self.i < len(self.ends) else 0
+        self.i += 1
+        return v
+
+
+def _convert_container(container: ContainerNode, depth: int, ends: _Ends) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    lines: dict[str, int] = {}
+    for item in container.items:
+        key = item.type.value
+        line = item.type.line_number or 0
+        value: Any
+        if isinstance(item, BlockNode):
+            value = _convert_block(item, depth + 1, ends)
+        elif isinstance(item, ListNode):
+            if item.items and isinstance(item.items[0], PairNode):
+                value = [(p.type.value, p.value.value) for p in item.items if isinstance(p, PairNode)]
+            else:
+                value = [t.value for t in item.items if not isinstance(t, PairNode)]
+        else:
+            value = item.value.value
+        if key in _PLURAL:
+            d.setdefault(pluralize(key), []).append(value)
+        else:
+            d[key] = value
+        lines.setdefault(key, line)
+    d["_lines"] = lines
+    return d
+
+
+def _convert_block(node: BlockNode, depth: int, ends: _Ends) -> dict[str, Any]:
+    end = ends.next()  # pre-order: this block's brace comes before its children's
+    d = _convert_container(node.container, depth, ends)
+    line = node.type.line_number or 0
+    d["_type"] = node.type.value
+    d["_name"] = node.name.value if node.name is not None else None
+    d["_line"] = line
+    d["_end"] = max(end, line)
+    return d
+
+
+def _dup_key_line(text: str, message: str) -> int | None:
+    m = re.search(r'Key "([^"]+)"', message)
+    if not m:
+        return None
+    pat = re.compile(r"^\s*" + re.escape(m.group(1)) + r"\s*:")
+    seen = 0
+    for i, ln in enumerate(text.splitlines(), 1):
+        if pat.match(ln):
+            seen += 1
+            if seen == 2:
+                return i
+    return None
+
+
+def parse_text(text: str) -> ParsedFile:
+    """Parse one file's text. Never raises: a syntax error becomes ``error=(line, message)``."""
+    ignores = scan_ignores(text)
+    if "\0" in text:
+        line = text.count("\n", 0, text.index("\0")) + 1
+        return ParsedFile(None, (line, "the file contains NUL bytes: not a LookML text file"), ignores)
+    lexer = Lexer(text)
+    try:
+        tokens = lexer.scan()
+    except IndexError:
+        last = next((t for t in reversed(lexer.tokens) if getattr(t, "line_number", None)), None)
+        line = last.line_number if last is not None else lexer.line_number
+        return ParsedFile(None, (line, "unterminated value: a quote or ';;' is never closed"), ignores)
+    parser = Parser(tokens)
+    try:
+        tree = parser.parse()
+    except SyntaxError as exc:
+        tok = tokens[min(parser.progress, len(tokens) - 1)]
+        msg = str(exc)
+        m = re.search(r"on line (\d+)", msg)
+        line = int(m.group(1)) if m else tok.line_number
+        return ParsedFile(None, (line, f"LookML syntax error: {msg}"), ignores)
+    except KeyError as exc:
+        msg = str(exc.args[0]) if exc.args else str(exc)
+        return ParsedFile(None, (_dup_key_line(text, msg) or 1, f"LookML error: {msg}"), ignores)
+    if parser.index < len(tokens) - 1:
+        tok = tokens[parser.index]
+        what = "'}'" if type(tok).__name__ == "BlockEndToken" else repr(getattr(tok, "value", tok))
+        return ParsedFile(None, (tok.line_number, f"LookML syntax error: unexpected {what}"), ignores)
+    doc = _convert_container(tree.container, 0, _Ends(tokens))
+    doc["_has_constants"] = "@{" in text
+    return ParsedFile(doc, None, ignores)
+
+
+def scan_ignores(text: str) -> list[IgnoreComment]:
+    """Find ``# looker-ops: ignore CODE[,CODE] reason`` comments (LookML and YAML alike)."""
+    if "looker-ops:" not in text:
+        return []
+    out: list[IgnoreComment] = []
+    lines = text.splitlines()
+    for i, ln in enumerate(lines, 1):
+        if "looker-ops:" not in ln:
+            continue
+        hash_at = ln.find("#")
+        m = IGNORE_RE.search(ln[hash_at:]) if hash_at >= 0 else None
+        if not m:
+            continue
+        words = m.group(1).replace(",", " , ").split()
+        codes_l: list[str] = []
+        k = 0
+        while k < len(words) and (words[k] == "," or _CODE_RE.match(words[k])):
+            if words[k] != ",":
+                codes_l.append(words[k])
+            k += 1
+        if not codes_l:
+            continue
+        codes = tuple(codes_l)
+        reason = " ".join(words[k:]).replace(" , ", ", ").strip()
+        target = i
+        if not ln[:hash_at].strip():
+            for j in range(i, len(lines)):
+                s = lines[j].strip()
+                if s and not s.startswith("#"):
+                    target = j + 1
+                    break
+        out.append(IgnoreComment(i, target, codes, reason))
+    return out
+
+
+# --------------------------------------------------------------------------- cache + pool
+
+
+def default_cache_dir(root: Path) -> Path:
+    env = os.environ.get("LOOKER_OPS_CACHE_DIR")
+    if env:
+        return Path(env)
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    base = Path(xdg) if xdg else Path.home() / ".cache"
+    return base / "looker-ops" / "parse"
+
+
+def _cache_key(data: bytes) -> str:
+    h = hashlib.sha256(data)
+    h.update(f"|{CACHE_FORMAT}|{getattr(lkml, '__version__', '')}".encode())
+    return h.hexdigest()
+
+
+def _usable_cache(cache_dir: Path | None) -> Path | None:
+    if cache_dir is None:
+        return None
+    try:
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        probe = cache_dir / f".probe-{os.getpid()}"
+        probe.write_bytes(b"")
+        probe.unlink()
+        return cache_dir
+    except OSError:
+        return None
+
+
+def _cache_read(cache_dir: Path, key: str) -> ParsedFile | None:
+    try:
+        with open(cache_dir / f"{key}.pickle", "rb") as fh:
+            obj = pickle.load(fh)
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError, TypeError):
+        return None
+    return obj if isinstance(obj, ParsedFile) else None
+
+
+def _cache_write(cache_dir: Path, key: str, parsed: ParsedFile) -> None:
+    try:
+        fd, tmp = tempfile.mkstemp(dir=cache_dir, prefix=".tmp-", suffix=".pickle")
+        with os.fdopen(fd, "wb") as fh:
+            pickle.dump(parsed, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, cache_dir / f"{key}.pickle")
+    except OSError:
+        pass
+
+
+def _decode(data: bytes) -> str:
+    text = data.decode("utf-8-sig", errors="replace")
+    return text.replace("\r\n", "\n")
+
+
+def _parse_one(text: str, rel: str | None) -> ParsedFile:
+    if rel is not None and rel.endswith(".dashboard.lookml"):
+        from looker_ops.lookml.dashboards import parse_dashboard_text
+
+        dashboards, problems = parse_dashboard_text(text, rel)
+        return ParsedFile({"dashboards": dashboards, "problems": problems}, None, scan_ignores(text))
+    return parse_text(text)
+
+
+def _parse_batch(batch: list[tuple[str, str, str | None]], cache_dir: str | None) -> list[ParsedFile]:
+    out = []
+    for path, key, rel in batch:
+        try:
+            data = Path(path).read_bytes()
+        except OSError as exc:
+            out.append(ParsedFile(None, (1, f"cannot read file: {exc.strerror or exc}")))
+            continue
+        parsed = _parse_one(_decode(data), rel)
+        if cache_dir is not None:
+            _cache_write(Path(cache_dir), key, parsed)
+        out.append(parsed)
+    return out
+
+
+def parse_files(
+    paths: Sequence[Path],
+    *,
+    cache_dir: Path | None,
+    workers: int | None = None,
+    rels: Sequence[str] | None = None,
+) -> list[ParsedFile]:
+    """Parse every path (same order in the result), from the cache when the content is known.
+
+    ``rels``: each path's name relative to the project; a ``.dashboard.lookml`` file is parsed
+    as a dashboard (its result names the file, so its cache key includes the name)."""
+    cdir = _usable_cache(cache_dir)
+    results: list[ParsedFile | None] = [None] * len(paths)
+    todo: list[tuple[int, str, str, int, str | None]] = []  # index, path, key, size, rel
+    for i, p in enumerate(paths):
+        try:
+            data = p.read_bytes()
+        except OSError as exc:
+            results[i] = ParsedFile(None, (1, f"cannot read file: {exc.strerror or exc}"))
+            continue
+        rel = rels[i] if rels is not None else None
+        key = _cache_key(data + (b"|dashboard|" + rel.encode() if rel and rel.endswith(".lookml") else b""))
+        hit = _cache_read(cdir, key) if cdir is not None else None
+        if hit is not None:
+            results[i] = hit
+        else:
+            todo.append((i, str(p), key, len(data), rel))
+    if todo:
+        n = workers if workers is not None else (os.cpu_count() or 1)
+        total = sum(t[3] for t in todo)
+        if n <= 1 or len(todo) < 8 or total < 200_000:
+            parsed = _parse_batch([(t[1], t[2], t[4]) for t in todo], str(cdir) if cdir else None)
+            for t, pf in zip(todo, parsed, strict=True):
+                results[t[0]] = pf
+        else:
+            # n shares of about the same number of bytes: n-1 go to worker processes, this
+            # process parses the last one meanwhile (and gets its results without pickling).
+            shares: list[list[tuple[int, str, str, int, str | None]]] = [[] for _ in range(n)]
+            sizes = [0] * n
+            for t in sorted(todo, key=lambda t: -t[3]):
+                k = sizes.index(min(sizes))
+                shares[k].append(t)
+                sizes[k] += t[3]
+            cd = str(cdir) if cdir else None
+            with ProcessPoolExecutor(max_workers=n - 1) as pool:
+                futs = [pool.submit(_parse_batch, [(t[1], t[2], t[4]) for t in b], cd) for b in shares[1:]]
+                for t, pf in zip(shares[0], _parse_batch([(t[1], t[2], t[4]) for t in shares[0]], cd), strict=True):
+                    results[t[0]] = pf
+                for b, fut in zip(shares[1:], futs, strict=True):
+                    for t, pf in zip(b, fut.result(), strict=True):
+                        results[t[0]] = pf
+    return [r if r is not None else ParsedFile(None, (1, "not parsed")) for r in results]
+
+
+class ResultCache:
+    """A small persistent memo (one pickle of a dict) under the cache directory.
+
+    Used by rules for pure functions of a text (e.g. "does this SQL parse"), so an unchanged
+    rerun does not redo them. Safe when the directory is missing or unwritable.
+    """
+
+    def __init__(self, cache_dir: Path | None, name: str) -> None:
+        self.path = (cache_dir / f"{name}-{CACHE_FORMAT}.pickle") if cache_dir is not None else None
+        self.data: dict[str, Any] = {}
+        self.dirty = False
+        if self.path is not None:
+            try:
+                with open(self.path, "rb") as fh:
+                    obj = pickle.load(fh)
+                if isinstance(obj, dict):
+                    self.data = obj
+            except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError, TypeError):
+                self.data = {}
+
+    def get(self, key: str) -> Any:
+        return self.data.get(key)
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.data
+
+    def set(self, key: str, value: Any) -> None:
+        self.data[key] = value
+        self.dirty = True
+
+    def save(self) -> None:
+        if self.path is None or not self.dirty:
+            return
+        cdir = _usable_cache(self.path.parent)
+        if cdir is None:
+            return
+        try:
+            fd, tmp = tempfile.mkstemp(dir=cdir, prefix=".tmp-", suffix=".pickle")
+            with os.fdopen(fd, "wb") as fh:
+                pickle.dump(self.data, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, self.path)
+            self.dirty = False
+        except OSError:
+            pass

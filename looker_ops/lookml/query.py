@@ -1,0 +1,365 @@
+"""A Looker-like query compiler for explore queries, on top of :mod:`looker_ops.lookml.sql`.
+
+:func:`compile_query` turns a :class:`QuerySpec` (model, explore, fields, filters, sorts,
+pivots, limit: what a dashboard tile or an Explore URL holds) into Athena SQL the way Looker
+does:
+
+- the SELECT list, the FROM, and only the joins that the selected fields, the filters and
+  ``sql_always_where`` reach (transitively through ``sql_on`` and ``required_joins``), the
+  explore's ``always_filter`` defaults (a filter the query already has on the same field wins)
+  and ``conditionally_filter`` defaults (unless an ``unless`` field is filtered),
+  ``sql_always_where``, dimension filters in WHERE and measure filters in HAVING, GROUP BY
+  every dimension, ORDER BY (Looker's default sort when none is given: the first date-like
+  dimension descending, else the first measure descending, else the first dimension), LIMIT
+  (500 by default);
+- the SQL of each field, the substitution of ``${...}`` references, the join selection and the
+  Liquid rendering are sql.py's (:class:`~looker_ops.lookml.sql.SqlCompiler`); this module adds
+  the filter-expression hook (:class:`PinnedFilterCompiler`: Looker filter expressions of
+  :mod:`looker_ops.lookml.filters`, relative dates computed from a pinned ``now``), the default
+  sort, pivots and column metadata;
+- pivots are compiled as extra GROUP BY columns; :func:`pivot_rows` reshapes the long result
+  into Looker's wide table (one column per pivot value and measure).
+
+Problems (an unknown field, a field not in the explore, a bad filter expression, an
+unresolved reference or bad Liquid) raise :class:`QueryError` (a BadInput) naming them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from looker_ops.errors import BadInput
+from looker_ops.lookml.filters import (
+    DATE_TIMEFRAMES,
+    ParsedFilter,
+    filter_kind,
+    parse_filter,
+    timestamp_literal,
+)
+from looker_ops.lookml.model import Explore, Field, Project
+from looker_ops.lookml.sql import LiquidContext, SqlCompiler
+
+__all__ = [
+    "DEFAULT_LIMIT",
+    "CompiledQuery",
+    "PinnedFilterCompiler",
+    "QueryColumn",
+    "QueryError",
+    "QuerySpec",
+    "compile_query",
+    "default_sorts",
+    "pivot_rows",
+]
+
+DEFAULT_LIMIT = 500
+_INTEGER_TIMEFRAMES = frozenset({"year", "fiscal_year"})
+
+
+class QueryError(BadInput):
+    """The query cannot be compiled; the message says which field, filter or reference."""
+
+
+# --------------------------------------------------------------------------- filter hook
+
+
+class PinnedFilterCompiler:
+    """sql.py's ``FilterCompiler`` hook, with Looker's grammar and a pinned ``now``.
+
+    ``condition`` renders a filter expression on a field's SQL (WHERE, HAVING, filtered
+    measures, ``{% condition %}``); ``date_bounds`` renders ``{% date_start %}`` /
+    ``{% date_end %}`` as ``TIMESTAMP '...'`` literals (or None = SQL NULL when open).
+    Every parsed filter is kept in :attr:`parsed` (by field reference) for the caller.
+    """
+
+    def __init__(self, now: datetime | None = None) -> None:
+        self.now = now if now is not None else datetime.now(UTC)
+        self.parsed: dict[str, ParsedFilter] = {}
+
+    def parse(self, f: Field | None, expression: str) -> ParsedFilter:
+        kind = filter_kind(f.type, f.timeframe) if f is not None else "string"
+        if f is not None and f.kind == "measure":
+            kind = "number" if f.type != "yesno" else "yesno"
+        if f is not None and f.timeframe in _INTEGER_TIMEFRAMES:
+            # sql.py filters these timeframes on their integer value (year(ts)), not on the raw
+            # timestamp, so "2026" or "2025, 2026" must compare numbers.
+            kind = "number"
+        name = f.ref if f is not None else "filter"
+        parsed = parse_filter(expression, kind, name=name, now=self.now)
+        if f is not None:
+            self.parsed[f.ref] = parsed
+        return parsed
+
+    def condition(self, field: Field | None, sql: str, expression: str) -> str:
+        return self.parse(field, expression).sql(sql) or "1=1"
+
+    def date_bounds(self, expression: str) -> tuple[str | None, str | None]:
+        window = parse_filter(expression, "date", name="date filter", now=self.now).window
+        if window is None:  # pragma: no cover - a date filter always has a window
+            return None, None
+        return (
+            timestamp_literal(window.start) if window.start else None,
+            timestamp_literal(window.end) if window.end else None,
+        )
+
+
+# --------------------------------------------------------------------------- query
+
+
+@dataclass
+class QuerySpec:
+    model: str
+    explore: str
+    fields: list[str]
+    filters: dict[str, str] = field(default_factory=dict)  # "view.field" -> filter expression
+    sorts: list[str] = field(default_factory=list)  # "view.field [asc|desc]"
+    pivots: list[str] = field(default_factory=list)
+    limit: int | None = None  # None: DEFAULT_LIMIT
+    parameters: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class QueryColumn:
+    ref: str  # view.field as the query names it (also the SQL column name)
+    label: str
+    kind: str  # dimension | measure
+    type: str
+    is_time: bool  # a date-like timeframe (a time series axis)
+    pivot: bool = False
+
+
+@dataclass
+class CompiledQuery:
+    spec: QuerySpec
+    sql: str
+    columns: list[QueryColumn]
+    filters: dict[str, str]  # the filters the query applies (always_filter defaults included)
+    joins: list[str]  # the join aliases in the FROM clause
+    parsed: dict[str, ParsedFilter]
+    limit: int
+    pivoted_limit: int | None = None  # for a pivot: rows kept after reshaping (SQL has no LIMIT)
+
+
+def _label(f: Field) -> str:
+    label = f.props.get("label")
+    if f.group is not None:
+        group = f.props.get("group_label") or f.props.get("label") or f.group.replace("_", " ").title()
+        tf = (f.timeframe or "").replace("_", " ").title()
+        return f"{group} {tf}".strip()
+    return str(label) if label else f.name.replace("_", " ").title()
+
+
+def _is_time(f: Field) -> bool:
+    return f.group is not None and (f.timeframe or "") in DATE_TIMEFRAMES and f.timeframe != "raw"
+
+
+def _resolve(project: Project, explore: Explore, ref: str, what: str) -> Field:
+    if "." not in ref:
+        raise QueryError(f"{what} {ref!r}: name fields as view.field")
+    alias, name = ref.split(".", 1)
+    view_name = explore.aliases().get(alias)
+    if view_name is None:
+        raise QueryError(
+            f"{what} {ref}: {alias!r} is not the explore {explore.name} or one of its joins "
+            f"({', '.join(sorted(explore.aliases()))})"
+        )
+    view = project.view(view_name)
+    if view is None:
+        raise QueryError(f"{what} {ref}: view {view_name} does not exist")
+    f = view.field(name)
+    if f is None:
+        hint = f" (a dimension_group: name a timeframe such as {name}_date)" if name in view.groups else ""
+        raise QueryError(f"{what} {ref}: no field {name!r} in view {view_name}{hint}")
+    if explore.fields is not None:
+        allowed = _explore_field_set(project, explore)
+        if allowed is not None and ref not in allowed:
+            raise QueryError(
+                f"{what} {ref}: not among the fields the explore {explore.name} exposes (its fields: list)"
+            )
+    return f
+
+
+def _explore_field_set(project: Project, explore: Explore) -> set[str] | None:
+    """The fields an explore's ``fields:`` list exposes (ALL_FIELDS*, view.*, -excludes)."""
+    spec = explore.fields or []
+    every: set[str] = set()
+    for alias, vname in explore.aliases().items():
+        v = project.view(vname)
+        if v is not None:
+            every |= {f"{alias}.{n}" for n in v.fields}
+    chosen: set[str] = set()
+    excluded: set[str] = set()
+    for item in spec:
+        item = item.strip()
+        target = excluded if item.startswith("-") else chosen
+        item = item.lstrip("-")
+        if item in ("ALL_FIELDS*", "*"):
+            target |= every
+        elif item.endswith(".*"):
+            prefix = item[:-1]
+            target |= {r for r in every if r.startswith(prefix)}
+        elif item.endswith("*"):
+            return None  # a set reference: not resolved here, do not restrict
+        else:
+            target.add(item)
+    return chosen - excluded
+
+
+def default_sorts(columns: Sequence[QueryColumn]) -> list[str]:
+    """Looker's sort when none is given: a date-like dimension (desc), else a measure (desc),
+    else the first dimension (asc)."""
+    cols = [c for c in columns if not c.pivot]
+    for c in cols:
+        if c.kind == "dimension" and c.is_time:
+            return [f"{c.ref} desc"]
+    for c in cols:
+        if c.kind == "measure":
+            return [f"{c.ref} desc"]
+    return [f"{cols[0].ref}"] if cols else []
+
+
+def compile_query(project: Project, spec: QuerySpec, *, now: datetime | None = None) -> CompiledQuery:
+    """Compile one explore query to Athena SQL (see the module doc)."""
+    explore = project.explore(spec.model, spec.explore)
+    if explore is None:
+        candidates = project.explores_named(spec.explore)
+        if len(candidates) == 1 and not spec.model:
+            explore = candidates[0]
+        else:
+            raise QueryError(f"explore {spec.model}::{spec.explore} does not exist")
+    if not spec.fields:
+        raise QueryError("the query selects no fields")
+    columns: list[QueryColumn] = []
+    for ref in spec.fields:
+        f = _resolve(project, explore, ref, "field")
+        if f.kind in ("filter",):
+            raise QueryError(f"field {ref} is a filter-only field and cannot be selected")
+        columns.append(
+            QueryColumn(
+                ref=ref,
+                label=_label(f),
+                kind="measure" if f.is_measure else "dimension",
+                type=f.type,
+                is_time=_is_time(f),
+                pivot=ref in spec.pivots,
+            )
+        )
+    for ref in spec.pivots:
+        if ref not in spec.fields:
+            raise QueryError(f"pivot {ref} is not one of the query's fields")
+        if _resolve(project, explore, ref, "pivot").is_measure:
+            raise QueryError(f"pivot {ref} is a measure: only dimensions can be pivoted")
+    # Effective filters: the query's own, then the explore's always_filter defaults.
+    filters = dict(spec.filters)
+    for ref, expr in explore.always_filter.items():
+        filters.setdefault(ref, expr)
+    # conditionally_filter: its defaults apply unless the query filters one of its `unless`
+    # fields (or the conditional field itself).
+    if explore.conditionally_filter and not any(
+        filters.get(u, "") != ""
+        for u in (*explore.conditionally_filter_unless, *explore.conditionally_filter)
+    ):
+        for ref, expr in explore.conditionally_filter.items():
+            filters.setdefault(ref, expr)
+    parameters = dict(spec.parameters)
+    for ref, expr in filters.items():
+        if _resolve(project, explore, ref, "filter on").kind == "parameter":
+            # A dashboard filter on a parameter field sets the parameter's value.
+            parameters.setdefault(ref, expr)
+    sorts = list(spec.sorts) or default_sorts(columns)
+    fields_in_query = set(spec.fields)
+    for s in sorts:
+        ref = s.split()[0] if s.split() else s
+        if ref not in fields_in_query:
+            raise QueryError(f"sort {s!r}: {ref} is not one of the query's fields")
+    limit = DEFAULT_LIMIT if spec.limit is None else int(spec.limit)
+    if limit < 1:
+        raise QueryError(f"limit must be at least 1, not {limit}")
+    hook = PinnedFilterCompiler(now)
+    ctx = LiquidContext(
+        filters={},
+        parameters={k: v for k, v in parameters.items() if v != ""},
+        in_query=set(spec.fields),
+        filter_compiler=hook,
+        model=explore.model,
+        explore=explore.name,
+    )
+    compiler = SqlCompiler(project, explore, ctx)
+    pivoted = bool(spec.pivots)
+    # Dimensions first, then measures (sql.py writes them in that order): keep the columns'
+    # metadata in the same order as the SELECT list.
+    ordered = [c for c in columns if c.kind == "dimension"] + [c for c in columns if c.kind == "measure"]
+    normalised_sorts = [_normalise_sort(s) for s in sorts]
+    try:
+        sql = compiler.select(
+            [c.ref for c in ordered],
+            filters=filters,
+            sorts=normalised_sorts,
+            limit=None if pivoted else limit,
+            apply_explore_filters=False,  # applied above, so they are part of `filters`
+        )
+    except QueryError:
+        raise
+    except BadInput as exc:  # a filter expression the grammar rejects
+        raise QueryError(exc.message) from None
+    if compiler.problems:
+        raise QueryError("; ".join(p.message for p in compiler.problems))
+    joins = [j.name for j in explore.joins if f" AS {j.name}" in sql]
+    return CompiledQuery(
+        spec=spec,
+        sql=sql,
+        columns=ordered,
+        filters=filters,
+        joins=joins,
+        parsed=dict(hook.parsed),
+        limit=limit,
+        pivoted_limit=limit if pivoted else None,
+    )
+
+
+def _normalise_sort(s: str) -> str:
+    parts = s.split()
+    if len(parts) == 2 and parts[1].lower() in ("asc", "desc"):
+        return f"{parts[0]} {parts[1].lower()}"
+    if len(parts) == 1:
+        return parts[0]
+    raise QueryError(f"sort {s!r}: expected 'view.field' or 'view.field desc'")
+
+
+# --------------------------------------------------------------------------- pivots
+
+
+def pivot_rows(query: CompiledQuery, rows: Sequence[Sequence[Any]]) -> tuple[list[str], list[list[Any]]]:
+    """Reshape a pivoted query's long rows into Looker's wide table.
+
+    Rows are keyed by the non-pivot dimensions (in the order the SQL sorted them); one column
+    per (pivot value, measure), pivot values ascending; column names
+    ``"<measure> | <pivot value>[ | <second pivot value>]"``. Missing cells are None.
+    """
+    cols = query.columns
+    dim_idx = [i for i, c in enumerate(cols) if c.kind == "dimension" and not c.pivot]
+    piv_idx = [i for i, c in enumerate(cols) if c.pivot]
+    mea_idx = [i for i, c in enumerate(cols) if c.kind == "measure"]
+    keys: dict[tuple[Any, ...], dict[tuple[Any, ...], list[Any]]] = {}
+    pivot_values: set[tuple[Any, ...]] = set()
+    for r in rows:
+        key = tuple(r[i] for i in dim_idx)
+        pv = tuple(r[i] for i in piv_idx)
+        pivot_values.add(pv)
+        keys.setdefault(key, {})[pv] = [r[i] for i in mea_idx]
+    ordered_pv = sorted(pivot_values, key=lambda t: tuple((v is None, str(v)) for v in t))
+    names = [cols[i].ref for i in dim_idx]
+    for pv in ordered_pv:
+        label = " | ".join("∅" if v is None else str(v) for v in pv)
+        names.extend(f"{cols[i].ref} | {label}" for i in mea_idx)
+    out: list[list[Any]] = []
+    for key, cells in keys.items():
+        row = list(key)
+        for pv in ordered_pv:
+            row.extend(cells.get(pv, [None] * len(mea_idx)))
+        out.append(row)
+    if query.pivoted_limit is not None:
+        out = out[: query.pivoted_limit]
+    return names, out

@@ -1,0 +1,649 @@
+"""``looker-ops preview``: a dashboard's tiles compiled to Athena SQL and run on the embedded engine.
+
+For each tile (element) of a LookML dashboard: the explore, the fields, the tile's own filters
+and the dashboard filters it ``listen``s to (their default values, overridden by
+``--filter NAME=VALUE``) become a :class:`~looker_ops.lookml.query.QuerySpec`; it is compiled
+the way Looker compiles it (:func:`looker_ops.lookml.query.compile_query`: joins the query
+needs, ``always_filter``, ``sql_always_where`` with its Liquid, WHERE/HAVING, sorts, pivots,
+limit) and run on :class:`~looker_ops.engines.local.LocalEngine`, which reports how many log
+files it read and the partition predicate it pruned with. A tile that cannot be compiled or run
+(a text tile, an unsupported feature, a bad filter expression) gets an ``error`` and the other
+tiles still run.
+
+Renderers (text table, JSON, CSV, one self-contained HTML page) take the resulting
+:class:`DashboardPreview` objects and return text; nothing in them runs a query. The HTML page
+has inline CSS and inline SVG charts only: no script, no stylesheet or font loaded from
+anywhere, so it can be opened offline or mailed.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import html
+import io
+import json
+import math
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from looker_ops.engines.local import LocalEngine
+from looker_ops.errors import BadInput, LookerOpsError
+from looker_ops.lookml.loader import load_project
+from looker_ops.lookml.model import Dashboard, DashboardElement, Project
+from looker_ops.lookml.query import QueryError, QuerySpec, compile_query, pivot_rows
+
+__all__ = [
+    "FORMATS",
+    "DashboardPreview",
+    "TilePreview",
+    "find_dashboards",
+    "jsonable",
+    "preview_dashboard",
+    "render_csv",
+    "render_html",
+    "render_json",
+    "render_table",
+    "to_dict",
+]
+
+
+@dataclass
+class TilePreview:
+    """One tile's outcome: the compiled SQL and its rows, or ``error`` saying why it did not run."""
+
+    title: str
+    name: str = ""
+    type: str | None = None
+    sql: str | None = None
+    columns: list[str] = field(default_factory=list)
+    rows: list[list[Any]] = field(default_factory=list)
+    files_scanned: int | None = None
+    partition_filter: str | None = None
+    error: str | None = None
+    # Column roles, for charts: names of the dimension columns (first) and measure columns.
+    dimensions: list[str] = field(default_factory=list)
+    measures: list[str] = field(default_factory=list)
+    seconds: float | None = None
+    # Column kinds from the query: "time" for a time dimension (line chart), else None.
+    time_column: str | None = None
+
+
+@dataclass
+class DashboardPreview:
+    dashboard: str
+    title: str | None
+    filters: dict[str, str]
+    tiles: list[TilePreview]
+    now: str | None = None
+    data: str | None = None
+
+
+# --------------------------------------------------------------------------- values
+
+
+def jsonable(value: Any) -> Any:
+    """A JSON-friendly value: times as ISO text, decimals as numbers, NaN as null."""
+    if value is None or isinstance(value, (bool, int, str)):
+        return value
+    if isinstance(value, float):
+        return None if math.isnan(value) or math.isinf(value) else value
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, dt.datetime):
+        return value.isoformat(sep=" ")
+    if isinstance(value, (dt.date, dt.time)):
+        return value.isoformat()
+    if isinstance(value, (list, tuple)):
+        return [jsonable(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    return str(value)
+
+
+def _cell(value: Any) -> str:
+    v = jsonable(value)
+    if v is None:
+        return "∅"
+    if isinstance(v, bool):
+        return "Yes" if v else "No"
+    if isinstance(v, float):
+        return f"{v:.4g}" if abs(v) < 1e15 else str(v)
+    if isinstance(v, (list, dict)):
+        return json.dumps(v)
+    return str(v)
+
+
+# --------------------------------------------------------------------------- json
+
+
+def to_dict(p: DashboardPreview) -> dict[str, Any]:
+    """The JSON document: ``{"dashboard", "filters", "tiles": [{"title", "sql", "columns", "rows",
+    "files_scanned", "partition_filter"}]}``; a tile that did not run also has ``error``."""
+    tiles = []
+    for t in p.tiles:
+        d: dict[str, Any] = {
+            "title": t.title,
+            "sql": t.sql,
+            "columns": list(t.columns),
+            "rows": [[jsonable(v) for v in r] for r in t.rows],
+            "files_scanned": t.files_scanned,
+            "partition_filter": t.partition_filter,
+        }
+        if t.error is not None:
+            d["error"] = t.error
+        tiles.append(d)
+    return {"dashboard": p.dashboard, "filters": dict(p.filters), "tiles": tiles}
+
+
+def render_json(previews: Sequence[DashboardPreview], *, many: bool = False) -> str:
+    """One dashboard: its object. ``many`` (``--all``): a list of them."""
+    if many:
+        return json.dumps([to_dict(p) for p in previews], indent=2) + "\n"
+    return json.dumps(to_dict(previews[0]), indent=2) + "\n"
+
+
+# --------------------------------------------------------------------------- text
+
+
+def _text_table(columns: Sequence[str], rows: Sequence[Sequence[Any]], max_width: int = 48) -> list[str]:
+    cells = [[_cell(v) for v in r] for r in rows]
+    cells = [[c if len(c) <= max_width else c[: max_width - 1] + "…" for c in r] for r in cells]
+    widths = [len(c) for c in columns]
+    for r in cells:
+        for i, c in enumerate(r):
+            widths[i] = max(widths[i], len(c))
+    numeric = [
+        all(isinstance(jsonable(r[i]), (int, float)) or r[i] is None for r in rows) and bool(rows)
+        for i in range(len(columns))
+    ]
+
+    def line(values: Sequence[str]) -> str:
+        out = [v.rjust(w) if num else v.ljust(w) for v, w, num in zip(values, widths, numeric, strict=True)]
+        return "  ".join(out).rstrip()
+
+    sep = "  ".join("-" * w for w in widths)
+    return [line(list(columns)), sep, *(line(r) for r in cells)]
+
+
+def render_table(previews: Sequence[DashboardPreview]) -> str:
+    out: list[str] = []
+    for p in previews:
+        head = f"{p.title or p.dashboard} ({p.dashboard})"
+        out.append(head)
+        out.append("=" * len(head))
+        if p.filters:
+            out.append("filters: " + ", ".join(f"{k}={v!r}" for k, v in p.filters.items()))
+        if p.now:
+            out.append(f"now: {p.now}")
+        out.append("")
+        for t in p.tiles:
+            out.append(f"## {t.title}")
+            if t.error is not None:
+                out.append(f"   not run: {t.error}")
+                out.append("")
+                continue
+            scan = []
+            if t.files_scanned is not None:
+                scan.append(f"{t.files_scanned} files scanned")
+            if t.partition_filter:
+                scan.append(f"partition filter: {t.partition_filter}")
+            if t.seconds is not None:
+                scan.append(f"{t.seconds * 1000:.0f} ms")
+            if scan:
+                out.append("   " + "; ".join(scan))
+            if not t.rows:
+                out.append("   (no rows)")
+            else:
+                out.extend("   " + ln for ln in _text_table(t.columns, t.rows))
+                out.append(f"   ({len(t.rows)} row{'s' if len(t.rows) != 1 else ''})")
+            out.append("")
+    return "\n".join(out).rstrip() + "\n"
+
+
+# --------------------------------------------------------------------------- csv
+
+
+def render_csv_tile(t: TilePreview) -> str:
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(t.columns)
+    for r in t.rows:
+        w.writerow(["" if v is None else jsonable(v) for v in r])
+    return buf.getvalue()
+
+
+def render_csv(previews: Sequence[DashboardPreview]) -> str:
+    """Every tile as a block: a ``dashboard,tile[,error]`` line, the header row, the rows;
+    blocks separated by an empty line."""
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    first = True
+    for p in previews:
+        for t in p.tiles:
+            if not first:
+                buf.write("\n")
+            first = False
+            w.writerow([p.dashboard, t.title] + ([f"error: {t.error}"] if t.error else []))
+            if t.error is None:
+                buf.write(render_csv_tile(t))
+    return buf.getvalue()
+
+
+# --------------------------------------------------------------------------- html
+
+_CSS = """
+body{font-family:system-ui,-apple-system,Segoe UI,Roboto,Helvetica,Arial,sans-serif;margin:24px;color:#1f2933;background:#f7f9fb}
+h1{font-size:22px;margin:32px 0 4px}h2{font-size:16px;margin:0 0 6px}
+.meta{color:#52606d;font-size:13px;margin-bottom:12px}
+.tiles{display:flex;flex-wrap:wrap;gap:16px}
+.tile{background:#fff;border:1px solid #d9e2ec;border-radius:6px;padding:14px;flex:1 1 460px;max-width:100%;overflow:auto}
+.tile.err{border-color:#e12d39}.err p{color:#ab091e}
+table{border-collapse:collapse;font-size:12px;width:100%}
+th,td{border-bottom:1px solid #e4e7eb;padding:3px 6px;text-align:left;white-space:nowrap}
+th{background:#f0f4f8;position:sticky;top:0}td.n{text-align:right;font-variant-numeric:tabular-nums}
+.scan{font-size:12px;color:#52606d;margin:4px 0 8px}code{font-size:11px}
+details{margin-top:8px;font-size:12px}pre{white-space:pre-wrap;background:#f0f4f8;padding:8px;border-radius:4px}
+svg{display:block;margin:6px 0}svg text{font-size:10px;fill:#52606d}
+.legend span{display:inline-block;margin-right:10px;font-size:11px}
+.legend i{display:inline-block;width:10px;height:10px;margin-right:4px;vertical-align:middle}
+.big{font-size:40px;font-weight:600;margin:8px 0;font-variant-numeric:tabular-nums}
+"""
+_COLORS = ("#2f6fdf", "#e8590c", "#2b8a3e", "#c2255c", "#7048e8", "#0b7285", "#e67700", "#5c940d")
+_BAR_TYPES = ("looker_bar", "looker_column", "looker_bar_stacked", "looker_column_stacked", "looker_pie")
+_LINE_TYPES = ("looker_line", "looker_area", "looker_area_stacked")
+
+
+def _num(v: Any) -> float | None:
+    j = jsonable(v)
+    if isinstance(j, bool) or not isinstance(j, (int, float)):
+        return None
+    return float(j)
+
+
+def _series(t: TilePreview) -> tuple[int, list[int]] | None:
+    """(label column index, numeric column indexes) for a chart, or None when nothing to draw."""
+    if not t.rows or not t.columns:
+        return None
+    numeric = [
+        i
+        for i, c in enumerate(t.columns)
+        if c not in t.dimensions and any(_num(r[i]) is not None for r in t.rows)
+    ]
+    labels = [i for i, c in enumerate(t.columns) if i not in numeric]
+    if not numeric or not labels:
+        return None
+    return labels[0], numeric[:8]
+
+
+def _esc(s: Any) -> str:
+    return html.escape(_cell(s) if not isinstance(s, str) else s, quote=True)
+
+
+def _line_chart(t: TilePreview, label: int, cols: list[int]) -> str:
+    rows = sorted(t.rows, key=lambda r: str(jsonable(r[label])))
+    w, h, pl, pb, pt = 640, 220, 48, 28, 10
+    ys = [_num(r[i]) or 0.0 for r in rows for i in cols]
+    top = max(ys) if ys and max(ys) > 0 else 1.0
+    n = len(rows)
+
+    def x(k: int) -> float:
+        return pl + (w - pl - 10) * (k / (n - 1) if n > 1 else 0.5)
+
+    def y(v: float) -> float:
+        return pt + (h - pt - pb) * (1 - v / top)
+
+    parts = [f'<svg viewBox="0 0 {w} {h}" width="100%" role="img" aria-label="{_esc(t.title)}">']
+    for frac in (0, 0.5, 1):
+        yy = y(top * frac)
+        parts.append(f'<line x1="{pl}" y1="{yy:.1f}" x2="{w - 10}" y2="{yy:.1f}" stroke="#e4e7eb"/>')
+        parts.append(
+            f'<text x="{pl - 4}" y="{yy + 3:.1f}" text-anchor="end">{_esc(_cell(top * frac))}</text>'
+        )
+    for k in sorted({0, n // 2, n - 1}):
+        parts.append(f'<text x="{x(k):.1f}" y="{h - 8}" text-anchor="middle">{_esc(rows[k][label])}</text>')
+    for s, i in enumerate(cols):
+        pts = " ".join(f"{x(k):.1f},{y(_num(r[i]) or 0.0):.1f}" for k, r in enumerate(rows))
+        color = _COLORS[s % len(_COLORS)]
+        parts.append(f'<polyline fill="none" stroke="{color}" stroke-width="2" points="{pts}"/>')
+        if n == 1:
+            parts.append(
+                f'<circle cx="{x(0):.1f}" cy="{y(_num(rows[0][i]) or 0.0):.1f}" r="3" fill="{color}"/>'
+            )
+    parts.append("</svg>")
+    return "".join(parts) + _legend(t, cols)
+
+
+def _bar_chart(t: TilePreview, label: int, cols: list[int]) -> str:
+    rows = t.rows[:25]
+    bar, gap, lw, w = 14, 4, 180, 640
+    per = bar * len(cols) + gap
+    h = per * len(rows) + 10
+    vals = [_num(r[i]) or 0.0 for r in rows for i in cols]
+    top = max(vals) if vals and max(vals) > 0 else 1.0
+    parts = [f'<svg viewBox="0 0 {w} {h}" width="100%" role="img" aria-label="{_esc(t.title)}">']
+    for k, r in enumerate(rows):
+        y0 = 5 + k * per
+        text = _cell(r[label])
+        text = text if len(text) <= 30 else text[:29] + "…"
+        parts.append(f'<text x="{lw - 6}" y="{y0 + bar - 3}" text-anchor="end">{_esc(text)}</text>')
+        for s, i in enumerate(cols):
+            v = _num(r[i]) or 0.0
+            bw = (w - lw - 60) * v / top
+            yy = y0 + s * bar
+            color = _COLORS[s % len(_COLORS)]
+            parts.append(f'<rect x="{lw}" y="{yy}" width="{bw:.1f}" height="{bar - 2}" fill="{color}"/>')
+            parts.append(f'<text x="{lw + bw + 4:.1f}" y="{yy + bar - 4}">{_esc(_cell(r[i]))}</text>')
+    parts.append("</svg>")
+    return "".join(parts) + (_legend(t, cols) if len(cols) > 1 else "")
+
+
+def _legend(t: TilePreview, cols: list[int]) -> str:
+    items = "".join(
+        f'<span><i style="background:{_COLORS[s % len(_COLORS)]}"></i>{_esc(t.columns[i])}</span>'
+        for s, i in enumerate(cols)
+    )
+    return f'<div class="legend">{items}</div>'
+
+
+def chart_svg(t: TilePreview) -> str:
+    """An inline SVG chart for a time-series or bar tile, or '' when the tile is neither."""
+    ser = _series(t)
+    if ser is None:
+        return ""
+    label, cols = ser
+    ttype = t.type or ""
+    if ttype in _LINE_TYPES or (t.time_column and t.columns[label] == t.time_column and len(t.rows) > 1):
+        return _line_chart(t, label, cols)
+    if ttype in _BAR_TYPES:
+        return _bar_chart(t, label, cols)
+    return ""
+
+
+def _html_table(t: TilePreview) -> str:
+    head = "".join(f"<th>{_esc(c)}</th>" for c in t.columns)
+    body = []
+    for r in t.rows:
+        cells = "".join(
+            f'<td class="n">{_esc(v)}</td>' if _num(v) is not None else f"<td>{_esc(v)}</td>" for v in r
+        )
+        body.append(f"<tr>{cells}</tr>")
+    if not t.rows:
+        body.append(f'<tr><td colspan="{max(1, len(t.columns))}">no rows</td></tr>')
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+
+
+def render_html(previews: Sequence[DashboardPreview]) -> str:
+    """One self-contained page (inline CSS and SVG, no scripts, no external links)."""
+    title = previews[0].title or previews[0].dashboard if len(previews) == 1 else "looker-ops preview"
+    out = [
+        "<!DOCTYPE html>",
+        '<html lang="en"><head><meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>{_esc(title)}</title><style>{_CSS}</style></head><body>",
+    ]
+    for p in previews:
+        out.append(f"<h1>{_esc(p.title or p.dashboard)}</h1>")
+        meta = [f"dashboard <code>{_esc(p.dashboard)}</code>"]
+        if p.filters:
+            meta.append(
+                "filters: " + ", ".join(f"<code>{_esc(k)}</code> = {_esc(v)}" for k, v in p.filters.items())
+            )
+        if p.now:
+            meta.append(f"now: {_esc(p.now)}")
+        if p.data:
+            meta.append(f"data: {_esc(p.data)}")
+        out.append(f'<div class="meta">{" · ".join(meta)}</div><div class="tiles">')
+        for t in p.tiles:
+            if t.error is not None:
+                out.append(
+                    f'<section class="tile err"><h2>{_esc(t.title)}</h2><p>Not run: {_esc(t.error)}</p>'
+                    + (f"<details><summary>SQL</summary><pre>{_esc(t.sql)}</pre></details>" if t.sql else "")
+                    + "</section>"
+                )
+                continue
+            scan = []
+            if t.files_scanned is not None:
+                scan.append(f"{t.files_scanned} files scanned")
+            if t.partition_filter:
+                scan.append(f"partition filter <code>{_esc(t.partition_filter)}</code>")
+            out.append(f'<section class="tile"><h2>{_esc(t.title)}</h2>')
+            if scan:
+                out.append(f'<div class="scan">{" · ".join(scan)}</div>')
+            if (
+                (t.type or "") in ("single_value", "looker_single_value")
+                and len(t.rows) == 1
+                and len(t.columns) == 1
+            ):
+                out.append(f'<div class="big">{_esc(t.rows[0][0])}</div>')
+            else:
+                out.append(chart_svg(t))
+                out.append(_html_table(t))
+            if t.sql:
+                out.append(f"<details><summary>SQL</summary><pre>{_esc(t.sql)}</pre></details>")
+            out.append("</section>")
+        out.append("</div>")
+    out.append("</body></html>")
+    return "\n".join(out) + "\n"
+
+
+# =========================================================================== running tiles
+
+TEXT_TYPES = frozenset({"text", "button"})
+FORMATS = ("table", "json", "csv", "html")
+
+
+def default_project_dir() -> Path:
+    """``./lookml_project`` when it exists, else the block next to the installed package."""
+    here = Path.cwd() / "lookml_project"
+    if here.is_dir():
+        return here
+    return Path(__file__).resolve().parent.parent / "lookml_project"
+
+
+def default_dashboards_dir(project_dir: Path) -> Path:
+    return project_dir.parent / "dashboards"
+
+
+def _slugs(d: Dashboard) -> set[str]:
+    names = {d.name}
+    if d.preferred_slug:
+        names.add(d.preferred_slug)
+    fname = Path(d.file).name
+    names.add(fname)
+    names.add(fname.split(".", 1)[0])
+    return {n.lower() for n in names}
+
+
+def find_dashboards(project: Project, wanted: Sequence[str], *, every: bool) -> list[Dashboard]:
+    """The dashboards named by slug, name, preferred_slug or file (all of them with ``every``)."""
+    if every:
+        if not project.dashboards:
+            raise BadInput(f"no dashboards found under {project.root} or its dashboards folder")
+        return sorted(project.dashboards, key=lambda d: d.name)
+    out: list[Dashboard] = []
+    for w in wanted:
+        key = Path(w).name.lower() if ("/" in w or w.endswith(".lookml")) else w.lower()
+        match = [d for d in project.dashboards if key in _slugs(d)]
+        if not match:
+            known = ", ".join(sorted(d.name for d in project.dashboards)) or "none"
+            raise BadInput(f"dashboard {w!r} not found (dashboards: {known})")
+        out.extend(m for m in match if m not in out)
+    return out
+
+
+def filter_values(
+    dashboard: Dashboard, overrides: Mapping[str, str], *, strict: bool = True
+) -> dict[str, str]:
+    """Dashboard filter name -> value: each filter's default, overridden by ``overrides`` (which
+    may name a filter by name or by title, case-insensitively)."""
+    values = {f.name: f.default_value or "" for f in dashboard.filters}
+    for key, value in overrides.items():
+        match = [f for f in dashboard.filters if key.lower() in (f.name.lower(), (f.title or "").lower())]
+        if not match:
+            if strict:
+                known = ", ".join(f.name for f in dashboard.filters) or "none"
+                raise BadInput(
+                    f"--filter {key}: dashboard {dashboard.name} has no such filter (filters: {known})"
+                )
+            continue
+        values[match[0].name] = value
+    return values
+
+
+def tile_query(dashboard: Dashboard, element: DashboardElement, values: Mapping[str, str]) -> QuerySpec:
+    """The query a tile runs, with the dashboard filters it listens to. Raises QueryError for a
+    tile without a query or with a feature the preview does not support."""
+    if (element.type or "") in TEXT_TYPES:
+        raise QueryError(f"{element.type} tile: nothing to query")
+    if not element.explore or not element.fields:
+        raise QueryError("the tile has no explore and fields (a visualization-only tile)")
+    for key in ("merged_queries", "query"):
+        if element.props.get(key):
+            raise QueryError(f"`{key}` tiles (merged results) are not supported by preview")
+    calcs = {
+        str(d.get("table_calculation") or d.get("measure") or d.get("dimension") or "")
+        for d in element.dynamic_fields
+    }
+    used = [f for f in element.fields if f in calcs or "." not in f]
+    if used:
+        raise QueryError(
+            f"custom fields or table calculations ({', '.join(used)}) are not supported by preview"
+        )
+    filters = {k: v for k, v in element.filters.items()}
+    for fname, target in element.listen.items():
+        if fname not in values:
+            raise QueryError(f"the tile listens to filter {fname!r}, which the dashboard does not have")
+        if values[fname] != "":
+            filters[target] = values[fname]
+    return QuerySpec(
+        model=element.model or "",
+        explore=element.explore,
+        fields=list(element.fields),
+        filters=filters,
+        sorts=list(element.sorts),
+        pivots=list(element.pivots),
+        limit=element.limit,
+    )
+
+
+def run_tile(
+    project: Project, engine: LocalEngine, spec: QuerySpec, tile: TilePreview, *, now: dt.datetime
+) -> None:
+    """Compile and run one tile's query, filling ``tile`` (or its ``error``)."""
+    try:
+        compiled = compile_query(project, spec, now=now)
+    except LookerOpsError as exc:
+        tile.error = exc.message
+        return
+    tile.sql = compiled.sql
+    tile.dimensions = [c.ref for c in compiled.columns if c.kind == "dimension" and not c.pivot]
+    tile.measures = [c.ref for c in compiled.columns if c.kind == "measure"]
+    tile.time_column = next((c.ref for c in compiled.columns if c.is_time and not c.pivot), None)
+    started = time.perf_counter()
+    try:
+        result = engine.query(compiled.sql)
+    except LookerOpsError as exc:
+        tile.error = f"the engine could not run the query: {exc.message}"
+        return
+    tile.seconds = time.perf_counter() - started
+    tile.files_scanned = result.files_scanned
+    tile.partition_filter = result.partition_filter
+    rows = [list(r) for r in result.rows]
+    if compiled.spec.pivots:
+        tile.columns, tile.rows = pivot_rows(compiled, rows)
+        tile.measures = [c for c in tile.columns if c not in tile.dimensions]
+    else:
+        tile.columns = [c.ref for c in compiled.columns]
+        tile.rows = rows
+
+
+def preview_dashboard(
+    project: Project,
+    dashboard: Dashboard,
+    engine: LocalEngine,
+    *,
+    now: dt.datetime,
+    overrides: Mapping[str, str] | None = None,
+    strict_filters: bool = True,
+    data_label: str | None = None,
+) -> DashboardPreview:
+    """Every tile of ``dashboard`` compiled and run on ``engine``, relative to ``now``."""
+    values = filter_values(dashboard, overrides or {}, strict=strict_filters)
+    tiles: list[TilePreview] = []
+    for element in dashboard.elements:
+        tile = TilePreview(title=element.title or element.name, name=element.name, type=element.type)
+        tiles.append(tile)
+        try:
+            spec = tile_query(dashboard, element, values)
+        except LookerOpsError as exc:
+            tile.error = exc.message
+            continue
+        run_tile(project, engine, spec, tile, now=now)
+    return DashboardPreview(
+        dashboard=dashboard.name,
+        title=dashboard.title,
+        filters=values,
+        tiles=tiles,
+        now=now.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        data=data_label,
+    )
+
+
+def sample_now(engine: LocalEngine) -> dt.datetime:
+    """The end of the last day in the engine's data (the bundled sample's default ``now``)."""
+    days = sorted(f.dt for f in engine.files() if f.dt)
+    if not days:
+        return dt.datetime.now(dt.UTC)
+    y, m, d = (int(x) for x in days[-1].split("/"))
+    return dt.datetime(y, m, d, 23, 59, 59, tzinfo=dt.UTC)
+
+
+def parse_now(text: str) -> dt.datetime:
+    """``--now``: ISO 8601 (``2026-11-20T12:00:00Z``, ``2026-11-20 12:00``, ``2026-11-20``), UTC."""
+    t = text.strip()
+    if t.endswith(("Z", "z")):
+        t = t[:-1] + "+00:00"
+    try:
+        value = dt.datetime.fromisoformat(t)
+    except ValueError:
+        raise BadInput(f"--now {text!r}: expected an ISO 8601 time such as 2026-11-20T12:00:00Z") from None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=dt.UTC)
+    return value.astimezone(dt.UTC)
+
+
+def parse_filter_options(items: Sequence[str]) -> dict[str, str]:
+    """``NAME=VALUE`` pairs (``--filter``), the value may contain ``=`` and be empty."""
+    out: dict[str, str] = {}
+    for item in items:
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip():
+            raise BadInput(f"--filter {item!r}: expected NAME=VALUE (e.g. --filter 'date=14 days')")
+        out[name.strip()] = value
+    return out
+
+
+def render(previews: Sequence[DashboardPreview], fmt: str, *, many: bool = False) -> str:
+    if fmt == "table":
+        return render_table(previews)
+    if fmt == "json":
+        return render_json(previews, many=many)
+    if fmt == "csv":
+        return render_csv(previews)
+    if fmt == "html":
+        return render_html(previews)
+    raise BadInput(f"--format {fmt!r}: expected one of {', '.join(FORMATS)}")
+
+
+def load_preview_project(project_dir: Path, dashboards_dir: Path | None) -> Project:
+    if not project_dir.is_dir():
+        raise BadInput(f"LookML project {project_dir}: not a directory")
+    ddir = dashboards_dir if dashboards_dir is not None else default_dashboards_dir(project_dir)
+    # No parse cache: a project of a few files parses in a fraction of a second, and the
+    # preview must never run on a stale parse.
+    return load_project(project_dir, dashboard_dirs=[ddir] if ddir.is_dir() else [], cache_dir=None)

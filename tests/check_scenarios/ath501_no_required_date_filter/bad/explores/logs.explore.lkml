@@ -1,0 +1,2 @@
+explore: logs {  # expect: ATH501
+}

@@ -1,0 +1,3 @@
+view: +log {  # expect: LKM004
+  dimension: event_name { label: "Event" }
+}

@@ -1,0 +1,4 @@
+view: ext {
+  extends: [log]  # expect: LKM005
+  dimension: x {}
+}

@@ -1,0 +1,388 @@
+"""Expected tile values computed in plain Python from the CloudTrail JSON records.
+
+Nothing here uses SQL, LookML or the engine: each function restates, over the raw records
+(CloudTrail's camelCase keys), what a dashboard tile means (the CIS benchmark's metric
+filters, "a console login without MFA", "an error"...). The tests compare the engine's rows
+with these numbers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from looker_ops.sample_data import iter_records
+
+Record = dict[str, Any]
+_KEY = re.compile(r"AWSLogs/(\d{12})/CloudTrail/([a-z0-9-]+)/(\d{4})/(\d{2})/(\d{2})/")
+
+
+@dataclass(frozen=True)
+class Event:
+    rec: Record
+    account: str  # from the S3 key
+    dt: str  # yyyy/mm/dd from the S3 key
+    file: str
+
+    @property
+    def time(self) -> dt.datetime:
+        return dt.datetime.strptime(self.rec["eventTime"], "%Y-%m-%dT%H:%M:%SZ")
+
+    def get(self, key: str) -> Any:
+        return self.rec.get(key)
+
+    @property
+    def ident(self) -> Record:
+        return self.rec.get("userIdentity") or {}
+
+
+def load(root: Path) -> list[Event]:
+    out = []
+    for path, rec in iter_records(root):
+        m = _KEY.search(path.as_posix())
+        assert m, path
+        out.append(Event(rec, m.group(1), f"{m.group(3)}/{m.group(4)}/{m.group(5)}", path.as_posix()))
+    return out
+
+
+def in_window(events: Iterable[Event], start: dt.datetime, end: dt.datetime) -> list[Event]:
+    return [e for e in events if start <= e.time < end]
+
+
+def files_between(events: Iterable[Event], first_dt: str, last_dt: str) -> set[str]:
+    """Files whose S3 date folder is within [first_dt, last_dt] (yyyy/mm/dd, inclusive)."""
+    return {e.file for e in events if first_dt <= e.dt <= last_dt}
+
+
+# --------------------------------------------------------------------------- dimensions
+
+
+def actor(e: Event) -> str | None:
+    i = e.ident
+    t = i.get("type")
+    issuer = ((i.get("sessionContext") or {}).get("sessionIssuer") or {}).get("userName")
+    if t == "Root":
+        return "root"
+    if t == "IAMUser":
+        return i.get("userName") or i.get("principalId")
+    if t in ("AssumedRole", "FederatedUser"):
+        return issuer or i.get("principalId")
+    if t == "AWSService":
+        return i.get("invokedBy")
+    if t == "AWSAccount":
+        return i.get("accountId") or i.get("principalId")
+    return i.get("userName") or i.get("invokedBy") or issuer or i.get("principalId")
+
+
+def account_id(e: Event) -> str:
+    return e.get("recipientAccountId") or e.account
+
+
+def is_console_login(e: Event) -> bool:
+    return e.get("eventName") == "ConsoleLogin"
+
+
+def login_result(e: Event) -> str | None:
+    if not is_console_login(e):
+        return None
+    return (e.get("responseElements") or {}).get("ConsoleLogin")
+
+
+def mfa_used(e: Event) -> str | None:
+    return (e.get("additionalEventData") or {}).get("MFAUsed")
+
+
+def is_login_without_mfa(e: Event) -> bool:
+    return (
+        is_console_login(e)
+        and login_result(e) == "Success"
+        and mfa_used(e) != "Yes"
+        and e.ident.get("type") in ("IAMUser", "Root")
+    )
+
+
+def is_error(e: Event) -> bool:
+    return e.get("errorCode") is not None
+
+
+def error_family(e: Event) -> str | None:
+    code = e.get("errorCode")
+    if code is None:
+        return None
+    if any(s in code for s in ("AccessDenied", "Unauthorized", "Forbidden")) or code in (
+        "AuthFailure",
+        "InvalidClientTokenId",
+        "SignatureDoesNotMatch",
+        "NotAuthorized",
+    ):
+        return "access denied"
+    if any(s in code for s in ("Throttl", "TooManyRequests", "RateExceeded")) or code in (
+        "RequestLimitExceeded",
+        "SlowDown",
+        "ProvisionedThroughputExceededException",
+    ):
+        return "throttling"
+    if "NotFound" in code or code.startswith("NoSuch"):
+        return "not found"
+    if "Validation" in code or code.startswith(("Invalid", "Missing")) or "Malformed" in code:
+        return "validation"
+    return "other"
+
+
+def is_root_activity(e: Event) -> bool:
+    return (
+        e.ident.get("type") == "Root"
+        and e.ident.get("invokedBy") is None
+        and (e.get("eventType") or "") != "AwsServiceEvent"
+    )
+
+
+SG_CHANGES = {
+    "AuthorizeSecurityGroupIngress",
+    "AuthorizeSecurityGroupEgress",
+    "RevokeSecurityGroupIngress",
+    "RevokeSecurityGroupEgress",
+    "CreateSecurityGroup",
+    "DeleteSecurityGroup",
+    "ModifySecurityGroupRules",
+    "UpdateSecurityGroupRuleDescriptionsIngress",
+    "UpdateSecurityGroupRuleDescriptionsEgress",
+}
+
+
+def is_sg_change(e: Event) -> bool:
+    return e.get("eventSource") == "ec2.amazonaws.com" and e.get("eventName") in SG_CHANGES
+
+
+def _walk(v: Any) -> Iterator[tuple[str, Any]]:
+    if isinstance(v, dict):
+        for k, x in v.items():
+            yield k, x
+            yield from _walk(x)
+    elif isinstance(v, list):
+        for x in v:
+            yield from _walk(x)
+
+
+def opens_to_world(e: Event) -> bool:
+    if not is_sg_change(e) or e.get("errorCode") is not None:
+        return False
+    if e.get("eventName") not in (
+        "AuthorizeSecurityGroupIngress",
+        "AuthorizeSecurityGroupEgress",
+        "ModifySecurityGroupRules",
+    ):
+        return False
+    rp = e.get("requestParameters") or {}
+    rules = rp.get("ipPermissions") or rp.get("ModifySecurityGroupRulesRequest")
+    world = {"0.0.0.0/0", "::/0"}
+    cidr_keys = {"cidrIp", "cidrIpv6", "CidrIpv4", "CidrIpv6"}
+    if any(k in cidr_keys and x in world for k, x in _walk(rules)):
+        return True
+    return rp.get("cidrIp") == "0.0.0.0/0"
+
+
+# --------------------------------------------------------------------------- CIS 4.1 - 4.15
+
+
+def _name_in(*names: str) -> Callable[[Event], bool]:
+    s = set(names)
+    return lambda e: e.get("eventName") in s
+
+
+def _source_and_name(source: str, *names: str) -> Callable[[Event], bool]:
+    s = set(names)
+    return lambda e: e.get("eventSource") == source and e.get("eventName") in s
+
+
+def cis_4_1(e: Event) -> bool:
+    code = e.get("errorCode") or ""
+    return (
+        (code.endswith("UnauthorizedOperation") or code.startswith("AccessDenied"))
+        and e.get("sourceIPAddress") != "delivery.logs.amazonaws.com"
+        and e.get("eventName") != "HeadBucket"
+    )
+
+
+def cis_4_2(e: Event) -> bool:
+    return (
+        is_console_login(e)
+        and mfa_used(e) != "Yes"
+        and e.ident.get("type") == "IAMUser"
+        and (e.get("responseElements") or {}).get("ConsoleLogin") == "Success"
+    )
+
+
+def cis_4_6(e: Event) -> bool:
+    return is_console_login(e) and e.get("errorMessage") == "Failed authentication"
+
+
+CIS: list[tuple[str, str, Callable[[Event], bool]]] = [
+    ("cis_4_1", "4.1 Unauthorized API calls", cis_4_1),
+    ("cis_4_2", "4.2 Console sign-in without MFA", cis_4_2),
+    ("cis_4_3", "4.3 Root account usage", is_root_activity),
+    (
+        "cis_4_4",
+        "4.4 IAM policy changes",
+        _name_in(
+            "DeleteGroupPolicy",
+            "DeleteRolePolicy",
+            "DeleteUserPolicy",
+            "PutGroupPolicy",
+            "PutRolePolicy",
+            "PutUserPolicy",
+            "CreatePolicy",
+            "DeletePolicy",
+            "CreatePolicyVersion",
+            "DeletePolicyVersion",
+            "AttachRolePolicy",
+            "DetachRolePolicy",
+            "AttachUserPolicy",
+            "DetachUserPolicy",
+            "AttachGroupPolicy",
+            "DetachGroupPolicy",
+        ),
+    ),
+    (
+        "cis_4_5",
+        "4.5 CloudTrail configuration changes",
+        _name_in("CreateTrail", "UpdateTrail", "DeleteTrail", "StartLogging", "StopLogging"),
+    ),
+    ("cis_4_6", "4.6 Console authentication failures", cis_4_6),
+    (
+        "cis_4_7",
+        "4.7 Disabling or scheduled deletion of CMKs",
+        _source_and_name("kms.amazonaws.com", "DisableKey", "ScheduleKeyDeletion"),
+    ),
+    (
+        "cis_4_8",
+        "4.8 S3 bucket policy changes",
+        _source_and_name(
+            "s3.amazonaws.com",
+            "PutBucketAcl",
+            "PutBucketPolicy",
+            "PutBucketCors",
+            "PutBucketLifecycle",
+            "PutBucketReplication",
+            "DeleteBucketPolicy",
+            "DeleteBucketCors",
+            "DeleteBucketLifecycle",
+            "DeleteBucketReplication",
+        ),
+    ),
+    (
+        "cis_4_9",
+        "4.9 AWS Config configuration changes",
+        _source_and_name(
+            "config.amazonaws.com",
+            "StopConfigurationRecorder",
+            "DeleteDeliveryChannel",
+            "PutDeliveryChannel",
+            "PutConfigurationRecorder",
+        ),
+    ),
+    (
+        "cis_4_10",
+        "4.10 Security group changes",
+        _name_in(
+            "AuthorizeSecurityGroupIngress",
+            "AuthorizeSecurityGroupEgress",
+            "RevokeSecurityGroupIngress",
+            "RevokeSecurityGroupEgress",
+            "CreateSecurityGroup",
+            "DeleteSecurityGroup",
+        ),
+    ),
+    (
+        "cis_4_11",
+        "4.11 Network ACL changes",
+        _name_in(
+            "CreateNetworkAcl",
+            "CreateNetworkAclEntry",
+            "DeleteNetworkAcl",
+            "DeleteNetworkAclEntry",
+            "ReplaceNetworkAclEntry",
+            "ReplaceNetworkAclAssociation",
+        ),
+    ),
+    (
+        "cis_4_12",
+        "4.12 Network gateway changes",
+        _name_in(
+            "CreateCustomerGateway",
+            "DeleteCustomerGateway",
+            "AttachInternetGateway",
+            "CreateInternetGateway",
+            "DeleteInternetGateway",
+            "DetachInternetGateway",
+        ),
+    ),
+    (
+        "cis_4_13",
+        "4.13 Route table changes",
+        _source_and_name(
+            "ec2.amazonaws.com",
+            "CreateRoute",
+            "CreateRouteTable",
+            "ReplaceRoute",
+            "ReplaceRouteTableAssociation",
+            "DeleteRouteTable",
+            "DeleteRoute",
+            "DisassociateRouteTable",
+        ),
+    ),
+    (
+        "cis_4_14",
+        "4.14 VPC changes",
+        _name_in(
+            "CreateVpc",
+            "DeleteVpc",
+            "ModifyVpcAttribute",
+            "AcceptVpcPeeringConnection",
+            "CreateVpcPeeringConnection",
+            "DeleteVpcPeeringConnection",
+            "RejectVpcPeeringConnection",
+            "AttachClassicLinkVpc",
+            "DetachClassicLinkVpc",
+            "DisableVpcClassicLink",
+            "EnableVpcClassicLink",
+        ),
+    ),
+    (
+        "cis_4_15",
+        "4.15 AWS Organizations changes",
+        _source_and_name(
+            "organizations.amazonaws.com",
+            "AcceptHandshake",
+            "AttachPolicy",
+            "CreateAccount",
+            "CreateOrganizationalUnit",
+            "CreatePolicy",
+            "DeclineHandshake",
+            "DeleteOrganization",
+            "DeleteOrganizationalUnit",
+            "DeletePolicy",
+            "DetachPolicy",
+            "DisablePolicyType",
+            "EnablePolicyType",
+            "InviteAccountToOrganization",
+            "LeaveOrganization",
+            "MoveAccount",
+            "RemoveAccountFromOrganization",
+            "UpdatePolicy",
+            "UpdateOrganizationalUnit",
+        ),
+    ),
+]
+
+
+def first_cis_control(e: Event) -> str | None:
+    """The label of the first control (by number) the event matches, as the block's cis_control."""
+    for _, label, pred in CIS:
+        if pred(e):
+            return label
+    return None

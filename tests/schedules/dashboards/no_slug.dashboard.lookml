@@ -1,0 +1,4 @@
+- dashboard: no_slug
+  title: Without A Slug
+  layout: newspaper
+  elements: []

@@ -1,0 +1,489 @@
+"""The numbers the dashboards show, checked against the raw CloudTrail records.
+
+A fresh sample is generated with a known seed; each expected number is computed in Python
+straight from the generated JSON records (CloudWatch-filter semantics written out by hand, no
+SQL), and compared with what the block's own tiles return on the embedded engine: the tile's
+fields, filters, sorts and limit from its dashboard file, plus the dashboard's date filter.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from block.support import engine_for, load_block, rows, tile, tile_sql, window
+
+from looker_ops.engines.local import LocalEngine
+from looker_ops.lookml.model import Project
+from looker_ops.sample_data import SAMPLE_GEO_NETWORKS, SAMPLE_IP_COUNTRIES, generate, iter_records
+
+SEED = 20261125
+FIRST = dt.date(2026, 11, 14)
+LAST = dt.date(2026, 11, 20)
+DAYS = (LAST - FIRST).days + 1
+WINDOW = {"date": window(FIRST, LAST)}
+
+LOGINS = "cloudtrail_console_login_overview"
+SG = "cloudtrail_security_group_changes"
+OPS = "cloudtrail_operational_activity"
+CIS = "cloudtrail_cis_aws_foundations"
+
+Record = dict[str, Any]
+
+
+# --------------------------------------------------------------------------- fixtures
+
+
+@pytest.fixture(scope="module")
+def sample_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("numbers")
+    generate(out, days=DAYS, seed=SEED, end=LAST)
+    return out
+
+
+@pytest.fixture(scope="module")
+def records(sample_dir: Path) -> list[tuple[Path, Record]]:
+    recs = list(iter_records(sample_dir))
+    assert len(recs) > 500
+    return recs
+
+
+@pytest.fixture(scope="module")
+def events(records: list[tuple[Path, Record]]) -> list[Record]:
+    return [r for _p, r in records]
+
+
+@pytest.fixture(scope="module")
+def engine(sample_dir: Path) -> Iterator[LocalEngine]:
+    eng = engine_for(sample_dir)
+    assert not eng.problems
+    yield eng
+    eng.close()
+
+
+@pytest.fixture(scope="module")
+def project() -> Project:
+    return load_block()
+
+
+def run(
+    project: Project, engine: LocalEngine, dashboard: str, element: str, **filters: str
+) -> list[dict[str, Any]]:
+    return rows(engine.query(tile_sql(project, tile(project, dashboard, element), {**WINDOW, **filters})))
+
+
+def single(project: Project, engine: LocalEngine, dashboard: str, element: str) -> int:
+    (row,) = run(project, engine, dashboard, element)
+    (value,) = row.values()
+    return int(value)
+
+
+def ids(result: list[dict[str, Any]], field: str = "cloudtrail_logs.event_id") -> list[str]:
+    return sorted(r[field] for r in result)
+
+
+# --------------------------------------------------------------------------- the oracle
+# CloudTrail record semantics in plain Python, written from the CloudTrail record format and
+# the CIS benchmark's CloudWatch filters; deliberately independent of the block's SQL.
+
+
+def identity(r: Record) -> Record:
+    return r.get("userIdentity") or {}
+
+
+def login_result(r: Record) -> str | None:
+    return (
+        (r.get("responseElements") or {}).get("ConsoleLogin")
+        if r.get("eventName") == "ConsoleLogin"
+        else None
+    )
+
+
+def mfa_used(r: Record) -> str | None:
+    return (r.get("additionalEventData") or {}).get("MFAUsed")
+
+
+def is_login_without_mfa(r: Record) -> bool:
+    return (
+        login_result(r) == "Success"
+        and mfa_used(r) != "Yes"
+        and identity(r).get("type") in ("IAMUser", "Root")
+    )
+
+
+def request_cidrs(r: Record) -> list[str]:
+    """Every CIDR named in a security group request's rules."""
+    found: list[str] = []
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            for k, v in node.items():
+                if k in ("cidrIp", "cidrIpv6", "CidrIpv4", "CidrIpv6") and isinstance(v, str):
+                    found.append(v)
+                else:
+                    walk(v)
+        elif isinstance(node, list):
+            for v in node:
+                walk(v)
+
+    params = r.get("requestParameters") or {}
+    walk(params.get("ipPermissions"))
+    walk(params.get("ModifySecurityGroupRulesRequest"))
+    if isinstance(params.get("cidrIp"), str):
+        found.append(params["cidrIp"])
+    return found
+
+
+SG_EVENTS = {
+    "AuthorizeSecurityGroupIngress",
+    "AuthorizeSecurityGroupEgress",
+    "RevokeSecurityGroupIngress",
+    "RevokeSecurityGroupEgress",
+    "CreateSecurityGroup",
+    "DeleteSecurityGroup",
+    "ModifySecurityGroupRules",
+    "UpdateSecurityGroupRuleDescriptionsIngress",
+    "UpdateSecurityGroupRuleDescriptionsEgress",
+}
+
+
+def is_sg_change(r: Record) -> bool:
+    return r.get("eventSource") == "ec2.amazonaws.com" and r.get("eventName") in SG_EVENTS
+
+
+def opens_to_world(r: Record) -> bool:
+    return (
+        is_sg_change(r)
+        and r.get("eventName")
+        in ("AuthorizeSecurityGroupIngress", "AuthorizeSecurityGroupEgress", "ModifySecurityGroupRules")
+        and not r.get("errorCode")
+        and any(c in ("0.0.0.0/0", "::/0") for c in request_cidrs(r))
+    )
+
+
+def _names(*names: str) -> Callable[[Record], bool]:
+    return lambda r: r.get("eventName") in names
+
+
+def _source(source: str, *names: str) -> Callable[[Record], bool]:
+    return lambda r: r.get("eventSource") == source and r.get("eventName") in names
+
+
+def _cis_4_1(r: Record) -> bool:
+    code = r.get("errorCode") or ""
+    return (
+        (code.endswith("UnauthorizedOperation") or code.startswith("AccessDenied"))
+        and r.get("sourceIPAddress") != "delivery.logs.amazonaws.com"
+        and r.get("eventName") != "HeadBucket"
+    )
+
+
+def _cis_4_2(r: Record) -> bool:
+    return (
+        r.get("eventName") == "ConsoleLogin"
+        and mfa_used(r) != "Yes"
+        and identity(r).get("type") == "IAMUser"
+        and login_result(r) == "Success"
+    )
+
+
+def _cis_4_3(r: Record) -> bool:
+    return (
+        identity(r).get("type") == "Root"
+        and identity(r).get("invokedBy") is None
+        and r.get("eventType") != "AwsServiceEvent"
+    )
+
+
+CIS_ORACLE: dict[str, Callable[[Record], bool]] = {
+    "4_1": _cis_4_1,
+    "4_2": _cis_4_2,
+    "4_3": _cis_4_3,
+    "4_4": _names(
+        "DeleteGroupPolicy",
+        "DeleteRolePolicy",
+        "DeleteUserPolicy",
+        "PutGroupPolicy",
+        "PutRolePolicy",
+        "PutUserPolicy",
+        "CreatePolicy",
+        "DeletePolicy",
+        "CreatePolicyVersion",
+        "DeletePolicyVersion",
+        "AttachRolePolicy",
+        "DetachRolePolicy",
+        "AttachUserPolicy",
+        "DetachUserPolicy",
+        "AttachGroupPolicy",
+        "DetachGroupPolicy",
+    ),
+    "4_5": _names("CreateTrail", "UpdateTrail", "DeleteTrail", "StartLogging", "StopLogging"),
+    "4_6": lambda r: (
+        r.get("eventName") == "ConsoleLogin" and r.get("errorMessage") == "Failed authentication"
+    ),
+    "4_7": _source("kms.amazonaws.com", "DisableKey", "ScheduleKeyDeletion"),
+    "4_8": _source(
+        "s3.amazonaws.com",
+        "PutBucketAcl",
+        "PutBucketPolicy",
+        "PutBucketCors",
+        "PutBucketLifecycle",
+        "PutBucketReplication",
+        "DeleteBucketPolicy",
+        "DeleteBucketCors",
+        "DeleteBucketLifecycle",
+        "DeleteBucketReplication",
+    ),
+    "4_9": _source(
+        "config.amazonaws.com",
+        "StopConfigurationRecorder",
+        "DeleteDeliveryChannel",
+        "PutDeliveryChannel",
+        "PutConfigurationRecorder",
+    ),
+    "4_10": _names(
+        "AuthorizeSecurityGroupIngress",
+        "AuthorizeSecurityGroupEgress",
+        "RevokeSecurityGroupIngress",
+        "RevokeSecurityGroupEgress",
+        "CreateSecurityGroup",
+        "DeleteSecurityGroup",
+    ),
+    "4_11": _names(
+        "CreateNetworkAcl",
+        "CreateNetworkAclEntry",
+        "DeleteNetworkAcl",
+        "DeleteNetworkAclEntry",
+        "ReplaceNetworkAclEntry",
+        "ReplaceNetworkAclAssociation",
+    ),
+    "4_12": _names(
+        "CreateCustomerGateway",
+        "DeleteCustomerGateway",
+        "AttachInternetGateway",
+        "CreateInternetGateway",
+        "DeleteInternetGateway",
+        "DetachInternetGateway",
+    ),
+    "4_13": _source(
+        "ec2.amazonaws.com",
+        "CreateRoute",
+        "CreateRouteTable",
+        "ReplaceRoute",
+        "ReplaceRouteTableAssociation",
+        "DeleteRouteTable",
+        "DeleteRoute",
+        "DisassociateRouteTable",
+    ),
+    "4_14": _names(
+        "CreateVpc",
+        "DeleteVpc",
+        "ModifyVpcAttribute",
+        "AcceptVpcPeeringConnection",
+        "CreateVpcPeeringConnection",
+        "DeleteVpcPeeringConnection",
+        "RejectVpcPeeringConnection",
+        "AttachClassicLinkVpc",
+        "DetachClassicLinkVpc",
+        "DisableVpcClassicLink",
+        "EnableVpcClassicLink",
+    ),
+    "4_15": _source(
+        "organizations.amazonaws.com",
+        "AcceptHandshake",
+        "AttachPolicy",
+        "CreateAccount",
+        "CreateOrganizationalUnit",
+        "CreatePolicy",
+        "DeclineHandshake",
+        "DeleteOrganization",
+        "DeleteOrganizationalUnit",
+        "DeletePolicy",
+        "DetachPolicy",
+        "DisablePolicyType",
+        "EnablePolicyType",
+        "InviteAccountToOrganization",
+        "LeaveOrganization",
+        "MoveAccount",
+        "RemoveAccountFromOrganization",
+        "UpdatePolicy",
+        "UpdateOrganizationalUnit",
+    ),
+}
+
+
+# --------------------------------------------------------------------------- console logins
+
+
+def test_logins_over_time_by_result(project: Project, engine: LocalEngine, events: list[Record]) -> None:
+    expected = Counter(
+        (dt.date.fromisoformat(r["eventTime"][:10]), login_result(r)) for r in events if login_result(r)
+    )
+    assert {result for _day, result in expected} == {"Success", "Failure"}
+    got = {
+        (r["cloudtrail_logs.event_date"], r["cloudtrail_logs.console_login_result"]): r[
+            "cloudtrail_logs.console_logins"
+        ]
+        for r in run(project, engine, LOGINS, "logins_over_time")
+    }
+    assert got == dict(expected)
+
+
+def test_login_totals(project: Project, engine: LocalEngine, events: list[Record]) -> None:
+    results = Counter(login_result(r) for r in events if r.get("eventName") == "ConsoleLogin")
+    assert single(project, engine, LOGINS, "logins") == sum(results.values())
+    assert single(project, engine, LOGINS, "successes") == results["Success"]
+    assert single(project, engine, LOGINS, "failures") == results["Failure"]
+
+
+def test_logins_without_mfa(project: Project, engine: LocalEngine, events: list[Record]) -> None:
+    expected = sorted(r["eventID"] for r in events if is_login_without_mfa(r))
+    assert expected, "the sample should contain logins without MFA"
+    # SSO sign-ins report MFAUsed=No too, and must not be counted.
+    assert any(
+        login_result(r) == "Success" and mfa_used(r) == "No" and not is_login_without_mfa(r) for r in events
+    )
+    assert single(project, engine, LOGINS, "without_mfa") == len(expected)
+    assert ids(run(project, engine, LOGINS, "logins_without_mfa")) == expected
+
+
+def test_logins_by_country_through_the_geo_join(
+    project: Project, engine: LocalEngine, events: list[Record]
+) -> None:
+    names = {n.country_iso_code: n.country_name for n in SAMPLE_GEO_NETWORKS}
+
+    def country(ip: str) -> str | None:
+        # The geo-IP table joins IPv4 addresses only (integer ranges); IPv6 sources stay unlocated.
+        if ":" in ip:
+            return None
+        return names.get(SAMPLE_IP_COUNTRIES.get(ip, ""))
+
+    logins = [r for r in events if r.get("eventName") == "ConsoleLogin"]
+    expected = Counter(country(r["sourceIPAddress"]) for r in logins)
+    got: Counter[str | None] = Counter()
+    for r in run(project, engine, LOGINS, "logins_by_country"):
+        got[r["geoip.country"]] += r["cloudtrail_logs.console_logins"]
+    assert len([c for c in got if c]) >= 3
+    assert got == expected
+
+
+def test_users_logging_in_from_several_ips(
+    project: Project, engine: LocalEngine, events: list[Record]
+) -> None:
+    ips: dict[str, set[str]] = {}
+    for r in events:
+        if r.get("eventName") == "ConsoleLogin" and identity(r).get("type") == "IAMUser":
+            ips.setdefault(identity(r)["userName"], set()).add(r["sourceIPAddress"])
+    expected = {user: len(s) for user, s in ips.items() if len(s) > 1}
+    got = {
+        r["cloudtrail_logs.actor"]: r["cloudtrail_logs.distinct_source_ips"]
+        for r in run(project, engine, LOGINS, "users_several_ips")
+        if r["cloudtrail_logs.user_identity_type"] == "IAMUser"
+    }
+    assert expected and got == expected
+
+
+# --------------------------------------------------------------------------- root, security groups
+
+
+def test_root_events_follow_cis_4_3(project: Project, engine: LocalEngine, events: list[Record]) -> None:
+    expected = sorted(r["eventID"] for r in events if _cis_4_3(r))
+    root_any = [r for r in events if identity(r).get("type") == "Root"]
+    assert expected and len(root_any) > len(expected), "the sample should have root calls made by a service"
+    assert single(project, engine, OPS, "root_events") == len(expected)
+    assert single(project, engine, CIS, "cis_4_3") == len(expected)
+    assert ids(run(project, engine, OPS, "root_activity")) == expected
+
+
+def test_world_open_security_group_changes(
+    project: Project, engine: LocalEngine, events: list[Record]
+) -> None:
+    expected = sorted(r["eventID"] for r in events if opens_to_world(r))
+    assert expected
+    # Closing a world-open rule, and a denied attempt to open one, are not openings.
+    assert any(is_sg_change(r) and "0.0.0.0/0" in request_cidrs(r) and not opens_to_world(r) for r in events)
+    assert single(project, engine, SG, "world_open") == len(expected)
+    assert ids(run(project, engine, SG, "world_open_changes")) == expected
+
+
+def test_every_security_group_change_is_listed(
+    project: Project, engine: LocalEngine, events: list[Record]
+) -> None:
+    expected = sorted(r["eventID"] for r in events if is_sg_change(r))
+    assert single(project, engine, SG, "changes") == len(expected)
+    listed = run(project, engine, SG, "every_change")
+    assert ids(listed) == expected
+    by_id = {r["eventID"]: r for r in events}
+    for row in listed:
+        rec = by_id[row["cloudtrail_logs.event_id"]]
+        params = rec.get("requestParameters") or {}
+        group = params.get("groupId") or (rec.get("responseElements") or {}).get("groupId")
+        assert row["cloudtrail_logs.security_group_id"] == group
+        cidrs = request_cidrs(rec)
+        assert (row["cloudtrail_logs.security_group_cidrs"] or "") == ", ".join(cidrs)
+        if "Ingress" in rec["eventName"]:
+            assert row["cloudtrail_logs.security_group_direction"] == "ingress"
+        perms = (params.get("ipPermissions") or {}).get("items") or []
+        if perms and perms[0].get("ipProtocol") != "-1":
+            port = perms[0]["fromPort"]
+            assert row["cloudtrail_logs.security_group_ports"] == (
+                str(port) if port == perms[0]["toPort"] else f"{port}-{perms[0]['toPort']}"
+            )
+
+
+# --------------------------------------------------------------------------- CIS
+
+
+@pytest.mark.parametrize("control", list(CIS_ORACLE))
+def test_cis_control_tile(project: Project, engine: LocalEngine, events: list[Record], control: str) -> None:
+    expected = sum(1 for r in events if CIS_ORACLE[control](r))
+    assert expected > 0, f"the sample should exercise CIS {control.replace('_', '.')}"
+    assert single(project, engine, CIS, f"cis_{control}") == expected
+
+
+def test_cis_matching_events_table(project: Project, engine: LocalEngine, events: list[Record]) -> None:
+    def first_control(r: Record) -> str | None:
+        return next((k for k, match in CIS_ORACLE.items() if match(r)), None)
+
+    expected = {r["eventID"]: first_control(r) for r in events if first_control(r)}
+    listed = run(project, engine, CIS, "cis_events")
+    got = {
+        r["cloudtrail_logs.event_id"]: r["cloudtrail_logs.cis_control"].split(" ")[0].replace(".", "_")
+        for r in listed
+    }
+    assert got == expected
+
+
+# --------------------------------------------------------------------------- the date window
+
+
+def test_date_window_reads_only_its_partitions_and_loses_no_event(
+    project: Project, engine: LocalEngine, records: list[tuple[Path, Record]]
+) -> None:
+    day = FIRST + dt.timedelta(days=3)
+    files_by_dt: dict[str, set[Path]] = {}
+    for path, _r in records:
+        files_by_dt.setdefault("/".join(path.parent.parts[-3:]), set()).add(path)
+    expected = sum(1 for _p, r in records if r["eventTime"][:10] == day.isoformat())
+    sql = tile_sql(project, tile(project, OPS, "events"), {"date": day.isoformat()})
+    result = engine.query(sql)
+    assert result.rows == [(expected,)]
+    # One day of margin on each side (see the explore): the day before, the day, the day after.
+    margin = {(day + dt.timedelta(days=d)).strftime("%Y/%m/%d") for d in (-1, 0, 1)}
+    assert result.files_scanned == len(set().union(*(files_by_dt[d] for d in margin)))
+    assert result.files_scanned < len({p for p, _r in records})
+
+
+def test_open_date_window_reads_everything(
+    project: Project, engine: LocalEngine, events: list[Record]
+) -> None:
+    # An open end (or start) renders date_end (date_start) as NULL: that side of the partition
+    # range falls back to everything.
+    for open_window in ("after 2000-01-01", "before 2100-01-01"):
+        sql = tile_sql(project, tile(project, OPS, "events"), {"date": open_window})
+        assert "NULL" in sql, open_window
+        assert engine.query(sql).rows == [(len(events),)], open_window

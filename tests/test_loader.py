@@ -1,0 +1,294 @@
+"""Loader: includes, constants, refinements, extends, dimension groups, dashboards, cache."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from looker_ops.lookml import parsecache
+from looker_ops.lookml.loader import load_project
+from looker_ops.lookml.sql import LiquidContext, SqlCompiler, compile_explore_select, compile_field_sql
+
+
+def write(root: Path, files: dict[str, str]) -> Path:
+    for rel, text in files.items():
+        p = root / rel
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_text(textwrap.dedent(text).lstrip("\n"))
+    return root
+
+
+BASE = {
+    "manifest.lkml": """
+        constant: SCHEMA { value: "ct" export: override_optional }
+        constant: TABLE { value: "cloudtrail_logs" }
+    """,
+    "shop.model.lkml": """
+        connection: "athena"
+        include: "/views/*.view"
+        include: "explores/*.explore.lkml"
+        explore: +events { label: "Refined" }
+    """,
+    "explores/events.explore.lkml": """
+        include: "/views/base.view.lkml"
+        explore: events {
+          join: users {
+            sql_on: ${events.user} = ${users.name} ;;
+          }
+          always_filter: { filters: [events.created_date: "7 days"] }
+        }
+        explore: child { extends: [events] view_name: events }
+    """,
+    "views/base.view.lkml": """
+        view: events {
+          sql_table_name: @{SCHEMA}.@{TABLE} ;;
+          dimension: id { primary_key: yes sql: ${TABLE}.eventid ;; }
+          dimension: user { sql: ${TABLE}.useridentity.username ;; }
+          dimension_group: created {
+            type: time
+            timeframes: [raw, date, minute15, hour_of_day, day_of_week]
+            sql: from_iso8601_timestamp(${TABLE}.eventtime) ;;
+          }
+          dimension_group: session { type: duration intervals: [hour, day] sql_start: ${created_raw} ;; sql_end: now() ;; }
+          measure: count { type: count }
+        }
+        view: users { sql_table_name: ct.users ;; dimension: name { primary_key: yes } }
+    """,
+    "views/refine.view.lkml": """
+        view: +events {
+          dimension: user { label: "User" }
+          dimension: extra { sql: ${user} || 'x' ;; }
+        }
+        view: special_events {
+          extends: [events]
+          dimension: id { sql: ${TABLE}.sharedeventid ;; }
+        }
+    """,
+}
+
+
+@pytest.fixture()
+def project(tmp_path: Path):
+    write(tmp_path, BASE)
+    return load_project(tmp_path, cache_dir=None)
+
+
+def test_constants_refinements_extends_and_groups(project) -> None:
+    assert project.problems == []
+    assert project.constants == {"SCHEMA": "ct", "TABLE": "cloudtrail_logs"}
+    ev = project.view("events")
+    assert ev.sql_table_name == "ct.cloudtrail_logs"
+    # refinement adds a field and merges a parameter into an existing one
+    assert "extra" in ev.fields and ev.fields["user"].props["label"] == "User"
+    assert ev.fields["user"].sql == "${TABLE}.useridentity.username"
+    # dimension group names as Looker makes them
+    for name in (
+        "created_raw",
+        "created_date",
+        "created_minute15",
+        "created_hour_of_day",
+        "created_day_of_week",
+    ):
+        f = ev.fields[name]
+        assert f.group == "created" and f.kind == "dimension_group"
+    assert ev.fields["hours_session"].timeframe == "hour" and "days_session" in ev.fields
+    assert ev.primary_key().name == "id"
+    # extends: inherits refinement, overrides id's sql, keeps the base's table
+    sp = project.view("special_events")
+    assert sp.extends == ["events"] and "extra" in sp.fields
+    assert sp.fields["id"].sql == "${TABLE}.sharedeventid" and sp.fields["id"].is_primary_key
+    assert sp.sql_table_name == "ct.cloudtrail_logs"
+
+
+def test_explores_models_and_lines(project) -> None:
+    m = project.models["shop"]
+    assert m.connection == "athena" and m.explores == ["child", "events"]
+    e = project.explore("shop", "events")
+    assert e.props["label"] == "Refined" and e.file == "explores/events.explore.lkml" and e.line == 2
+    assert e.always_filter == {"events.created_date": "7 days"}
+    j = e.joins[0]
+    assert (j.name, j.view_name, j.relationship, j.line) == ("users", "users", "many_to_one", 3)
+    child = project.explore("shop", "child")
+    assert child.view_name == "events" and [j.name for j in child.joins] == ["users"]
+    f = project.view("events").fields["id"]
+    assert (f.file, f.line) == ("views/base.view.lkml", 3)
+
+
+def test_problems_have_file_and_line(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        {
+            "m.model.lkml": 'connection: "c"\ninclude: "/views/*.view"\ninclude: "/missing/*.view"\n',
+            "views/ok.view.lkml": "view: ok {\n  sql_table_name: @{NOPE} ;;\n  dimension: a {}\n}\nview: +ghost {}\n",
+            "views/bad.view.lkml": "view: bad {\n  dimension: a {\n    sql: x \n  }\n",
+            "views/loop.view.lkml": "view: l1 { extends: [l2] }\nview: l2 { extends: [l1] }\n",
+        },
+    )
+    p = load_project(tmp_path, cache_dir=None)
+    got = {(f.code, f.file, f.line) for f in p.problems}
+    assert ("LKM001", "views/bad.view.lkml", 3) in got or any(
+        c == "LKM001" and fl == "views/bad.view.lkml" for c, fl, _ in got
+    )
+    assert ("LKM002", "m.model.lkml", 3) in got
+    assert ("LKM003", "views/ok.view.lkml", 1) in got
+    assert ("LKM004", "views/ok.view.lkml", 5) in got
+    assert any(c == "LKM005" and fl == "views/loop.view.lkml" for c, fl, _ in got)
+    # the other files are still loaded
+    assert "ok" in p.views and "bad" not in p.views
+
+
+def test_dashboards_with_lines_and_bad_keys(tmp_path: Path) -> None:
+    write(tmp_path, BASE)
+    write(
+        tmp_path,
+        {
+            "dash/a.dashboard.lookml": """
+                - dashboard: a
+                  title: A
+                  colour: red
+                  filters:
+                  - name: Date
+                    type: date_filter
+                    default_value: 7 days
+                  elements:
+                  - name: t
+                    model: shop
+                    explore: events
+                    type: looker_grid
+                    fields: [events.id, events.count]
+                    listen: {Date: events.created_date}
+                    limit: 10
+                  - name: u
+                    fields: events.id
+            """
+        },
+    )
+    p = load_project(tmp_path, dashboard_dirs=[tmp_path / "dash"], cache_dir=None)
+    (d,) = p.dashboards
+    assert d.name == "a" and d.file == "dash/a.dashboard.lookml"
+    assert d.filters[0].name == "Date" and d.filters[0].line == 5
+    t = d.elements[0]
+    assert (t.name, t.line, t.fields, t.listen, t.limit) == (
+        "t",
+        9,
+        ["events.id", "events.count"],
+        {"Date": "events.created_date"},
+        10,
+    )
+    got = {(f.code, f.line) for f in p.problems}
+    assert ("DSH002", 3) in got and ("DSH002", 17) in got
+
+
+def test_ignore_comments_scope_to_the_object(tmp_path: Path) -> None:
+    write(tmp_path, BASE)
+    write(
+        tmp_path,
+        {
+            "views/x.view.lkml": """
+                view: x {
+                  sql_table_name: t ;;
+                  # looker-ops: ignore ATH301, ATH302 two keys on purpose
+                  dimension: a { primary_key: yes }
+                  dimension: b {}
+                }
+            """
+        },
+    )
+    p = load_project(tmp_path, cache_dir=None)
+    (ex,) = [e for e in p.exemptions if e.file == "views/x.view.lkml"]
+    assert ex.codes == ("ATH301", "ATH302") and ex.reason == "two keys on purpose"
+    assert (ex.start, ex.end) == (3, 4)
+
+
+def test_cache_is_used_and_survives_unwritable_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    write(tmp_path / "proj", BASE)
+    cache = tmp_path / "cache"
+    first = load_project(tmp_path / "proj", cache_dir=cache)
+    assert len(list(cache.glob("*.pickle"))) == 5
+    calls: list[str] = []
+    real = parsecache.parse_text
+    monkeypatch.setattr(parsecache, "parse_text", lambda t: calls.append(t) or real(t))
+    second = load_project(tmp_path / "proj", cache_dir=cache)
+    assert calls == [] and set(second.views) == set(first.views)
+    # unwritable / impossible cache dir: still loads
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    third = load_project(tmp_path / "proj", cache_dir=blocker / "sub")
+    assert set(third.views) == set(first.views) and len(calls) == 5
+
+
+def test_parallel_parse_matches_serial(tmp_path: Path) -> None:
+    files = {
+        f"views/v{i}.view.lkml": f"view: v{i} {{\n  sql_table_name: t{i} ;;\n"
+        + "".join(f"  dimension: d{k} {{ sql: ${{TABLE}}.c{k} ;; }}\n" for k in range(200))
+        + "}\n"
+        for i in range(12)
+    }
+    write(tmp_path, files)
+    ser = parsecache.parse_files(sorted(tmp_path.rglob("*.lkml")), cache_dir=None, workers=1)
+    par = parsecache.parse_files(sorted(tmp_path.rglob("*.lkml")), cache_dir=None, workers=2)
+    assert [p.doc for p in ser] == [p.doc for p in par]
+    assert len(par[0].doc["views"][0]["dimensions"]) == 200
+
+
+def test_sql_compile_fields_and_explore(project) -> None:
+    assert (
+        compile_field_sql(project, "events", "created_date", "e")
+        == "CAST(from_iso8601_timestamp(e.eventtime) AS DATE)"
+    )
+    assert compile_field_sql(project, "events", "extra") == "events.useridentity.username || 'x'"
+    assert compile_field_sql(project, "events", "count") == "COUNT(DISTINCT events.eventid)"
+    assert (
+        compile_field_sql(project, "events", "hours_session")
+        == "date_diff('hour', from_iso8601_timestamp(events.eventtime), now())"
+    )
+    sql = compile_explore_select(project, project.explore("shop", "events"), ["users.name", "events.count"])
+    assert "LEFT JOIN ct.users AS users ON events.useridentity.username = users.name" in sql
+    assert "FROM ct.cloudtrail_logs AS events" in sql and "GROUP BY 1" in sql
+    assert "from_iso8601_timestamp(events.eventtime) >= date_add('day', -6" in sql
+    # a join is only added when a field needs it
+    sql2 = compile_explore_select(project, project.explore("shop", "events"), ["events.count"])
+    assert "JOIN" not in sql2
+
+
+def test_sql_liquid_and_cycles(tmp_path: Path) -> None:
+    write(tmp_path, BASE)
+    write(
+        tmp_path,
+        {
+            "views/dt.view.lkml": """
+                view: dt {
+                  derived_table: {
+                    sql: SELECT * FROM ${events.SQL_TABLE_NAME}
+                         WHERE {% condition name_f %} eventname {% endcondition %}
+                           AND dt >= {% date_start date_f %} {% if dt.a._in_query %}AND 1=1{% endif %} ;;
+                  }
+                  filter: name_f { type: string }
+                  filter: date_f { type: date }
+                  parameter: unit { type: unquoted default_value: "day" allowed_value: { value: "hour" } }
+                  dimension: a { sql: ${b} ;; }
+                  dimension: b { sql: ${a} ;; }
+                  dimension: bucket { sql: date_trunc('{% parameter unit %}', x) ;; }
+                  dimension: ok { type: yesno sql: ${TABLE}.x > 1 ;; }
+                  measure: oks { type: count filters: [ok: "yes"] }
+                }
+            """
+        },
+    )
+    p = load_project(tmp_path, cache_dir=None)
+    c = SqlCompiler(p)
+    assert c.from_clause(p.view("dt"), "d").startswith("(SELECT * FROM ct.cloudtrail_logs\n")
+    assert "WHERE 1=1" in c.from_clause(p.view("dt"), "d") and "dt >= NULL" in c.from_clause(
+        p.view("dt"), "d"
+    )
+    ctx = LiquidContext(filters={"dt.name_f": "ConsoleLogin"}, parameters={"unit": "hour"}, in_query={"dt.a"})
+    c2 = SqlCompiler(p, None, ctx)
+    fc = c2.from_clause(p.view("dt"), "d")
+    assert "eventname = 'ConsoleLogin'" in fc and "AND 1=1" in fc
+    assert c2.field_sql("dt", "bucket", "d") == "date_trunc('hour', x)"
+    assert c.field_sql("dt", "bucket", "d") == "date_trunc('day', x)"
+    assert c.field_sql("dt", "a", "d") == "NULL"
+    assert any(pr.kind == "cycle" for pr in c.problems)
+    assert c.field_sql("dt", "oks", "d") == "COUNT(CASE WHEN (d.x > 1) THEN 1 ELSE NULL END)"
