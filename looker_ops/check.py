@@ -13,6 +13,11 @@ object (view, field, explore, join, dashboard element) it sits in or right above
 file (JSON, written by ``--write-baseline``) lists accepted findings by code, file, object and
 message (not line, so edits above a finding keep it matched). A baseline entry that matches
 nothing is reported as ``BSL001`` (stale) so baselines only shrink.
+
+Caching: parsed files are cached by content (see :mod:`looker_ops.lookml.parsecache`), and a
+check without SQL of a project whose files (and the checker's code) did not change is answered
+from a result cache: then ``CheckResult.project`` is a light stand-in holding only ``root``,
+``files`` and ``exemptions`` (``from_cache`` is true). Pass ``cache_dir=None`` for no caching.
 """
 
 from __future__ import annotations
@@ -52,6 +57,7 @@ class CheckResult:
     notes: list[str] = field(default_factory=list)
     seconds: float = 0.0
     all_findings: list[Finding] = field(default_factory=list)  # before exemptions
+    from_cache: bool = False  # answered from the result cache (project is a stand-in)
 
     def counts(self) -> dict[str, int]:
         out = {s.value: 0 for s in Severity}
@@ -191,7 +197,7 @@ def _inputs_key(root: Path, dashboard_dirs: Sequence[Path], sql: bool | None, da
         h.update(rel.encode() + b"\0" + hashlib.sha256(data).digest())
     # the code of the rules themselves (an edited rule must not reuse old results)
     pkg = Path(__file__).parent
-    for src in sorted((pkg / "lookml").rglob("*.py")):
+    for src in [pkg / "check.py", *sorted((pkg / "lookml").rglob("*.py"))]:
         h.update(src.name.encode() + hashlib.sha256(src.read_bytes()).digest())
     return h.hexdigest()
 
@@ -326,4 +332,5 @@ def run_check(
         notes=notes,
         seconds=time.perf_counter() - start,
         all_findings=unique,
+        from_cache=bool(notes and notes[0].startswith("unchanged since")),
     )

@@ -13,7 +13,8 @@ Plain ``git`` subprocesses, no library. The commit is built in a throw-away bare
 Credentials never reach a command line: the remote URL is written into the temporary repository's
 config file by Python (not via ``git remote add``), so even a URL with a user/token in it is not
 visible in the process list. Authentication is git's own: ``GIT_SSH_COMMAND`` / ssh-agent for ssh
-URLs, a credential helper or ``GIT_ASKPASS`` for https. ``GIT_TERMINAL_PROMPT=0`` makes a missing
+URLs (or the private key as text in ``LOOKER_OPS_GIT_SSH_KEY``, written to a 0600 file only for
+the run), a credential helper or ``GIT_ASKPASS`` for https. ``GIT_TERMINAL_PROMPT=0`` makes a missing
 credential an error instead of a hang. Messages show URLs with any user info replaced by ``***``.
 """
 
@@ -139,12 +140,26 @@ class _Git:
         return proc.stdout.strip()
 
 
+SSH_KEY_ENV = "LOOKER_OPS_GIT_SSH_KEY"
+
+
 @contextmanager
 def _temp_repo(push_url: str, env: Mapping[str, str] | None) -> Iterator[_Git]:
     tmp = Path(tempfile.mkdtemp(prefix="looker-ops-git-"))
     try:
         git_dir = tmp / "repo.git"
         git = _Git(git_dir, env)
+        key = git.env.pop(SSH_KEY_ENV, "")
+        if key.strip() and "GIT_SSH_COMMAND" not in git.env:
+            # A deploy key given as text (a CI secret): a private file only ssh reads; its path
+            # (not the key) goes into GIT_SSH_COMMAND.
+            key_file = tmp / "deploy_key"
+            fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                fh.write(key.strip() + "\n")
+            git.env["GIT_SSH_COMMAND"] = (
+                f"ssh -i {key_file} -o IdentitiesOnly=yes -o StrictHostKeyChecking=accept-new -o BatchMode=yes"
+            )
         git.run("init", "--quiet", "--bare", str(git_dir))
         # The URL goes into the config file, never onto a command line.
         with open(git_dir / "config", "a", encoding="utf-8") as fh:
@@ -160,16 +175,21 @@ def validated_ref(branch: str) -> str:
     return f"refs/looker-ops/validated/{branch}"
 
 
-def _remote_refs(git: _Git, branch: str, url_for_msg: str) -> tuple[str | None, str | None]:
-    """(the branch head, the validated marker) on the remote; None for a missing one."""
-    wanted = {f"refs/heads/{branch}": 0, validated_ref(branch): 1}
-    out = git.run("ls-remote", "deploy", *wanted, what=f"ls-remote {url_for_msg}", remote=True)
-    found: list[str | None] = [None, None]
+def _ls_remote(git: _Git, refs: list[str], url_for_msg: str) -> dict[str, str]:
+    """{ref: commit} for those of ``refs`` the remote has."""
+    out = git.run("ls-remote", "deploy", *refs, what=f"ls-remote {url_for_msg}", remote=True)
+    found: dict[str, str] = {}
     for line in out.splitlines():
         sha, _, ref = line.partition("\t")
-        if ref in wanted:
-            found[wanted[ref]] = sha
-    return found[0], found[1]
+        if ref in refs:
+            found[ref] = sha
+    return found
+
+
+def _remote_refs(git: _Git, branch: str, url_for_msg: str) -> tuple[str | None, str | None]:
+    """(the branch head, the validated marker) on the remote; None for a missing one."""
+    found = _ls_remote(git, [f"refs/heads/{branch}", validated_ref(branch)], url_for_msg)
+    return found.get(f"refs/heads/{branch}"), found.get(validated_ref(branch))
 
 
 def _fetch_head(git: _Git, branch: str, url_for_msg: str) -> str:
@@ -213,11 +233,14 @@ def build_and_push(
     dry_run: bool = False,
     message: str = "Deploy LookML (looker-ops)",
     env: Mapping[str, str] | None = None,
+    base: str | None = None,
 ) -> PushResult:
     """Commit exactly ``lookml_dir`` (constants set) on ``branch`` of ``push_url`` and push it.
 
     Unchanged content: no commit, no push; ``sha`` is the current head. ``dry_run``: the same
     comparison, nothing pushed (``sha`` is then the head, or None when a new commit would be made).
+    ``base``: when ``branch`` does not exist yet, it starts from that branch's head (a pull
+    request's validation branch starts from the deploy branch).
     """
     if not push_url:
         raise BadInput("project.git_remote_url: required to push the LookML project")
@@ -225,6 +248,11 @@ def build_and_push(
     with _temp_repo(push_url, env) as git:
         head, validated = _remote_refs(git, branch, shown)
         head_tree = _fetch_head(git, branch, shown) if head is not None else None
+        if head is None and base is not None and base != branch:
+            start = _ls_remote(git, [f"refs/heads/{base}"], shown).get(f"refs/heads/{base}")
+            if start is not None:
+                head_tree = _fetch_head(git, base, shown)
+                head = start
         stage = git.git_dir.parent / "stage"
         _stage(lookml_dir, constants, stage)
         idx_env = {"GIT_INDEX_FILE": str(git.git_dir.parent / "index"), "GIT_WORK_TREE": str(stage)}
@@ -267,6 +295,16 @@ def remote_refs(
 def remote_head(push_url: str, branch: str, env: Mapping[str, str] | None = None) -> str | None:
     """The commit at ``branch`` of the remote, None if the branch does not exist."""
     return remote_refs(push_url, branch, env)[0]
+
+
+def delete_branch(push_url: str, branch: str, env: Mapping[str, str] | None = None) -> bool:
+    """Delete ``branch`` on the remote; False when it was not there (nothing to do)."""
+    shown = redact_url(push_url)
+    with _temp_repo(push_url, env) as git:
+        if f"refs/heads/{branch}" not in _ls_remote(git, [f"refs/heads/{branch}"], shown):
+            return False
+        git.run("push", "--quiet", "deploy", f":refs/heads/{branch}", what=f"push to {shown}", remote=True)
+        return True
 
 
 def mark_validated(push_url: str, branch: str, sha: str, env: Mapping[str, str] | None = None) -> None:

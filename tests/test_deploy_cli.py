@@ -56,12 +56,15 @@ def test_missing_secret_env_var_is_named_before_any_call(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.delenv("LOOKER_ATHENA_SECRET_ACCESS_KEY")
-    res = run("deploy", "-c", str(block.config_path))
+    report = block.root / "report.json"
+    res = run("deploy", "-c", str(block.config_path), "--json", str(report))
     assert res.exit_code == 2
-    assert (
-        "LOOKER_ATHENA_SECRET_ACCESS_KEY" in res.stderr and "connection.aws_secret_access_key" in res.stderr
-    )
+    assert "LOOKER_ATHENA_SECRET_ACCESS_KEY" in res.stderr
+    assert "connection.aws_secret_access_key" in res.stderr
     assert looker_env.calls == []
+    data = json.loads(report.read_text())  # CI still gets a report saying why
+    assert data["status"] == "failed" and data["exit_code"] == 2
+    assert "LOOKER_ATHENA_SECRET_ACCESS_KEY" in data["error"]
 
 
 def test_config_with_a_wrong_key_is_rejected_before_any_call(block: Block, looker_env: FakeLooker) -> None:
@@ -123,3 +126,30 @@ def test_step_commands_share_the_pipeline(block: Block, looker_env: FakeLooker) 
     assert run("dashboards", "import", "-c", cfg).exit_code == 0
     bad = run("validate", "content", "-c", cfg)
     assert bad.exit_code == 1 and "events.no_such_field" in bad.stderr
+
+
+def test_validate_branch_for_a_pull_request_then_cleanup(block: Block, looker_env: FakeLooker) -> None:
+    cfg = str(block.config_path)
+    assert run("deploy", "-c", cfg).exit_code == 0
+    prod = production_ref(looker_env)
+    block.edit(
+        "lookml_project/views/events.view.lkml",
+        "measure: count {",
+        "measure: total {\n    type: count\n  }\n\n  measure: count {",
+    )
+    ok = run("validate", "branch", "-c", cfg, "--branch", "looker-ops-pr-7")
+    assert ok.exit_code == 0, ok.output
+    pr_sha = block.remote.rev_parse("looker-ops-pr-7")
+    assert pr_sha and block.remote.git("rev-parse", f"{pr_sha}^").strip() == prod  # started from main
+    assert production_ref(looker_env) == prod and block.remote.rev_parse("main") == prod  # untouched
+    block.edit(
+        "lookml_project/cloudtrail.model.lkml", "explore: events {", "explore: events {\n  from: missing_view"
+    )
+    bad = run("validate", "branch", "-c", cfg, "--branch", "looker-ops-pr-7")
+    assert bad.exit_code == 1 and "cloudtrail.model.lkml" in bad.stderr
+    assert production_ref(looker_env) == prod
+    clean = run("validate", "cleanup", "-c", cfg, "--branch", "looker-ops-pr-7")
+    assert clean.exit_code == 0 and block.remote.rev_parse("looker-ops-pr-7") is None
+    again = run("validate", "cleanup", "-c", cfg, "--branch", "looker-ops-pr-7")
+    assert again.exit_code == 0 and "already gone" in again.stdout
+    assert run("validate", "branch", "-c", cfg, "--branch", "main").exit_code == 2  # never the deploy branch

@@ -7,10 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from looker_ops.deploy import APPLIED, PLANNED, SKIPPED, UNCHANGED
+from looker_ops.deploy import APPLIED, FAILED, PLANNED, SKIPPED, UNCHANGED
 from looker_ops.errors import EXIT_FINDINGS, EXIT_REMOTE, RemoteError, ValidationFailed
 from looker_ops.looker.client import LookerClient
 from tests.deploy.helpers import (
+    BLOCK,
     ENV,
     Block,
     end_state,
@@ -419,3 +420,107 @@ def test_schedules_run_last_and_a_rerun_writes_nothing(
     fake_looker.reset_calls()
     again = block.deploy(looker_client)
     assert again.step("schedules").status == UNCHANGED and fake_looker.writes() == []
+
+
+@pytest.mark.parametrize("where", ["deploy_ref", "import_lookml", "mark_validated"])
+def test_killed_at_any_point_reruns_to_the_same_end_state(
+    block: Block,
+    fake_looker: FakeLooker,
+    looker_client: LookerClient,
+    monkeypatch: pytest.MonkeyPatch,
+    where: str,
+) -> None:
+    from looker_ops import gitops
+    from looker_ops.looker import dashboards, project
+
+    module = {"deploy_ref": project, "import_lookml": dashboards, "mark_validated": gitops}[where]
+    real = getattr(module, where)
+
+    def killed(*args: object, **kwargs: object) -> object:
+        real(*args, **kwargs)  # the call reached its target, then the process died
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(module, where, killed)
+    deployer = block.deployer(looker_client)
+    with pytest.raises(KeyboardInterrupt):
+        deployer.run()
+    assert deployer.report.status == "failed" and deployer.report.exit_code == 130
+    assert FAILED in {s.status for s in deployer.report.steps}
+    monkeypatch.setattr(module, where, real)
+    report = block.deploy(looker_client)
+    assert report.status == "ok"
+    got = end_state(fake_looker)
+    assert got.pop("production") == block.remote.rev_parse("main")
+    assert got == EXPECTED
+    assert block.remote.git("rev-parse", "refs/looker-ops/validated/main").strip() == block.remote.rev_parse(
+        "main"
+    )
+    fake_looker.reset_calls()
+    block.deploy(looker_client)
+    assert fake_looker.writes() == []
+
+
+def test_removed_dashboards_are_deleted_only_with_prune(
+    block: Block, fake_looker: FakeLooker, looker_client: LookerClient
+) -> None:
+    block.deploy(looker_client)
+    names = next(d for d in live_dashboards(fake_looker) if d["slug"] == "ct-test-names")
+    (block.dashboards / "names.dashboard.lookml").unlink()
+    fake_looker.reset_calls()
+    kept = block.deploy(looker_client)
+    assert kept.step("dashboards").details["not_pruned"] == ["ct-test-names"]
+    assert fake_looker.writes() == [] and names in live_dashboards(fake_looker)
+    pruned = block.deploy(looker_client, prune=True)
+    (change,) = pruned.step("dashboards").changes
+    assert (change.name, change.action) == ("ct-test-names", "delete")
+    assert sorted(d["slug"] for d in live_dashboards(fake_looker)) == ["ct-test-overview", "ct-test-regions"]
+    assert fake_looker.table("dashboards")[names["id"]]["deleted"] is True  # soft delete (trash)
+    # the file comes back: the same dashboard (same id) comes back out of the trash
+    (block.dashboards / "names.dashboard.lookml").write_text(
+        (BLOCK / "dashboards" / "names.dashboard.lookml").read_text()
+    )
+    block.deploy(looker_client)
+    assert names["id"] in {d["id"] for d in live_dashboards(fake_looker)}
+
+
+def test_a_failed_connection_test_keeps_failing_until_fixed(
+    block: Block, fake_looker: FakeLooker, looker_client: LookerClient
+) -> None:
+    fake_looker.options["connection_test_failures"] = {"query": "Access denied to s3://acme-athena-results"}
+    for _ in range(2):  # the rerun finds the connection unchanged, and still tests it
+        with pytest.raises(RemoteError, match="Access denied"):
+            block.deploy(looker_client)
+    assert not fake_looker.table("projects")
+    fake_looker.options["connection_test_failures"] = {}
+    assert block.deploy(looker_client).status == "ok"
+    fake_looker.reset_calls()
+    block.deploy(looker_client)  # known good: the unchanged connection is not tested again
+    assert fake_looker.calls_to("test_connection") == []
+
+
+READ_OPS = [
+    "connection",
+    "project",
+    "lookml_model",
+    "git_branch",
+    "validate_project",
+    "run_lookml_test",
+    "search_folders",
+    "search_dashboards",
+    "dashboard_lookml",
+    "content_validation",
+]
+
+
+@pytest.mark.parametrize("kind", [429, 503, "timeout_before"])
+def test_failing_reads_are_retried_within_the_run(
+    block: Block, fake_looker: FakeLooker, looker_client: LookerClient, kind: object
+) -> None:
+    for op in READ_OPS:
+        fake_looker.fail(op, kind)  # type: ignore[arg-type]
+    report = block.deploy(looker_client)  # no rerun needed: the client's policy retries reads
+    assert report.status == "ok"
+    assert all(f.fired == 1 for f in fake_looker.faults)
+    assert report.calls["retries"] >= len(READ_OPS)
+    got = end_state(fake_looker)
+    assert got.pop("production") == block.remote.rev_parse("main") and got == EXPECTED

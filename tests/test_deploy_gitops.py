@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -170,3 +171,41 @@ def test_validated_marker(remote: Path, lookml: Path) -> None:
     gitops.mark_validated(str(remote), "main", first.sha)
     assert git(remote, "rev-parse", "refs/looker-ops/validated/main") == first.sha
     assert git(remote, "rev-parse", "main") == second.sha  # the branch is not touched
+
+
+def test_a_new_branch_starts_from_the_base_branch(remote: Path, lookml: Path) -> None:
+    main = gitops.build_and_push(lookml, str(remote), "main", CONSTANTS)
+    (lookml / "views" / "users.view.lkml").write_text("view: users {}\n")
+    pr = gitops.build_and_push(lookml, str(remote), "pr-1", CONSTANTS, base="main")
+    assert pr.pushed and pr.previous == main.sha and pr.files == ["A views/users.view.lkml"]
+    assert git(remote, "rev-parse", "pr-1^") == main.sha
+    assert git(remote, "rev-parse", "main") == main.sha  # the base is not touched
+    assert gitops.delete_branch(str(remote), "pr-1") is True
+    assert gitops.delete_branch(str(remote), "pr-1") is False  # idempotent
+    assert gitops.remote_head(str(remote), "pr-1") is None
+
+
+def test_ssh_key_from_the_environment_goes_to_a_private_file_not_a_command_line(
+    remote: Path, lookml: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    key = "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAAtestkeymaterial\n-----END OPENSSH PRIVATE KEY-----"
+    seen: list[tuple[list[str], str, int]] = []
+    real = subprocess.run
+
+    def spy(cmd: list[str], *a: Any, **kw: Any) -> Any:
+        ssh = kw["env"].get("GIT_SSH_COMMAND", "")
+        path = Path(ssh.split("-i ", 1)[1].split(" ", 1)[0]) if "-i " in ssh else None
+        mode = path.stat().st_mode & 0o777 if path and path.exists() else -1
+        if path is not None:
+            assert path.read_text().strip() == key
+        seen.append((list(cmd), ssh, mode))
+        assert gitops.SSH_KEY_ENV not in kw["env"]
+        return real(cmd, *a, **kw)
+
+    monkeypatch.setattr(gitops.subprocess, "run", spy)
+    env = {**os.environ, gitops.SSH_KEY_ENV: key}
+    r = gitops.build_and_push(lookml, str(remote), "main", CONSTANTS, env=env)
+    assert r.pushed
+    assert all("testkeymaterial" not in " ".join(cmd) + ssh for cmd, ssh, _ in seen)
+    assert {mode for _, _, mode in seen} == {0o600}
+    assert all("StrictHostKeyChecking=accept-new" in ssh for _, ssh, _ in seen)

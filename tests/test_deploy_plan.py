@@ -111,6 +111,9 @@ def test_project_plan() -> None:
     )
     (upd,) = project.plan(want, {"git_remote_url": None, "git_production_branch_name": "master"})
     assert [d.field for d in upd.diffs] == ["git_remote_url", "git_production_branch_name"]
+    (tok,) = project.plan({**want, "git_remote_url": "https://bot:ghp_tok3n@github.com/a/b.git"}, None)
+    assert "ghp_tok3n" not in tok.line() + str(tok.as_dict())
+    assert tok.payload["git_remote_url"] == "https://bot:ghp_tok3n@github.com/a/b.git"  # applied as given
     assert project.is_ssh_url("git@github.com:a/b.git") and project.is_ssh_url("ssh://git@h/x.git")
     assert not project.is_ssh_url("https://github.com/a/b.git") and not project.is_ssh_url(
         "file:///tmp/x.git"

@@ -292,3 +292,9 @@ def test_sql_liquid_and_cycles(tmp_path: Path) -> None:
     assert c.field_sql("dt", "a", "d") == "NULL"
     assert any(pr.kind == "cycle" for pr in c.problems)
     assert c.field_sql("dt", "oks", "d") == "COUNT(CASE WHEN (d.x > 1) THEN 1 ELSE NULL END)"
+
+
+def test_no_model_is_a_warning(tmp_path: Path) -> None:
+    write(tmp_path, {"views/a.view.lkml": "view: a {\n  dimension: x {}\n}\n"})
+    p = load_project(tmp_path, cache_dir=None)
+    assert [(f.code, f.severity.value) for f in p.problems] == [("LKM006", "warning")]

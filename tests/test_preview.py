@@ -28,7 +28,7 @@ from looker_ops.sample_data import SAMPLE_GEO_NETWORKS, generate
 ROOT = Path(__file__).resolve().parent.parent
 NOW = dt.datetime(2026, 11, 20, 12, 0, 0, tzinfo=dt.UTC)
 START, END = dt.datetime(2026, 11, 14), dt.datetime(2026, 11, 21)
-# The block's sql_always_where reads one day of files before the window (clock skew margin)
+# The block's sql_always_where reads one day of files before the window (query time zones ahead of UTC)
 # and the day the window ends on (late deliveries): dt in [2026/11/13, 2026/11/21].
 FIRST_DT, LAST_DT = "2026/11/13", "2026/11/21"
 # The block geolocates IPv4 sources (the join is on the address as an integer); IPv6 stays empty.

@@ -5,7 +5,7 @@
     looker-ops project apply
     looker-ops lookml push | deploy
     looker-ops models apply
-    looker-ops validate lookml | content
+    looker-ops validate lookml | content | branch --branch B | cleanup --branch B
     looker-ops dashboards import [--prune] [--force]
 
 Progress goes to stderr as steps run; a summary of every step goes to stdout at the end.
@@ -21,6 +21,7 @@ import click
 
 from looker_ops.config import Config, load_config
 from looker_ops.deploy import APPLIED, PLANNED, Deployer, Options, Report, check_config
+from looker_ops.errors import LookerOpsError
 
 _CONFIG_HELP = "looker-ops.yaml to read (default: ./looker-ops.yaml)"
 
@@ -74,9 +75,20 @@ def run_steps(
     **options: Any,
 ) -> Report:
     """Load the config, check it (before any call), run the steps, write the report, print."""
-    cfg = load_config(config_path)
-    check_config(cfg, steps)
-    client = (client_factory or make_client)(cfg)
+    try:
+        cfg = load_config(config_path)
+        check_config(cfg, steps)
+        client = (client_factory or make_client)(cfg)
+    except LookerOpsError as exc:  # bad input before any call: the report still says why
+        if json_path is not None:
+            Report(
+                command=command,
+                dry_run=bool(options.get("dry_run")),
+                status="failed",
+                exit_code=exc.exit_code,
+                error=exc.message,
+            ).write(json_path)
+        raise
     opts = Options(steps=steps, **options)
     deployer = Deployer(cfg, client, opts, echo=lambda line: click.echo(line, err=True), command=command)
     try:
@@ -213,6 +225,25 @@ _step_command(
     "Run content validation; fail on any error on the block's content.",
     dry=False,
 )
+
+
+@validate_group.command("branch")
+@_common
+@click.option(
+    "--branch", required=True, help="the branch to push the LookML to and validate (e.g. looker-ops-pr-42)"
+)
+def validate_branch(config_path: Path, json_path: Path | None, branch: str) -> None:
+    """Validate this checkout's LookML on Looker without deploying: push it to BRANCH (started from
+    the deploy branch), check it out in the dev workspace, run LookML validation and data tests."""
+    run_steps(config_path, ("branch",), json_path=json_path, command="validate branch", branch=branch)
+
+
+@validate_group.command("cleanup")
+@_common
+@click.option("--branch", required=True, help="the validation branch to delete")
+def validate_cleanup(config_path: Path, json_path: Path | None, branch: str) -> None:
+    """Delete a `validate branch` branch from Looker's dev workspace and the git remote."""
+    run_steps(config_path, ("cleanup",), json_path=json_path, command="validate cleanup", branch=branch)
 
 
 @connection_group.command("test")

@@ -624,7 +624,7 @@ def _partition_conjuncts(table: exp.Table, alias: str) -> list[exp.Expression]:
     # Unqualified partition names are ours only if no other source can have such a column.
     others = [
         src.this if isinstance(src, (exp.From, exp.Join)) else src
-        for src in [select.args.get("from"), *(select.args.get("joins") or [])]
+        for src in [select.args.get("from_") or select.args.get("from"), *(select.args.get("joins") or [])]
         if src is not None and src is not parent
     ]
     unqualified_ok = True

@@ -11,7 +11,8 @@ defaults) are ignored. The one change this cannot see is a key deleted from the 
 Looker keeps; ``--force`` re-imports every dashboard.
 
 Dashboards in the folder whose slug no file has any more are deleted only with ``--prune`` (the
-folder belongs to the block).
+folder belongs to the block), softly: they go to Looker's trash, and importing a file with the
+same slug again brings the same dashboard (same id) back.
 """
 
 from __future__ import annotations
@@ -359,8 +360,9 @@ def apply(
 
     def run(ch: Change) -> None:
         if ch.action == DELETE:
+            # Soft delete (Looker's trash, as in the UI): recoverable, and a rollback undoes it.
             cur: CurrentDashboard = ch.payload["current"]
-            client.sdk.delete_dashboard(cur.id)
+            client.sdk.update_dashboard(cur.id, m.WriteDashboard(deleted=True))
             done.deleted[ch.name] = cur.id
             return
         cur_or_none: CurrentDashboard | None = ch.payload["current"]
@@ -387,5 +389,8 @@ def restore(client: LookerClient, applied: Applied, folder_id: str, workers: int
     for slug, new_id in applied.created.items():
         jobs.append(partial(client.sdk.delete_dashboard, new_id))
         lines.append(f"dashboard {slug}: created by this run, deleted")
+    for slug, old_id in applied.deleted.items():  # pruned by this run: out of the trash again
+        jobs.append(partial(client.sdk.update_dashboard, old_id, m.WriteDashboard(deleted=False)))
+        lines.append(f"dashboard {slug}: pruned by this run, restored")
     _parallel(jobs, workers)
     return lines

@@ -16,6 +16,7 @@ from looker_sdk.sdk.api40 import models as m
 
 from looker_ops.config import ProjectSettings
 from looker_ops.errors import RemoteError, ValidationFailed
+from looker_ops.gitops import redact_url
 from looker_ops.looker.changes import CREATE, UPDATE, Change, FieldDiff, create_or_found, diff_fields, get
 
 if TYPE_CHECKING:
@@ -56,9 +57,23 @@ def plan(want: dict[str, Any], current: Any) -> list[Change]:
     name = str(want["name"])
     if current is None:
         diffs = [FieldDiff(k, None, want[k]) for k in COMPARED if want.get(k)]
-        return [Change(KIND, CREATE, name, diffs, payload=want)]
+        return [Change(KIND, CREATE, name, _shown(diffs), payload=want)]
     diffs = diff_fields(want, current, COMPARED)
-    return [Change(KIND, UPDATE, name, diffs, payload=want)] if diffs else []
+    return [Change(KIND, UPDATE, name, _shown(diffs), payload=want)] if diffs else []
+
+
+def _shown(diffs: list[FieldDiff]) -> list[FieldDiff]:
+    """Remote URLs as printed: any user info (a token in an https URL) masked."""
+    out = []
+    for d in diffs:
+        if d.field == "git_remote_url":
+            d = FieldDiff(
+                d.field,
+                redact_url(d.before) if d.before else d.before,
+                redact_url(d.after) if d.after else d.after,
+            )
+        out.append(d)
+    return out
 
 
 def apply(client: LookerClient, changes: list[Change], *, ssh: bool = False) -> str | None:

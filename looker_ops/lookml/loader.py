@@ -428,6 +428,7 @@ class _Loader:
             manifest=self.manifest,
             raw_views=raw_views,
             raw_explores=raw_explores,
+            tests=self.collect_tests(models),
         )
         project.exemptions = self.exemptions(dash_ignores, dashboards)
         return project
@@ -831,6 +832,21 @@ class _Loader:
             end_line=int(base.get("_end", 0)),
             definitions=defs,
         )
+
+    # ---- data tests
+    def collect_tests(self, models: dict[str, Model]) -> list[tuple[str, dict[str, Any]]]:
+        out: list[tuple[str, dict[str, Any]]] = []
+        for mname in sorted(models):
+            m = models[mname]
+            for rel in [m.file, *m.included_files]:
+                pf = self.parsed.get(rel)
+                if pf is None or pf.doc is None:
+                    continue
+                for t in pf.doc.get("tests", []) or []:
+                    if isinstance(t, dict):
+                        t.setdefault("_file", rel)
+                        out.append((mname, t))
+        return out
 
     # ---- exemptions
     def exemptions(

@@ -258,6 +258,8 @@ class Project:
     # Raw top-level objects by file (view/explore dicts before merging), for rules that need them.
     raw_views: list[dict[str, Any]] = field(default_factory=list)
     raw_explores: list[dict[str, Any]] = field(default_factory=list)
+    # LookML data tests (``test:`` blocks) of each model: (model name, raw test dict with _file).
+    tests: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
 
     def explore(self, model: str, name: str) -> Explore | None:
         return self.explores.get((model, name))

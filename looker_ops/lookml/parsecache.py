@@ -18,7 +18,7 @@ import os
 import pickle
 import re
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,6 +31,7 @@ from lkml.parser import Parser
 from lkml.tree import BlockNode, ContainerNode, ListNode, PairNode
 
 CACHE_FORMAT = "1"
+MAIN_SHARE_WEIGHT = 0.8  # the main process's share of the parsing, relative to a worker's
 _PLURAL = frozenset(PLURAL_KEYS)
 IGNORE_RE = re.compile(r"#\s*looker-ops:\s*ignore\s+(.*)$")
 _CODE_RE = re.compile(r"^[A-Z]{2,}[0-9]{2,}$|^ALL$")
@@ -236,11 +237,12 @@ def _cache_read(cache_dir: Path, key: str) -> ParsedFile | None:
     return obj if isinstance(obj, ParsedFile) else None
 
 
-def _cache_write(cache_dir: Path, key: str, parsed: ParsedFile) -> None:
+def _cache_write(cache_dir: Path, key: str, parsed: ParsedFile | bytes) -> None:
+    data = parsed if isinstance(parsed, bytes) else pickle.dumps(parsed, protocol=pickle.HIGHEST_PROTOCOL)
     try:
         fd, tmp = tempfile.mkstemp(dir=cache_dir, prefix=".tmp-", suffix=".pickle")
         with os.fdopen(fd, "wb") as fh:
-            pickle.dump(parsed, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            fh.write(data)
         os.replace(tmp, cache_dir / f"{key}.pickle")
     except OSError:
         pass
@@ -260,19 +262,53 @@ def _parse_one(text: str, rel: str | None) -> ParsedFile:
     return parse_text(text)
 
 
-def _parse_batch(batch: list[tuple[str, str, str | None]], cache_dir: str | None) -> list[ParsedFile]:
-    out = []
-    for path, key, rel in batch:
-        try:
-            data = Path(path).read_bytes()
-        except OSError as exc:
-            out.append(ParsedFile(None, (1, f"cannot read file: {exc.strerror or exc}")))
-            continue
-        parsed = _parse_one(_decode(data), rel)
-        if cache_dir is not None:
-            _cache_write(Path(cache_dir), key, parsed)
-        out.append(parsed)
+def _parse_batch_pickled(batch: list[tuple[str, str, str | None]], cache_dir: str | None) -> list[bytes]:
+    """In a worker process: parse, pickle each result once, write it to the cache and return
+    the same bytes (the pool would otherwise pickle every result a second time)."""
+    out: list[bytes] = []
+
+    def emit(pf: ParsedFile) -> bytes:
+        data = pickle.dumps(pf, protocol=pickle.HIGHEST_PROTOCOL)
+        out.append(data)
+        return data
+
+    _parse_into(batch, cache_dir, emit)
     return out
+
+
+def _parse_batch(batch: list[tuple[str, str, str | None]], cache_dir: str | None) -> list[ParsedFile]:
+    out: list[ParsedFile] = []
+
+    def emit(pf: ParsedFile) -> None:
+        out.append(pf)
+
+    _parse_into(batch, cache_dir, emit)
+    return out
+
+
+def _parse_into(
+    batch: list[tuple[str, str, str | None]],
+    cache_dir: str | None,
+    emit: Callable[[ParsedFile], bytes | None],
+) -> None:
+    """Parse each file, hand the result to ``emit``; cache writes run on a thread meanwhile."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    writer = ThreadPoolExecutor(max_workers=1) if cache_dir is not None else None
+    try:
+        for path, key, rel in batch:
+            try:
+                data = Path(path).read_bytes()
+            except OSError as exc:
+                emit(ParsedFile(None, (1, f"cannot read file: {exc.strerror or exc}")))
+                continue
+            parsed = _parse_one(_decode(data), rel)
+            pickled = emit(parsed)
+            if writer is not None and cache_dir is not None:
+                writer.submit(_cache_write, Path(cache_dir), key, pickled if pickled is not None else parsed)
+    finally:
+        if writer is not None:
+            writer.shutdown(wait=True)
 
 
 def parse_files(
@@ -312,20 +348,26 @@ def parse_files(
         else:
             # n shares of about the same number of bytes: n-1 go to worker processes, this
             # process parses the last one meanwhile (and gets its results without pickling).
+            # this process also unpickles the workers' results: give it a smaller share
+            weights = [MAIN_SHARE_WEIGHT] + [1.0] * (n - 1)
             shares: list[list[tuple[int, str, str, int, str | None]]] = [[] for _ in range(n)]
-            sizes = [0] * n
+            loads = [0.0] * n
             for t in sorted(todo, key=lambda t: -t[3]):
-                k = sizes.index(min(sizes))
+                k = min(range(n), key=lambda i: (loads[i] + t[3]) / weights[i])
                 shares[k].append(t)
-                sizes[k] += t[3]
+                loads[k] += t[3]
             cd = str(cdir) if cdir else None
             with ProcessPoolExecutor(max_workers=n - 1) as pool:
-                futs = [pool.submit(_parse_batch, [(t[1], t[2], t[4]) for t in b], cd) for b in shares[1:]]
-                for t, pf in zip(shares[0], _parse_batch([(t[1], t[2], t[4]) for t in shares[0]], cd), strict=True):
+                futs = [
+                    pool.submit(_parse_batch_pickled, [(t[1], t[2], t[4]) for t in b], cd) for b in shares[1:]
+                ]
+                for t, pf in zip(
+                    shares[0], _parse_batch([(t[1], t[2], t[4]) for t in shares[0]], cd), strict=True
+                ):
                     results[t[0]] = pf
                 for b, fut in zip(shares[1:], futs, strict=True):
-                    for t, pf in zip(b, fut.result(), strict=True):
-                        results[t[0]] = pf
+                    for t, data in zip(b, fut.result(), strict=True):
+                        results[t[0]] = pickle.loads(data)
     return [r if r is not None else ParsedFile(None, (1, "not parsed")) for r in results]
 
 

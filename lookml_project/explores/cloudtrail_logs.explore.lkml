@@ -7,8 +7,10 @@
 # - end: the window's end (date_end) is exclusive (midnight after the last day) and is kept
 #   inclusive here, so the files delivered on the day after the window, which hold the events of
 #   the window's last minutes, are read;
-# - start: one day before the window's first day, a margin for files whose key date precedes
-#   the events' time (clock skew, late re-deliveries).
+# - start: one day before the window's first day. CloudTrail's key date is the delivery day, never
+#   earlier than the events in the file, so in UTC the window's first day would do; but the date
+#   filter is rendered in the query's time zone, and a zone ahead of UTC (Asia, Australia) starts
+#   its day on the previous UTC day. The extra day keeps those queries complete.
 # The event_date filter itself then keeps exactly the window's events. When the filter is open
 # ("is any time"), date_start/date_end render as NULL and the range falls back to everything.
 

@@ -137,7 +137,20 @@ def _expand(project: Project, view: View, alias: str, spec: list[str], explore_l
 
 
 def exposed_fields(project: Project, explore: Explore) -> dict[str, tuple[View, Field, str]]:
-    """``alias.field`` -> (view, field, alias) for every field a user can pick in the explore."""
+    """``alias.field`` -> (view, field, alias) for every field a user can pick in the explore
+    (memoised for the project's own explores; do not modify the result)."""
+    if project.explores.get((explore.model, explore.name)) is not explore:
+        return _exposed_fields(project, explore)
+    memo: dict[tuple[str, str], dict[str, tuple[View, Field, str]]] = project.__dict__.setdefault(
+        "_exposed", {}
+    )
+    key = (explore.model, explore.name)
+    if key not in memo:
+        memo[key] = _exposed_fields(project, explore)
+    return memo[key]
+
+
+def _exposed_fields(project: Project, explore: Explore) -> dict[str, tuple[View, Field, str]]:
     out: dict[str, tuple[View, Field, str]] = {}
     pairs: list[tuple[str, str, list[str] | None]] = [(explore.name, explore.view_name, None)]
     pairs += [(j.name, j.view_name, j.fields) for j in explore.joins]

@@ -13,18 +13,25 @@
 - ``REF008`` a ``listen`` entry whose dashboard filter or target field does not exist;
 - ``REF009`` a dashboard filter whose model, explore or field does not exist;
 - ``REF010`` a duplicate view, explore, field, model or dashboard name;
-- ``REF011`` Liquid the checker cannot render (an unknown tag, an unclosed ``{% if %}``).
+- ``REF011`` Liquid the checker cannot render (an unknown tag, an unclosed ``{% if %}``);
+- ``REF012`` a filter value Looker cannot read for its field's type (``>abc`` on a number,
+  ``7 dayz`` on a date, ``maybe`` on a yesno): dashboard element filters, dashboard filter
+  defaults, explore ``always_filter`` / ``conditionally_filter`` and measure ``filters``;
+- ``REF013`` a LookML data test (``test:``) whose explore_source explore, columns, filters, sorts
+  or assert expressions name something that does not exist in the model.
 """
 
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from looker_ops.findings import Severity
-from looker_ops.lookml.model import Dashboard, Explore, Project, View
+from looker_ops.lookml.loader import measure_filters
+from looker_ops.lookml.model import Dashboard, Explore, Field, Project, View
 from looker_ops.lookml.rules import CheckContext, Rule, rule
 from looker_ops.lookml.rules.common import compiled_field, compiled_table, exposed_fields
-from looker_ops.lookml.sql import SqlCompiler, SqlProblem
+from looker_ops.lookml.sql import SqlCompiler, SqlProblem, references
 
 F = "references"
 UNRESOLVED = rule(
@@ -128,6 +135,52 @@ LIQUID = rule(
 )
 
 
+BAD_FILTER_VALUE = rule(
+    "REF012",
+    Severity.ERROR,
+    "filter value Looker cannot read",
+    F,
+    "A filter expression that is not valid for the type of the field it filters (Looker's filter grammar).",
+    "filters:\n  cloudtrail_logs.events: '>ten'",
+    "filters:\n  cloudtrail_logs.events: '>10'",
+)
+BAD_TEST = rule(
+    "REF013",
+    Severity.ERROR,
+    "data test names a missing explore or field",
+    F,
+    "A `test:` runs its explore_source query on Looker: the explore, every column field, filter, sort and "
+    "assert reference must exist in the model that includes the test.",
+    "test: keys_unique {\n  explore_source: cloudtrail_logs {\n    column: id { field: cloudtrail_logs.eventid }\n  }\n"
+    "  assert: one { expression: ${cloudtrail_logs.events} = 1 ;; }\n}",
+    "test: keys_unique {\n  explore_source: cloudtrail_logs {\n    column: id { field: cloudtrail_logs.event_id }\n"
+    "    column: events { field: cloudtrail_logs.events }\n  }\n  assert: one { expression: ${cloudtrail_logs.events} = 1 ;; }\n}",
+)
+_DASH_FILTER_KINDS = {
+    "date_filter": "date",
+    "number_filter": "number",
+    "string_filter": "string",
+    "yesno_filter": "yesno",
+}
+
+
+def _filter_error(f: Field | None, value: str | None, kind: str | None = None) -> str | None:
+    """Why ``value`` is not a valid filter expression for ``f`` (None when it is, or unknown)."""
+    from looker_ops.errors import BadInput
+    from looker_ops.lookml.filters import filter_kind, parse_filter
+
+    if value is None or (f is None and kind is None):
+        return None
+    k = kind or filter_kind(f.type if f else None, f.timeframe if f else None)
+    try:
+        parse_filter(str(value), k, name=f.ref if f else "filter")
+    except BadInput as exc:
+        return exc.message
+    except Exception:  # a grammar the parser does not know: not this rule's business
+        return None
+    return None
+
+
 def _report_problems(
     ctx: CheckContext,
     probs: list[SqlProblem],
@@ -156,6 +209,20 @@ def _view_refs(ctx: CheckContext, view: View) -> None:
         _report_problems(
             ctx, c.problems, f.file, f.line, f"view:{view.name}/{kind}:{name}", only=(view.name, f.name)
         )
+        if f.kind == "measure":
+            for ref, value in measure_filters(f.props).items():
+                vn, _, fn = ref.rpartition(".")
+                target = ctx.project.views.get(vn) if vn else view
+                tf = target.fields.get(fn) if target else None
+                err = _filter_error(tf, value) if tf is not None else None
+                if err:
+                    ctx.report(
+                        BAD_FILTER_VALUE,
+                        f"measure {f.name}: filters: {err}",
+                        f.file,
+                        f.line,
+                        f"view:{view.name}/measure:{f.name}",
+                    )
         # problems raised where this field's text is itself (e.g. bad Liquid), owner None
         _report_problems(
             ctx,
@@ -310,6 +377,17 @@ def _explore_refs(ctx: CheckContext, project: Project, e: Explore) -> None:
                     e.line_of(key),
                     where,
                 )
+    for label, values, key in (
+        ("always_filter", e.always_filter, "always_filter"),
+        ("conditionally_filter", e.conditionally_filter, "conditionally_filter"),
+    ):
+        for ref, value in values.items():
+            if ref in all_fields:
+                err = _filter_error(all_fields[ref][1], value)
+                if err:
+                    ctx.report(
+                        BAD_FILTER_VALUE, f"explore {e.name}: {label}: {err}", efile, e.line_of(key), where
+                    )
     if e.fields is not None:
         for item in e.fields:
             it = item.lstrip("-")
@@ -405,6 +483,26 @@ def _dashboard_refs(ctx: CheckContext, project: Project, d: Dashboard) -> None:
                     fl.line,
                     where,
                 )
+            elif fl.field:
+                err = _filter_error(exposed_fields(project, e)[fl.field][1], fl.default_value)
+                if err:
+                    ctx.report(
+                        BAD_FILTER_VALUE,
+                        f"dashboard filter {fl.name}: default_value: {err}",
+                        d.file,
+                        fl.line,
+                        where,
+                    )
+        elif (fl.type or "") in _DASH_FILTER_KINDS:
+            err = _filter_error(None, fl.default_value, _DASH_FILTER_KINDS[fl.type or ""])
+            if err:
+                ctx.report(
+                    BAD_FILTER_VALUE,
+                    f"dashboard filter {fl.name}: default_value: {err}",
+                    d.file,
+                    fl.line,
+                    where,
+                )
     for el in d.elements:
         where = f"dashboard:{d.name}/element:{el.name}"
         has_query = bool(el.fields or el.explore or el.model)
@@ -448,6 +546,17 @@ def _dashboard_refs(ctx: CheckContext, project: Project, d: Dashboard) -> None:
                 bad.append(("pivots", ref))
             elif ref not in el.fields:
                 bad.append(("pivots", f"{ref} (a pivot must also be in fields)"))
+        for ref, value in el.filters.items():
+            if ref in exposed:
+                err = _filter_error(exposed[ref][1], value)
+                if err:
+                    ctx.report(
+                        BAD_FILTER_VALUE,
+                        f"element {el.name}: filter {ref}: {err}",
+                        d.file,
+                        int(lines.get("filters", el.line)),
+                        where,
+                    )
         for key, ref in bad:
             ctx.report(
                 BAD_TILE_FIELD,
@@ -475,8 +584,89 @@ def _dashboard_refs(ctx: CheckContext, project: Project, d: Dashboard) -> None:
                 )
 
 
+def _test_refs(ctx: CheckContext, project: Project, model: str, t: dict[str, Any]) -> None:
+    name = str(t.get("_name"))
+    file = str(t.get("_file", ""))
+    where = f"model:{model}/test:{name}"
+    es = t.get("explore_source")
+    if not isinstance(es, dict):
+        ctx.report(BAD_TEST, f"test {name} has no explore_source", file, int(t.get("_line", 0)), where)
+        return
+    ename = str(es.get("_name"))
+    e = project.explore(model, ename)
+    es_line = int(es.get("_line", t.get("_line", 0)))
+    if e is None:
+        ctx.report(
+            BAD_TEST,
+            f"test {name}: explore_source {ename} is not an explore of model {model}",
+            file,
+            es_line,
+            where,
+        )
+        return
+    exposed = exposed_fields(project, e)
+    lines = es.get("_lines") or {}
+    for col in es.get("columns", []) or []:
+        if not isinstance(col, dict):
+            continue
+        ref = str(col.get("field") or f"{ename}.{col.get('_name')}")
+        if ref not in exposed:
+            ctx.report(
+                BAD_TEST,
+                f"test {name}: column {col.get('_name')}: {ref} is not a field of explore {ename}",
+                file,
+                int(col.get("_line", es_line)),
+                where,
+            )
+    for group in es.get("filters__all", []) or []:
+        for ref, value in group if isinstance(group, list) else []:
+            if ref not in exposed:
+                ctx.report(
+                    BAD_TEST,
+                    f"test {name}: filter field {ref} is not a field of explore {ename}",
+                    file,
+                    int(lines.get("filters", es_line)),
+                    where,
+                )
+            else:
+                err = _filter_error(exposed[ref][1], value)
+                if err:
+                    ctx.report(
+                        BAD_FILTER_VALUE,
+                        f"test {name}: filter {ref}: {err}",
+                        file,
+                        int(lines.get("filters", es_line)),
+                        where,
+                    )
+    sorts = es.get("sorts") or []
+    for item in sorts if isinstance(sorts, list) else []:
+        ref = item[0] if isinstance(item, tuple) else str(item).split()[0]
+        if ref not in exposed:
+            ctx.report(
+                BAD_TEST,
+                f"test {name}: sort field {ref} is not a field of explore {ename}",
+                file,
+                int(lines.get("sorts", es_line)),
+                where,
+            )
+    for a in t.get("asserts", []) or []:
+        if not isinstance(a, dict):
+            continue
+        for ref in references(str(a.get("expression", ""))):
+            if ref not in exposed:
+                ctx.report(
+                    BAD_TEST,
+                    f"test {name}: assert {a.get('_name')}: ${{{ref}}} is not a field of explore {ename}",
+                    file,
+                    int(a.get("_line", es_line)),
+                    where,
+                )
+
+
 def check(ctx: CheckContext) -> None:
     p = ctx.project
+    for model, t in ctx.mine(p.tests):
+        _test_refs(ctx, p, model, t)
     for (kind, name), places in sorted(p.duplicates.items()) if ctx.first_shard else []:
         for file, line in places[1:]:
             first = places[0]
