@@ -2,8 +2,9 @@
 
 Runs the real pipeline (looker_ops.deploy.Deployer, the real LookerClient over looker-sdk)
 against the fake Looker of the test suite and a bare git repository in a temporary folder, with
-100 ms added to every API call (client side, like a network round trip; concurrent calls wait
-concurrently). Three runs of the block (lookml_project/ + dashboards/ of this repository):
+100 ms added to every API call by the fake itself (``fake.latency``: spent outside the fake's lock,
+like a network round trip, so concurrent calls wait concurrently). Three runs of the block
+(lookml_project/ + dashboards/ of this repository):
 
 (with deploy/schedules.yaml as the schedules step when the block has it):
 
@@ -34,22 +35,10 @@ sys.path.insert(0, str(ROOT))
 from looker_ops.config import load_config  # noqa: E402
 from looker_ops.deploy import Deployer, Options, Report  # noqa: E402
 from looker_ops.looker import dashboards as dash_mod  # noqa: E402
-from tests.deploy.helpers import CONFIG, ENV, skip_seeded_ids  # noqa: E402
+from tests.deploy.helpers import CONFIG, ENV  # noqa: E402
 from tests.fake_looker.core import FakeLooker  # noqa: E402
 from tests.fake_looker.fixtures import make_client  # noqa: E402
 from tests.fake_looker.gitremote import GitRemote  # noqa: E402
-
-
-def add_latency(client: Any, seconds: float) -> None:
-    """Every HTTP request of this client waits ``seconds`` first (outside the fake's lock)."""
-    session = client.transport.session
-    real = session.request
-
-    def slow(*args: Any, **kwargs: Any) -> Any:
-        time.sleep(seconds)
-        return real(*args, **kwargs)
-
-    session.request = slow
 
 
 def setup(tmp: Path, block: Path) -> tuple[Path, GitRemote]:
@@ -70,7 +59,7 @@ def setup(tmp: Path, block: Path) -> tuple[Path, GitRemote]:
 
 def run(fake: FakeLooker, cfg_path: Path, latency: float, label: str) -> dict[str, Any]:
     client = make_client(fake)
-    add_latency(client, latency)
+    fake.latency = latency
     deployer = Deployer(load_config(cfg_path, env=ENV), client, Options(), echo=lambda _l: None)
     fake.reset_calls()
     t0 = time.perf_counter()
@@ -119,7 +108,6 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="looker-ops-bench-") as tmp:
         cfg, remote = setup(Path(tmp) / "a", args.block)
         with FakeLooker() as fake:
-            skip_seeded_ids(fake)
             results.append(run(fake, cfg, args.latency, "first install"))
             commits = remote.git("rev-list", "--all").split()
             results.append(run(fake, cfg, args.latency, "no-op redeploy"))
@@ -130,7 +118,6 @@ def main() -> int:
         dash_mod.MAX_WORKERS = 1
         try:
             with FakeLooker() as fake:
-                skip_seeded_ids(fake)
                 results.append(run(fake, cfg2, args.latency, "first install, dashboards one at a time"))
         finally:
             dash_mod.MAX_WORKERS = saved

@@ -73,11 +73,16 @@ class LookerSettings:
         default=None, metadata=_doc("looker.ini file for looker-sdk (else LOOKERSDK_* env)")
     )
     section: str = field(default="Looker", metadata=_doc("section of the looker.ini file"))
-    timeout: int = field(default=120, metadata=_doc("seconds per ordinary API call"))
+    timeout: int | None = field(
+        default=None,
+        metadata=_doc("seconds per ordinary API call (unset: LOOKERSDK_TIMEOUT or looker.ini, else 120)"),
+    )
     long_timeout: int = field(
         default=1800, metadata=_doc("seconds for LookML validation, data tests and content validation")
     )
-    max_retries: int = field(default=5, metadata=_doc("retries for 429/502/503/504 and network errors"))
+    max_retries: int = field(
+        default=5, metadata=_doc("retries of a call after 429/502/503/504 or a network error (0: none)")
+    )
 
 
 @dataclass
@@ -305,6 +310,32 @@ def load_config(path: Path, env: typing.Mapping[str, str] | None = None) -> Conf
     """Read and check ``looker-ops.yaml``. Raises BadInput naming the file, line and key."""
     env = os.environ if env is None else env
     ctx = _Ctx(str(path), env)
+    root = _compose(path)
+    cfg = Config() if root is None else _section(ctx, root, "", Config)
+    cfg.path = path
+    _check(ctx, cfg)
+    return cfg
+
+
+def load_looker_settings(path: Path, env: typing.Mapping[str, str] | None = None) -> LookerSettings:
+    """Only the ``looker:`` section, checked as :func:`load_config` checks it, for commands that
+    need no other key (and so none of the connection's secrets), e.g. ``schedules``."""
+    env = os.environ if env is None else env
+    ctx = _Ctx(str(path), env)
+    root = _compose(path)
+    if root is None:
+        return LookerSettings()
+    if not isinstance(root, yaml.MappingNode):
+        raise ctx.error(root, "", f"expected a mapping at the top, got a {_kind(root)}")
+    for knode, vnode in root.value:
+        if str(knode.value) == "looker":
+            looker = _section(ctx, vnode, "looker", LookerSettings)
+            _check_looker(str(path), looker)
+            return looker
+    return LookerSettings()
+
+
+def _compose(path: Path) -> yaml.Node | None:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -314,16 +345,12 @@ def load_config(path: Path, env: typing.Mapping[str, str] | None = None) -> Conf
     except OSError as exc:
         raise BadInput(f"{path}: cannot read config file: {exc.strerror}") from None
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        return yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = f":{mark.line + 1}" if mark is not None else ""
         problem = getattr(exc, "problem", None) or str(exc)
         raise BadInput(f"{path}{line}: not valid YAML: {problem}") from None
-    cfg = Config() if root is None else _section(ctx, root, "", Config)
-    cfg.path = path
-    _check(ctx, cfg)
-    return cfg
 
 
 _REGION_RE = re.compile(r"^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$")
@@ -353,8 +380,16 @@ def _check(ctx: _Ctx, cfg: Config) -> None:
     for name in cfg.constants:
         if not re.match(r"^[A-Za-z_][A-Za-z0-9_]*$", name):
             raise bad(f"constants.{name}", "not a valid LookML constant name")
-    if cfg.looker.timeout <= 0 or cfg.looker.long_timeout <= 0:
-        raise bad("looker.timeout", "timeouts must be positive")
+    _check_looker(ctx.file, cfg.looker)
+
+
+def _check_looker(file: str, looker: LookerSettings) -> None:
+    if looker.timeout is not None and looker.timeout <= 0:
+        raise BadInput(f"{file}: looker.timeout: must be a positive number of seconds")
+    if looker.long_timeout <= 0:
+        raise BadInput(f"{file}: looker.long_timeout: must be a positive number of seconds")
+    if looker.max_retries < 0:
+        raise BadInput(f"{file}: looker.max_retries: must be 0 or more")
 
 
 def describe(cls: type[Any] = Config, prefix: str = "") -> list[tuple[str, str, Any]]:

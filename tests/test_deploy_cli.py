@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from looker_ops.cli import main
-from tests.deploy.helpers import ENV, Block, live_dashboards, make_block, production_ref, skip_seeded_ids
+from tests.deploy.helpers import ENV, Block, live_dashboards, make_block, production_ref
 from tests.fake_looker import fixtures as fx
 from tests.fake_looker.core import FakeLooker
 
@@ -19,7 +19,6 @@ looker_env = fx.looker_env
 
 @pytest.fixture
 def block(tmp_path: Path, looker_env: FakeLooker, monkeypatch: pytest.MonkeyPatch) -> Block:
-    skip_seeded_ids(looker_env)
     for k, v in ENV.items():
         monkeypatch.setenv(k, v)
     return make_block(tmp_path)

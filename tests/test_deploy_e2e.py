@@ -19,7 +19,6 @@ from tests.deploy.helpers import (
     live_dashboards,
     make_block,
     production_ref,
-    skip_seeded_ids,
 )
 from tests.fake_looker import fixtures as fx
 from tests.fake_looker.core import FakeLooker
@@ -33,7 +32,6 @@ looker_sleeps = fx.looker_sleeps
 
 @pytest.fixture
 def block(tmp_path: Path, fake_looker: FakeLooker) -> Block:
-    skip_seeded_ids(fake_looker)
     return make_block(tmp_path)
 
 
@@ -351,7 +349,6 @@ def test_ssh_remote_shows_the_deploy_key_until_it_is_registered(
     fake_looker: FakeLooker,
     looker_client: LookerClient,
 ) -> None:
-    skip_seeded_ids(fake_looker)
     ssh_url = "git@github.com:acme/looker-cloudtrail.git"
     block = make_block(tmp_path, remote_url=ssh_url, push_url=None)
     # looker-ops pushes over file:// here; Looker reaches the same bare repo under the ssh URL.

@@ -219,6 +219,23 @@ def test_cache_is_used_and_survives_unwritable_dir(tmp_path: Path, monkeypatch: 
     assert set(third.views) == set(first.views) and len(calls) == 5
 
 
+def test_cache_written_by_other_code_is_not_served(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Entries written by another version of the parsing code are never read back (no stale forms)."""
+    write(tmp_path / "proj", BASE)
+    cache = tmp_path / "cache"
+    monkeypatch.setattr(parsecache, "CACHE_FORMAT", "old-code")
+    load_project(tmp_path / "proj", cache_dir=cache)
+    old_entries = set(cache.glob("*.pickle"))
+    assert len(old_entries) == 5
+    monkeypatch.undo()
+    calls: list[str] = []
+    real = parsecache.parse_text
+    monkeypatch.setattr(parsecache, "parse_text", lambda t: calls.append(t) or real(t))
+    load_project(tmp_path / "proj", cache_dir=cache)
+    assert len(calls) == 5  # every file parsed again
+    assert parsecache.CACHE_FORMAT.startswith("2-")  # tied to the module's own source
+
+
 def test_parallel_parse_matches_serial(tmp_path: Path) -> None:
     files = {
         f"views/v{i}.view.lkml": f"view: v{i} {{\n  sql_table_name: t{i} ;;\n"
@@ -298,3 +315,11 @@ def test_no_model_is_a_warning(tmp_path: Path) -> None:
     write(tmp_path, {"views/a.view.lkml": "view: a {\n  dimension: x {}\n}\n"})
     p = load_project(tmp_path, cache_dir=None)
     assert [(f.code, f.severity.value) for f in p.problems] == [("LKM006", "warning")]
+
+
+def test_remote_include_is_reported_as_info(tmp_path: Path) -> None:
+    write(tmp_path, {"m.model.lkml": 'connection: "c"\ninclude: "//other_project/views/*.view.lkml"\n'})
+    p = load_project(tmp_path, cache_dir=None)
+    assert [(f.code, f.severity.value, f.file, f.line) for f in p.problems] == [
+        ("LKM007", "info", "m.model.lkml", 2)
+    ]

@@ -52,17 +52,11 @@ def _dry(fn: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def make_client(cfg: Config) -> Any:
-    """The Looker client for a config (settings from looker-sdk's env / looker.ini)."""
+    """The Looker client for a config: looker-sdk's settings (LOOKERSDK_* / looker.ini) with every
+    key of the config's ``looker:`` section applied (ini, section, timeouts, max_retries)."""
     from looker_ops.looker.client import LookerClient
-    from looker_ops.looker.retry import RetryPolicy
 
-    ini = str(cfg.resolve(cfg.looker.ini)) if cfg.looker.ini else None
-    return LookerClient.from_config(
-        ini,
-        cfg.looker.section if ini else None,
-        long_timeout=cfg.looker.long_timeout,
-        policy=RetryPolicy(max_attempts=max(1, cfg.looker.max_retries + 1)),
-    )
+    return LookerClient.from_looker_settings(cfg.looker, base_dir=cfg.base_dir)
 
 
 def run_steps(

@@ -21,6 +21,7 @@ from typing import Any
 import click
 import yaml
 
+from looker_ops.config import LookerSettings, load_looker_settings
 from looker_ops.errors import BadInput
 
 
@@ -30,6 +31,7 @@ class _Paths:
     dashboards: Path
     looker_ini: str | None
     section: str | None
+    looker: LookerSettings | None = None  # the config's `looker:` section, when there is a config
 
 
 def _from_config(config: Path | None) -> dict[str, Any]:
@@ -53,12 +55,8 @@ def _from_config(config: Path | None) -> dict[str, Any]:
     dash = data.get("dashboards")
     if isinstance(dash, dict) and isinstance(dash.get("dir"), str):
         out["dashboards"] = base / dash["dir"]
-    looker = data.get("looker")
-    if isinstance(looker, dict):
-        if isinstance(looker.get("ini"), str):
-            out["looker_ini"] = str(base / looker["ini"])
-        if isinstance(looker.get("section"), str):
-            out["section"] = looker["section"]
+    # The `looker:` section, typed and checked like the deploy reads it (timeouts, retries, ini).
+    out["looker"] = load_looker_settings(path)
     return out
 
 
@@ -69,8 +67,9 @@ def _paths(ctx: click.Context, file: Path | None, dashboards: Path | None) -> _P
     return _Paths(
         schedules=schedules,
         dashboards=dashboards or cfg.get("dashboards") or Path("dashboards"),
-        looker_ini=o["looker_ini"] or cfg.get("looker_ini"),
-        section=o["section"] or cfg.get("section"),
+        looker_ini=o["looker_ini"],
+        section=o["section"],
+        looker=cfg.get("looker"),
     )
 
 
@@ -87,7 +86,11 @@ def _spec(p: _Paths, *, require_secrets: bool = True) -> Any:
 def _client(p: _Paths) -> Any:
     from looker_ops.looker.client import LookerClient
 
-    return LookerClient.from_config(p.looker_ini, p.section)
+    if p.looker is None or p.schedules_config is None:
+        return LookerClient.from_config(p.looker_ini, p.section)
+    return LookerClient.from_looker_settings(
+        p.looker, base_dir=p.schedules_config.parent, looker_ini=p.looker_ini, section=p.section
+    )
 
 
 def _write_json(target: str, data: Any) -> None:

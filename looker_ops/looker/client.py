@@ -22,7 +22,7 @@ import logging
 from collections.abc import Callable, Iterator, MutableMapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import requests
 from looker_sdk import error as sdk_error
@@ -41,7 +41,10 @@ from looker_ops.looker.retry import (
     call_context,
     current_context,
 )
-from looker_ops.looker.settings import ClientSettings, load_settings
+from looker_ops.looker.settings import DEFAULT_SECTION, ClientSettings, load_settings
+
+if TYPE_CHECKING:
+    from looker_ops.config import LookerSettings
 
 log = logging.getLogger("looker_ops.looker")
 
@@ -222,11 +225,49 @@ class LookerClient:
         looker_ini: str | Path | None = None,
         section: str | None = None,
         *,
+        timeout: float | None = None,
         long_timeout: float | None = None,
+        max_retries: int | None = None,
         **kwargs: Any,
     ) -> LookerClient:
-        """Settings from LOOKERSDK_* variables and/or a looker.ini section (BadInput if incomplete)."""
-        return cls(load_settings(looker_ini, section, long_timeout=long_timeout), **kwargs)
+        """Settings from LOOKERSDK_* variables and/or a looker.ini section (BadInput if incomplete).
+
+        ``timeout`` / ``long_timeout`` win over LOOKERSDK_TIMEOUT and looker.ini's ``timeout``;
+        ``max_retries`` bounds the retry policy (``max_retries + 1`` attempts) unless a
+        ``policy`` is given.
+        """
+        if max_retries is not None and kwargs.get("policy") is None:
+            kwargs["policy"] = RetryPolicy(max_attempts=max(0, max_retries) + 1)
+        return cls(load_settings(looker_ini, section, timeout=timeout, long_timeout=long_timeout), **kwargs)
+
+    @classmethod
+    def from_looker_settings(
+        cls,
+        looker: LookerSettings,
+        *,
+        base_dir: Path | None = None,
+        looker_ini: str | Path | None = None,
+        section: str | None = None,
+        **kwargs: Any,
+    ) -> LookerClient:
+        """The client for looker-ops.yaml's ``looker:`` section, every key applied: ``ini``
+        (relative to ``base_dir``, the config's folder), ``section``, ``timeout``,
+        ``long_timeout`` and ``max_retries``. ``looker_ini`` / ``section`` given here (command-line
+        options) win over the file's."""
+        ini: str | Path | None = looker_ini
+        if ini is None and looker.ini:
+            path = Path(looker.ini)
+            ini = path if path.is_absolute() or base_dir is None else base_dir / path
+        if section is None and (ini is not None or looker.section != DEFAULT_SECTION):
+            section = looker.section
+        return cls.from_config(
+            ini,
+            section,
+            timeout=looker.timeout,
+            long_timeout=looker.long_timeout,
+            max_retries=looker.max_retries,
+            **kwargs,
+        )
 
     def _forget_token(self) -> None:
         self.sdk.auth.token = auth_token.AuthToken()

@@ -86,10 +86,15 @@ def load_settings(
     section: str | None = None,
     *,
     env: Mapping[str, str] | None = None,
+    timeout: float | None = None,
     long_timeout: float | None = None,
     require_credentials: bool = True,
 ) -> ClientSettings:
-    """Read settings from looker.ini and/or LOOKERSDK_* variables; raise BadInput naming what is wrong."""
+    """Read settings from looker.ini and/or LOOKERSDK_* variables; raise BadInput naming what is wrong.
+
+    ``timeout`` / ``long_timeout`` given here (looker-ops.yaml's ``looker:`` keys) win over
+    ``LOOKERSDK_TIMEOUT`` and the looker.ini ``timeout``.
+    """
     environ = os.environ if env is None else env
     values: dict[str, str] = {}
     origin: dict[str, str] = {}
@@ -140,17 +145,21 @@ def load_settings(
     else:
         raise BadInput(f"{origin['verify_ssl']}: verify_ssl {values['verify_ssl']!r} is not true/false")
 
-    timeout: float = DEFAULT_TIMEOUT
-    if "timeout" in values:
-        try:
-            timeout = int(values["timeout"])
-        except ValueError:
-            timeout = -1
+    per_call: float = DEFAULT_TIMEOUT
+    if timeout is not None:
         if timeout <= 0:
+            raise BadInput(f"looker.timeout {timeout!r} is not a positive number of seconds")
+        per_call = timeout
+    elif "timeout" in values:
+        try:
+            per_call = int(values["timeout"])
+        except ValueError:
+            per_call = -1
+        if per_call <= 0:
             raise BadInput(
                 f"{origin['timeout']}: timeout {values['timeout']!r} is not a positive number of seconds"
             )
-    lt = float(long_timeout) if long_timeout is not None else max(DEFAULT_LONG_TIMEOUT, timeout)
+    lt = float(long_timeout) if long_timeout is not None else max(DEFAULT_LONG_TIMEOUT, per_call)
     if lt <= 0:
         raise BadInput(f"long_timeout {long_timeout!r} is not a positive number of seconds")
     sources = sorted({o if o.startswith(ENV_PREFIX) else (ini_label or "") for o in origin.values()})
@@ -159,7 +168,7 @@ def load_settings(
         client_id=values.get("client_id", ""),
         client_secret=values.get("client_secret", ""),
         verify_ssl=verify_ssl,
-        timeout=timeout,
+        timeout=per_call,
         long_timeout=lt,
         source=", ".join(s for s in sources if s) or "defaults",
     )

@@ -5,7 +5,8 @@ Public API (other modules build on these names)::
     load_project(root, *, dashboard_dirs=(), cache_dir=..., workers=None) -> Project
     Project.root, .constants {name: value}, .files [rel paths], .problems [Finding],
            .models {name: Model}, .views {name: View}, .explores {(model, name): Explore},
-           .dashboards [Dashboard], .exemptions [Exemption], .duplicates
+           .dashboards [Dashboard], .exemptions [Exemption], .duplicates, .datagroups,
+           .tests [(model, raw test)], .raw_views / .raw_explores (unmerged, with _file/_line)
     Project.explore(model, name) -> Explore | None ; Project.view(name) -> View | None
     View: name, file, line, sql_table_name (constants resolved) | None, derived_table dict | None,
           fields {name: Field} (timeframes expanded), groups {name: Field}, extends, props,
@@ -71,6 +72,7 @@ UNKNOWN_CONSTANT = "LKM003"
 ORPHAN_REFINEMENT = "LKM004"
 BAD_EXTENDS = "LKM005"
 NO_MODEL = "LKM006"
+REMOTE_INCLUDE = "LKM007"
 
 TIMEFRAMES = (
     "raw",
@@ -514,6 +516,18 @@ class _Loader:
             for pat in _str_list(pf.doc.get("includes")):
                 matched = resolve_include(pat, cur, files)
                 if matched is None:
+                    if not self._reported(cur, pat):
+                        self._reported_set.add((cur, pat))
+                        self.problems.append(
+                            Finding(
+                                REMOTE_INCLUDE,
+                                Severity.INFO,
+                                f'include "{pat}" reads another project, which is not checked: findings about '
+                                "names it defines (extends, joins, fields) may not apply",
+                                cur,
+                                self._include_line(cur, pat, int(lines.get("include", 1))),
+                            )
+                        )
                     continue
                 if not matched and not self._reported(cur, pat):
                     self.problem(

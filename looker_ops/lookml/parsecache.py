@@ -30,7 +30,10 @@ from lkml.lexer import Lexer
 from lkml.parser import Parser
 from lkml.tree import BlockNode, ContainerNode, ListNode, PairNode
 
-CACHE_FORMAT = "1"
+# The cache key covers the code that produces the cached form, not only a hand-kept number:
+# an upgrade of looker-ops (or of this module) that changes what a parsed file holds can never
+# be served entries written by the previous code.
+CACHE_FORMAT = "2-" + hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:12]
 MAIN_SHARE_WEIGHT = 0.8  # the main process's share of the parsing, relative to a worker's
 _PLURAL = frozenset(PLURAL_KEYS)
 IGNORE_RE = re.compile(r"#\s*looker-ops:\s*ignore\s+(.*)$")

@@ -573,7 +573,8 @@ class SqlCompiler:
             if res is None:
                 self._problem(
                     "unresolved",
-                    f"${{{ref}}}: {parts[0]} is neither a view nor a join of this explore",
+                    f"${{{ref}}}: {parts[0]} is not a view"
+                    + (f" nor a join of explore {self.explore.name}" if self.explore is not None else ""),
                     view.name if view else None,
                     owner,
                 )

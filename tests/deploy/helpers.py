@@ -71,13 +71,6 @@ class Block:
         p.write_text(text.replace(old, new))
 
 
-def skip_seeded_ids(fake: FakeLooker) -> None:
-    """The fake seeds folders "1", "2" and "100" while its id counter starts at 1: draw ids past
-    them so a folder created by a test never overwrites a seeded one."""
-    while int(fake.new_id()) < 1000:
-        pass
-
-
 def make_block(tmp_path: Path, *, remote_url: str | None = None, push_url: str | None = None) -> Block:
     root = tmp_path / "block"
     shutil.copytree(BLOCK, root)

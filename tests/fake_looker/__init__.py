@@ -23,7 +23,8 @@ behaviour switches (e.g. ``connection_test_failures``, ``lookml_test_failures``)
 Faults: ``fake.fail("create_dashboard", 429, retry_after=2)``, ``fake.fail("me", 503, times=2)``,
 ``fake.fail("import_dashboard_from_lookml", "timeout")`` (change applied, then ReadTimeout),
 ``"timeout_before"`` (ConnectTimeout, nothing applied), ``nth=3`` to fail the 3rd call.
-``fake.latency = 0.05`` sleeps per call (benchmarks). ``fake.expire_tokens()`` / ``fake.advance(s)``.
+``fake.latency = 0.05`` waits per call outside the fake's lock, so concurrent calls overlap
+(benchmarks). ``fake.expire_tokens()`` / ``fake.advance(s)``.
 
 Call log: ``fake.calls`` (method, path, operation_id, status, is_write, workspace, query, body),
 ``fake.calls_to("deploy_ref_to_production")``, ``fake.writes()`` (state-changing calls that did

@@ -262,10 +262,15 @@ class FakeLooker:
         self.violations: list[str] = []
         self.calls: list[Call] = []
         self.faults: list[Fault] = []
+        # Seconds each call waits before it is served, outside the lock: concurrent calls wait
+        # concurrently, as over a network. ``sleep`` is injectable for tests.
         self.latency: float = 0.0
+        self.sleep: Callable[[float], None] = time.sleep
         self.clock_offset: float = 0.0
         self.tokens: dict[str, Token] = {}
-        self._ids = itertools.count(1001)  # seeded objects use ids below 1000
+        # New ids count up from 1001; new_id() also skips any id an object already holds (seeded
+        # by a module's @on_setup or by a test), so a new object never overwrites another.
+        self._ids = itertools.count(1001)
         self._lock = threading.RLock()
         # Resource state: each module keeps its objects in self.db[<kind>] keyed by id/name.
         self.db: dict[str, dict[str, Any]] = {}
@@ -311,7 +316,21 @@ class FakeLooker:
         self.clock_offset += seconds
 
     def new_id(self) -> str:
-        return str(next(self._ids))
+        """A fresh id, held by no object in any table (whatever was seeded there)."""
+        with self._lock:
+            while True:
+                candidate = str(next(self._ids))
+                if not self._id_taken(candidate):
+                    return candidate
+
+    def _id_taken(self, candidate: str) -> bool:
+        for table in self.db.values():
+            if candidate in table:
+                return True
+            for obj in table.values():
+                if isinstance(obj, dict) and str(obj.get("id")) == candidate:
+                    return True
+        return False
 
     def table(self, kind: str) -> dict[str, Any]:
         return self.db.setdefault(kind, {})
@@ -350,8 +369,8 @@ class FakeLooker:
         kind = str(kind)
         if kind not in FAULT_KINDS:
             raise ValueError(f"unknown fault kind {kind!r}; one of {sorted(FAULT_KINDS)}")
-        if self.spec is not None and operation_id not in self.spec.by_id:
-            raise ValueError(f"no operation {operation_id!r} in the Looker API spec")
+        if operation_id not in {r.operation_id for r in self.routes}:
+            raise ValueError(f"no operation {operation_id!r} is served by the fake")
         f = Fault(operation_id, nth, kind, times, retry_after)
         self.faults.append(f)
         return f
@@ -389,12 +408,14 @@ class FakeLooker:
         return None
 
     def _callback(self, req: requests.PreparedRequest) -> tuple[int, dict[str, str], str | bytes]:
+        # The round trip is spent outside the lock (concurrent calls overlap, as on a network);
+        # serving the call, the state change included, happens under it (atomic).
+        if self.latency > 0:
+            self.sleep(self.latency)
         with self._lock:
             return self._dispatch(req)
 
     def _dispatch(self, req: requests.PreparedRequest) -> tuple[int, dict[str, str], str | bytes]:
-        if self.latency > 0:
-            time.sleep(self.latency)
         method = (req.method or "GET").upper()
         parts = urlsplit(req.url or "")
         full = parts.path

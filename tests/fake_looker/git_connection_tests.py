@@ -8,6 +8,8 @@ host's deploy key settings. Other remotes (file://, https) pass when the fake kn
 
 from __future__ import annotations
 
+import tempfile
+from pathlib import Path
 from typing import Any
 
 from tests.fake_looker.core import FakeLooker, Request, not_found, route
@@ -41,3 +43,39 @@ def run_git_connection_test(fake: FakeLooker, req: Request) -> Any:
         if key is None or key not in registered:
             ok, message = False, "Permission denied (publickey)"
     return {"can": {}, "id": tid, "message": message, "status": "pass" if ok else "fail"}
+
+
+def _ssh_project(client: Any, fake: FakeLooker, tmp: str) -> str:
+    """A dev-mode project on an ssh remote (a bare repository registered under that URL)."""
+    from looker_sdk.sdk.api40 import models as m
+
+    from tests.fake_looker.gitremote import GitRemote
+
+    url = "git@github.com:acme/contract-block.git"
+    fake.add_git_remote(url, GitRemote.create(Path(tmp) / "remote.git"))
+    client.sdk.create_project(m.WriteProject(name="contract_block"))
+    client.sdk.create_git_deploy_key("contract_block")
+    client.sdk.update_project("contract_block", m.WriteProject(git_remote_url=url))
+    return "contract_block"
+
+
+def _scenario_all(client: Any, fake: FakeLooker) -> None:
+    with tempfile.TemporaryDirectory() as tmp, client.workspace(dev=True):
+        project = _ssh_project(client, fake, tmp)
+        tests = client.sdk.all_git_connection_tests(project)
+        assert [t.id for t in tests] == [tid for tid, _ in TESTS]
+        assert all(t.description for t in tests)
+
+
+def _scenario_run(client: Any, fake: FakeLooker) -> None:
+    with tempfile.TemporaryDirectory() as tmp, client.workspace(dev=True):
+        project = _ssh_project(client, fake, tmp)
+        assert client.sdk.run_git_connection_test(project, "git_remote_reachable").status == "pass"
+        denied = client.sdk.run_git_connection_test(project, "git_authentication")
+        assert (denied.status, denied.message) == ("fail", "Permission denied (publickey)")
+        fake.options["registered_deploy_keys"] = {state(fake, project)["deploy_key"]}
+        assert client.sdk.run_git_connection_test(project, "git_authentication").status == "pass"
+
+
+# Run by tests/test_fake_looker_contract.py (test_other_modules_scenarios) under the spec checks.
+CONTRACT_SCENARIOS = {"all_git_connection_tests": _scenario_all, "run_git_connection_test": _scenario_run}

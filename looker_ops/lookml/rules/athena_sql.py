@@ -216,6 +216,8 @@ def check(ctx: CheckContext) -> None:
 def _check(ctx: CheckContext) -> None:
     p = ctx.project
     for view in ctx.views():
+        if view.extension_required:
+            continue
         schema = view_schema(ctx, view)
         json_cols = schema.json_text_columns if schema is not None else frozenset()
         if view.derived_table and "sql" in view.derived_table:
@@ -239,6 +241,8 @@ def _check(ctx: CheckContext) -> None:
         for f in view.fields.values():
             _field(ctx, view, f, json_cols)
     for explore in ctx.explores():
+        if explore.extension_required:
+            continue
         comp = SqlCompiler(p, explore)
         items: list[tuple[str, str, str, int, str]] = []
         if explore.sql_always_where:

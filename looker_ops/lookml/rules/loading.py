@@ -62,6 +62,16 @@ rule(
     'a.model.lkml with connection: "athena" and include: "/views/*.view.lkml"',
 )
 rule(
+    "LKM007",
+    Severity.INFO,
+    "include of another project",
+    F,
+    '`include: "//other_project/..."` (a local or remote dependency) is not followed: objects defined there '
+    "are unknown, so findings about them (undefined extends, joins, fields) may not apply.",
+    'include: "//block-config/views/*.view.lkml"',
+    "the dependency vendored into the project, or the findings it explains exempted",
+)
+rule(
     "DSH001",
     Severity.ERROR,
     "dashboard file is not valid YAML",

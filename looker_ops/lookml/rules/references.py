@@ -678,9 +678,13 @@ def check(ctx: CheckContext) -> None:
                 f"{kind}:{name}",
             )
     for view in ctx.views():
+        if view.extension_required:
+            continue  # a template: checked through the views that extend it, as Looker does
         _view_refs(ctx, view)
         _sets_and_drills(ctx, p, view)
     for e in ctx.explores():
+        if e.extension_required:
+            continue
         _explore_refs(ctx, p, e)
     for d in ctx.dashboards():
         _dashboard_refs(ctx, p, d)
