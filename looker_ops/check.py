@@ -219,6 +219,7 @@ def run_check(
     cache_dir: Path | object | None = _UNSET,
     batch_size: int = 200,
     workers: int | None = None,
+    athena: Any = None,
 ) -> CheckResult:
     start = time.perf_counter()
     if not root.is_dir():
@@ -234,7 +235,7 @@ def run_check(
     # gives the same findings; exemptions and the baseline are applied afterwards.
     inputs = (
         _inputs_key(root, dashboard_dirs, sql, data_dir)
-        if cdir is not None and sql is not True and data_dir is None
+        if cdir is not None and sql is not True and data_dir is None and athena is None
         else None
     )
     store = ResultCache(cdir, "check-results") if inputs is not None else None
@@ -253,10 +254,14 @@ def run_check(
             raise BadInput(
                 f"{root}: no .lkml or .dashboard.lookml file in this folder: is it a LookML project?"
             )
-        use_sql = sql if sql is not None else (data_dir is not None or sql_default(project))
+        use_sql = athena is not None or (
+            sql if sql is not None else (data_dir is not None or sql_default(project))
+        )
         ctx = CheckContext(
             project,
-            CheckOptions(sql=use_sql, data_dir=data_dir, batch_size=batch_size, cache_dir=cdir),
+            CheckOptions(
+                sql=use_sql, data_dir=data_dir, batch_size=batch_size, cache_dir=cdir, athena=athena
+            ),
         )
         ctx.findings.extend(project.problems)
         _run_families(ctx, workers)

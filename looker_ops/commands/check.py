@@ -5,9 +5,13 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
+from looker_ops.commands.athena import config_option as athena_config_option
+from looker_ops.commands.athena import run_options as athena_run_options
+from looker_ops.commands.athena import settings_from_options
 from looker_ops.errors import EXIT_FINDINGS, EXIT_OK, BadInput
 
 
@@ -58,6 +62,15 @@ from looker_ops.errors import EXIT_FINDINGS, EXIT_OK, BadInput
     type=click.Path(path_type=Path),
     help="Write the current findings to this baseline file and exit 0.",
 )
+@click.option(
+    "--athena",
+    "on_athena",
+    is_flag=True,
+    help="Run the SQL checks on Amazon Athena instead of the embedded engine, each query under "
+    "LIMIT 0 (Athena plans it and reads nothing); reports the bytes scanned. Needs AWS credentials.",
+)
+@athena_run_options
+@athena_config_option
 @click.option("--no-cache", is_flag=True, help="Do not read or write the parse cache.")
 @click.option(
     "--batch-size", type=click.IntRange(1, 5000), default=200, show_default=True, help="Fields per SQL query."
@@ -74,6 +87,8 @@ def check(
     write_baseline: Path | None,
     no_cache: bool,
     batch_size: int,
+    on_athena: bool,
+    **athena_options: Any,
 ) -> None:
     """Check a LookML project offline: syntax, references, Athena rules, and SQL on the embedded engine.
 
@@ -107,7 +122,11 @@ def check(
     for d in dashboard_dirs:
         if not d.is_dir():
             raise BadInput(f"--dashboards {d}: no such folder")
-    kwargs = {} if not no_cache else {"cache_dir": None}
+    kwargs: dict[str, Any] = {} if not no_cache else {"cache_dir": None}
+    if on_athena:
+        if sql is False or data_dir is not None:
+            raise BadInput("--athena runs the SQL checks on Athena: it does not go with --no-sql or --data")
+        kwargs["athena"] = settings_from_options(dict(athena_options))
     result = run_check(
         path,
         dashboard_dirs=list(dashboard_dirs),

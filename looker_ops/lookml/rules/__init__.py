@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from looker_ops.findings import Finding, Severity
 from looker_ops.lookml.model import Dashboard, Explore, Project, View
@@ -47,6 +47,7 @@ class CheckOptions:
     data_dir: Path | None = None  # CloudTrail files for the engine (None: the bundled sample)
     batch_size: int = 200
     cache_dir: Path | None = None  # for rules' result caches (None: no cache)
+    athena: Any = None  # AthenaSettings: run the SQL checks on Athena instead of the embedded engine
 
 
 @dataclass

@@ -248,6 +248,10 @@ class _Runner:
 
 
 def make_engine(ctx: CheckContext) -> object:
+    if ctx.options.athena is not None:
+        from looker_ops.engines.athena_check import AthenaCheckEngine
+
+        return AthenaCheckEngine(ctx.options.athena)
     from looker_ops.engines.local import LocalEngine
 
     data: Path | None = ctx.options.data_dir
@@ -265,9 +269,17 @@ def check(ctx: CheckContext) -> None:
         for e in ctx.project.explores.values():
             if not e.extension_required and e.view_name in ctx.project.views:
                 runner.explore(e)
-        runner.primary_keys()
+        if getattr(engine, "reads_data", True):
+            runner.primary_keys()
+        else:
+            ctx.notes.append(
+                "primary keys not checked on data: Athena queries run under LIMIT 0 and read nothing"
+            )
         runner.tiles()
-        ctx.notes.append(f"sql: {runner.queries} queries on the embedded engine")
+        summary = getattr(engine, "summary", None)
+        ctx.notes.append(
+            summary() if callable(summary) else f"sql: {runner.queries} queries on the embedded engine"
+        )
     finally:
         close = getattr(engine, "close", None)
         if close is not None:
