@@ -27,6 +27,7 @@ from typing import Any, TypeVar
 import yaml
 
 from looker_ops.errors import BadInput
+from looker_ops.yamlutil import not_valid_yaml
 
 _ENV_RE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
 
@@ -128,7 +129,10 @@ class DashboardSettings:
         default="CloudTrail", metadata=_doc("Looker folder path under Shared, e.g. Security/CloudTrail")
     )
     prune: bool = field(
-        default=False, metadata=_doc("delete dashboards of the block no longer in the folder")
+        default=False,
+        metadata=_doc(
+            "delete (to the trash) the block's dashboards whose file is no longer in dashboards.dir"
+        ),
     )
 
 
@@ -347,10 +351,7 @@ def _compose(path: Path) -> yaml.Node | None:
     try:
         return yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = f":{mark.line + 1}" if mark is not None else ""
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise BadInput(f"{path}{line}: not valid YAML: {problem}") from None
+        raise not_valid_yaml(path, exc) from None
 
 
 _REGION_RE = re.compile(r"^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$")

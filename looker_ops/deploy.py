@@ -149,6 +149,64 @@ class Report:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(self.as_dict(), indent=2, sort_keys=False) + "\n", encoding="utf-8")
 
+    def markdown(self) -> str:
+        """The report as Markdown for a GitHub job summary ($GITHUB_STEP_SUMMARY): every step with
+        its status, time and changes, then new content errors, the rollback and the error."""
+        mode = " (dry run)" if self.dry_run else ""
+        outcome = "succeeded" if self.status == "ok" else f"failed (exit code {self.exit_code})"
+        lines = [f"### looker-ops {self.command}{mode}: {outcome}", ""]
+        if self.steps:
+            lines += ["| step | status | time | changes | result |", "|---|---|---:|---|---|"]
+            for rec in self.steps:
+                lines.append(
+                    f"| {rec.title} | {rec.status} | {rec.duration_s:.1f} s | {_changes_cell(rec.changes)} "
+                    f"| {_md_cell(rec.message)} |"
+                )
+            lines.append("")
+        for rec in self.steps:
+            new = rec.details.get("new_errors") or []
+            if new:
+                lines.append(f"**New content errors** ({len(new)}, on the block's content):")
+                lines += [f"- {_md_text(content_mod.ContentError(**e).line())}" for e in new[:50]]
+                if len(new) > 50:
+                    lines.append(f"- ... and {len(new) - 50} more (see the JSON report)")
+                lines.append("")
+            undo = rec.details.get("rollback") or []
+            if undo:
+                lines.append("**Rollback:**")
+                lines += [f"- {_md_text(u)}" for u in undo]
+                lines.append("")
+        if self.error:
+            fence = "~~~~"  # a fence the text cannot close early
+            lines += ["**Error:**", "", fence + "text", self.error.replace(fence, "~ ~ ~ ~"), fence, ""]
+        if self.calls:
+            lines.append(
+                f"Looker API calls: {self.calls.get('reads', 0)} reads, {self.calls.get('writes', 0)} "
+                f"writes, {self.calls.get('retries', 0)} retries; {self.duration_s:.1f} s in total."
+            )
+            lines.append("")
+        return "\n".join(lines)
+
+
+def _md_text(text: str) -> str:
+    """One line of Markdown: whitespace folded, table pipes escaped."""
+    return " ".join(str(text).split()).replace("|", "\\|")
+
+
+def _md_cell(text: str) -> str:
+    """A table cell: the first line only (the full text is in the error block and the JSON report)."""
+    stripped = str(text).strip()
+    return _md_text(stripped.splitlines()[0]) if stripped else ""
+
+
+def _changes_cell(changes: list[Change]) -> str:
+    if not changes:
+        return "none"
+    counts: dict[str, int] = {}
+    for ch in changes:
+        counts[ch.action] = counts.get(ch.action, 0) + 1
+    return ", ".join(f"{n} {action}" for action, n in counts.items())
+
 
 @dataclass
 class DeployState:
@@ -418,6 +476,12 @@ class Deployer:
         if left:
             raise LookerOpsError(f"project {ps.name}: still differs after apply: {left[0].line()}")
         rec.status = APPLIED
+        created = any(c.action == "create" for c in rec.changes)
+        rec.message = (
+            f"created in the dev workspace, git remote set, production follows {ps.deploy_branch}"
+            if created
+            else f"git remote and production branch ({ps.deploy_branch}) updated"
+        )
         if new_key:
             rec.details["deploy_key"] = new_key
             raise RemoteError(
@@ -490,6 +554,9 @@ class Deployer:
         if left:
             raise LookerOpsError(f"model {left[0].name}: still differs after apply: {left[0].line()}")
         rec.status = APPLIED
+        rec.message = (
+            f"{', '.join(c.name for c in rec.changes)}: may use connection {self.cfg.connection.name}"
+        )
 
     def _deploy_needed(self, rec: StepRecord) -> str | None:
         """The sha to validate/deploy, or None (with the step marked) when production has it."""
@@ -558,7 +625,11 @@ class Deployer:
         project_mod.deploy_ref(self.client, self.cfg.project.name, sha)
         self.state.production_moved = True
         rec.status = APPLIED
-        rec.message = f"production moved {(prev or 'nothing')[:12]} -> {sha[:12]} (previous ref recorded)"
+        rec.message = (
+            f"production moved from {prev[:12]} to {sha[:12]} (the previous commit is kept for a rollback)"
+            if prev
+            else f"first production deploy: production now serves {sha[:12]}"
+        )
 
     def step_dashboards(self, rec: StepRecord) -> None:
         local = self.local_dashboards()
@@ -686,13 +757,20 @@ class Deployer:
         return lines
 
     # ------------------------------------------------------------------ pull-request validation
-    def _pr_branch(self) -> str:
+    def _pr_branch(self, *, cleanup: bool = False) -> str:
+        """The --branch of `validate branch` / `validate cleanup`: never the deploy branch; the
+        deploy's own validation branch only for cleanup (the next deploy makes it again)."""
         branch = self.opts.branch or ""
         ps = self.cfg.project
-        if not branch or branch in (ps.deploy_branch, project_mod.VALIDATE_BRANCH):
+        if not branch or branch == ps.deploy_branch:
             raise BadInput(
-                f"--branch: a branch of its own is required (not {branch or 'empty'}: "
-                f"{ps.deploy_branch} is the deploy branch)"
+                f"--branch: a branch of its own is required, not {branch or 'an empty name'} "
+                f"({ps.deploy_branch} is the deploy branch that production follows)"
+            )
+        if branch == project_mod.VALIDATE_BRANCH and not cleanup:
+            raise BadInput(
+                f"--branch: {branch} is the branch `looker-ops deploy` validates on; pick another name "
+                "(e.g. looker-ops-pr-42)"
             )
         return branch
 
@@ -726,7 +804,7 @@ class Deployer:
 
     def step_cleanup(self, rec: StepRecord) -> None:
         """Delete the validation branch in Looker's dev workspace and on the remote (idempotent)."""
-        branch = self._pr_branch()
+        branch = self._pr_branch(cleanup=True)
         ps = self.cfg.project
         done: list[str] = []
         if self.project_exists():

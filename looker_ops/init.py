@@ -33,6 +33,10 @@ class InitAnswers:
     connection_name: str = "athena_cloudtrail"
     database: str = "cloudtrail"
     folder: str = "Security/CloudTrail"
+    workgroup: str = "primary"
+    regions: tuple[str, ...] = ()  # empty: every commercial region (the table's projection)
+    lookml_dir: str = "lookml_project"  # relative to the config file
+    dashboards_dir: str = "dashboards"
 
 
 def guess_region(env: dict[str, str] | None = None) -> str | None:
@@ -79,6 +83,7 @@ connection:                  # the Athena connection looker-ops creates in Looke
   name: {a.connection_name}
   region: {a.region}
   database: {a.database}         # Athena database with the CloudTrail table
+  workgroup: {a.workgroup}
   s3_staging_dir: {a.s3_staging_dir}
   aws_access_key_id: ${{LOOKER_ATHENA_ACCESS_KEY_ID}}
   aws_secret_access_key: ${{LOOKER_ATHENA_SECRET_ACCESS_KEY}}
@@ -87,18 +92,18 @@ project:
   name: cloudtrail_block
   git_remote_url: {a.git_remote_url}
   deploy_branch: main
-  lookml_dir: lookml_project
+  lookml_dir: {a.lookml_dir}     # paths are relative to this file
   models: [cloudtrail]
 
 dashboards:
-  dir: dashboards
+  dir: {a.dashboards_dir}
   folder: {a.folder}   # under Shared; created if missing
 
 athena:                      # the table `looker-ops athena setup` creates
   layout: {a.layout}             # single | multi | organization
   bucket: {a.bucket}
 {org}  account_ids: {_yaml_list(a.account_ids)}
-  regions: [{a.region}]
+  regions: {_yaml_list(a.regions)}{"" if a.regions else "   # empty: every commercial region (list yours to narrow the projection)"}
   first_date: 2025/01/01
 
 schedules: schedules.yaml
@@ -120,6 +125,11 @@ schedules:
     recipients: [{email}]
     format: wysiwyg_pdf
 """
+
+
+def relative_to_target(target: Path, path: Path) -> str:
+    """``path`` as the config file in ``target`` must name it (paths in it are relative to it)."""
+    return Path(os.path.relpath(path.resolve(), target.resolve())).as_posix()
 
 
 def write_files(target: Path, answers: InitAnswers, *, force: bool = False) -> list[Path]:

@@ -31,6 +31,7 @@ import yaml
 
 from looker_ops.config import Secret
 from looker_ops.errors import BadInput
+from looker_ops.yamlutil import error_line, not_valid_yaml
 
 MARKER = "[looker-ops] "
 """Prefix of the name of every plan this tool creates: how it recognises its own plans."""
@@ -556,16 +557,15 @@ def parse_schedules(
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = f":{mark.line + 1}" if mark is not None else ""
-        problem = getattr(exc, "problem", None) or str(exc)
+        line = error_line(exc)
         lines = text.splitlines()
-        bad_line = lines[mark.line] if mark is not None and mark.line < len(lines) else ""
+        bad_line = lines[line] if line is not None and line < len(lines) else ""
+        hint = ""
         if "${" in bad_line:
-            problem += ' (inside [ ] or { } write "${VAR}" in quotes)'
+            hint = ' (inside [ ] or { } write "${VAR}" in quotes)'
         elif "*" in bad_line:
-            problem += ' (quote cron expressions: cron: "*/15 * * * *")'
-        raise BadInput(f"{file}{line}: not valid YAML: {problem}") from None
+            hint = ' (quote cron expressions: cron: "*/15 * * * *")'
+        raise not_valid_yaml(file, exc, hint) from None
     r = _Reader(file, env)
     r.require_secrets = require_secrets
     schedules: list[Schedule] = []

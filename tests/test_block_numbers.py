@@ -1,9 +1,10 @@
 """The numbers the dashboards show, checked against the raw CloudTrail records.
 
 A fresh sample is generated with a known seed; each expected number is computed in Python
-straight from the generated JSON records (CloudWatch-filter semantics written out by hand, no
-SQL), and compared with what the block's own tiles return on the embedded engine: the tile's
-fields, filters, sorts and limit from its dashboard file, plus the dashboard's date filter.
+straight from the generated JSON records by the tests' oracle (``tests/preview/oracle.py``:
+CloudWatch-filter semantics written out by hand, no SQL), and compared with what the block's own
+tiles return on the embedded engine: the tile's fields, filters, sorts and limit from its
+dashboard file, plus the dashboard's date filter.
 """
 
 from __future__ import annotations
@@ -16,6 +17,19 @@ from typing import Any
 
 import pytest
 from block.support import engine_for, load_block, rows, tile, tile_sql, window
+from preview.oracle import CIS as CIS_CONTROLS
+from preview.oracle import (
+    Fields,
+    first_cis_control,
+    identity,
+    is_login_without_mfa,
+    is_root_activity,
+    is_sg_change,
+    login_result,
+    mfa_used,
+    opens_to_world,
+    request_cidrs,
+)
 
 from looker_ops.engines.local import LocalEngine
 from looker_ops.lookml.model import Project
@@ -84,236 +98,6 @@ def single(project: Project, engine: LocalEngine, dashboard: str, element: str) 
 
 def ids(result: list[dict[str, Any]], field: str = "cloudtrail_logs.event_id") -> list[str]:
     return sorted(r[field] for r in result)
-
-
-# --------------------------------------------------------------------------- the oracle
-# CloudTrail record semantics in plain Python, written from the CloudTrail record format and
-# the CIS benchmark's CloudWatch filters; deliberately independent of the block's SQL.
-
-
-def identity(r: Record) -> Record:
-    return r.get("userIdentity") or {}
-
-
-def login_result(r: Record) -> str | None:
-    return (
-        (r.get("responseElements") or {}).get("ConsoleLogin")
-        if r.get("eventName") == "ConsoleLogin"
-        else None
-    )
-
-
-def mfa_used(r: Record) -> str | None:
-    return (r.get("additionalEventData") or {}).get("MFAUsed")
-
-
-def is_login_without_mfa(r: Record) -> bool:
-    return (
-        login_result(r) == "Success"
-        and mfa_used(r) != "Yes"
-        and identity(r).get("type") in ("IAMUser", "Root")
-    )
-
-
-def request_cidrs(r: Record) -> list[str]:
-    """Every CIDR named in a security group request's rules."""
-    found: list[str] = []
-
-    def walk(node: Any) -> None:
-        if isinstance(node, dict):
-            for k, v in node.items():
-                if k in ("cidrIp", "cidrIpv6", "CidrIpv4", "CidrIpv6") and isinstance(v, str):
-                    found.append(v)
-                else:
-                    walk(v)
-        elif isinstance(node, list):
-            for v in node:
-                walk(v)
-
-    params = r.get("requestParameters") or {}
-    walk(params.get("ipPermissions"))
-    walk(params.get("ModifySecurityGroupRulesRequest"))
-    if isinstance(params.get("cidrIp"), str):
-        found.append(params["cidrIp"])
-    return found
-
-
-SG_EVENTS = {
-    "AuthorizeSecurityGroupIngress",
-    "AuthorizeSecurityGroupEgress",
-    "RevokeSecurityGroupIngress",
-    "RevokeSecurityGroupEgress",
-    "CreateSecurityGroup",
-    "DeleteSecurityGroup",
-    "ModifySecurityGroupRules",
-    "UpdateSecurityGroupRuleDescriptionsIngress",
-    "UpdateSecurityGroupRuleDescriptionsEgress",
-}
-
-
-def is_sg_change(r: Record) -> bool:
-    return r.get("eventSource") == "ec2.amazonaws.com" and r.get("eventName") in SG_EVENTS
-
-
-def opens_to_world(r: Record) -> bool:
-    return (
-        is_sg_change(r)
-        and r.get("eventName")
-        in ("AuthorizeSecurityGroupIngress", "AuthorizeSecurityGroupEgress", "ModifySecurityGroupRules")
-        and not r.get("errorCode")
-        and any(c in ("0.0.0.0/0", "::/0") for c in request_cidrs(r))
-    )
-
-
-def _names(*names: str) -> Callable[[Record], bool]:
-    return lambda r: r.get("eventName") in names
-
-
-def _source(source: str, *names: str) -> Callable[[Record], bool]:
-    return lambda r: r.get("eventSource") == source and r.get("eventName") in names
-
-
-def _cis_4_1(r: Record) -> bool:
-    code = r.get("errorCode") or ""
-    return (
-        (code.endswith("UnauthorizedOperation") or code.startswith("AccessDenied"))
-        and r.get("sourceIPAddress") != "delivery.logs.amazonaws.com"
-        and r.get("eventName") != "HeadBucket"
-    )
-
-
-def _cis_4_2(r: Record) -> bool:
-    return (
-        r.get("eventName") == "ConsoleLogin"
-        and mfa_used(r) != "Yes"
-        and identity(r).get("type") == "IAMUser"
-        and login_result(r) == "Success"
-    )
-
-
-def _cis_4_3(r: Record) -> bool:
-    return (
-        identity(r).get("type") == "Root"
-        and identity(r).get("invokedBy") is None
-        and r.get("eventType") != "AwsServiceEvent"
-    )
-
-
-CIS_ORACLE: dict[str, Callable[[Record], bool]] = {
-    "4_1": _cis_4_1,
-    "4_2": _cis_4_2,
-    "4_3": _cis_4_3,
-    "4_4": _names(
-        "DeleteGroupPolicy",
-        "DeleteRolePolicy",
-        "DeleteUserPolicy",
-        "PutGroupPolicy",
-        "PutRolePolicy",
-        "PutUserPolicy",
-        "CreatePolicy",
-        "DeletePolicy",
-        "CreatePolicyVersion",
-        "DeletePolicyVersion",
-        "AttachRolePolicy",
-        "DetachRolePolicy",
-        "AttachUserPolicy",
-        "DetachUserPolicy",
-        "AttachGroupPolicy",
-        "DetachGroupPolicy",
-    ),
-    "4_5": _names("CreateTrail", "UpdateTrail", "DeleteTrail", "StartLogging", "StopLogging"),
-    "4_6": lambda r: (
-        r.get("eventName") == "ConsoleLogin" and r.get("errorMessage") == "Failed authentication"
-    ),
-    "4_7": _source("kms.amazonaws.com", "DisableKey", "ScheduleKeyDeletion"),
-    "4_8": _source(
-        "s3.amazonaws.com",
-        "PutBucketAcl",
-        "PutBucketPolicy",
-        "PutBucketCors",
-        "PutBucketLifecycle",
-        "PutBucketReplication",
-        "DeleteBucketPolicy",
-        "DeleteBucketCors",
-        "DeleteBucketLifecycle",
-        "DeleteBucketReplication",
-    ),
-    "4_9": _source(
-        "config.amazonaws.com",
-        "StopConfigurationRecorder",
-        "DeleteDeliveryChannel",
-        "PutDeliveryChannel",
-        "PutConfigurationRecorder",
-    ),
-    "4_10": _names(
-        "AuthorizeSecurityGroupIngress",
-        "AuthorizeSecurityGroupEgress",
-        "RevokeSecurityGroupIngress",
-        "RevokeSecurityGroupEgress",
-        "CreateSecurityGroup",
-        "DeleteSecurityGroup",
-    ),
-    "4_11": _names(
-        "CreateNetworkAcl",
-        "CreateNetworkAclEntry",
-        "DeleteNetworkAcl",
-        "DeleteNetworkAclEntry",
-        "ReplaceNetworkAclEntry",
-        "ReplaceNetworkAclAssociation",
-    ),
-    "4_12": _names(
-        "CreateCustomerGateway",
-        "DeleteCustomerGateway",
-        "AttachInternetGateway",
-        "CreateInternetGateway",
-        "DeleteInternetGateway",
-        "DetachInternetGateway",
-    ),
-    "4_13": _source(
-        "ec2.amazonaws.com",
-        "CreateRoute",
-        "CreateRouteTable",
-        "ReplaceRoute",
-        "ReplaceRouteTableAssociation",
-        "DeleteRouteTable",
-        "DeleteRoute",
-        "DisassociateRouteTable",
-    ),
-    "4_14": _names(
-        "CreateVpc",
-        "DeleteVpc",
-        "ModifyVpcAttribute",
-        "AcceptVpcPeeringConnection",
-        "CreateVpcPeeringConnection",
-        "DeleteVpcPeeringConnection",
-        "RejectVpcPeeringConnection",
-        "AttachClassicLinkVpc",
-        "DetachClassicLinkVpc",
-        "DisableVpcClassicLink",
-        "EnableVpcClassicLink",
-    ),
-    "4_15": _source(
-        "organizations.amazonaws.com",
-        "AcceptHandshake",
-        "AttachPolicy",
-        "CreateAccount",
-        "CreateOrganizationalUnit",
-        "CreatePolicy",
-        "DeclineHandshake",
-        "DeleteOrganization",
-        "DeleteOrganizationalUnit",
-        "DeletePolicy",
-        "DetachPolicy",
-        "DisablePolicyType",
-        "EnablePolicyType",
-        "InviteAccountToOrganization",
-        "LeaveOrganization",
-        "MoveAccount",
-        "RemoveAccountFromOrganization",
-        "UpdatePolicy",
-        "UpdateOrganizationalUnit",
-    ),
-}
 
 
 # --------------------------------------------------------------------------- console logins
@@ -391,7 +175,7 @@ def test_users_logging_in_from_several_ips(
 
 
 def test_root_events_follow_cis_4_3(project: Project, engine: LocalEngine, events: list[Record]) -> None:
-    expected = sorted(r["eventID"] for r in events if _cis_4_3(r))
+    expected = sorted(r["eventID"] for r in events if is_root_activity(r))
     root_any = [r for r in events if identity(r).get("type") == "Root"]
     assert expected and len(root_any) > len(expected), "the sample should have root calls made by a service"
     assert single(project, engine, OPS, "root_events") == len(expected)
@@ -438,23 +222,23 @@ def test_every_security_group_change_is_listed(
 # --------------------------------------------------------------------------- CIS
 
 
-@pytest.mark.parametrize("control", list(CIS_ORACLE))
-def test_cis_control_tile(project: Project, engine: LocalEngine, events: list[Record], control: str) -> None:
-    expected = sum(1 for r in events if CIS_ORACLE[control](r))
-    assert expected > 0, f"the sample should exercise CIS {control.replace('_', '.')}"
-    assert single(project, engine, CIS, f"cis_{control}") == expected
+@pytest.mark.parametrize("control", CIS_CONTROLS, ids=[name for name, _label, _match in CIS_CONTROLS])
+def test_cis_control_tile(
+    project: Project,
+    engine: LocalEngine,
+    events: list[Record],
+    control: tuple[str, str, Callable[[Fields], bool]],
+) -> None:
+    name, label, match = control
+    expected = sum(1 for r in events if match(r))
+    assert expected > 0, f"the sample should exercise CIS {label}"
+    assert single(project, engine, CIS, name) == expected
 
 
 def test_cis_matching_events_table(project: Project, engine: LocalEngine, events: list[Record]) -> None:
-    def first_control(r: Record) -> str | None:
-        return next((k for k, match in CIS_ORACLE.items() if match(r)), None)
-
-    expected = {r["eventID"]: first_control(r) for r in events if first_control(r)}
+    expected = {r["eventID"]: first_cis_control(r) for r in events if first_cis_control(r)}
     listed = run(project, engine, CIS, "cis_events")
-    got = {
-        r["cloudtrail_logs.event_id"]: r["cloudtrail_logs.cis_control"].split(" ")[0].replace(".", "_")
-        for r in listed
-    }
+    got = {r["cloudtrail_logs.event_id"]: r["cloudtrail_logs.cis_control"] for r in listed}
     assert got == expected
 
 

@@ -122,3 +122,27 @@ def test_example_config_is_valid() -> None:
     assert cfg.resolve(cfg.project.lookml_dir).resolve() == ROOT / "lookml_project"
     assert cfg.resolve(cfg.dashboards.dir).resolve() == ROOT / "dashboards"
     assert cfg.schedules and cfg.resolve(cfg.schedules).is_file()
+
+
+def test_config_keys_and_check_commands(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from looker_ops.cli import main
+
+    keys = CliRunner().invoke(main, ["config", "keys"])
+    assert keys.exit_code == 0
+    listed = {line.split()[0] for line in keys.output.splitlines()}
+    assert listed == {k for k, _, _ in describe()}
+    env = {
+        "LOOKER_ATHENA_ACCESS_KEY_ID": "AKIAEXAMPLE",
+        "LOOKER_ATHENA_SECRET_ACCESS_KEY": "very-secret",
+        "LOOKER_OPS_GIT_REMOTE": "git@github.com:acme/x.git",
+    }
+    ok = CliRunner(env=env).invoke(main, ["config", "check", "-c", str(ROOT / "deploy" / "looker-ops.yaml")])
+    assert ok.exit_code == 0, ok.output
+    assert "ok" in ok.output and "very-secret" not in ok.output
+    moved = tmp_path / "looker-ops.yaml"
+    moved.write_text((ROOT / "deploy" / "looker-ops.yaml").read_text())  # its ../ paths lead nowhere here
+    bad = CliRunner(env=env).invoke(main, ["config", "check", "-c", str(moved)])
+    assert bad.exit_code == 2
+    assert "project.lookml_dir" in bad.output and "does not exist" in bad.output

@@ -8,6 +8,7 @@ the expression matches, not only what it prints.
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import TypeVar
 
 import duckdb
 import pytest
@@ -22,6 +23,7 @@ from looker_ops.lookml.filters import (
 )
 
 NOW = datetime(2026, 11, 20, 12, 0, 0, tzinfo=UTC)  # a Friday
+T = TypeVar("T")
 
 WORDS = [
     "FOO",
@@ -41,22 +43,22 @@ WORDS = [
 NUMBERS = [None, -5, 0, 1, 3, 4, 5, 5.5, 7, 10, 12, 66, 99, 100, 500, 1000]
 
 
-def _strings_matching(expr: str) -> list[str | None]:
-    sql = parse_filter(expr, "string", name="s").sql("v") or "TRUE"
+def _matching(expr: str, kind: str, column_type: str, values: list[T]) -> list[T]:
+    """The values the filter keeps when DuckDB runs its SQL over a column of them, in order."""
+    sql = parse_filter(expr, kind, name=kind[0]).sql("v") or "TRUE"
     con = duckdb.connect()
-    con.execute("CREATE TABLE t (i INTEGER, v VARCHAR)")
-    con.executemany("INSERT INTO t VALUES (?, ?)", list(enumerate(WORDS)))
+    con.execute(f"CREATE TABLE t (i INTEGER, v {column_type})")
+    con.executemany("INSERT INTO t VALUES (?, ?)", list(enumerate(values)))
     rows = con.execute(f"SELECT i FROM t WHERE {sql} ORDER BY i").fetchall()
-    return [WORDS[i] for (i,) in rows]
+    return [values[i] for (i,) in rows]
+
+
+def _strings_matching(expr: str) -> list[str | None]:
+    return _matching(expr, "string", "VARCHAR", WORDS)
 
 
 def _numbers_matching(expr: str) -> list[float | None]:
-    sql = parse_filter(expr, "number", name="n").sql("v") or "TRUE"
-    con = duckdb.connect()
-    con.execute("CREATE TABLE t (i INTEGER, v DOUBLE)")
-    con.executemany("INSERT INTO t VALUES (?, ?)", list(enumerate(NUMBERS)))
-    rows = con.execute(f"SELECT i FROM t WHERE {sql} ORDER BY i").fetchall()
-    return [NUMBERS[i] for (i,) in rows]
+    return _matching(expr, "number", "DOUBLE", NUMBERS)
 
 
 # --------------------------------------------------------------------------- strings

@@ -81,3 +81,43 @@ def test_init_refuses_to_overwrite_and_rejects_bad_answers(tmp_path: Path) -> No
     assert bad.exit_code == 2
     assert "athena.account_ids[0]" in bad.output
     assert (tmp_path / "looker-ops.yaml").read_text() == "# mine\n"
+
+
+def test_init_in_a_subfolder_points_at_the_block_and_defaults_to_every_region(
+    tmp_path: Path, monkeypatch: object
+) -> None:
+    import os
+
+    (tmp_path / "lookml_project").mkdir()
+    (tmp_path / "dashboards").mkdir()
+    cwd = os.getcwd()
+    os.chdir(tmp_path)
+    try:
+        args = [
+            "init",
+            "--dir",
+            "deploy",
+            "--region",
+            "eu-west-1",
+            "--s3-staging-dir",
+            "s3://r/q/",
+            "--git-remote",
+            "x",
+            "--bucket",
+            "b",
+            "--layout",
+            "single",
+            "--security-email",
+            "a@b.c",
+            "--workgroup",
+            "analysts",
+        ]
+        result = CliRunner().invoke(main, args)
+    finally:
+        os.chdir(cwd)
+    assert result.exit_code == 0, result.output
+    cfg = load_config(tmp_path / "deploy" / "looker-ops.yaml", env=ENV)
+    assert cfg.resolve(cfg.project.lookml_dir).resolve() == (tmp_path / "lookml_project").resolve()
+    assert cfg.resolve(cfg.dashboards.dir).resolve() == (tmp_path / "dashboards").resolve()
+    assert cfg.connection.workgroup == "analysts"
+    assert cfg.athena.regions == []  # the table projects every commercial region

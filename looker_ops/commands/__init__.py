@@ -16,6 +16,9 @@ def all_commands() -> list[click.Command]:
     from looker_ops.commands.check import check
 
     cmds.append(check)
+    from looker_ops.commands.config import config
+
+    cmds.append(config)
     from looker_ops.commands.deploy import COMMANDS as deploy_commands
 
     cmds.extend(deploy_commands)

@@ -13,6 +13,7 @@ Progress goes to stderr as steps run; a summary of every step goes to stdout at 
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -23,7 +24,7 @@ from looker_ops.config import Config, load_config
 from looker_ops.deploy import APPLIED, PLANNED, Deployer, Options, Report, check_config
 from looker_ops.errors import LookerOpsError
 
-_CONFIG_HELP = "looker-ops.yaml to read (default: ./looker-ops.yaml)"
+_CONFIG_HELP = "the looker-ops.yaml to read"
 
 
 def _common(fn: Callable[..., Any]) -> Callable[..., Any]:
@@ -31,7 +32,7 @@ def _common(fn: Callable[..., Any]) -> Callable[..., Any]:
         "--json",
         "json_path",
         type=click.Path(dir_okay=False, path_type=Path),
-        help="write a machine-readable report of every step to this file",
+        help="write a JSON report of every step to this file (also when the command fails)",
     )(fn)
     fn = click.option(
         "--config",
@@ -47,7 +48,7 @@ def _common(fn: Callable[..., Any]) -> Callable[..., Any]:
 
 def _dry(fn: Callable[..., Any]) -> Callable[..., Any]:
     return click.option(
-        "--dry-run", is_flag=True, help="print the plan; write nothing (no Looker write, no git push)"
+        "--dry-run", is_flag=True, help="print the plan and stop: no change in Looker, no git push"
     )(fn)
 
 
@@ -74,14 +75,16 @@ def run_steps(
         check_config(cfg, steps)
         client = (client_factory or make_client)(cfg)
     except LookerOpsError as exc:  # bad input before any call: the report still says why
+        early = Report(
+            command=command,
+            dry_run=bool(options.get("dry_run")),
+            status="failed",
+            exit_code=exc.exit_code,
+            error=exc.message,
+        )
         if json_path is not None:
-            Report(
-                command=command,
-                dry_run=bool(options.get("dry_run")),
-                status="failed",
-                exit_code=exc.exit_code,
-                error=exc.message,
-            ).write(json_path)
+            early.write(json_path)
+        _job_summary(early)
         raise
     opts = Options(steps=steps, **options)
     deployer = Deployer(cfg, client, opts, echo=lambda line: click.echo(line, err=True), command=command)
@@ -90,11 +93,28 @@ def run_steps(
     finally:
         if json_path is not None:
             deployer.report.write(json_path)
+        _job_summary(deployer.report, getattr(client, "redactor", None))
         close = getattr(client, "close", None)
         if callable(close):
             close()
     _summary(report)
     return report
+
+
+def _job_summary(report: Report, redactor: Any = None) -> None:
+    """In GitHub Actions ($GITHUB_STEP_SUMMARY set), append the report as Markdown to the job
+    summary, secrets masked. A file that cannot be written is a warning, not a failed deploy."""
+    target = os.environ.get("GITHUB_STEP_SUMMARY")
+    if not target:
+        return
+    from looker_ops.looker.redact import REDACTOR
+
+    text = (redactor or REDACTOR).redact(report.markdown())
+    try:
+        with open(target, "a", encoding="utf-8") as fh:
+            fh.write(text + "\n")
+    except OSError as exc:
+        click.echo(f"warning: cannot write the job summary (GITHUB_STEP_SUMMARY): {exc.strerror}", err=True)
 
 
 def _summary(report: Report) -> None:
@@ -114,10 +134,14 @@ def _summary(report: Report) -> None:
 @click.option(
     "--prune/--no-prune",
     default=None,
-    help="delete the block's dashboards no longer in dashboards/ (default: dashboards.prune)",
+    help="delete the block's dashboards (to Looker's trash) and looker-ops schedules that are no "
+    "longer in the files (default: the config's dashboards.prune)",
 )
 @click.option(
-    "--no-rollback", is_flag=True, help="on new content errors, leave production and dashboards as deployed"
+    "--no-rollback",
+    is_flag=True,
+    help="when content validation finds new errors, keep the new LookML and dashboards in production "
+    "(default: go back to the previous production commit and dashboards)",
 )
 @click.option("--force-dashboards", is_flag=True, help="re-import every dashboard even when unchanged")
 def deploy_cmd(
@@ -128,8 +152,19 @@ def deploy_cmd(
     no_rollback: bool,
     force_dashboards: bool,
 ) -> None:
-    """Install or update the block: connection, project, LookML, models, validation, production,
-    dashboards, content validation, schedules."""
+    """Install or update the CloudTrail block on a Looker instance.
+
+    \b
+    Nine steps, each planned, printed, applied and checked:
+    Athena connection, LookML project, LookML pushed to git, model configuration,
+    validation on a dev branch, deploy to production, dashboards, content validation
+    (new errors roll production back), scheduled deliveries.
+
+    Looker credentials come from LOOKERSDK_BASE_URL, LOOKERSDK_CLIENT_ID and
+    LOOKERSDK_CLIENT_SECRET (or the config's looker.ini). Progress goes to stderr, a summary to
+    stdout. Exit codes: 0 deployed or nothing to do, 1 validation failed, 2 bad config or
+    input, 3 Looker or git failed. See docs/deploy.md.
+    """
     from looker_ops.deploy import STEP_NAMES
 
     run_steps(
@@ -168,7 +203,7 @@ def project_group() -> None:
 
 @click.group("lookml")
 def lookml_group() -> None:
-    """The LookML: push it to the project's git remote, deploy it to production."""
+    """The LookML: push it to the project's git remote; deploy it to production."""
 
 
 @click.group("models")
@@ -194,13 +229,13 @@ _step_command(
     lookml_group,
     "push",
     "lookml",
-    "Commit exactly the LookML folder (constants set) and push it to the deploy branch.",
+    "Commit the LookML folder (manifest constants set from the config) and push it to the deploy branch.",
 )
 _step_command(
     lookml_group,
     "deploy",
     "production",
-    "Deploy the deploy branch head to production (no validation: see `deploy`).",
+    "Move production to the deploy branch's latest commit, without validating it (`deploy` validates first).",
 )
 _step_command(
     models_group, "apply", "models", "Create or update the lookml models and their allowed connection."
@@ -209,14 +244,15 @@ _step_command(
     validate_group,
     "lookml",
     "validate",
-    "Validate the deploy branch head on a dev branch: LookML validation and data tests.",
+    "Validate the deploy branch's latest commit on the dev branch looker_ops_validate: LookML "
+    "validation and LookML data tests. Production is not changed.",
     dry=False,
 )
 _step_command(
     validate_group,
     "content",
     "content",
-    "Run content validation; fail on any error on the block's content.",
+    "Run Looker's content validation; fail (exit 1) on any error in the block's dashboards.",
     dry=False,
 )
 
@@ -224,11 +260,17 @@ _step_command(
 @validate_group.command("branch")
 @_common
 @click.option(
-    "--branch", required=True, help="the branch to push the LookML to and validate (e.g. looker-ops-pr-42)"
+    "--branch",
+    required=True,
+    help="a branch of its own to push the LookML to and validate (e.g. looker-ops-pr-42)",
 )
 def validate_branch(config_path: Path, json_path: Path | None, branch: str) -> None:
-    """Validate this checkout's LookML on Looker without deploying: push it to BRANCH (started from
-    the deploy branch), check it out in the dev workspace, run LookML validation and data tests."""
+    """Validate this checkout's LookML on Looker without deploying it.
+
+    Pushes the LookML to --branch (started from the deploy branch), checks that branch out in
+    the API user's dev workspace and runs LookML validation and the LookML data tests. Production
+    is not changed. Exit 1 with file:line: message on an error. Delete the branch afterwards
+    with `validate cleanup`."""
     run_steps(config_path, ("branch",), json_path=json_path, command="validate branch", branch=branch)
 
 
@@ -236,7 +278,8 @@ def validate_branch(config_path: Path, json_path: Path | None, branch: str) -> N
 @_common
 @click.option("--branch", required=True, help="the validation branch to delete")
 def validate_cleanup(config_path: Path, json_path: Path | None, branch: str) -> None:
-    """Delete a `validate branch` branch from Looker's dev workspace and the git remote."""
+    """Delete a `validate branch` branch from Looker's dev workspace and from the git remote
+    (nothing to do when it is already gone)."""
     run_steps(config_path, ("cleanup",), json_path=json_path, command="validate cleanup", branch=branch)
 
 
@@ -259,13 +302,19 @@ def connection_test(config_path: Path, json_path: Path | None) -> None:
 @_common
 @_dry
 @click.option(
-    "--prune/--no-prune", default=None, help="delete the block's dashboards no longer in dashboards/"
+    "--prune/--no-prune",
+    default=None,
+    help="move the block's dashboards that are no longer in the files to Looker's trash "
+    "(default: the config's dashboards.prune)",
 )
 @click.option("--force", is_flag=True, help="re-import every dashboard even when unchanged")
 def dashboards_import(
     config_path: Path, json_path: Path | None, dry_run: bool, prune: bool | None, force: bool
 ) -> None:
-    """Import dashboards/*.dashboard.lookml into the folder, in place, by preferred_slug."""
+    """Import dashboards/*.dashboard.lookml into the config's dashboards.folder.
+
+    Each dashboard is matched by its preferred_slug and updated in place (its id, links and
+    schedules survive); unchanged dashboards are skipped."""
     run_steps(
         config_path,
         ("dashboards",),

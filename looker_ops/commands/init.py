@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from looker_ops.init import InitAnswers, guess_git_remote, guess_region, write_files
+from looker_ops.init import InitAnswers, guess_git_remote, guess_region, relative_to_target, write_files
 
 
 @click.command("init")
@@ -27,6 +27,13 @@ from looker_ops.init import InitAnswers, guess_git_remote, guess_region, write_f
 )
 @click.option("--org-id", default="", help="Organization id (o-...), for an organization trail.")
 @click.option("--account-id", "account_ids", multiple=True, help="Account id in the trail (repeatable).")
+@click.option("--workgroup", default="primary", show_default=True, help="Athena workgroup Looker queries in.")
+@click.option(
+    "--trail-region",
+    "trail_regions",
+    multiple=True,
+    help="Region the trail logs (repeatable; default: every commercial region).",
+)
 @click.option("--security-email", help="Address of the security team receiving scheduled PDFs.")
 @click.option("--force", is_flag=True, help="Overwrite existing files.")
 def init_cmd(
@@ -38,6 +45,8 @@ def init_cmd(
     layout: str | None,
     org_id: str,
     account_ids: tuple[str, ...],
+    workgroup: str,
+    trail_regions: tuple[str, ...],
     security_email: str | None,
     force: bool,
 ) -> None:
@@ -66,6 +75,11 @@ def init_cmd(
         org_id=org_id,
         account_ids=account_ids,
         security_email=security_email,
+        workgroup=workgroup,
+        regions=trail_regions,
+        # The config's paths are relative to its own folder: point them at the block from there.
+        lookml_dir=relative_to_target(target, Path("lookml_project")),
+        dashboards_dir=relative_to_target(target, Path("dashboards")),
     )
     for path in write_files(target, answers, force=force):
         click.echo(f"wrote {path}")

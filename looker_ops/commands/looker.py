@@ -27,7 +27,7 @@ def _identity(looker_ini: str | None, section: str | None) -> Identity:
 )
 @click.pass_context
 def looker(ctx: click.Context, looker_ini: str | None, section: str | None) -> None:
-    """Talk to the Looker instance configured by LOOKERSDK_* or looker.ini."""
+    """Check the Looker API credentials (LOOKERSDK_* variables or a looker.ini)."""
     ctx.obj = {"looker_ini": looker_ini, "section": section}
 
 
@@ -55,7 +55,7 @@ def whoami(ctx: click.Context, as_json: bool) -> None:
 @looker.command("ping")
 @click.pass_context
 def ping(ctx: click.Context) -> None:
-    """One line: reachable, credentials accepted, release."""
+    """Log in and print one line: the instance answers, the credentials work, its release."""
     ident = _identity(ctx.obj["looker_ini"], ctx.obj["section"])
     click.echo(
         f"ok: {ident.base_url} Looker {ident.looker_release or 'unknown'}, "

@@ -21,7 +21,7 @@ from typing import Any
 import click
 import yaml
 
-from looker_ops.config import LookerSettings, load_looker_settings
+from looker_ops.config import load_looker_settings
 from looker_ops.errors import BadInput
 
 
@@ -31,7 +31,7 @@ class _Paths:
     dashboards: Path
     looker_ini: str | None
     section: str | None
-    looker: LookerSettings | None = None  # the config's `looker:` section, when there is a config
+    config: Path | None = None  # looker-ops.yaml, when there is one (its `looker:` section applies)
 
 
 def _from_config(config: Path | None) -> dict[str, Any]:
@@ -55,8 +55,6 @@ def _from_config(config: Path | None) -> dict[str, Any]:
     dash = data.get("dashboards")
     if isinstance(dash, dict) and isinstance(dash.get("dir"), str):
         out["dashboards"] = base / dash["dir"]
-    # The `looker:` section, typed and checked like the deploy reads it (timeouts, retries, ini).
-    out["looker"] = load_looker_settings(path)
     return out
 
 
@@ -69,7 +67,7 @@ def _paths(ctx: click.Context, file: Path | None, dashboards: Path | None) -> _P
         dashboards=dashboards or cfg.get("dashboards") or Path("dashboards"),
         looker_ini=o["looker_ini"],
         section=o["section"],
-        looker=cfg.get("looker"),
+        config=cfg.get("_path"),
     )
 
 
@@ -86,10 +84,12 @@ def _spec(p: _Paths, *, require_secrets: bool = True) -> Any:
 def _client(p: _Paths) -> Any:
     from looker_ops.looker.client import LookerClient
 
-    if p.looker is None or p.schedules_config is None:
+    if p.config is None:
         return LookerClient.from_config(p.looker_ini, p.section)
+    # The config's `looker:` section (ini, section, timeouts, retries), checked like the deploy
+    # reads it; read only here, so the offline commands never depend on it.
     return LookerClient.from_looker_settings(
-        p.looker, base_dir=p.schedules_config.parent, looker_ini=p.looker_ini, section=p.section
+        load_looker_settings(p.config), base_dir=p.config.parent, looker_ini=p.looker_ini, section=p.section
     )
 
 
@@ -129,8 +129,18 @@ _dash_opt = click.option(
     envvar="LOOKER_OPS_CONFIG",
     help="looker-ops.yaml (default ./looker-ops.yaml when present).",
 )
-@click.option("--looker-ini", default=None, help="looker.ini with the API settings (else LOOKERSDK_*).")
-@click.option("--section", default=None, help="Section of looker.ini.")
+@click.option(
+    "--looker-ini",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="looker.ini file with the Looker API settings (default: the config's looker.ini); "
+    "LOOKERSDK_* variables override it.",
+)
+@click.option(
+    "--section",
+    default=None,
+    help="Section of looker.ini (default: the config's looker.section, else [Looker] or the first).",
+)
 @click.pass_context
 def schedules(ctx: click.Context, config: Path | None, looker_ini: str | None, section: str | None) -> None:
     """Scheduled PDF (PNG, CSV) deliveries of the block's dashboards, from schedules.yaml."""

@@ -136,11 +136,7 @@ def _converter(sql_type: SqlType, where: str, *, json_text: bool = False) -> Con
     if isinstance(sql_type, Struct):
         fields = [(name, _converter(t, f"{where}.{name}")) for name, t in sql_type.fields]
 
-        def struct(v: Any) -> Any:
-            if v is None:
-                return None
-            if not isinstance(v, dict):
-                raise _BadValue(f"{where}: expected an object, got {type(v).__name__}")
+        def struct(v: dict[Any, Any]) -> Any:
             lowered = {str(k).lower(): x for k, x in v.items()}
             out = {}
             for name, conv in fields:
@@ -149,30 +145,27 @@ def _converter(sql_type: SqlType, where: str, *, json_text: bool = False) -> Con
                     out[name] = conv(x)
             return out
 
-        return struct
+        return _nested(where, dict, "an object", struct)
     if isinstance(sql_type, Array):
         element = _converter(sql_type.element, f"{where}[]")
-
-        def array(v: Any) -> Any:
-            if v is None:
-                return None
-            if not isinstance(v, list):
-                raise _BadValue(f"{where}: expected an array, got {type(v).__name__}")
-            return [element(x) for x in v]
-
-        return array
+        return _nested(where, list, "an array", lambda v: [element(x) for x in v])
     if isinstance(sql_type, Map):
         value = _converter(sql_type.value, f"{where}{{}}")
-
-        def mapping(v: Any) -> Any:
-            if v is None:
-                return None
-            if not isinstance(v, dict):
-                raise _BadValue(f"{where}: expected an object, got {type(v).__name__}")
-            return {str(k): value(x) for k, x in v.items()}
-
-        return mapping
+        return _nested(where, dict, "an object", lambda v: {str(k): value(x) for k, x in v.items()})
     raise TypeError(sql_type)  # pragma: no cover
+
+
+def _nested(where: str, expected: type, noun: str, convert: Converter) -> Converter:
+    """``convert`` for a JSON object or array; None stays None, any other value is refused."""
+
+    def check(v: Any) -> Any:
+        if v is None:
+            return None
+        if not isinstance(v, expected):
+            raise _BadValue(f"{where}: expected {noun}, got {type(v).__name__}")
+        return convert(v)
+
+    return check
 
 
 def _scalar_converter(name: str, where: str) -> Converter:

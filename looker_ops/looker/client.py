@@ -228,6 +228,8 @@ class LookerClient:
         timeout: float | None = None,
         long_timeout: float | None = None,
         max_retries: int | None = None,
+        ini_option: str = "--looker-ini",
+        section_option: str = "--section",
         **kwargs: Any,
     ) -> LookerClient:
         """Settings from LOOKERSDK_* variables and/or a looker.ini section (BadInput if incomplete).
@@ -238,7 +240,15 @@ class LookerClient:
         """
         if max_retries is not None and kwargs.get("policy") is None:
             kwargs["policy"] = RetryPolicy(max_attempts=max(0, max_retries) + 1)
-        return cls(load_settings(looker_ini, section, timeout=timeout, long_timeout=long_timeout), **kwargs)
+        settings = load_settings(
+            looker_ini,
+            section,
+            timeout=timeout,
+            long_timeout=long_timeout,
+            ini_option=ini_option,
+            section_option=section_option,
+        )
+        return cls(settings, **kwargs)
 
     @classmethod
     def from_looker_settings(
@@ -255,17 +265,24 @@ class LookerClient:
         ``long_timeout`` and ``max_retries``. ``looker_ini`` / ``section`` given here (command-line
         options) win over the file's."""
         ini: str | Path | None = looker_ini
-        if ini is None and looker.ini:
-            path = Path(looker.ini)
-            ini = path if path.is_absolute() or base_dir is None else base_dir / path
-        if section is None and (ini is not None or looker.section != DEFAULT_SECTION):
-            section = looker.section
+        ini_option = "--looker-ini"
+        if ini is None:
+            ini_option = "looker.ini in looker-ops.yaml"
+            if looker.ini:
+                path = Path(looker.ini)
+                ini = path if path.is_absolute() or base_dir is None else base_dir / path
+        section_option = "--section"
+        if section is None and looker.section != DEFAULT_SECTION:
+            section = looker.section  # the default: [Looker], else the file's first section
+            section_option = "looker.section in looker-ops.yaml"
         return cls.from_config(
             ini,
             section,
             timeout=looker.timeout,
             long_timeout=looker.long_timeout,
             max_retries=looker.max_retries,
+            ini_option=ini_option,
+            section_option=section_option,
             **kwargs,
         )
 
@@ -298,11 +315,11 @@ class LookerClient:
                 raise _sdk_failure(operation, exc, self.redactor) from None
 
     def get_or_none(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T | None:
-        """Call a read; None when Looker answers 404."""
+        """Call a read; None when Looker answers 404 for it (never for a refused login)."""
         try:
             return fn(*args, **kwargs)
         except LookerApiError as exc:
-            if exc.status == 404:
+            if exc.is_not_found:
                 return None
             raise
 

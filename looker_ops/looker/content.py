@@ -32,13 +32,12 @@ class ContentError:
         return (self.content_id, self.message, self.field, self.model, self.explore)
 
     def line(self) -> str:
-        where = "/".join(p for p in (self.model, self.explore) if p)
-        extra = (
-            f" [{where}{'.' + self.field if self.field and where else self.field}]"
-            if where or self.field
-            else ""
-        )
-        return f"{self.content}: {self.message}{extra}"
+        where = [
+            f"{label} {value}"
+            for label, value in (("model", self.model), ("explore", self.explore), ("field", self.field))
+            if value
+        ]
+        return f"{self.content}: {self.message}" + (f" ({', '.join(where)})" if where else "")
 
     def as_dict(self) -> dict[str, str]:
         return {

@@ -8,6 +8,7 @@ hint about which credential or permission is likely wrong. Every message is reda
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -70,12 +71,21 @@ def hint_for(status: int | None, operation: str, path: str) -> str | None:
         if perm:
             return f"the API user lacks a permission: {operation} {perm}"
         return f"the API user lacks a permission for {operation}: check the user's roles and model sets"
-    if status == 404 and path.rstrip("/").endswith("/login"):
+    if status == 404 and is_login_path(path):
         return (
-            "Looker answers 404 to an unknown API key pair: check LOOKERSDK_CLIENT_ID and "
-            "LOOKERSDK_CLIENT_SECRET, and that LOOKERSDK_BASE_URL is this instance's API address"
+            "Looker answers 404 to an unknown API key pair: check the client id and secret "
+            "(LOOKERSDK_CLIENT_ID and LOOKERSDK_CLIENT_SECRET, or client_id and client_secret in "
+            "looker.ini) and that LOOKERSDK_BASE_URL is this instance's API address"
         )
     return None
+
+
+_LOGIN_PATH = re.compile(r"/api/[^/]+/login(/[^/]+)?/?$")
+
+
+def is_login_path(path: str) -> bool:
+    """/api/<version>/login (and /login/<user_id>)."""
+    return bool(_LOGIN_PATH.search(path))
 
 
 @dataclass(frozen=True)
@@ -144,7 +154,9 @@ class LookerApiError(RemoteError):
 
     @property
     def is_not_found(self) -> bool:
-        return self.status == 404
+        """A 404 for the object asked for. Looker's 404 on /login (an unknown API key pair) is a
+        refused login, not a missing object."""
+        return self.status == 404 and not is_login_path(self.path)
 
     @property
     def is_conflict(self) -> bool:

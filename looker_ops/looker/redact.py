@@ -3,8 +3,9 @@
 One process-wide registry (``REDACTOR``) holds the secrets known so far: the Looker client
 secret, access tokens handed out by Looker, and anything other parts register (AWS secret keys,
 webhook tokens) with :func:`register_secret`. Besides exact values, a few patterns are always
-masked (``client_secret=...``, ``"access_token": "..."``, ``Authorization: Bearer ...``), so a
-secret that was never registered is still hidden when it appears in one of those shapes.
+masked (``client_secret=...``, ``"access_token": "..."``, ``Authorization: Bearer ...``, the user
+info of ``https://user:token@host`` URLs), so a secret that was never registered is still hidden
+when it appears in one of those shapes.
 """
 
 from __future__ import annotations
@@ -28,6 +29,10 @@ _PATTERNS = (
     re.compile(rf"('(?:{_KEYS})'\s*:\s*')[^']*(?=')", re.IGNORECASE),
     re.compile(r"(Bearer\s+)[A-Za-z0-9._~+/=-]+", re.IGNORECASE),
     re.compile(r"(token\s+)[A-Za-z0-9._~+/=-]{16,}", re.IGNORECASE),
+    # Credentials in URLs (a git remote such as https://bot:TOKEN@github.com/org/repo.git, which
+    # Looker repeats in its errors): all user info of an http(s) URL, the password of any other.
+    re.compile(r"(\bhttps?://)[^/@\s'\"]+(?=@)", re.IGNORECASE),
+    re.compile(r"(\b[a-z][a-z0-9+.-]*://[^/@\s:'\"]*:)[^/@\s'\"]+(?=@)", re.IGNORECASE),
 )
 
 _MIN_SECRET_LEN = 4

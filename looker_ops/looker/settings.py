@@ -58,7 +58,9 @@ def _strip_quotes(value: str) -> str:
     return v
 
 
-def _read_ini(path: Path, section: str | None) -> tuple[dict[str, str], str]:
+def _read_ini(
+    path: Path, section: str | None, section_option: str = "--section"
+) -> tuple[dict[str, str], str]:
     parser = configparser.ConfigParser(interpolation=None)
     try:
         with path.open(encoding="utf-8") as fh:
@@ -76,7 +78,7 @@ def _read_ini(path: Path, section: str | None) -> tuple[dict[str, str], str]:
         section = DEFAULT_SECTION if DEFAULT_SECTION in sections else sections[0]
     elif not parser.has_section(section):
         known = ", ".join(f"[{s}]" for s in sections) or "none"
-        raise BadInput(f"{path}: no section [{section}] (--section); sections in the file: {known}")
+        raise BadInput(f"{path}: no section [{section}] ({section_option}); sections in the file: {known}")
     values = {k: _strip_quotes(v) for k, v in parser[section].items() if k in KEYS}
     return values, f"{path} [{section}]"
 
@@ -89,11 +91,14 @@ def load_settings(
     timeout: float | None = None,
     long_timeout: float | None = None,
     require_credentials: bool = True,
+    ini_option: str = "--looker-ini",
+    section_option: str = "--section",
 ) -> ClientSettings:
     """Read settings from looker.ini and/or LOOKERSDK_* variables; raise BadInput naming what is wrong.
 
     ``timeout`` / ``long_timeout`` given here (looker-ops.yaml's ``looker:`` keys) win over
-    ``LOOKERSDK_TIMEOUT`` and the looker.ini ``timeout``.
+    ``LOOKERSDK_TIMEOUT`` and the looker.ini ``timeout``. ``ini_option`` / ``section_option`` name
+    where the user chose the file and section, for messages (a command-line option or a config key).
     """
     environ = os.environ if env is None else env
     values: dict[str, str] = {}
@@ -103,13 +108,13 @@ def load_settings(
     if looker_ini is not None:
         ini_path = Path(looker_ini)
         if not ini_path.is_file():
-            raise BadInput(f"--looker-ini {ini_path}: file not found")
+            raise BadInput(f"{ini_option} {ini_path}: file not found")
     elif Path(DEFAULT_INI).is_file():
         ini_path = Path(DEFAULT_INI)
     elif section is not None:
-        raise BadInput(f"--section {section} given but no looker.ini (use --looker-ini PATH)")
+        raise BadInput(f"{section_option} {section} given but no looker.ini (set {ini_option})")
     if ini_path is not None:
-        ini_values, ini_label = _read_ini(ini_path, section)
+        ini_values, ini_label = _read_ini(ini_path, section, section_option)
         for k, v in ini_values.items():
             if v:
                 values[k] = v
@@ -120,12 +125,13 @@ def load_settings(
             values[k] = _strip_quotes(raw)
             origin[k] = env_name(k)
 
-    where = f" or {{key}} in {ini_label}" if ini_label else " or {key} in a looker.ini section (--looker-ini)"
     required = ["base_url", "client_id", "client_secret"] if require_credentials else ["base_url"]
     missing = [k for k in required if not values.get(k)]
     if missing:
-        named = "; ".join(f"{k} (set {env_name(k)}{where.format(key=k)})" for k in missing)
-        raise BadInput(f"Looker settings incomplete: missing {named}")
+        keys = ", ".join(missing)
+        envs = ", ".join(env_name(k) for k in missing)
+        where = ini_label if ini_label else f"a looker.ini section ({ini_option})"
+        raise BadInput(f"Looker settings incomplete: missing {keys} (set {envs}, or {keys} in {where})")
 
     base_url = values["base_url"].rstrip("/")
     if base_url.endswith("/api/4.0"):

@@ -19,6 +19,7 @@ import yaml
 from looker_ops.findings import Finding, Severity
 from looker_ops.lookml.model import Dashboard, DashboardElement, DashboardFilter
 from looker_ops.lookml.parsecache import IgnoreComment, scan_ignores
+from looker_ops.yamlutil import error_line, error_problem
 
 YAML_ERROR = "DSH001"
 BAD_KEY = "DSH002"
@@ -274,10 +275,9 @@ def parse_dashboard_text(text: str, file: str) -> tuple[list[Dashboard], list[Fi
     try:
         root = yaml.compose(text, Loader=_COMPOSER)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-        line = mark.line + 1 if mark is not None else 1
-        problem = getattr(exc, "problem", None) or str(exc)
-        return [], [Finding(YAML_ERROR, Severity.ERROR, f"invalid YAML: {problem}", file, line)]
+        line = error_line(exc)
+        msg = f"invalid YAML: {error_problem(exc)}"
+        return [], [Finding(YAML_ERROR, Severity.ERROR, msg, file, 1 if line is None else line + 1)]
     if root is None:
         return [], [Finding(YAML_ERROR, Severity.ERROR, "empty dashboard file", file, 1)]
     nodes = root.value if isinstance(root, yaml.SequenceNode) else [root]

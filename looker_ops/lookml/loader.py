@@ -572,31 +572,45 @@ class _Loader:
                 order.append(f)
         return order
 
-    # ---- views
-    def build_views(self, order: list[str]) -> tuple[dict[str, View], list[dict[str, Any]]]:
-        bases: dict[str, dict[str, Any]] = {}
-        refinements: dict[str, list[dict[str, Any]]] = {}
-        raw: list[dict[str, Any]] = []
-        for rel in order:
+    # ---- views and explores: named blocks, refinements, extends
+    def _named_blocks(self, rels: Iterable[str], key: str, kind: str) -> list[dict[str, Any]]:
+        """The named ``key`` blocks ("views", "explores") of these files; a nameless one is a problem."""
+        out: list[dict[str, Any]] = []
+        for rel in rels:
             pf = self.parsed.get(rel)
             if pf is None or pf.doc is None:
                 continue
-            for b in pf.doc.get("views", []) or []:
+            for b in pf.doc.get(key, []) or []:
                 if not isinstance(b, dict):
                     continue
                 if not b.get("_name"):
-                    self.problem(SYNTAX, "view without a name", rel, int(b.get("_line", 0)))
+                    self.problem(SYNTAX, f"{kind} without a name", rel, int(b.get("_line", 0)))
                     continue
-                raw.append(b)
-                name = str(b["_name"])
-                if name.startswith("+"):
-                    refinements.setdefault(name[1:], []).append(b)
-                elif name in bases:
-                    self.duplicates.setdefault(
-                        ("view", name), [(bases[name]["_file"], bases[name]["_line"])]
-                    ).append((rel, b["_line"]))
-                else:
-                    bases[name] = b
+                b.setdefault("_file", rel)
+                out.append(b)
+        return out
+
+    def _assemble(
+        self, kind: str, blocks: list[dict[str, Any]], scope: str, orphan: str
+    ) -> tuple[dict[str, dict[str, Any]], dict[str, dict[str, Any]], dict[str, list[tuple[str, int]]]]:
+        """Merge each ``kind`` object's refinements into its base definition, then apply extends.
+
+        Returns the final objects, their base definitions and every place that defines each.
+        A second base definition is recorded as a duplicate under ``scope`` + name; a refinement
+        of nothing is a problem, saying it "refines ``orphan``".
+        """
+        bases: dict[str, dict[str, Any]] = {}
+        refinements: dict[str, list[dict[str, Any]]] = {}
+        for b in blocks:
+            name = str(b["_name"])
+            if name.startswith("+"):
+                refinements.setdefault(name[1:], []).append(b)
+            elif name in bases:
+                self.duplicates.setdefault(
+                    (kind, scope + name), [(bases[name]["_file"], bases[name]["_line"])]
+                ).append((b["_file"], b["_line"]))
+            else:
+                bases[name] = b
         merged: dict[str, dict[str, Any]] = {}
         defs: dict[str, list[tuple[str, int]]] = {}
         for name, b in bases.items():
@@ -611,15 +625,17 @@ class _Loader:
             for r in refs:
                 self.problem(
                     ORPHAN_REFINEMENT,
-                    f"refinement +{name} refines a view that is not defined",
+                    f"refinement +{name} refines {orphan}",
                     r["_file"],
                     r["_line"],
-                    f"view:+{name}",
+                    f"{kind}:+{name}",
                 )
-        final = self._apply_extends(merged, "view")
-        views: dict[str, View] = {}
-        for name, d in final.items():
-            views[name] = self._make_view(name, d, bases[name], defs[name])
+        return self._apply_extends(merged, kind), bases, defs
+
+    def build_views(self, order: list[str]) -> tuple[dict[str, View], list[dict[str, Any]]]:
+        raw = self._named_blocks(order, "views", "view")
+        final, bases, defs = self._assemble("view", raw, "", "a view that is not defined")
+        views = {name: self._make_view(name, d, bases[name], defs[name]) for name, d in final.items()}
         return views, raw
 
     def _apply_extends(self, merged: dict[str, dict[str, Any]], kind: str) -> dict[str, dict[str, Any]]:
@@ -636,26 +652,21 @@ class _Loader:
             acc: dict[str, Any] | None = None
             for e in exts:
                 if e == name or e in stack:
-                    self.problem(
-                        BAD_EXTENDS,
-                        f"{kind} {name} extends {e}, which leads back to {name} (a cycle)",
-                        d.get("_file"),
-                        d.get("_lines", {}).get("extends", d.get("_line")),
-                        f"{kind}:{name}",
-                    )
+                    why = f"leads back to {name} (a cycle)"
+                elif e not in merged:
+                    why = "is not defined"
+                else:
+                    base = dict(resolve(e, (*stack, name)))
+                    base.pop("extension", None)
+                    acc = base if acc is None else _merge(acc, base)
                     continue
-                if e not in merged:
-                    self.problem(
-                        BAD_EXTENDS,
-                        f"{kind} {name} extends {e}, which is not defined",
-                        d.get("_file"),
-                        d.get("_lines", {}).get("extends", d.get("_line")),
-                        f"{kind}:{name}",
-                    )
-                    continue
-                base = dict(resolve(e, (*stack, name)))
-                base.pop("extension", None)
-                acc = base if acc is None else _merge(acc, base)
+                self.problem(
+                    BAD_EXTENDS,
+                    f"{kind} {name} extends {e}, which {why}",
+                    d.get("_file"),
+                    d.get("_lines", {}).get("extends", d.get("_line")),
+                    f"{kind}:{name}",
+                )
             if acc is None:
                 final[name] = d
                 return d
@@ -738,51 +749,14 @@ class _Loader:
         raw_seen: set[int] = set()
         for mname in sorted(models):
             m = models[mname]
-            bases: dict[str, dict[str, Any]] = {}
-            refs: dict[str, list[dict[str, Any]]] = {}
-            for rel in [m.file, *m.included_files]:
-                pf = self.parsed.get(rel)
-                if pf is None or pf.doc is None:
-                    continue
-                for b in pf.doc.get("explores", []) or []:
-                    if not isinstance(b, dict):
-                        continue
-                    if not b.get("_name"):
-                        self.problem(SYNTAX, "explore without a name", rel, int(b.get("_line", 0)))
-                        continue
-                    if id(b) not in raw_seen:
-                        raw_seen.add(id(b))
-                        raw_all.append(b)
-                    b.setdefault("_file", rel)
-                    name = str(b["_name"])
-                    if name.startswith("+"):
-                        refs.setdefault(name[1:], []).append(b)
-                    elif name in bases:
-                        self.duplicates.setdefault(
-                            ("explore", f"{mname}.{name}"), [(bases[name]["_file"], bases[name]["_line"])]
-                        ).append((b["_file"], b["_line"]))
-                    else:
-                        bases[name] = b
-            merged: dict[str, dict[str, Any]] = {}
-            defs: dict[str, list[tuple[str, int]]] = {}
-            for name, b in bases.items():
-                cur = b
-                defs[name] = [(b["_file"], b["_line"])]
-                for r in refs.pop(name, []):
-                    cur = _merge(cur, r)
-                    cur["_name"] = name
-                    defs[name].append((r["_file"], r["_line"]))
-                merged[name] = cur
-            for name, rs in refs.items():
-                for r in rs:
-                    self.problem(
-                        ORPHAN_REFINEMENT,
-                        f"refinement +{name} refines an explore that model {mname} does not define",
-                        r["_file"],
-                        r["_line"],
-                        f"explore:+{name}",
-                    )
-            final = self._apply_extends(merged, "explore")
+            blocks = self._named_blocks([m.file, *m.included_files], "explores", "explore")
+            for b in blocks:
+                if id(b) not in raw_seen:
+                    raw_seen.add(id(b))
+                    raw_all.append(b)
+            final, bases, defs = self._assemble(
+                "explore", blocks, f"{mname}.", f"an explore that model {mname} does not define"
+            )
             for name, d in final.items():
                 out[(mname, name)] = self._make_explore(mname, name, d, bases[name], defs[name])
             m.explores = sorted({*(e for e in m.explores if not e.startswith("+")), *final})

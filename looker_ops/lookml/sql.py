@@ -450,19 +450,20 @@ class SqlCompiler:
     # -- public
     def field_sql(self, view_name: str, field_name: str, alias: str | None = None) -> str:
         """The SELECT expression of a field (dimension typed, measure aggregated)."""
-        alias = alias or view_name
-        view = self.project.views.get(view_name)
-        f = view.fields.get(field_name) if view else None
-        if view is None or f is None:
-            self._problem(
-                "unresolved", f"field {view_name}.{field_name} does not exist", view_name, field_name
-            )
-            return NULL
-        self.used_aliases.add(alias)
-        return self._value(view, f, alias)
+        return self._field_expr(view_name, field_name, alias, self._value)
 
     def ref_sql(self, view_name: str, field_name: str, alias: str | None = None) -> str:
         """What ``${view.field}`` becomes (a yesno as its condition)."""
+        return self._field_expr(view_name, field_name, alias, self._ref)
+
+    def _field_expr(
+        self,
+        view_name: str,
+        field_name: str,
+        alias: str | None,
+        expr: Callable[[View, Field, str], str],
+    ) -> str:
+        """``expr`` of the field under ``alias`` (default: the view's name), or NULL and a problem."""
         alias = alias or view_name
         view = self.project.views.get(view_name)
         f = view.fields.get(field_name) if view else None
@@ -472,7 +473,7 @@ class SqlCompiler:
             )
             return NULL
         self.used_aliases.add(alias)
-        return self._ref(view, f, alias)
+        return expr(view, f, alias)
 
     def render(self, sql: str, view: View | None, alias: str | None, owner: str | None = None) -> str:
         """Substitute references and render Liquid in any SQL text of ``view`` (or explore level)."""

@@ -74,6 +74,8 @@ def looker_env(fake_looker: FakeLooker, monkeypatch: pytest.MonkeyPatch) -> Fake
     """LOOKERSDK_* variables pointing at ``fake_looker`` (for CLI tests through CliRunner)."""
     for key in ("BASE_URL", "CLIENT_ID", "CLIENT_SECRET", "VERIFY_SSL", "TIMEOUT"):
         monkeypatch.delenv(f"LOOKERSDK_{key}", raising=False)
+    # Under GitHub Actions, commands run by tests must not append to the real job summary.
+    monkeypatch.delenv("GITHUB_STEP_SUMMARY", raising=False)
     monkeypatch.setenv("LOOKERSDK_BASE_URL", fake_looker.base_url)
     monkeypatch.setenv("LOOKERSDK_CLIENT_ID", fake_looker.client_id)
     monkeypatch.setenv("LOOKERSDK_CLIENT_SECRET", fake_looker.client_secret)

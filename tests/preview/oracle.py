@@ -3,7 +3,11 @@
 Nothing here uses SQL, LookML or the engine: each function restates, over the raw records
 (CloudTrail's camelCase keys), what a dashboard tile means (the CIS benchmark's metric
 filters, "a console login without MFA", "an error"...). The tests compare the engine's rows
-with these numbers.
+with these numbers: the preview tests (over ``Event``) and the block's number tests (over raw
+record dicts); the predicates take either, as both have ``get``.
+
+Deliberately independent of the code under test: nothing from the block's SQL, the preview
+compiler or ``looker_ops.sample_data``'s control lists (only its record reader).
 """
 
 from __future__ import annotations
@@ -13,11 +17,23 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from looker_ops.sample_data import iter_records
 
 Record = dict[str, Any]
+
+
+class Fields(Protocol):
+    """A CloudTrail record's top-level keys: a raw record dict, or an ``Event``."""
+
+    def get(self, key: str, /) -> Any: ...
+
+
+def identity(e: Fields) -> Record:
+    return e.get("userIdentity") or {}
+
+
 _KEY = re.compile(r"AWSLogs/(\d{12})/CloudTrail/([a-z0-9-]+)/(\d{4})/(\d{2})/(\d{2})/")
 
 
@@ -37,7 +53,7 @@ class Event:
 
     @property
     def ident(self) -> Record:
-        return self.rec.get("userIdentity") or {}
+        return identity(self.rec)
 
 
 def load(root: Path) -> list[Event]:
@@ -82,34 +98,34 @@ def account_id(e: Event) -> str:
     return e.get("recipientAccountId") or e.account
 
 
-def is_console_login(e: Event) -> bool:
+def is_console_login(e: Fields) -> bool:
     return e.get("eventName") == "ConsoleLogin"
 
 
-def login_result(e: Event) -> str | None:
+def login_result(e: Fields) -> str | None:
     if not is_console_login(e):
         return None
     return (e.get("responseElements") or {}).get("ConsoleLogin")
 
 
-def mfa_used(e: Event) -> str | None:
+def mfa_used(e: Fields) -> str | None:
     return (e.get("additionalEventData") or {}).get("MFAUsed")
 
 
-def is_login_without_mfa(e: Event) -> bool:
+def is_login_without_mfa(e: Fields) -> bool:
     return (
         is_console_login(e)
         and login_result(e) == "Success"
         and mfa_used(e) != "Yes"
-        and e.ident.get("type") in ("IAMUser", "Root")
+        and identity(e).get("type") in ("IAMUser", "Root")
     )
 
 
-def is_error(e: Event) -> bool:
+def is_error(e: Fields) -> bool:
     return e.get("errorCode") is not None
 
 
-def error_family(e: Event) -> str | None:
+def error_family(e: Fields) -> str | None:
     code = e.get("errorCode")
     if code is None:
         return None
@@ -133,10 +149,10 @@ def error_family(e: Event) -> str | None:
     return "other"
 
 
-def is_root_activity(e: Event) -> bool:
+def is_root_activity(e: Fields) -> bool:
     return (
-        e.ident.get("type") == "Root"
-        and e.ident.get("invokedBy") is None
+        identity(e).get("type") == "Root"
+        and identity(e).get("invokedBy") is None
         and (e.get("eventType") or "") != "AwsServiceEvent"
     )
 
@@ -154,21 +170,39 @@ SG_CHANGES = {
 }
 
 
-def is_sg_change(e: Event) -> bool:
+def is_sg_change(e: Fields) -> bool:
     return e.get("eventSource") == "ec2.amazonaws.com" and e.get("eventName") in SG_CHANGES
 
 
-def _walk(v: Any) -> Iterator[tuple[str, Any]]:
-    if isinstance(v, dict):
-        for k, x in v.items():
-            yield k, x
-            yield from _walk(x)
-    elif isinstance(v, list):
-        for x in v:
-            yield from _walk(x)
+_CIDR_KEYS = ("cidrIp", "cidrIpv6", "CidrIpv4", "CidrIpv6")
 
 
-def opens_to_world(e: Event) -> bool:
+def _cidrs_in(node: Any) -> Iterator[str]:
+    """Every CIDR named anywhere in a security group request's rules, in document order."""
+    if isinstance(node, dict):
+        for k, v in node.items():
+            if k in _CIDR_KEYS and isinstance(v, str):
+                yield v
+            else:
+                yield from _cidrs_in(v)
+    elif isinstance(node, list):
+        for v in node:
+            yield from _cidrs_in(v)
+
+
+def request_cidrs(e: Fields) -> list[str]:
+    """Every CIDR named in a security group request: its rules', then a top-level ``cidrIp``."""
+    params = e.get("requestParameters") or {}
+    found = [
+        *_cidrs_in(params.get("ipPermissions")),
+        *_cidrs_in(params.get("ModifySecurityGroupRulesRequest")),
+    ]
+    if isinstance(params.get("cidrIp"), str):
+        found.append(params["cidrIp"])
+    return found
+
+
+def opens_to_world(e: Fields) -> bool:
     if not is_sg_change(e) or e.get("errorCode") is not None:
         return False
     if e.get("eventName") not in (
@@ -179,9 +213,7 @@ def opens_to_world(e: Event) -> bool:
         return False
     rp = e.get("requestParameters") or {}
     rules = rp.get("ipPermissions") or rp.get("ModifySecurityGroupRulesRequest")
-    world = {"0.0.0.0/0", "::/0"}
-    cidr_keys = {"cidrIp", "cidrIpv6", "CidrIpv4", "CidrIpv6"}
-    if any(k in cidr_keys and x in world for k, x in _walk(rules)):
+    if any(c in ("0.0.0.0/0", "::/0") for c in _cidrs_in(rules)):
         return True
     return rp.get("cidrIp") == "0.0.0.0/0"
 
@@ -189,17 +221,17 @@ def opens_to_world(e: Event) -> bool:
 # --------------------------------------------------------------------------- CIS 4.1 - 4.15
 
 
-def _name_in(*names: str) -> Callable[[Event], bool]:
+def _name_in(*names: str) -> Callable[[Fields], bool]:
     s = set(names)
     return lambda e: e.get("eventName") in s
 
 
-def _source_and_name(source: str, *names: str) -> Callable[[Event], bool]:
+def _source_and_name(source: str, *names: str) -> Callable[[Fields], bool]:
     s = set(names)
     return lambda e: e.get("eventSource") == source and e.get("eventName") in s
 
 
-def cis_4_1(e: Event) -> bool:
+def cis_4_1(e: Fields) -> bool:
     code = e.get("errorCode") or ""
     return (
         (code.endswith("UnauthorizedOperation") or code.startswith("AccessDenied"))
@@ -208,20 +240,20 @@ def cis_4_1(e: Event) -> bool:
     )
 
 
-def cis_4_2(e: Event) -> bool:
+def cis_4_2(e: Fields) -> bool:
     return (
         is_console_login(e)
         and mfa_used(e) != "Yes"
-        and e.ident.get("type") == "IAMUser"
+        and identity(e).get("type") == "IAMUser"
         and (e.get("responseElements") or {}).get("ConsoleLogin") == "Success"
     )
 
 
-def cis_4_6(e: Event) -> bool:
+def cis_4_6(e: Fields) -> bool:
     return is_console_login(e) and e.get("errorMessage") == "Failed authentication"
 
 
-CIS: list[tuple[str, str, Callable[[Event], bool]]] = [
+CIS: list[tuple[str, str, Callable[[Fields], bool]]] = [
     ("cis_4_1", "4.1 Unauthorized API calls", cis_4_1),
     ("cis_4_2", "4.2 Console sign-in without MFA", cis_4_2),
     ("cis_4_3", "4.3 Root account usage", is_root_activity),
@@ -380,7 +412,7 @@ CIS: list[tuple[str, str, Callable[[Event], bool]]] = [
 ]
 
 
-def first_cis_control(e: Event) -> str | None:
+def first_cis_control(e: Fields) -> str | None:
     """The label of the first control (by number) the event matches, as the block's cis_control."""
     for _, label, pred in CIS:
         if pred(e):

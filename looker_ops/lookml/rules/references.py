@@ -455,6 +455,7 @@ def _dashboard_refs(ctx: CheckContext, project: Project, d: Dashboard) -> None:
     filter_names = {fl.name for fl in d.filters}
     for fl in d.filters:
         where = f"dashboard:{d.name}/filter:{fl.name}"
+        err: str | None = None  # what is wrong with the default_value
         if (
             fl.explore
             or fl.field
@@ -485,24 +486,16 @@ def _dashboard_refs(ctx: CheckContext, project: Project, d: Dashboard) -> None:
                 )
             elif fl.field:
                 err = _filter_error(exposed_fields(project, e)[fl.field][1], fl.default_value)
-                if err:
-                    ctx.report(
-                        BAD_FILTER_VALUE,
-                        f"dashboard filter {fl.name}: default_value: {err}",
-                        d.file,
-                        fl.line,
-                        where,
-                    )
         elif (fl.type or "") in _DASH_FILTER_KINDS:
             err = _filter_error(None, fl.default_value, _DASH_FILTER_KINDS[fl.type or ""])
-            if err:
-                ctx.report(
-                    BAD_FILTER_VALUE,
-                    f"dashboard filter {fl.name}: default_value: {err}",
-                    d.file,
-                    fl.line,
-                    where,
-                )
+        if err:
+            ctx.report(
+                BAD_FILTER_VALUE,
+                f"dashboard filter {fl.name}: default_value: {err}",
+                d.file,
+                fl.line,
+                where,
+            )
     for el in d.elements:
         where = f"dashboard:{d.name}/element:{el.name}"
         has_query = bool(el.fields or el.explore or el.model)
@@ -606,28 +599,20 @@ def _test_refs(ctx: CheckContext, project: Project, model: str, t: dict[str, Any
         return
     exposed = exposed_fields(project, e)
     lines = es.get("_lines") or {}
+
+    def not_a_field(subject: str, line: int) -> None:
+        ctx.report(BAD_TEST, f"test {name}: {subject} is not a field of explore {ename}", file, line, where)
+
     for col in es.get("columns", []) or []:
         if not isinstance(col, dict):
             continue
         ref = str(col.get("field") or f"{ename}.{col.get('_name')}")
         if ref not in exposed:
-            ctx.report(
-                BAD_TEST,
-                f"test {name}: column {col.get('_name')}: {ref} is not a field of explore {ename}",
-                file,
-                int(col.get("_line", es_line)),
-                where,
-            )
+            not_a_field(f"column {col.get('_name')}: {ref}", int(col.get("_line", es_line)))
     for group in es.get("filters__all", []) or []:
         for ref, value in group if isinstance(group, list) else []:
             if ref not in exposed:
-                ctx.report(
-                    BAD_TEST,
-                    f"test {name}: filter field {ref} is not a field of explore {ename}",
-                    file,
-                    int(lines.get("filters", es_line)),
-                    where,
-                )
+                not_a_field(f"filter field {ref}", int(lines.get("filters", es_line)))
             else:
                 err = _filter_error(exposed[ref][1], value)
                 if err:
@@ -642,25 +627,13 @@ def _test_refs(ctx: CheckContext, project: Project, model: str, t: dict[str, Any
     for item in sorts if isinstance(sorts, list) else []:
         ref = item[0] if isinstance(item, tuple) else str(item).split()[0]
         if ref not in exposed:
-            ctx.report(
-                BAD_TEST,
-                f"test {name}: sort field {ref} is not a field of explore {ename}",
-                file,
-                int(lines.get("sorts", es_line)),
-                where,
-            )
+            not_a_field(f"sort field {ref}", int(lines.get("sorts", es_line)))
     for a in t.get("asserts", []) or []:
         if not isinstance(a, dict):
             continue
         for ref in references(str(a.get("expression", ""))):
             if ref not in exposed:
-                ctx.report(
-                    BAD_TEST,
-                    f"test {name}: assert {a.get('_name')}: ${{{ref}}} is not a field of explore {ename}",
-                    file,
-                    int(a.get("_line", es_line)),
-                    where,
-                )
+                not_a_field(f"assert {a.get('_name')}: ${{{ref}}}", int(a.get("_line", es_line)))
 
 
 def check(ctx: CheckContext) -> None:

@@ -1,0 +1,58 @@
+"""``looker-ops config``: the keys of looker-ops.yaml, and checking a file offline."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from looker_ops.config import describe, load_config
+
+
+@click.group("config")
+def config() -> None:
+    """looker-ops.yaml: list its keys, check a file."""
+
+
+@config.command("keys")
+def keys_cmd() -> None:
+    """Every key of looker-ops.yaml with its default and meaning."""
+    rows = [
+        (key, repr(default) if default not in (None, "") else "-", doc) for key, doc, default in describe()
+    ]
+    width = max(len(k) for k, _, _ in rows)
+    dwidth = min(30, max(len(d) for _, d, _ in rows))
+    for key, default, doc in rows:
+        click.echo(f"{key:<{width}}  {default:<{dwidth}}  {doc}")
+
+
+@config.command("check")
+@click.option(
+    "-c",
+    "--config",
+    "path",
+    type=click.Path(path_type=Path),
+    default=Path("looker-ops.yaml"),
+    show_default=True,
+    help="looker-ops.yaml to check.",
+)
+def check_cmd(path: Path) -> None:
+    """Check a looker-ops.yaml offline: keys, types, ${ENV_VAR}s set, paths present. Exit 2 if not."""
+    cfg = load_config(path)
+    missing = [
+        f"{key}: {cfg.resolve(value)} does not exist"
+        for key, value in (
+            ("project.lookml_dir", cfg.project.lookml_dir),
+            ("dashboards.dir", cfg.dashboards.dir),
+            *((("schedules", cfg.schedules),) if cfg.schedules else ()),
+        )
+        if not cfg.resolve(value).exists()
+    ]
+    if missing:
+        from looker_ops.errors import BadInput
+
+        raise BadInput(f"{path}: " + "; ".join(missing))
+    click.echo(
+        f"{path}: ok (connection {cfg.connection.name} in {cfg.connection.region}, project {cfg.project.name}, "
+        f"dashboards into Shared/{cfg.dashboards.folder})"
+    )
