@@ -39,6 +39,9 @@ def desired(ps: ProjectSettings) -> dict[str, Any]:
         "name": ps.name,
         "git_remote_url": ps.git_remote_url,
         "git_production_branch_name": ps.deploy_branch,
+        # Advanced deploy mode: production moves only to the ref looker-ops validated and deployed
+        # (deploy_ref_to_production), never to whatever the production branch holds.
+        "git_release_mgmt_enabled": True,
     }
 
 
