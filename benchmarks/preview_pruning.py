@@ -86,7 +86,7 @@ def main() -> int:
                 t0 = time.perf_counter()
                 p = preview_dashboard(project, d, engine, now=NOW, overrides=overrides)
                 wall = time.perf_counter() - t0
-                ran = [t for t in p.tiles if t.error is None]
+                ran = [t for t in p.tiles if t.error is None and not t.is_text]
                 scanned = [t.files_scanned or 0 for t in ran]
                 failed = [t.title for t in p.tiles if t.error is not None and t.type != "text"]
                 over = [t.title for t in ran if (t.files_scanned or 0) > admitted]

@@ -38,7 +38,7 @@
     note_state: collapsed
     note_display: hover
     note_text: errorCode *UnauthorizedOperation or AccessDenied*, not from delivery.logs.amazonaws.com, not HeadBucket
-    listen: {date: cloudtrail_logs.event_date, account: cloudtrail_logs.account_id}
+    listen: {date: cloudtrail_logs.event_date, account: cloudtrail_logs.account}
     row: 6
     col: 0
     width: 4
@@ -57,7 +57,7 @@
     note_state: collapsed
     note_display: hover
     note_text: ConsoleLogin, MFAUsed not Yes, IAMUser, ConsoleLogin = Success
-    listen: {date: cloudtrail_logs.event_date, account: cloudtrail_logs.account_id}
+    listen: {date: cloudtrail_logs.event_date, account: cloudtrail_logs.account}
     row: 6
     col: 4
     width: 4
@@ -76,7 +76,7 @@
     note_state: collapsed
     note_display: hover
     note_text: userIdentity.type Root, no invokedBy, eventType not AwsServiceEvent
-    listen: {date: cloudtrail_logs.event_date, account: cloudtrail_logs.account_id}
+    listen: {date: cloudtrail_logs.event_date, account: cloudtrail_logs.account}
     row: 6
     col: 8
     width: 4
@@ -95,7 +95,7 @@
     note_state: collapsed
     note_display: hover
     note_text: Put/Delete/Attach/Detach/Create policy calls
-    listen: {date: cloudtrail_logs.event_date, account: cloudtrail_logs.account_id}
+    listen: {date: cloudtrail_logs.event_date, account: cloudtrail_logs.account}
     row: 6
     col: 12
     width: 4
@@ -114,7 +114,7 @@
     note_state: collapsed
     note_display: hover
     note_text: CreateTrail, UpdateTrail, DeleteTrail, StartLogging, StopLogging
-    listen: {date: cloudtrail_logs.event_date, account: cloudtrail_logs.account_id}
+    listen: {date: cloudtrail_logs.event_date, account: cloudtrail_logs.account}
     row: 6
     col: 16
     width: 4
@@ -133,7 +133,7 @@
     note_state: collapsed
     note_display: hover
     note_text: ConsoleLogin with errorMessage Failed authentication
-    listen: {date: cloudtrail_logs.event_date, account: cloudtrail_logs.account_id}
+    listen: {date: cloudtrail_logs.event_date, account: cloudtrail_logs.account}
     row: 6
     col: 20
     width: 4
@@ -152,7 +152,7 @@
     note_state: collapsed
     note_display: hover
     note_text: kms.amazonaws.com DisableKey or ScheduleKeyDeletion
-    listen: {date: cloudtrail_logs.event_date, account: cloudtrail_logs.account_id}
+    listen: {date: cloudtrail_logs.event_date, account: cloudtrail_logs.account}
     row: 9
     col: 0
     width: 4
@@ -171,7 +171,7 @@
     note_state: collapsed
     note_display: hover
     note_text: s3.amazonaws.com bucket ACL, policy, CORS, lifecycle and replication changes
-    listen: {date: cloudtrail_logs.event_date, account: cloudtrail_logs.account_id}
+    listen: {date: cloudtrail_logs.event_date, account: cloudtrail_logs.account}
     row: 9
     col: 4
     width: 4
@@ -190,7 +190,7 @@
     note_state: collapsed
     note_display: hover
     note_text: config.amazonaws.com recorder and delivery channel changes
-    listen: {date: cloudtrail_logs.event_date, account: cloudtrail_logs.account_id}
+    listen: {date: cloudtrail_logs.event_date, account: cloudtrail_logs.account}
     row: 9
     col: 8
     width: 4
@@ -209,7 +209,7 @@
     note_state: collapsed
     note_display: hover
     note_text: Authorize/Revoke ingress and egress, Create/DeleteSecurityGroup
-    listen: {date: cloudtrail_logs.event_date, account: cloudtrail_logs.account_id}
+    listen: {date: cloudtrail_logs.event_date, account: cloudtrail_logs.account}
     row: 9
     col: 12
     width: 4
@@ -228,7 +228,7 @@
     note_state: collapsed
     note_display: hover
     note_text: Network ACL and entry create/delete/replace
-    listen: {date: cloudtrail_logs.event_date, account: cloudtrail_logs.account_id}
+    listen: {date: cloudtrail_logs.event_date, account: cloudtrail_logs.account}
     row: 9
     col: 16
     width: 4
@@ -247,7 +247,7 @@
     note_state: collapsed
     note_display: hover
     note_text: Customer and internet gateway create/delete/attach/detach
-    listen: {date: cloudtrail_logs.event_date, account: cloudtrail_logs.account_id}
+    listen: {date: cloudtrail_logs.event_date, account: cloudtrail_logs.account}
     row: 9
     col: 20
     width: 4
@@ -266,7 +266,7 @@
     note_state: collapsed
     note_display: hover
     note_text: ec2.amazonaws.com route and route table changes
-    listen: {date: cloudtrail_logs.event_date, account: cloudtrail_logs.account_id}
+    listen: {date: cloudtrail_logs.event_date, account: cloudtrail_logs.account}
     row: 12
     col: 0
     width: 4
@@ -285,7 +285,7 @@
     note_state: collapsed
     note_display: hover
     note_text: VPC, peering and ClassicLink changes
-    listen: {date: cloudtrail_logs.event_date, account: cloudtrail_logs.account_id}
+    listen: {date: cloudtrail_logs.event_date, account: cloudtrail_logs.account}
     row: 12
     col: 4
     width: 4
@@ -304,7 +304,7 @@
     note_state: collapsed
     note_display: hover
     note_text: organizations.amazonaws.com account, OU, policy and handshake changes
-    listen: {date: cloudtrail_logs.event_date, account: cloudtrail_logs.account_id}
+    listen: {date: cloudtrail_logs.event_date, account: cloudtrail_logs.account}
     row: 12
     col: 8
     width: 4
@@ -322,7 +322,7 @@
     stacking: normal
     show_view_names: false
     x_axis_gridlines: false
-    listen: {date: cloudtrail_logs.event_date, account: cloudtrail_logs.account_id}
+    listen: {date: cloudtrail_logs.event_date, account: cloudtrail_logs.account}
     row: 15
     col: 0
     width: 24
@@ -341,7 +341,7 @@
     show_view_names: false
     show_row_numbers: true
     truncate_column_names: false
-    listen: {date: cloudtrail_logs.event_date, account: cloudtrail_logs.account_id}
+    listen: {date: cloudtrail_logs.event_date, account: cloudtrail_logs.account}
     row: 22
     col: 0
     width: 24
@@ -374,4 +374,4 @@
     model: cloudtrail
     explore: cloudtrail_logs
     listens_to_filters: []
-    field: cloudtrail_logs.account_id
+    field: cloudtrail_logs.account

@@ -19,7 +19,8 @@
 
       - **Logins over time** splits each day's sign-ins by result (`Success` / `Failure`). A spike of failures is a password-guessing attempt; look it up in *IPs with the most logins*.
       - **Logins without MFA** lists successful sign-ins of IAM users and root that did not use MFA. Federated (SSO) sign-ins are not listed: their MFA happens at the identity provider.
-      - **Users logging in from several IPs** shows identities seen from more than one address: expected for travellers and VPNs, suspicious when the countries differ.
+      - **Users** are people: the IAM user, or for IAM Identity Center (SSO) and SAML sign-ins the person's session name (e.g. `alice@example.com`), not the shared `AWSReservedSSO_...` role.
+      - **Users logging in from several IPs** shows users seen from more than one address: expected for travellers and VPNs, suspicious when the countries differ.
       - Locations come from the geo-IP table; addresses it does not know show no location.
       - Click any number to see the events behind it.
     row: 0
@@ -36,7 +37,7 @@
     limit: 1
     show_single_value_title: true
     show_comparison: false
-    listen: {date: cloudtrail_logs.event_date, account: cloudtrail_logs.account_id}
+    listen: {date: cloudtrail_logs.event_date, account: cloudtrail_logs.account}
     row: 5
     col: 0
     width: 6
@@ -51,7 +52,7 @@
     limit: 1
     show_single_value_title: true
     show_comparison: false
-    listen: {date: cloudtrail_logs.event_date, account: cloudtrail_logs.account_id}
+    listen: {date: cloudtrail_logs.event_date, account: cloudtrail_logs.account}
     row: 5
     col: 6
     width: 6
@@ -66,7 +67,7 @@
     limit: 1
     show_single_value_title: true
     show_comparison: false
-    listen: {date: cloudtrail_logs.event_date, account: cloudtrail_logs.account_id}
+    listen: {date: cloudtrail_logs.event_date, account: cloudtrail_logs.account}
     row: 5
     col: 12
     width: 6
@@ -84,7 +85,7 @@
     note_state: collapsed
     note_display: hover
     note_text: Successful console sign-ins of IAM users or root with MFAUsed other than Yes.
-    listen: {date: cloudtrail_logs.event_date, account: cloudtrail_logs.account_id}
+    listen: {date: cloudtrail_logs.event_date, account: cloudtrail_logs.account}
     row: 5
     col: 18
     width: 6
@@ -103,7 +104,7 @@
     show_view_names: false
     x_axis_gridlines: false
     series_colors: {Success - cloudtrail_logs.console_logins: '#2E7D32', Failure - cloudtrail_logs.console_logins: '#C62828'}
-    listen: {date: cloudtrail_logs.event_date, account: cloudtrail_logs.account_id}
+    listen: {date: cloudtrail_logs.event_date, account: cloudtrail_logs.account}
     row: 8
     col: 0
     width: 24
@@ -113,7 +114,7 @@
     model: cloudtrail
     explore: cloudtrail_logs
     type: looker_bar
-    fields: [cloudtrail_logs.actor, cloudtrail_logs.console_login_successes, cloudtrail_logs.console_login_failures,
+    fields: [cloudtrail_logs.user, cloudtrail_logs.console_login_successes, cloudtrail_logs.console_login_failures,
       cloudtrail_logs.console_logins]
     filters: {cloudtrail_logs.is_console_login: 'Yes'}
     sorts: [cloudtrail_logs.console_logins desc]
@@ -122,7 +123,7 @@
     show_view_names: false
     x_axis_gridlines: false
     hidden_fields: [cloudtrail_logs.console_logins]
-    listen: {date: cloudtrail_logs.event_date, account: cloudtrail_logs.account_id}
+    listen: {date: cloudtrail_logs.event_date, account: cloudtrail_logs.account}
     row: 15
     col: 0
     width: 12
@@ -140,7 +141,7 @@
     map_marker_type: circle
     map_marker_radius_mode: proportional_value
     map_position: fit_data
-    listen: {date: cloudtrail_logs.event_date, account: cloudtrail_logs.account_id}
+    listen: {date: cloudtrail_logs.event_date, account: cloudtrail_logs.account}
     row: 15
     col: 12
     width: 12
@@ -151,14 +152,14 @@
     explore: cloudtrail_logs
     type: looker_grid
     fields: [geoip.country, geoip.city, cloudtrail_logs.console_logins, cloudtrail_logs.console_login_failures,
-      cloudtrail_logs.distinct_actors]
+      cloudtrail_logs.distinct_users]
     filters: {cloudtrail_logs.is_console_login: 'Yes'}
     sorts: [cloudtrail_logs.console_logins desc]
     limit: 50
     show_view_names: false
     show_row_numbers: true
     truncate_column_names: false
-    listen: {date: cloudtrail_logs.event_date, account: cloudtrail_logs.account_id}
+    listen: {date: cloudtrail_logs.event_date, account: cloudtrail_logs.account}
     row: 23
     col: 0
     width: 12
@@ -169,14 +170,14 @@
     explore: cloudtrail_logs
     type: looker_grid
     fields: [cloudtrail_logs.source_ip, geoip.country, cloudtrail_logs.console_logins, cloudtrail_logs.console_login_failures,
-      cloudtrail_logs.distinct_actors]
+      cloudtrail_logs.distinct_users]
     filters: {cloudtrail_logs.is_console_login: 'Yes'}
     sorts: [cloudtrail_logs.console_logins desc]
     limit: 25
     show_view_names: false
     show_row_numbers: true
     truncate_column_names: false
-    listen: {date: cloudtrail_logs.event_date, account: cloudtrail_logs.account_id}
+    listen: {date: cloudtrail_logs.event_date, account: cloudtrail_logs.account}
     row: 23
     col: 12
     width: 12
@@ -186,7 +187,7 @@
     model: cloudtrail
     explore: cloudtrail_logs
     type: looker_grid
-    fields: [cloudtrail_logs.actor, cloudtrail_logs.user_identity_type, cloudtrail_logs.distinct_source_ips, cloudtrail_logs.console_logins,
+    fields: [cloudtrail_logs.user, cloudtrail_logs.user_identity_type, cloudtrail_logs.distinct_source_ips, cloudtrail_logs.console_logins,
       cloudtrail_logs.console_login_failures]
     filters: {cloudtrail_logs.is_console_login: 'Yes', cloudtrail_logs.distinct_source_ips: '>1'}
     sorts: [cloudtrail_logs.distinct_source_ips desc]
@@ -194,7 +195,7 @@
     show_view_names: false
     show_row_numbers: true
     truncate_column_names: false
-    listen: {date: cloudtrail_logs.event_date, account: cloudtrail_logs.account_id}
+    listen: {date: cloudtrail_logs.event_date, account: cloudtrail_logs.account}
     row: 30
     col: 0
     width: 12
@@ -204,14 +205,14 @@
     model: cloudtrail
     explore: cloudtrail_logs
     type: looker_grid
-    fields: [cloudtrail_logs.console_login_failure_reason, cloudtrail_logs.actor, cloudtrail_logs.source_ip, cloudtrail_logs.console_login_failures]
+    fields: [cloudtrail_logs.console_login_failure_reason, cloudtrail_logs.user, cloudtrail_logs.source_ip, cloudtrail_logs.console_login_failures]
     filters: {cloudtrail_logs.is_console_login: 'Yes', cloudtrail_logs.console_login_result: Failure}
     sorts: [cloudtrail_logs.console_login_failures desc]
     limit: 50
     show_view_names: false
     show_row_numbers: true
     truncate_column_names: false
-    listen: {date: cloudtrail_logs.event_date, account: cloudtrail_logs.account_id}
+    listen: {date: cloudtrail_logs.event_date, account: cloudtrail_logs.account}
     row: 30
     col: 12
     width: 12
@@ -221,7 +222,7 @@
     model: cloudtrail
     explore: cloudtrail_logs
     type: looker_grid
-    fields: [cloudtrail_logs.event_time, cloudtrail_logs.actor, cloudtrail_logs.user_identity_type, cloudtrail_logs.source_ip,
+    fields: [cloudtrail_logs.event_time, cloudtrail_logs.user, cloudtrail_logs.user_identity_type, cloudtrail_logs.source_ip,
       geoip.country, cloudtrail_logs.user_agent, cloudtrail_logs.event_id]
     filters: {cloudtrail_logs.is_console_login_without_mfa: 'Yes'}
     sorts: [cloudtrail_logs.event_time desc]
@@ -229,7 +230,7 @@
     show_view_names: false
     show_row_numbers: true
     truncate_column_names: false
-    listen: {date: cloudtrail_logs.event_date, account: cloudtrail_logs.account_id}
+    listen: {date: cloudtrail_logs.event_date, account: cloudtrail_logs.account}
     row: 37
     col: 0
     width: 24
@@ -262,4 +263,4 @@
     model: cloudtrail
     explore: cloudtrail_logs
     listens_to_filters: []
-    field: cloudtrail_logs.account_id
+    field: cloudtrail_logs.account

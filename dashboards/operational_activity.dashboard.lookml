@@ -35,7 +35,7 @@
     limit: 1
     show_single_value_title: true
     show_comparison: false
-    listen: {date: cloudtrail_logs.event_date, account: cloudtrail_logs.account_id}
+    listen: {date: cloudtrail_logs.event_date, account: cloudtrail_logs.account}
     row: 5
     col: 0
     width: 4
@@ -50,7 +50,7 @@
     limit: 1
     show_single_value_title: true
     show_comparison: false
-    listen: {date: cloudtrail_logs.event_date, account: cloudtrail_logs.account_id}
+    listen: {date: cloudtrail_logs.event_date, account: cloudtrail_logs.account}
     row: 5
     col: 4
     width: 4
@@ -65,7 +65,7 @@
     limit: 1
     show_single_value_title: true
     show_comparison: false
-    listen: {date: cloudtrail_logs.event_date, account: cloudtrail_logs.account_id}
+    listen: {date: cloudtrail_logs.event_date, account: cloudtrail_logs.account}
     row: 5
     col: 8
     width: 4
@@ -80,7 +80,7 @@
     limit: 1
     show_single_value_title: true
     show_comparison: false
-    listen: {date: cloudtrail_logs.event_date, account: cloudtrail_logs.account_id}
+    listen: {date: cloudtrail_logs.event_date, account: cloudtrail_logs.account}
     row: 5
     col: 12
     width: 4
@@ -95,7 +95,7 @@
     limit: 1
     show_single_value_title: true
     show_comparison: false
-    listen: {date: cloudtrail_logs.event_date, account: cloudtrail_logs.account_id}
+    listen: {date: cloudtrail_logs.event_date, account: cloudtrail_logs.account}
     row: 5
     col: 16
     width: 4
@@ -110,7 +110,7 @@
     limit: 1
     show_single_value_title: true
     show_comparison: false
-    listen: {date: cloudtrail_logs.event_date, account: cloudtrail_logs.account_id}
+    listen: {date: cloudtrail_logs.event_date, account: cloudtrail_logs.account}
     row: 5
     col: 20
     width: 4
@@ -128,7 +128,7 @@
     show_view_names: false
     show_row_numbers: true
     truncate_column_names: false
-    listen: {date: cloudtrail_logs.event_date, account: cloudtrail_logs.account_id}
+    listen: {date: cloudtrail_logs.event_date, account: cloudtrail_logs.account}
     row: 8
     col: 0
     width: 24
@@ -142,7 +142,7 @@
     sorts: [cloudtrail_logs.events desc]
     limit: 15
     show_view_names: false
-    listen: {date: cloudtrail_logs.event_date, account: cloudtrail_logs.account_id}
+    listen: {date: cloudtrail_logs.event_date, account: cloudtrail_logs.account}
     row: 15
     col: 0
     width: 10
@@ -159,7 +159,7 @@
     show_view_names: false
     show_row_numbers: true
     truncate_column_names: false
-    listen: {date: cloudtrail_logs.event_date, account: cloudtrail_logs.account_id}
+    listen: {date: cloudtrail_logs.event_date, account: cloudtrail_logs.account}
     row: 15
     col: 10
     width: 14
@@ -173,7 +173,7 @@
     sorts: [cloudtrail_logs.event_date]
     limit: 500
     show_view_names: false
-    listen: {date: cloudtrail_logs.event_date, account: cloudtrail_logs.account_id}
+    listen: {date: cloudtrail_logs.event_date, account: cloudtrail_logs.account}
     row: 23
     col: 0
     width: 12
@@ -190,7 +190,7 @@
     show_view_names: false
     show_row_numbers: true
     truncate_column_names: false
-    listen: {date: cloudtrail_logs.event_date, account: cloudtrail_logs.account_id}
+    listen: {date: cloudtrail_logs.event_date, account: cloudtrail_logs.account}
     row: 23
     col: 12
     width: 12
@@ -208,7 +208,7 @@
     show_view_names: false
     show_row_numbers: true
     truncate_column_names: false
-    listen: {date: cloudtrail_logs.event_date, account: cloudtrail_logs.account_id}
+    listen: {date: cloudtrail_logs.event_date, account: cloudtrail_logs.account}
     row: 30
     col: 0
     width: 24
@@ -222,7 +222,7 @@
     sorts: [cloudtrail_logs.events desc]
     limit: 50
     show_view_names: false
-    listen: {date: cloudtrail_logs.event_date, account: cloudtrail_logs.account_id}
+    listen: {date: cloudtrail_logs.event_date, account: cloudtrail_logs.account}
     row: 37
     col: 0
     width: 12
@@ -236,7 +236,7 @@
     sorts: [cloudtrail_logs.events desc]
     limit: 20
     show_view_names: false
-    listen: {date: cloudtrail_logs.event_date, account: cloudtrail_logs.account_id}
+    listen: {date: cloudtrail_logs.event_date, account: cloudtrail_logs.account}
     row: 37
     col: 12
     width: 12
@@ -253,7 +253,7 @@
     stacking: normal
     show_view_names: false
     x_axis_gridlines: false
-    listen: {date: cloudtrail_logs.event_date, account: cloudtrail_logs.account_id}
+    listen: {date: cloudtrail_logs.event_date, account: cloudtrail_logs.account}
     row: 44
     col: 0
     width: 24
@@ -286,4 +286,4 @@
     model: cloudtrail
     explore: cloudtrail_logs
     listens_to_filters: []
-    field: cloudtrail_logs.account_id
+    field: cloudtrail_logs.account

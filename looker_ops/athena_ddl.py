@@ -30,7 +30,9 @@ if TYPE_CHECKING:
 
 Layout = Literal["single", "multi", "organization"]
 Serde = Literal["json", "cloudtrail"]
+GeoipFormat = Literal["parquet", "tsv"]
 LAYOUTS: tuple[str, ...] = ("single", "multi", "organization")
+GEOIP_FORMATS: tuple[str, ...] = ("parquet", "tsv")
 
 # Read by the CloudTrail input format: it opens each ``{"Records": [...]}`` file and hands
 # the SerDe one record at a time.
@@ -113,6 +115,8 @@ class AthenaSettings:
     table: str = "cloudtrail_logs"
     geoip_table: str = GEOIP.name
     geoip_location: str | None = None
+    # The geo-IP files' format: Parquet (``geoip build``'s default) or gzip tab-separated text.
+    geoip_format: GeoipFormat = "parquet"
     serde: Serde = "json"
     # Where and how queries run (used by engines/athena.py, not by the DDL).
     region: str | None = None
@@ -224,6 +228,10 @@ class AthenaSettings:
         if not _S3_URL_RE.match(self.geoip_location):
             raise BadInput(
                 f"{self.key('geoip_location')}: {self.geoip_location!r} is not an s3://bucket/prefix URL"
+            )
+        if self.geoip_format not in GEOIP_FORMATS:
+            raise BadInput(
+                f"{self.key('geoip_format')}: {self.geoip_format!r} is not one of {', '.join(GEOIP_FORMATS)}"
             )
 
     # ------------------------------------------------------------------ S3 layout
@@ -357,6 +365,9 @@ class TableDefinition:
     properties: Mapping[str, str]
     comments: Mapping[str, str] = field(default_factory=dict, compare=False)
     table_comment: str = field(default="", compare=False)
+    # ``PARQUET``: rendered as ``STORED AS PARQUET`` (Athena fills in the SerDe and formats
+    # above); empty: ``ROW FORMAT SERDE ... STORED AS INPUTFORMAT ... OUTPUTFORMAT ...``.
+    stored_as: str = field(default="", compare=False)
 
 
 def _schema_columns(schema: TableSchema) -> tuple[tuple[str, str], ...]:
@@ -399,7 +410,13 @@ def cloudtrail_definition(settings: AthenaSettings) -> TableDefinition:
     )
 
 
-# The geo-IP files are tab-separated text (see looker_ops.geoip): names such as
+# The geo-IP files are Parquet by default: typed columns, compressed, read by name. What the
+# catalog records for ``STORED AS PARQUET`` (Glue GetTable) is what ``athena setup`` compares.
+PARQUET_SERDE = "org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe"
+PARQUET_INPUT_FORMAT = "org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat"
+PARQUET_OUTPUT_FORMAT = "org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat"
+
+# With ``--format tsv`` they are tab-separated text (see looker_ops.geoip): names such as
 # "Bonaire, Sint Eustatius, and Saba" hold commas, and LazySimpleSerDe has no quoting,
 # while it does give typed columns (OpenCSVSerde would need every number as a string).
 GEOIP_FIELD_DELIMITER = "\t"
@@ -411,21 +428,35 @@ GEOIP_SERDE_PARAMETERS: dict[str, str] = {
 
 
 def geoip_definition(settings: AthenaSettings) -> TableDefinition:
+    """The geo-IP table over the files ``geoip build`` wrote, in ``settings.geoip_format``."""
     settings.validate_geoip()
     assert settings.geoip_location is not None
+    common: dict[str, Any] = {
+        "database": settings.database,
+        "name": settings.geoip_table,
+        "columns": _schema_columns(GEOIP),
+        "partition_keys": (),
+        "location": settings.geoip_location.rstrip("/") + "/",
+        "comments": {c.name: c.doc for c in GEOIP.all_columns if c.doc},
+        "table_comment": GEOIP.doc,
+    }
+    if settings.geoip_format == "parquet":
+        return TableDefinition(
+            **common,
+            input_format=PARQUET_INPUT_FORMAT,
+            output_format=PARQUET_OUTPUT_FORMAT,
+            serde=PARQUET_SERDE,
+            serde_parameters={},
+            properties={},
+            stored_as="PARQUET",
+        )
     return TableDefinition(
-        database=settings.database,
-        name=settings.geoip_table,
-        columns=_schema_columns(GEOIP),
-        partition_keys=(),
-        location=settings.geoip_location.rstrip("/") + "/",
+        **common,
         input_format=TEXT_INPUT_FORMAT,
         output_format=HIVE_TEXT_OUTPUT_FORMAT,
         serde=LAZY_SIMPLE_SERDE,
         serde_parameters=dict(GEOIP_SERDE_PARAMETERS),
         properties={"skip.header.line.count": "1"},
-        comments={c.name: c.doc for c in GEOIP.all_columns if c.doc},
-        table_comment=GEOIP.doc,
     )
 
 
@@ -445,15 +476,18 @@ def render_table(defn: TableDefinition) -> str:
         lines.append("PARTITIONED BY (")
         lines.append(",\n".join(coldef(n, t) for n, t in defn.partition_keys))
         lines.append(")")
-    lines.append(f"ROW FORMAT SERDE {quote_string(defn.serde)}")
-    if defn.serde_parameters:
-        lines.append("WITH SERDEPROPERTIES (")
-        lines.append(
-            ",\n".join(f"  {quote_string(k)}={quote_string(v)}" for k, v in defn.serde_parameters.items())
-        )
-        lines.append(")")
-    lines.append(f"STORED AS INPUTFORMAT {quote_string(defn.input_format)}")
-    lines.append(f"OUTPUTFORMAT {quote_string(defn.output_format)}")
+    if defn.stored_as:
+        lines.append(f"STORED AS {defn.stored_as}")
+    else:
+        lines.append(f"ROW FORMAT SERDE {quote_string(defn.serde)}")
+        if defn.serde_parameters:
+            lines.append("WITH SERDEPROPERTIES (")
+            lines.append(
+                ",\n".join(f"  {quote_string(k)}={quote_string(v)}" for k, v in defn.serde_parameters.items())
+            )
+            lines.append(")")
+        lines.append(f"STORED AS INPUTFORMAT {quote_string(defn.input_format)}")
+        lines.append(f"OUTPUTFORMAT {quote_string(defn.output_format)}")
     lines.append(f"LOCATION {quote_string(defn.location)}")
     if defn.properties:
         lines.append("TBLPROPERTIES (")

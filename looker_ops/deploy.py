@@ -20,10 +20,14 @@ Steps, in order (each planned, printed, applied and verified; ``--dry-run`` stop
 Steps 5 and 6 are skipped when production already serves the commit; step 8 when neither
 production nor any dashboard changed, so a second run on an unchanged instance only reads.
 
-After content validation passes, the commit is recorded on the git remote as
-``refs/looker-ops/validated/<branch>``. A run that finds production ahead of that marker (an
-earlier run stopped between steps 6 and 8) validates content again and rolls back to the marker;
-an unchanged connection is re-tested while the marker is not the branch head.
+After content validation passes (or its failure is accepted with --no-rollback), the state is
+recorded on the git remote as ``refs/looker-ops/validated/<branch>``: an annotated tag on the
+commit listing each dashboard's digest (:func:`looker_ops.gitops.mark_validated`). A run that finds
+production ahead of that marker (an earlier run stopped between steps 6 and 8) validates content
+again and rolls back to the marker; one that finds a dashboard already as in its file but with a
+digest other than the marker's (an import that reached Looker in a run never validated) validates
+content again, strictly. An unchanged connection is re-tested while the marker is not the branch
+head; a failed test on a run that did not send the password sends it once and tests again.
 Steps hand their results to later ones through :class:`DeployState`; a step run on its own
 (``looker-ops dashboards import``...) reads what it needs instead.
 """
@@ -31,6 +35,7 @@ Steps hand their results to later ones through :class:`DeployState`; a step run 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import importlib
 import json
 import os
@@ -50,7 +55,7 @@ from looker_ops.looker import content as content_mod
 from looker_ops.looker import dashboards as dash_mod
 from looker_ops.looker import models as models_mod
 from looker_ops.looker import project as project_mod
-from looker_ops.looker.changes import Change, FieldDiff
+from looker_ops.looker.changes import SECRET, Change, FieldDiff
 
 if TYPE_CHECKING:
     from looker_ops.looker.client import LookerClient
@@ -88,6 +93,7 @@ class Options:
     prune: bool | None = None  # None: the config's dashboards.prune
     rollback: bool | None = None  # None: the config's validation.rollback
     force_dashboards: bool = False
+    resend_secrets: bool = False  # send the connection's password even when it looks unchanged
     steps: tuple[str, ...] = STEP_NAMES  # which steps to run (step commands select one)
     branch: str | None = None  # the branch of the `branch` / `cleanup` steps
 
@@ -227,7 +233,11 @@ class DeployState:
     content_before: list[content_mod.ContentError] | None = None
     validated: str | None = None  # the remote's marker: last commit whose content validated
     validated_read: bool = False
+    marker: gitops.Marker | None = None  # the marker itself: that commit + the dashboards' digests
     recovering: bool = False  # production was moved by an interrupted run, never validated
+    # Dashboards Looker already holds as in the files, put there by a run whose content
+    # validation never passed (interrupted, or a later import failed): validated strictly.
+    unvalidated_dashboards: list[str] = field(default_factory=list)
 
 
 def check_config(cfg: Config, steps: tuple[str, ...] = STEP_NAMES) -> None:
@@ -358,13 +368,18 @@ class Deployer:
             self.state.project_exists = project_mod.find(self.client, self.cfg.project.name) is not None
         return self.state.project_exists
 
+    def _read_remote(self) -> str | None:
+        """Read the deploy branch head and the validated marker from the remote; the head."""
+        head, marker = gitops.remote_state(self._push_url(), self.cfg.project.deploy_branch, env=self.git_env)
+        self.state.marker = marker
+        self.state.validated = marker.commit if marker else None
+        self.state.validated_read = True
+        return head
+
     def target_sha(self) -> str | None:
         """The commit to deploy: from the lookml step, else the deploy branch head."""
         if self.state.sha is None and not self.state.sha_is_new:
-            self.state.sha, self.state.validated = gitops.remote_refs(
-                self._push_url(), self.cfg.project.deploy_branch, env=self.git_env
-            )
-            self.state.validated_read = True
+            self.state.sha = self._read_remote()
             if self.state.sha is None:
                 raise BadInput(
                     f"branch {self.cfg.project.deploy_branch} does not exist on the project's remote: "
@@ -377,11 +392,12 @@ class Deployer:
 
     def validated_marker(self) -> str | None:
         if not self.state.validated_read:
-            _, self.state.validated = gitops.remote_refs(
-                self._push_url(), self.cfg.project.deploy_branch, env=self.git_env
-            )
-            self.state.validated_read = True
+            self._read_remote()
         return self.state.validated
+
+    def dashboard_digests(self) -> dict[str, str]:
+        """slug -> sha256 of each dashboard file's LookML: what the dashboards step imports."""
+        return {d.slug: hashlib.sha256(d.lookml.encode("utf-8")).hexdigest() for d in self.local_dashboards()}
 
     def production_ref(self) -> str | None:
         if not self.state.production_read:
@@ -423,17 +439,39 @@ class Deployer:
                 self.client.redactor.add(secret.reveal())
         want = conn_mod.desired(cs)
         current = conn_mod.read(self.client, cs.name)
-        if self._show(rec, conn_mod.plan(want, current)):
+        sent = False
+        if self._show(rec, conn_mod.plan(want, current, resend_password=self.opts.resend_secrets)):
             conn_mod.apply(self.client, rec.changes)
+            sent = conn_mod.sends_password(rec.changes)
             left = conn_mod.plan(want, conn_mod.read(self.client, cs.name))
             if [c for c in left if any(d.field != "password" for d in c.diffs)]:
                 raise LookerOpsError(f"connection {cs.name}: still differs after apply: {left[0].line()}")
             rec.status = APPLIED
         elif self.opts.dry_run or not self._connection_unconfirmed():
             return
-        if cs.test:
+        if not cs.test:
+            return
+        try:
             rec.details["tests"] = conn_mod.test(self.client, cs.name)
-            rec.message = "tested: " + ", ".join(rec.details["tests"]) if rec.details["tests"] else "tested"
+        except conn_mod.ConnectionTestFailed as first:
+            if sent:
+                raise
+            # The password is write-only: Looker may still hold an older (wrong) secret under the
+            # same key id. Send the config's once, and test again before giving up.
+            self.echo(f"      {first.message}")
+            self.echo("      connection test failed: sending the secret access key again, then testing again")
+            conn_mod.resend_password(self.client, want)
+            rec.changes.append(
+                Change(
+                    conn_mod.KIND, "update", cs.name, [FieldDiff("password", SECRET, SECRET)], note="re-sent"
+                )
+            )
+            rec.status = APPLIED
+            rec.details["password_resent"] = True
+            rec.details["tests"] = conn_mod.test(self.client, cs.name)
+        rec.message = "tested: " + ", ".join(rec.details["tests"]) if rec.details["tests"] else "tested"
+        if rec.details.get("password_resent"):
+            rec.message += " (after sending the secret access key again)"
 
     def _connection_unconfirmed(self) -> bool:
         """An unchanged connection is tested again unless the last deploy is known good (the
@@ -441,10 +479,7 @@ class Deployer:
         not pass on the next run just because the connection is now unchanged."""
         if self.opts.steps == ("connection",):
             return True  # `connection apply` asked for it
-        head, self.state.validated = gitops.remote_refs(
-            self._push_url(), self.cfg.project.deploy_branch, env=self.git_env
-        )
-        self.state.validated_read = True
+        head = self._read_remote()
         return head is None or self.state.validated != head
 
     def step_project(self, rec: StepRecord) -> None:
@@ -524,6 +559,7 @@ class Deployer:
         self.state.sha = result.sha
         self.state.sha_is_new = result.changed
         self.state.validated, self.state.validated_read = result.validated, True
+        self.state.marker = result.marker
         changes: list[Change] = []
         if result.changed:
             diffs = [FieldDiff("head", result.previous, result.sha or "(new commit)")]
@@ -648,6 +684,8 @@ class Deployer:
                 f"      {len(kept)} dashboard(s) in the folder are not in {self.cfg.dashboards.dir}/ (kept; --prune deletes them)"
             )
         rec.details["dashboards"] = len(local)
+        if self._content_checked():
+            self._find_unvalidated_dashboards(rec, changes)
         if not self._show(rec, changes):
             rec.message = f"{len(local)} dashboard(s) up to date" if rec.status == UNCHANGED else rec.message
             return
@@ -681,13 +719,44 @@ class Deployer:
             f"{len(local) - len(done.created) - len(done.updated)} unchanged"
         )
 
+    def _find_unvalidated_dashboards(self, rec: StepRecord, changes: list[Change]) -> None:
+        """Dashboards Looker already holds as in the files (so not imported again) whose LookML is
+        not the one the validated marker records: an earlier run imported them and never passed
+        content validation (killed, or a later import failed). Content validation then runs, and
+        strictly: their errors were already there before this run, a baseline would hide them."""
+        digests = self.dashboard_digests()
+        touched = {c.name for c in changes if c.kind == dash_mod.KIND}
+        in_place = [slug for slug in digests if slug not in touched]
+        self.validated_marker()
+        marker = self.state.marker
+        if not in_place or (marker is not None and marker.matches(marker.commit, digests)):
+            return  # every dashboard is as validated (no git fetch needed to know it)
+        recorded = (
+            gitops.marker_dashboards(self._push_url(), self.cfg.project.deploy_branch, env=self.git_env)
+            if marker is not None
+            else None
+        )
+        suspects = [s for s in in_place if recorded is None or recorded.get(s) != digests[s]]
+        if not suspects:
+            return
+        self.state.unvalidated_dashboards = suspects
+        self.state.content_before = []  # strict: every error on the block's content counts
+        rec.details["unvalidated"] = suspects
+        self.echo(
+            f"      {len(suspects)} dashboard(s) imported by an earlier run whose content validation never "
+            f"passed: {', '.join(suspects)} (content validation runs, strictly)"
+        )
+
     def step_content(self, rec: StepRecord) -> None:
         if not self.cfg.validation.content:
             rec.status = SKIPPED
             rec.message = "validation.content is false"
             return
         standalone = self.opts.steps == ("content",)
-        if not standalone and not (self.state.production_moved or self.state.dashboards_changed):
+        unvalidated = bool(self.state.unvalidated_dashboards)
+        if not standalone and not (
+            self.state.production_moved or self.state.dashboards_changed or unvalidated
+        ):
             rec.status = SKIPPED if not self.opts.dry_run else PLANNED
             if self.opts.dry_run and (self._step_planned("production") or self._step_planned("dashboards")):
                 rec.message = "would compare content validation errors before and after the deploy"
@@ -697,7 +766,9 @@ class Deployer:
             return
         if self.opts.dry_run:
             rec.status = PLANNED
-            rec.message = "would run content validation on the block's folder"
+            rec.message = "would run content validation on the block's folder" + (
+                " (strictly: dashboards never validated)" if unvalidated else ""
+            )
             return
         fid = self.folder_id()
         after = content_mod.read_errors(self.client, fid, self.state.block_dashboard_ids)
@@ -708,6 +779,7 @@ class Deployer:
                 "errors_before": len(before),
                 "errors_after": len(after),
                 "new_errors": [e.as_dict() for e in new],
+                "strict": self.state.recovering or unvalidated,
             }
         )
         if not new:
@@ -723,19 +795,34 @@ class Deployer:
             rec.details["rollback"] = self._rollback()
             undo = "; rolled back: " + "; ".join(rec.details["rollback"])
         else:
-            undo = "; not rolled back (--no-rollback)"
+            # The operator keeps this deploy: record it as the accepted state, so that the next
+            # run (even with nothing changed) neither validates it again nor rolls it back.
+            self._mark_validated(rec)
+            rec.details["accepted"] = True
+            undo = (
+                "; not rolled back (--no-rollback): recorded as the accepted state, the next run "
+                "will not roll it back"
+            )
         rec.message = f"{len(new)} new content error(s){undo}"
         raise ValidationFailed(
             f"content validation: {len(new)} new error(s) on the block's content{undo}:\n  {listing}"
         )
 
     def _mark_validated(self, rec: StepRecord) -> None:
-        """Record on the git remote that production's commit passed content validation."""
+        """Record on the git remote that production's commit with the dashboards as in the files
+        passed content validation (or was accepted with --no-rollback)."""
         sha = self.state.sha
-        if sha is None or self.opts.steps == ("content",) or self.validated_marker() == sha:
+        if sha is None or self.opts.steps == ("content",) or "dashboards" not in self.opts.steps:
             return
-        gitops.mark_validated(self._push_url(), self.cfg.project.deploy_branch, sha, env=self.git_env)
+        digests = self.dashboard_digests()
+        self.validated_marker()
+        if self.state.marker is not None and self.state.marker.matches(sha, digests):
+            return
+        gitops.mark_validated(
+            self._push_url(), self.cfg.project.deploy_branch, sha, env=self.git_env, dashboards=digests
+        )
         self.state.validated = sha
+        self.state.marker = gitops.Marker(gitops.marker_object_id(sha, digests, len(sha)), sha)
         rec.details["validated_marker"] = sha
 
     def _step_planned(self, name: str) -> bool:
@@ -752,6 +839,11 @@ class Deployer:
                 lines.append("production had no previous ref (first deploy): left as is")
         if self.state.dashboards_applied is not None and self.state.folder_id is not None:
             lines.extend(dash_mod.restore(self.client, self.state.dashboards_applied, self.state.folder_id))
+        for slug in self.state.unvalidated_dashboards:
+            lines.append(
+                f"dashboard {slug}: imported by an earlier run, its previous LookML is not known here: "
+                "left as is (fix or revert its file and run again)"
+            )
         for line in lines:
             self.echo(f"      rollback: {line}")
         return lines
@@ -796,11 +888,41 @@ class Deployer:
             self.client, ps.name, result.sha, data_tests=ps.data_tests, branch=branch
         )
         rec.details.update({"warnings": outcome.warnings, "data_tests": outcome.tests})
+        content = self._branch_content(rec, branch) if self.cfg.validation.content else ""
         rec.status = APPLIED
         rec.message = (
             f"{branch} at {result.sha[:12]} valid ({len(outcome.warnings)} warning(s), "
-            f"{len(outcome.tests)} data test(s) passed)"
+            f"{len(outcome.tests)} data test(s) passed{content})"
         )
+
+    def _branch_content(self, rec: StepRecord, branch: str) -> str:
+        """Content validation against the branch: the block's content validated in the dev
+        workspace (which has the branch checked out) compared with production. New errors fail
+        (exit 1) listing dashboard, tile or filter, and field. Returns a note for the message."""
+        fid = self.folder_id()
+        if fid is None:
+            rec.details["content"] = "no block folder on Looker yet: nothing to validate"
+            return ", no block content to validate yet"
+        production = content_mod.read_errors(self.client, fid, set())
+        with self.client.workspace(dev=True):  # the branch validate_ref checked out
+            on_branch = content_mod.read_errors(self.client, fid, set())
+        new = content_mod.new_errors(production, on_branch)
+        rec.details.update(
+            {
+                "errors_in_production": len(production),
+                "errors_on_branch": len(on_branch),
+                "new_errors": [e.as_dict() for e in new],
+            }
+        )
+        if new:
+            listing = "\n  ".join(e.line() for e in new[:50])
+            more = f"\n  ... and {len(new) - 50} more" if len(new) > 50 else ""
+            rec.message = f"{len(new)} new content error(s) on {branch}"
+            raise ValidationFailed(
+                f"content validation of {branch}: {len(new)} error(s) on the block's content that "
+                f"production does not have:\n  {listing}{more}"
+            )
+        return f", no new content errors ({len(on_branch)} in total)"
 
     def step_cleanup(self, rec: StepRecord) -> None:
         """Delete the validation branch in Looker's dev workspace and on the remote (idempotent)."""

@@ -20,6 +20,7 @@ credential an error instead of a hang. Messages show URLs with any user info rep
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import shutil
@@ -52,6 +53,7 @@ class PushResult:
     pushed: bool  # a new commit was pushed (False in a dry run)
     files: list[str] = field(default_factory=list)  # changed paths, "A path" / "M path" / "D path"
     validated: str | None = None  # the commit of the last deploy that passed content validation
+    marker: Marker | None = None  # the validated marker itself (commit + dashboards digests)
 
 
 # --------------------------------------------------------------------------- manifest constants
@@ -171,12 +173,61 @@ def _temp_repo(push_url: str, env: Mapping[str, str] | None) -> Iterator[_Git]:
 
 
 def validated_ref(branch: str) -> str:
-    """The ref recording the last commit whose deploy passed content validation."""
+    """The ref recording the last state whose deploy passed content validation."""
     return f"refs/looker-ops/validated/{branch}"
 
 
+@dataclass(frozen=True)
+class Marker:
+    """The validated marker as the remote advertises it: the object the ref points at (an
+    annotated tag carrying the dashboards' digests, or a bare commit for a marker written by an
+    older looker-ops) and the LookML commit it stands for."""
+
+    id: str
+    commit: str
+
+    def matches(self, commit: str | None, dashboards: Mapping[str, str]) -> bool:
+        """Whether this marker records exactly ``commit`` with exactly these dashboard digests."""
+        return commit is not None and self.id == marker_object_id(commit, dashboards, len(self.id))
+
+
+_TAG_NAME = "looker-ops-validated"
+_DIGEST_LINE = "dashboard "
+
+
+def marker_text(commit: str, dashboards: Mapping[str, str]) -> str:
+    """The marker's annotated tag object: deterministic (fixed tagger and date), so its id can be
+    computed without fetching it. One line per dashboard: ``dashboard <slug> <sha256>``."""
+    lines = [f"{_DIGEST_LINE}{slug} {digest}" for slug, digest in sorted(dashboards.items())]
+    return (
+        f"object {commit}\ntype commit\ntag {_TAG_NAME}\ntagger {_IDENT} <{_EMAIL}> 0 +0000\n\n"
+        "State validated by looker-ops deploy: the LookML commit above with these dashboards\n"
+        + "".join(line + "\n" for line in lines)
+    )
+
+
+def marker_object_id(commit: str, dashboards: Mapping[str, str], hex_len: int = 40) -> str:
+    """The git object id of :func:`marker_text` (sha1, or sha256 for a sha256 repository)."""
+    data = marker_text(commit, dashboards).encode("utf-8")
+    algo = hashlib.sha256 if hex_len == 64 else hashlib.sha1
+    return algo(b"tag %d\0" % len(data) + data).hexdigest()
+
+
+def parse_marker(text: str) -> dict[str, str]:
+    """The dashboard digests of a marker tag's text."""
+    out: dict[str, str] = {}
+    body = text.split("\n\n", 1)[1] if "\n\n" in text else ""
+    for line in body.splitlines():
+        if line.startswith(_DIGEST_LINE):
+            parts = line[len(_DIGEST_LINE) :].split()
+            if len(parts) == 2:
+                out[parts[0]] = parts[1]
+    return out
+
+
 def _ls_remote(git: _Git, refs: list[str], url_for_msg: str) -> dict[str, str]:
-    """{ref: commit} for those of ``refs`` the remote has."""
+    """{ref: object} for those of ``refs`` the remote has (ask for ``ref^{}`` to get the commit an
+    annotated tag at ``ref`` points to)."""
     out = git.run("ls-remote", "deploy", *refs, what=f"ls-remote {url_for_msg}", remote=True)
     found: dict[str, str] = {}
     for line in out.splitlines():
@@ -186,10 +237,14 @@ def _ls_remote(git: _Git, refs: list[str], url_for_msg: str) -> dict[str, str]:
     return found
 
 
-def _remote_refs(git: _Git, branch: str, url_for_msg: str) -> tuple[str | None, str | None]:
+def _remote_state(git: _Git, branch: str, url_for_msg: str) -> tuple[str | None, Marker | None]:
     """(the branch head, the validated marker) on the remote; None for a missing one."""
-    found = _ls_remote(git, [f"refs/heads/{branch}", validated_ref(branch)], url_for_msg)
-    return found.get(f"refs/heads/{branch}"), found.get(validated_ref(branch))
+    ref = validated_ref(branch)
+    found = _ls_remote(git, [f"refs/heads/{branch}", ref, ref + "^{}"], url_for_msg)
+    marker = None
+    if ref in found:
+        marker = Marker(found[ref], found.get(ref + "^{}", found[ref]))
+    return found.get(f"refs/heads/{branch}"), marker
 
 
 def _fetch_head(git: _Git, branch: str, url_for_msg: str) -> str:
@@ -246,7 +301,8 @@ def build_and_push(
         raise BadInput("project.git_remote_url: required to push the LookML project")
     shown = redact_url(push_url)
     with _temp_repo(push_url, env) as git:
-        head, validated = _remote_refs(git, branch, shown)
+        head, marker = _remote_state(git, branch, shown)
+        validated = marker.commit if marker else None
         head_tree = _fetch_head(git, branch, shown) if head is not None else None
         if head is None and base is not None and base != branch:
             start = _ls_remote(git, [f"refs/heads/{base}"], shown).get(f"refs/heads/{base}")
@@ -261,7 +317,9 @@ def build_and_push(
         files: list[str] = []
         if head is not None and head_tree is not None:
             if head_tree == tree:
-                return PushResult(sha=head, previous=head, changed=False, pushed=False, validated=validated)
+                return PushResult(
+                    sha=head, previous=head, changed=False, pushed=False, validated=validated, marker=marker
+                )
             diff = git.run("diff-tree", "-r", "--name-status", "--no-renames", head_tree, tree)
             files = [" ".join(line.split("\t", 1)) for line in diff.splitlines() if line]
         else:
@@ -269,7 +327,13 @@ def build_and_push(
             files = [f"A {p}" for p in listing.splitlines() if p]
         if dry_run:
             return PushResult(
-                sha=None, previous=head, changed=True, pushed=False, files=files, validated=validated
+                sha=None,
+                previous=head,
+                changed=True,
+                pushed=False,
+                files=files,
+                validated=validated,
+                marker=marker,
             )
         parents = ["-p", head] if head else []
         sha = git.run("commit-tree", tree, *parents, "-m", message)
@@ -281,15 +345,25 @@ def build_and_push(
             what=f"push to {shown} {branch}",
             remote=True,
         )
-        return PushResult(sha=sha, previous=head, changed=True, pushed=True, files=files, validated=validated)
+        return PushResult(
+            sha=sha, previous=head, changed=True, pushed=True, files=files, validated=validated, marker=marker
+        )
+
+
+def remote_state(
+    push_url: str, branch: str, env: Mapping[str, str] | None = None
+) -> tuple[str | None, Marker | None]:
+    """(the commit at ``branch``, the validated marker) on the remote; None when missing."""
+    with _temp_repo(push_url, env) as git:
+        return _remote_state(git, branch, redact_url(push_url))
 
 
 def remote_refs(
     push_url: str, branch: str, env: Mapping[str, str] | None = None
 ) -> tuple[str | None, str | None]:
-    """(the commit at ``branch``, the validated marker) on the remote; None when missing."""
-    with _temp_repo(push_url, env) as git:
-        return _remote_refs(git, branch, redact_url(push_url))
+    """(the commit at ``branch``, the validated marker's commit) on the remote; None when missing."""
+    head, marker = remote_state(push_url, branch, env)
+    return head, marker.commit if marker else None
 
 
 def remote_head(push_url: str, branch: str, env: Mapping[str, str] | None = None) -> str | None:
@@ -307,23 +381,57 @@ def delete_branch(push_url: str, branch: str, env: Mapping[str, str] | None = No
         return True
 
 
-def mark_validated(push_url: str, branch: str, sha: str, env: Mapping[str, str] | None = None) -> None:
-    """Record on the remote that ``sha``'s deploy passed content validation.
+def mark_validated(
+    push_url: str,
+    branch: str,
+    sha: str,
+    env: Mapping[str, str] | None = None,
+    dashboards: Mapping[str, str] | None = None,
+) -> None:
+    """Record on the remote that the deploy of ``sha`` with these dashboards (slug -> digest of
+    the LookML imported) passed content validation, or was accepted with ``--no-rollback``.
 
-    A deploy interrupted between moving production and validating content leaves production
-    ahead of this marker; the next run sees that, validates again and can roll back to it.
+    The marker is an annotated tag object on ``sha`` whose message lists the digests. A deploy
+    interrupted between moving production (or importing a dashboard) and validating content leaves
+    a state that differs from the marker; the next run sees that and validates again.
     """
     shown = redact_url(push_url)
     with _temp_repo(push_url, env) as git:
         git.run(
             "fetch", "--quiet", "--no-tags", "--depth=1", "deploy", sha, what=f"fetch {shown}", remote=True
         )
+        tag = git.run("mktag", input=marker_text(sha, dashboards or {}))
         git.run(
             "push",
             "--quiet",
             "--force",
             "deploy",
-            f"{sha}:{validated_ref(branch)}",
+            f"{tag}:{validated_ref(branch)}",
             what=f"push to {shown}",
             remote=True,
         )
+
+
+def marker_dashboards(
+    push_url: str, branch: str, env: Mapping[str, str] | None = None
+) -> dict[str, str] | None:
+    """The dashboard digests the validated marker records; None when there is no marker or it is
+    a bare commit (written by an older looker-ops: nothing known about the dashboards)."""
+    shown = redact_url(push_url)
+    ref = validated_ref(branch)
+    with _temp_repo(push_url, env) as git:
+        if ref not in _ls_remote(git, [ref], shown):
+            return None
+        git.run(
+            "fetch",
+            "--quiet",
+            "--no-tags",
+            "--depth=1",
+            "deploy",
+            f"+{ref}:refs/marker",
+            what=f"fetch {shown}",
+            remote=True,
+        )
+        if git.run("cat-file", "-t", "refs/marker") != "tag":
+            return None
+        return parse_marker(git.run("cat-file", "tag", "refs/marker"))

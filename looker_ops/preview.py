@@ -31,11 +31,11 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from looker_ops.engines.local import LocalEngine
+from looker_ops.engines.local import LoadProblem, LocalEngine
 from looker_ops.errors import BadInput, LookerOpsError
 from looker_ops.lookml.loader import load_project
-from looker_ops.lookml.model import Dashboard, DashboardElement, Project
-from looker_ops.lookml.query import QueryError, QuerySpec, compile_query, pivot_rows
+from looker_ops.lookml.model import Dashboard, DashboardElement, DashboardFilter, Project
+from looker_ops.lookml.query import PinnedFilterCompiler, QueryError, QuerySpec, compile_query, pivot_rows
 
 __all__ = [
     "FORMATS",
@@ -49,6 +49,7 @@ __all__ = [
     "render_json",
     "render_table",
     "to_dict",
+    "validate_filter_overrides",
 ]
 
 
@@ -71,6 +72,16 @@ class TilePreview:
     seconds: float | None = None
     # Column kinds from the query: "time" for a time dimension (line chart), else None.
     time_column: str | None = None
+    # Column headings as Looker shows them (view label + field label), one per column.
+    labels: list[str] = field(default_factory=list)
+    # A text tile's body (``body_text``); text tiles have no query and no error.
+    body: str | None = None
+    # The tile's ``stacking`` (normal, percent) for bar and column charts; None: grouped.
+    stacking: str | None = None
+
+    @property
+    def is_text(self) -> bool:
+        return (self.type or "") in TEXT_TYPES
 
 
 @dataclass
@@ -81,6 +92,8 @@ class DashboardPreview:
     tiles: list[TilePreview]
     now: str | None = None
     data: str | None = None
+    # Files (or records) the engine could not load and skipped: shown with every format.
+    problems: list[LoadProblem] = field(default_factory=list)
 
 
 # --------------------------------------------------------------------------- values
@@ -122,22 +135,33 @@ def _cell(value: Any) -> str:
 
 
 def to_dict(p: DashboardPreview) -> dict[str, Any]:
-    """The JSON document: ``{"dashboard", "filters", "tiles": [{"title", "sql", "columns", "rows",
-    "files_scanned", "partition_filter"}]}``; a tile that did not run also has ``error``."""
+    """The JSON document: ``{"dashboard", "filters", "problems": [{"file", "message"}], "tiles":
+    [{"title", "type", "sql", "columns", "labels", "rows", "files_scanned", "partition_filter"}]}``;
+    a tile that did not run also has ``error``, a text tile (``"type": "text"``) has ``body``."""
     tiles = []
     for t in p.tiles:
         d: dict[str, Any] = {
             "title": t.title,
+            "type": t.type,
             "sql": t.sql,
             "columns": list(t.columns),
+            "labels": list(t.labels),
             "rows": [[jsonable(v) for v in r] for r in t.rows],
             "files_scanned": t.files_scanned,
             "partition_filter": t.partition_filter,
         }
+        if t.is_text:
+            d["body"] = t.body
         if t.error is not None:
             d["error"] = t.error
         tiles.append(d)
-    return {"dashboard": p.dashboard, "filters": dict(p.filters), "tiles": tiles}
+    problems = [{"file": pr.file, "message": pr.message} for pr in p.problems]
+    return {"dashboard": p.dashboard, "filters": dict(p.filters), "problems": problems, "tiles": tiles}
+
+
+def _problems(previews: Sequence[DashboardPreview]) -> list[LoadProblem]:
+    """The engine's load problems of every preview, each once, in order."""
+    return list(dict.fromkeys(pr for p in previews for pr in p.problems))
 
 
 def render_json(previews: Sequence[DashboardPreview], *, many: bool = False) -> str:
@@ -172,6 +196,12 @@ def _text_table(columns: Sequence[str], rows: Sequence[Sequence[Any]], max_width
 
 def render_table(previews: Sequence[DashboardPreview]) -> str:
     out: list[str] = []
+    problems = _problems(previews)
+    if problems:
+        head = f"Skipped files: {len(problems)} problem(s) loading the logs (the rest was used)"
+        out.extend([head, "-" * len(head)])
+        out.extend(f"   {pr.file}: {pr.message}" for pr in problems)
+        out.append("")
     for p in previews:
         head = f"{p.title or p.dashboard} ({p.dashboard})"
         out.append(head)
@@ -183,6 +213,11 @@ def render_table(previews: Sequence[DashboardPreview]) -> str:
         out.append("")
         for t in p.tiles:
             out.append(f"## {t.title}")
+            if t.is_text and t.error is None:
+                out.append("   (text tile)")
+                out.extend(f"   {ln}".rstrip() for ln in (t.body or "").splitlines())
+                out.append("")
+                continue
             if t.error is not None:
                 out.append(f"   not run: {t.error}")
                 out.append("")
@@ -218,8 +253,10 @@ def render_csv_tile(t: TilePreview) -> str:
 
 
 def render_csv(previews: Sequence[DashboardPreview]) -> str:
-    """Every tile as a block: a ``dashboard,tile[,error]`` line, the header row, the rows;
-    blocks separated by an empty line."""
+    """Every tile as a block: a ``dashboard,tile[,error]`` line, the header row, the rows (a
+    text tile: a ``text`` header and a row per line of its body); blocks separated by an empty line. When the
+    engine skipped files, a last block: a ``skipped files`` line, ``file,message`` and a row
+    per problem."""
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     first = True
@@ -229,8 +266,20 @@ def render_csv(previews: Sequence[DashboardPreview]) -> str:
                 buf.write("\n")
             first = False
             w.writerow([p.dashboard, t.title] + ([f"error: {t.error}"] if t.error else []))
-            if t.error is None:
+            if t.error is None and t.is_text:
+                w.writerow(["text"])
+                # one row per line; blank lines dropped so that an empty line still ends the block
+                w.writerows([ln] for ln in (t.body or "").splitlines() if ln.strip())
+            elif t.error is None:
                 buf.write(render_csv_tile(t))
+    problems = _problems(previews)
+    if problems:
+        if not first:
+            buf.write("\n")
+        w.writerow(["skipped files"])
+        w.writerow(["file", "message"])
+        for pr in problems:
+            w.writerow([pr.file, pr.message])
     return buf.getvalue()
 
 
@@ -252,9 +301,12 @@ svg{display:block;margin:6px 0}svg text{font-size:10px;fill:#52606d}
 .legend span{display:inline-block;margin-right:10px;font-size:11px}
 .legend i{display:inline-block;width:10px;height:10px;margin-right:4px;vertical-align:middle}
 .big{font-size:40px;font-weight:600;margin:8px 0;font-variant-numeric:tabular-nums}
+.note{background:#fff8e1;border:1px solid #f0b429;border-radius:6px;padding:10px 14px;margin:12px 0;font-size:13px}
+.note li{margin:2px 0}.textbody{white-space:pre-wrap;font-size:13px;line-height:1.45}
 """
 _COLORS = ("#2f6fdf", "#e8590c", "#2b8a3e", "#c2255c", "#7048e8", "#0b7285", "#e67700", "#5c940d")
-_BAR_TYPES = ("looker_bar", "looker_column", "looker_bar_stacked", "looker_column_stacked", "looker_pie")
+_BAR_TYPES = ("looker_bar", "looker_bar_stacked", "looker_pie", "looker_donut_multiples")
+_COLUMN_TYPES = ("looker_column", "looker_column_stacked")
 _LINE_TYPES = ("looker_line", "looker_area", "looker_area_stacked")
 
 
@@ -319,53 +371,133 @@ def _line_chart(t: TilePreview, label: int, cols: list[int]) -> str:
 
 
 def _bar_chart(t: TilePreview, label: int, cols: list[int]) -> str:
+    """Horizontal bars (``looker_bar``, pie): one row per bar group, top to bottom."""
     rows = t.rows[:25]
+    stacked = _stacked(t) and len(cols) > 1
     bar, gap, lw, w = 14, 4, 180, 640
-    per = bar * len(cols) + gap
+    per = (bar if stacked else bar * len(cols)) + gap
     h = per * len(rows) + 10
-    vals = [_num(r[i]) or 0.0 for r in rows for i in cols]
-    top = max(vals) if vals and max(vals) > 0 else 1.0
+    top = _top(rows, cols, stacked)
     parts = [f'<svg viewBox="0 0 {w} {h}" width="100%" role="img" aria-label="{_esc(t.title)}">']
     for k, r in enumerate(rows):
         y0 = 5 + k * per
         text = _cell(r[label])
         text = text if len(text) <= 30 else text[:29] + "…"
         parts.append(f'<text x="{lw - 6}" y="{y0 + bar - 3}" text-anchor="end">{_esc(text)}</text>')
+        x0 = float(lw)
         for s, i in enumerate(cols):
-            v = _num(r[i]) or 0.0
+            v = max(_num(r[i]) or 0.0, 0.0)
             bw = (w - lw - 60) * v / top
-            yy = y0 + s * bar
+            yy = y0 if stacked else y0 + s * bar
+            xx = x0 if stacked else lw
             color = _COLORS[s % len(_COLORS)]
-            parts.append(f'<rect x="{lw}" y="{yy}" width="{bw:.1f}" height="{bar - 2}" fill="{color}"/>')
-            parts.append(f'<text x="{lw + bw + 4:.1f}" y="{yy + bar - 4}">{_esc(_cell(r[i]))}</text>')
+            parts.append(
+                f'<rect x="{xx:.1f}" y="{yy}" width="{bw:.1f}" height="{bar - 2}" fill="{color}">'
+                f"<title>{_esc(_series_name(t, i))}: {_esc(_cell(r[i]))}</title></rect>"
+            )
+            if stacked:
+                x0 += bw
+            else:
+                parts.append(f'<text x="{lw + bw + 4:.1f}" y="{yy + bar - 4}">{_esc(_cell(r[i]))}</text>')
+        if stacked:
+            total = sum(max(_num(r[i]) or 0.0, 0.0) for i in cols)
+            parts.append(f'<text x="{x0 + 4:.1f}" y="{y0 + bar - 4}">{_esc(_cell(total))}</text>')
     parts.append("</svg>")
     return "".join(parts) + (_legend(t, cols) if len(cols) > 1 else "")
 
 
+def _column_chart(t: TilePreview, label: int, cols: list[int]) -> str:
+    """Vertical columns (``looker_column``): one group (or stack, with ``stacking``) per row,
+    left to right; a time axis is drawn in time order."""
+    rows = list(t.rows[:60])
+    if t.time_column and t.columns[label] == t.time_column:
+        rows.sort(key=lambda r: str(jsonable(r[label])))
+    stacked = _stacked(t) and len(cols) > 1
+    w, h, pl, pb, pt = 640, 220, 48, 28, 10
+    top = _top(rows, cols, stacked)
+    n = max(len(rows), 1)
+    slot = (w - pl - 10) / n
+    inner = slot * 0.8
+    bw = inner if stacked else inner / len(cols)
+
+    def y(v: float) -> float:
+        return pt + (h - pt - pb) * (1 - v / top)
+
+    parts = [f'<svg viewBox="0 0 {w} {h}" width="100%" role="img" aria-label="{_esc(t.title)}">']
+    for frac in (0, 0.5, 1):
+        yy = y(top * frac)
+        parts.append(f'<line x1="{pl}" y1="{yy:.1f}" x2="{w - 10}" y2="{yy:.1f}" stroke="#e4e7eb"/>')
+        parts.append(
+            f'<text x="{pl - 4}" y="{yy + 3:.1f}" text-anchor="end">{_esc(_cell(top * frac))}</text>'
+        )
+    for k, r in enumerate(rows):
+        x0 = pl + k * slot + (slot - inner) / 2
+        base = 0.0
+        for s, i in enumerate(cols):
+            v = max(_num(r[i]) or 0.0, 0.0)
+            color = _COLORS[s % len(_COLORS)]
+            if stacked:
+                y_top, y_bottom, xx = y(base + v), y(base), x0
+                base += v
+            else:
+                y_top, y_bottom, xx = y(v), y(0.0), x0 + s * bw
+            parts.append(
+                f'<rect x="{xx:.1f}" y="{y_top:.1f}" width="{max(bw - 1, 1):.1f}" '
+                f'height="{y_bottom - y_top:.1f}" fill="{color}">'
+                f"<title>{_esc(_cell(r[label]))} · {_esc(_series_name(t, i))}: {_esc(_cell(r[i]))}</title></rect>"
+            )
+    for k in sorted({0, len(rows) // 2, len(rows) - 1}) if rows else []:
+        xc = pl + k * slot + slot / 2
+        parts.append(f'<text x="{xc:.1f}" y="{h - 8}" text-anchor="middle">{_esc(rows[k][label])}</text>')
+    parts.append("</svg>")
+    return "".join(parts) + _legend(t, cols)
+
+
+def _stacked(t: TilePreview) -> bool:
+    return (t.stacking or "") in ("normal", "percent") or (t.type or "").endswith("_stacked")
+
+
+def _top(rows: Sequence[Sequence[Any]], cols: list[int], stacked: bool) -> float:
+    if stacked:
+        sums = [sum(max(_num(r[i]) or 0.0, 0.0) for i in cols) for r in rows]
+    else:
+        sums = [_num(r[i]) or 0.0 for r in rows for i in cols]
+    top = max(sums) if sums else 0.0
+    return top if top > 0 else 1.0
+
+
+def _series_name(t: TilePreview, i: int) -> str:
+    return t.labels[i] if len(t.labels) == len(t.columns) else t.columns[i]
+
+
 def _legend(t: TilePreview, cols: list[int]) -> str:
     items = "".join(
-        f'<span><i style="background:{_COLORS[s % len(_COLORS)]}"></i>{_esc(t.columns[i])}</span>'
+        f'<span><i style="background:{_COLORS[s % len(_COLORS)]}"></i>{_esc(_series_name(t, i))}</span>'
         for s, i in enumerate(cols)
     )
     return f'<div class="legend">{items}</div>'
 
 
 def chart_svg(t: TilePreview) -> str:
-    """An inline SVG chart for a time-series or bar tile, or '' when the tile is neither."""
+    """An inline SVG chart, or '' when the tile is not a chart: bars for ``looker_bar`` (and
+    pie), columns for ``looker_column`` (stacked with ``stacking``, else grouped), lines for
+    ``looker_line`` / ``looker_area``; another tile type with a time axis gets a line."""
     ser = _series(t)
     if ser is None:
         return ""
     label, cols = ser
     ttype = t.type or ""
-    if ttype in _LINE_TYPES or (t.time_column and t.columns[label] == t.time_column and len(t.rows) > 1):
-        return _line_chart(t, label, cols)
+    if ttype in _COLUMN_TYPES:
+        return _column_chart(t, label, cols)
     if ttype in _BAR_TYPES:
         return _bar_chart(t, label, cols)
+    if ttype in _LINE_TYPES or (t.time_column and t.columns[label] == t.time_column and len(t.rows) > 1):
+        return _line_chart(t, label, cols)
     return ""
 
 
 def _html_table(t: TilePreview) -> str:
-    head = "".join(f"<th>{_esc(c)}</th>" for c in t.columns)
+    head = "".join(f'<th title="{_esc(c)}">{_esc(_series_name(t, i))}</th>' for i, c in enumerate(t.columns))
     body = []
     for r in t.rows:
         cells = "".join(
@@ -386,6 +518,13 @@ def render_html(previews: Sequence[DashboardPreview]) -> str:
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<title>{_esc(title)}</title><style>{_CSS}</style></head><body>",
     ]
+    problems = _problems(previews)
+    if problems:
+        items = "".join(f"<li><code>{_esc(pr.file)}</code>: {_esc(pr.message)}</li>" for pr in problems)
+        out.append(
+            f'<div class="note"><strong>Skipped files:</strong> the engine could not load these '
+            f"({len(problems)}); the tiles use the rest.<ul>{items}</ul></div>"
+        )
     for p in previews:
         out.append(f"<h1>{_esc(p.title or p.dashboard)}</h1>")
         meta = [f"dashboard <code>{_esc(p.dashboard)}</code>"]
@@ -399,6 +538,12 @@ def render_html(previews: Sequence[DashboardPreview]) -> str:
             meta.append(f"data: {_esc(p.data)}")
         out.append(f'<div class="meta">{" · ".join(meta)}</div><div class="tiles">')
         for t in p.tiles:
+            if t.is_text and t.error is None:
+                out.append(
+                    f'<section class="tile text"><h2>{_esc(t.title)}</h2>'
+                    f'<div class="textbody">{_esc(t.body or "")}</div></section>'
+                )
+                continue
             if t.error is not None:
                 out.append(
                     f'<section class="tile err"><h2>{_esc(t.title)}</h2><p>Not run: {_esc(t.error)}</p>'
@@ -495,9 +640,71 @@ def filter_values(
     return values
 
 
+def tile_title(element: DashboardElement) -> str:
+    """A tile's title as Looker shows it: ``title``, else a text tile's ``title_text``, else its name."""
+    for text in (element.title, element.props.get("title_text")):
+        if isinstance(text, str) and text.strip():
+            return text
+    return element.name
+
+
+def _filter_kind_field(project: Project, f: DashboardFilter) -> tuple[str, Any] | None:
+    """(kind, Field or None) a dashboard filter's values are read with, or None when unknown."""
+    simple = {"date_filter": "date", "number_filter": "number", "string_filter": "string"}
+    if (f.type or "") in simple:
+        return simple[f.type or ""], None
+    if not f.field or "." not in f.field:
+        return None
+    explore = project.explore(f.model or "", f.explore or "") if f.explore else None
+    if explore is None:
+        candidates = project.explores_named(f.explore or "")
+        explore = candidates[0] if len(candidates) == 1 else None
+    if explore is None:
+        return None
+    alias, name = f.field.split(".", 1)
+    view = project.view(explore.aliases().get(alias, ""))
+    target = view.field(name) if view is not None else None
+    if target is None or target.kind == "parameter":
+        return None  # unknown: the tiles report it; a parameter takes any value
+    return "", target
+
+
+def validate_filter_overrides(
+    project: Project, dashboard: Dashboard, overrides: Mapping[str, str], *, now: dt.datetime
+) -> None:
+    """Check each ``--filter`` value against the dashboard filter's type (the grammar of its
+    field) before any tile runs: a bad value is one BadInput naming the filter and the
+    expression, not the same error on every tile."""
+    for key, value in overrides.items():
+        if value == "":
+            continue
+        match = [f for f in dashboard.filters if key.lower() in (f.name.lower(), (f.title or "").lower())]
+        if not match:
+            continue
+        f = match[0]
+        found = _filter_kind_field(project, f)
+        if found is None:
+            continue
+        kind, target = found
+        try:
+            if target is not None:
+                PinnedFilterCompiler(now).parse(target, value)
+            else:
+                from looker_ops.lookml.filters import parse_filter
+
+                parse_filter(value, kind, name=f.name, now=now)
+        except BadInput as exc:
+            on = f" (field {f.field})" if f.field else ""
+            reason = exc.message.split(": ", 1)[1] if exc.message.startswith("filter ") else exc.message
+            raise BadInput(
+                f"--filter {key}={value!r}: dashboard {dashboard.name} filter {f.name}{on}: {reason}"
+            ) from None
+
+
 def tile_query(dashboard: Dashboard, element: DashboardElement, values: Mapping[str, str]) -> QuerySpec:
     """The query a tile runs, with the dashboard filters it listens to. Raises QueryError for a
-    tile without a query or with a feature the preview does not support."""
+    tile without a query or with a feature the preview does not support (text tiles have no
+    query: :func:`preview_dashboard` shows them as they are)."""
     if (element.type or "") in TEXT_TYPES:
         raise QueryError(f"{element.type} tile: nothing to query")
     if not element.explore or not element.fields:
@@ -532,7 +739,13 @@ def tile_query(dashboard: Dashboard, element: DashboardElement, values: Mapping[
 
 
 def run_tile(
-    project: Project, engine: LocalEngine, spec: QuerySpec, tile: TilePreview, *, now: dt.datetime
+    project: Project,
+    engine: LocalEngine,
+    spec: QuerySpec,
+    tile: TilePreview,
+    *,
+    now: dt.datetime,
+    show_view_names: bool = True,
 ) -> None:
     """Compile and run one tile's query, filling ``tile`` (or its ``error``)."""
     try:
@@ -544,6 +757,7 @@ def run_tile(
     tile.dimensions = [c.ref for c in compiled.columns if c.kind == "dimension" and not c.pivot]
     tile.measures = [c.ref for c in compiled.columns if c.kind == "measure"]
     tile.time_column = next((c.ref for c in compiled.columns if c.is_time and not c.pivot), None)
+    by_ref = {c.ref: (c.full_label if show_view_names else c.label) for c in compiled.columns}
     started = time.perf_counter()
     try:
         result = engine.query(compiled.sql)
@@ -560,6 +774,12 @@ def run_tile(
     else:
         tile.columns = [c.ref for c in compiled.columns]
         tile.rows = rows
+    # "measure | pivot value" columns: the measure's label, then the pivot value
+    tile.labels = [
+        by_ref.get(c)
+        or " | ".join([by_ref.get(c.split(" | ", 1)[0], c.split(" | ", 1)[0]), *c.split(" | ")[1:]])
+        for c in tile.columns
+    ]
 
 
 def preview_dashboard(
@@ -574,16 +794,28 @@ def preview_dashboard(
 ) -> DashboardPreview:
     """Every tile of ``dashboard`` compiled and run on ``engine``, relative to ``now``."""
     values = filter_values(dashboard, overrides or {}, strict=strict_filters)
+    validate_filter_overrides(project, dashboard, overrides or {}, now=now)
     tiles: list[TilePreview] = []
     for element in dashboard.elements:
-        tile = TilePreview(title=element.title or element.name, name=element.name, type=element.type)
+        stacking = element.props.get("stacking")
+        tile = TilePreview(
+            title=tile_title(element),
+            name=element.name,
+            type=element.type,
+            stacking=str(stacking) if stacking else None,
+        )
         tiles.append(tile)
+        if (element.type or "") in TEXT_TYPES:
+            body = element.props.get("body_text")
+            tile.body = str(body) if body is not None else None
+            continue
         try:
             spec = tile_query(dashboard, element, values)
         except LookerOpsError as exc:
             tile.error = exc.message
             continue
-        run_tile(project, engine, spec, tile, now=now)
+        show = str(element.props.get("show_view_names", True)).lower() not in ("false", "no")
+        run_tile(project, engine, spec, tile, now=now, show_view_names=show)
     return DashboardPreview(
         dashboard=dashboard.name,
         title=dashboard.title,
@@ -591,6 +823,7 @@ def preview_dashboard(
         tiles=tiles,
         now=now.strftime("%Y-%m-%dT%H:%M:%SZ"),
         data=data_label,
+        problems=list(engine.problems),
     )
 
 

@@ -143,6 +143,14 @@ def render_github(findings: Sequence[Finding], *, display: Callable[[str | None]
     return "\n".join(out) + ("\n" if out else "")
 
 
+def md_cell(text: str) -> str:
+    """``text`` as one cell of a GitHub-flavoured markdown table: every line break (``\\n``,
+    ``\\r\\n``, ``\\r``) becomes a space and every ``|`` is escaped, so the text cannot end the
+    cell or the row early."""
+    t = " ".join(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"))
+    return t.replace("|", "\\|")
+
+
 def github_summary(findings: Sequence[Finding], *, display: Callable[[str | None], str | None]) -> str:
     """Markdown for $GITHUB_STEP_SUMMARY."""
     c = _counts(findings)
@@ -155,10 +163,8 @@ def github_summary(findings: Sequence[Finding], *, display: Callable[[str | None
     if findings:
         lines += ["| severity | code | file | line | message |", "|---|---|---|---|---|"]
         for f in findings:
-            msg = f.message.replace("|", "\\|").replace("\n", " ")
-            lines.append(
-                f"| {f.severity.value} | {f.code} | {display(f.file) or ''} | {f.line or ''} | {msg} |"
-            )
+            cells = [f.severity.value, f.code, display(f.file) or "", str(f.line or ""), f.message]
+            lines.append("| " + " | ".join(md_cell(c) for c in cells) + " |")
     return "\n".join(lines) + "\n"
 
 
@@ -199,6 +205,12 @@ def render_junit(
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
 
 
+def _sarif_help(r: Any) -> dict[str, str]:
+    text = f"{r.title}. {r.doc.strip()}\nBad:\n{r.bad.rstrip()}\nGood:\n{r.good.rstrip()}"
+    md = f"**{r.title}**\n\n{r.doc.strip()}\n\nBad:\n\n```\n{r.bad.rstrip()}\n```\n\nGood:\n\n```\n{r.good.rstrip()}\n```"
+    return {"text": text, "markdown": md}
+
+
 def render_sarif(findings: Sequence[Finding], *, display: Callable[[str | None], str | None]) -> str:
     from looker_ops.lookml.rules import all_rules
 
@@ -215,9 +227,11 @@ def render_sarif(findings: Sequence[Finding], *, display: Callable[[str | None],
                 "shortDescription": {"text": r.title if r else code},
                 "fullDescription": {"text": (r.doc.strip().splitlines() or [r.title])[0] if r else code},
                 "defaultConfiguration": {"level": level[r.severity.value] if r else "warning"},
-                "helpUri": "https://github.com/looker-ops/looker-ops/blob/main/docs/check.md#" + code.lower(),
             }
         )
+        if r is not None:
+            # the rule's own documentation (no help URL: the project publishes none)
+            driver_rules[-1]["help"] = _sarif_help(r)
     index = {c: i for i, c in enumerate(used)}
     results = []
     for f in findings:
@@ -245,7 +259,6 @@ def render_sarif(findings: Sequence[Finding], *, display: Callable[[str | None],
                     "driver": {
                         "name": "looker-ops",
                         "version": __version__,
-                        "informationUri": "https://github.com/looker-ops/looker-ops",
                         "rules": driver_rules,
                     }
                 },

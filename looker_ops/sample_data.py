@@ -162,9 +162,9 @@ CONSOLE_API_UA = "AWS Internal"
 class Actor:
     """Who makes calls: builds CloudTrail's userIdentity for one account."""
 
-    kind: str  # IAMUser, SSO, Role, Root, AWSService
+    kind: str  # IAMUser, SSO, SAML, Role, Root, AWSService
     name: str  # user name, SSO session name, role session name, service principal
-    role: str = ""  # role name for SSO / Role
+    role: str = ""  # role name for SSO / SAML / Role
     mfa: bool = True
     ips: tuple[str, ...] = ()
     user_agent: str = CLI_UA
@@ -189,7 +189,7 @@ class Actor:
                     }
                 }
             return ident
-        if self.kind in ("SSO", "Role"):
+        if self.kind in ("SSO", "SAML", "Role"):
             role_path = "aws-reserved/sso.amazonaws.com/" if self.kind == "SSO" else ""
             role_id = _principal_id(acct, self.role, prefix="AROA")
             return {
@@ -251,6 +251,16 @@ SSO_READ = Actor(
     ips=(_AU, _US),
     user_agent=CONSOLE_UA,
 )
+# A second person with erin's permission set: by role, the two are one "actor"; by session, two users.
+SSO_ADMIN_2 = Actor(
+    "SSO",
+    "grace@example.com",
+    SSO_ADMIN.role,
+    ips=(_IE2, _US2),
+    user_agent=CONSOLE_UA,
+)
+# A person federated through a SAML identity provider (RoleSessionName = the user's e-mail).
+SAML_USER = Actor("SAML", "henry@example.com", "corp-network-admins", ips=(_DE, _GB), user_agent=CONSOLE_UA)
 APP_ROLE = Actor("Role", "i-0a1b2c3d4e5f60718", "app-server", ips=_PRIVATE_IPS, user_agent=SDK_UA)
 LAMBDA_ROLE = Actor("Role", "report-builder", "report-builder-lambda", ips=("192.0.2.44",), user_agent=SDK_UA)
 ROOT = Actor("Root", "root", ips=(_US,), user_agent=CONSOLE_UA)
@@ -441,8 +451,9 @@ def _console_login(
     hidden_user: bool = False,
 ) -> Record:
     when = when or ctx.at()
-    # A federated (SSO) sign-in reports MFAUsed No: MFA happened at the identity provider.
-    mfa_used = "Yes" if actor.kind != "SSO" and actor.mfa else "No"
+    # A federated (SSO, SAML) sign-in reports MFAUsed No: MFA happened at the identity provider.
+    federated = actor.kind in ("SSO", "SAML")
+    mfa_used = "Yes" if not federated and actor.mfa else "No"
     additional: Record = {
         "LoginTo": "https://console.aws.amazon.com/console/home",
         "MobileVersion": "No",
@@ -450,8 +461,10 @@ def _console_login(
     }
     if actor.kind == "IAMUser" and actor.mfa and success:
         additional["MFAIdentifier"] = f"arn:aws:iam::{ctx.account}:mfa/{actor.name}"
+    if actor.kind == "SAML":
+        additional["SamlProviderArn"] = f"arn:aws:iam::{ctx.account}:saml-provider/corp-idp"
     identity = actor.identity(ctx, when)
-    if actor.kind != "SSO":  # sign-in events carry no session yet
+    if not federated:  # sign-in events carry no session yet
         identity.pop("sessionContext", None)
         identity["accessKeyId"] = ""
     else:
@@ -1071,6 +1084,82 @@ def story_cis_controls(ctx: DayContext) -> None:
             )
 
 
+def story_federated_people(ctx: DayContext) -> None:
+    """Two more people behind shared roles: grace (SSO, erin's permission set) and henry (SAML).
+
+    Henry sometimes widens an existing rule with ModifySecurityGroupRules: to the world
+    (0.0.0.0/0) on even days, to a private range on odd ones.
+    """
+    rng = ctx.rng
+    for actor in (SSO_ADMIN_2, SAML_USER):
+        if rng.random() < 0.8:
+            _console_login(ctx, actor, success=True, when=ctx.at(rng.randint(8, 11)))
+    if ctx.day_index % 3 != 1:
+        return
+    cidr = "0.0.0.0/0" if ctx.day_index % 2 == 0 else "10.20.0.0/16"
+    group_id = ctx.hexid("sg-")
+    ctx.event(
+        SAML_USER,
+        "ec2.amazonaws.com",
+        "ModifySecurityGroupRules",
+        when=ctx.at(rng.randint(12, 16)),
+        request={
+            "ModifySecurityGroupRulesRequest": {
+                "GroupId": group_id,
+                "SecurityGroupRule": {
+                    "SecurityGroupRuleId": ctx.hexid("sgr-"),
+                    "SecurityGroupRule": {
+                        "IpProtocol": "tcp",
+                        "FromPort": 8443,
+                        "ToPort": 8443,
+                        "CidrIpv4": cidr,
+                        "Description": "admin UI",
+                    },
+                    "tag": 1,
+                },
+            }
+        },
+        response={"ModifySecurityGroupRulesResponse": {"requestId": ctx.guid(), "_return": True}},
+        console=True,
+    )
+
+
+def story_terraform_groups(ctx: DayContext) -> None:
+    """Terraform creates a group a day: its default egress rule allows everything to 0.0.0.0/0
+    (and ::/0 every other day), its ingress only a private range. Not an opening to the world."""
+    rng = ctx.rng
+    region = ctx.region()
+    group_id = ctx.hexid("sg-")
+    base = ctx.at()
+    name = f"svc-{ctx.day:%m%d}-{ctx.account_index}"
+    ctx.event(
+        CI,
+        "ec2.amazonaws.com",
+        "CreateSecurityGroup",
+        region=region,
+        when=base,
+        request={"groupName": name, "groupDescription": "Managed by Terraform", "vpcId": ctx.hexid("vpc-")},
+        response={"requestId": ctx.guid(), "_return": True, "groupId": group_id},
+    )
+    egress = _permission(rng, -1, cidr="0.0.0.0/0", proto="-1")
+    if ctx.day_index % 2 == 1:
+        egress["ipv6Ranges"] = {"items": [{"cidrIpv6": "::/0"}]}
+    rules = [
+        ("AuthorizeSecurityGroupEgress", egress),
+        ("AuthorizeSecurityGroupIngress", _permission(rng, 443, cidr="10.0.0.0/16")),
+    ]
+    for i, (event_name, perm) in enumerate(rules, start=1):
+        ctx.event(
+            CI,
+            "ec2.amazonaws.com",
+            event_name,
+            region=region,
+            when=base + dt.timedelta(seconds=2 * i),
+            request={"groupId": group_id, "ipPermissions": {"items": [perm]}},
+            response={"requestId": ctx.guid(), "_return": True},
+        )
+
+
 Story = Callable[[DayContext], None]
 
 #: The stories, in generation order. Each adds the records of one account on one day.
@@ -1084,6 +1173,8 @@ STORIES: dict[str, Story] = {
     "other_errors": story_other_errors,
     "service_events": story_service_events,
     "cis_controls": story_cis_controls,
+    "federated_people": story_federated_people,
+    "terraform_groups": story_terraform_groups,
 }
 
 

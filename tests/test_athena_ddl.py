@@ -156,7 +156,7 @@ def test_layout_organization_trail() -> None:
 
 
 def test_geoip_ddl_types_and_text_format() -> None:
-    settings = dataclasses.replace(BASE, geoip_location="s3://acme-geo/geoip")
+    settings = dataclasses.replace(BASE, geoip_location="s3://acme-geo/geoip", geoip_format="tsv")
     ddl = render_geoip_ddl(settings)
     tree = parse(ddl)
     assert columns_of(tree.this) == {c.name: expected_type(c.type.hive()) for c in GEOIP.columns}

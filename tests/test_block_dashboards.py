@@ -143,3 +143,24 @@ def test_every_tile_runs_on_the_engine(project: Project, tmp_path: Path) -> None
         assert len(result.columns) == len(t.element.fields), t.id
         with_rows += bool(result.rows)
     assert with_rows == len(list(query_tiles(project)))  # the sample tells every tile's story
+
+
+def test_every_dashboard_runs_its_queries_in_utc(project: Project) -> None:
+    """The explores' partition range keeps one day of margin before the window for query time
+    zones ahead of UTC (see docs/block.md); the dashboards themselves all query in UTC, so their
+    days are CloudTrail's days."""
+    for d in project.dashboards:
+        assert d.props.get("query_timezone") == "UTC", d.name
+
+
+def test_account_filter_targets_the_account_partition(project: Project) -> None:
+    """The Account filter must prune partitions: its field is the partition column itself, and
+    every query tile listens to it."""
+    view = project.views["cloudtrail_logs"]
+    for d in project.dashboards:
+        account = next(f for f in d.filters if f.name == "account")
+        assert account.field == "cloudtrail_logs.account", d.name
+        assert (view.fields["account"].sql or "").strip() == "${TABLE}.account"
+        for t in query_tiles(project):
+            if t.dashboard is d:
+                assert t.element.listen.get("account") == "cloudtrail_logs.account", t.id

@@ -368,6 +368,8 @@ def test_every_measure_runs_and_returns_its_declared_type(
             t["cloudtrail_logs.errors"] / t["cloudtrail_logs.events"]
         )
         assert t["cloudtrail_logs.events_outside_partition_margin"] == 0
+        # The Account filter is on the key's account; Account ID on recipientAccountId: they agree.
+        assert t["cloudtrail_logs.events_logged_for_other_account"] == 0
 
 
 def test_geo_join_never_repeats_an_event(project: Project, sample: tuple[LocalEngine, str]) -> None:

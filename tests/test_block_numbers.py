@@ -16,12 +16,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from block.support import engine_for, load_block, rows, tile, tile_sql, window
+from block.support import engine_for, explore_sql, load_block, rows, tile, tile_sql, window
 from preview.oracle import CIS as CIS_CONTROLS
 from preview.oracle import (
     Fields,
+    actor,
+    egress_to_world,
     first_cis_control,
     identity,
+    is_federated_session,
     is_login_without_mfa,
     is_root_activity,
     is_sg_change,
@@ -29,6 +32,8 @@ from preview.oracle import (
     mfa_used,
     opens_to_world,
     request_cidrs,
+    session_name,
+    user,
 )
 
 from looker_ops.engines.local import LocalEngine
@@ -158,17 +163,75 @@ def test_logins_by_country_through_the_geo_join(
 def test_users_logging_in_from_several_ips(
     project: Project, engine: LocalEngine, events: list[Record]
 ) -> None:
-    ips: dict[str, set[str]] = {}
+    ips: dict[tuple[str | None, str], set[str]] = {}
     for r in events:
-        if r.get("eventName") == "ConsoleLogin" and identity(r).get("type") == "IAMUser":
-            ips.setdefault(identity(r)["userName"], set()).add(r["sourceIPAddress"])
-    expected = {user: len(s) for user, s in ips.items() if len(s) > 1}
+        if r.get("eventName") == "ConsoleLogin":
+            ips.setdefault((user(r), identity(r).get("type")), set()).add(r["sourceIPAddress"])
+    expected = {key: len(s) for key, s in ips.items() if len(s) > 1}
     got = {
-        r["cloudtrail_logs.actor"]: r["cloudtrail_logs.distinct_source_ips"]
+        (r["cloudtrail_logs.user"], r["cloudtrail_logs.user_identity_type"]): r[
+            "cloudtrail_logs.distinct_source_ips"
+        ]
         for r in run(project, engine, LOGINS, "users_several_ips")
-        if r["cloudtrail_logs.user_identity_type"] == "IAMUser"
     }
-    assert expected and got == expected
+    assert got == expected
+    # IAM users and people signed in through SSO are both there, each SSO person on their own.
+    assert {t for _u, t in got} == {"IAMUser", "AssumedRole"}
+    assert all(not u.startswith("AWSReservedSSO") for u, _t in got if u)
+
+
+def test_top_users_are_people_not_roles(project: Project, engine: LocalEngine, events: list[Record]) -> None:
+    logins = [r for r in events if r.get("eventName") == "ConsoleLogin"]
+    expected = Counter(user(r) for r in logins)
+    got = {
+        r["cloudtrail_logs.user"]: r["cloudtrail_logs.console_logins"]
+        for r in run(project, engine, LOGINS, "top_users")
+    }
+    assert got == dict(expected)
+    # Two people share the SSO administrator role: one actor, two users.
+    sso = {(actor(r), user(r)) for r in logins if is_federated_session(r)}
+    roles = Counter(a for a, _u in sso)
+    assert any(a and a.startswith("AWSReservedSSO_") and n >= 2 for a, n in roles.items())
+    # A SAML session (no AWSReservedSSO role) is a person too, by its e-mail session name.
+    assert any(a and not a.startswith("AWSReservedSSO_") and u and "@" in u for a, u in sso)
+
+
+def test_identity_dimensions_match_the_records(
+    project: Project, engine: LocalEngine, events: list[Record]
+) -> None:
+    """user, session_name, actor and is_federated_session for every kind of identity in the sample."""
+    fields = [
+        "cloudtrail_logs.event_id",
+        "cloudtrail_logs.user",
+        "cloudtrail_logs.actor",
+        "cloudtrail_logs.session_name",
+        "cloudtrail_logs.is_federated_session",
+    ]
+    got = {
+        r["cloudtrail_logs.event_id"]: (
+            r["cloudtrail_logs.user"],
+            r["cloudtrail_logs.actor"],
+            r["cloudtrail_logs.session_name"],
+            r["cloudtrail_logs.is_federated_session"],
+        )
+        for r in rows(
+            engine.query(
+                explore_sql(
+                    project, "cloudtrail_logs", fields, {"cloudtrail_logs.event_date": WINDOW["date"]}
+                )
+            )
+        )
+    }
+    expected = {
+        r["eventID"]: (user(r), actor(r), session_name(r), "Yes" if is_federated_session(r) else "No")
+        for r in events
+    }
+    assert got == expected
+    kinds = {identity(r).get("type") for r in events}
+    assert {"IAMUser", "AssumedRole", "Root", "AWSService"} <= kinds
+    # An EC2 instance role's session (an instance ID) is not a person: user stays the role.
+    roles = [v for v in expected.values() if v[2] and v[3] == "No"]
+    assert roles and all(u == a for u, a, _s, _f in roles)
 
 
 # --------------------------------------------------------------------------- root, security groups
@@ -190,8 +253,54 @@ def test_world_open_security_group_changes(
     assert expected
     # Closing a world-open rule, and a denied attempt to open one, are not openings.
     assert any(is_sg_change(r) and "0.0.0.0/0" in request_cidrs(r) and not opens_to_world(r) for r in events)
+    # Ingress only: IPv4 and IPv6 world ranges, and a rule modified to the world.
+    names = {r["eventName"] for r in events if opens_to_world(r)}
+    assert names == {"AuthorizeSecurityGroupIngress", "ModifySecurityGroupRules"}
+    assert any(opens_to_world(r) and "::/0" in request_cidrs(r) for r in events)
     assert single(project, engine, SG, "world_open") == len(expected)
     assert ids(run(project, engine, SG, "world_open_changes")) == expected
+
+
+def test_default_egress_to_the_world_is_not_an_opening(
+    project: Project, engine: LocalEngine, events: list[Record]
+) -> None:
+    egress = sorted(r["eventID"] for r in events if egress_to_world(r))
+    assert len(egress) >= DAYS  # Terraform adds one to every group it creates
+    assert not any(opens_to_world(r) for r in events if r["eventID"] in set(egress))
+    # An egress rule to a private range is neither.
+    assert any(
+        r["eventName"] == "AuthorizeSecurityGroupEgress" and not egress_to_world(r) and not opens_to_world(r)
+        for r in events
+    )
+    fields = ["cloudtrail_logs.event_id", "cloudtrail_logs.opens_to_world", "cloudtrail_logs.egress_to_world"]
+    got = rows(
+        engine.query(
+            explore_sql(
+                project,
+                "cloudtrail_logs",
+                fields,
+                {"cloudtrail_logs.event_date": WINDOW["date"], "cloudtrail_logs.egress_to_world": "Yes"},
+            )
+        )
+    )
+    assert sorted(r["cloudtrail_logs.event_id"] for r in got) == egress
+    assert {r["cloudtrail_logs.opens_to_world"] for r in got} == {"No"}
+    measure = rows(
+        engine.query(
+            explore_sql(
+                project,
+                "cloudtrail_logs",
+                ["cloudtrail_logs.world_egress_changes", "cloudtrail_logs.world_open_changes"],
+                {"cloudtrail_logs.event_date": WINDOW["date"]},
+            )
+        )
+    )
+    assert measure == [
+        {
+            "cloudtrail_logs.world_egress_changes": len(egress),
+            "cloudtrail_logs.world_open_changes": sum(1 for r in events if opens_to_world(r)),
+        }
+    ]
 
 
 def test_every_security_group_change_is_listed(
@@ -205,12 +314,18 @@ def test_every_security_group_change_is_listed(
     for row in listed:
         rec = by_id[row["cloudtrail_logs.event_id"]]
         params = rec.get("requestParameters") or {}
-        group = params.get("groupId") or (rec.get("responseElements") or {}).get("groupId")
+        group = (
+            params.get("groupId")
+            or (params.get("ModifySecurityGroupRulesRequest") or {}).get("GroupId")
+            or (rec.get("responseElements") or {}).get("groupId")
+        )
         assert row["cloudtrail_logs.security_group_id"] == group
         cidrs = request_cidrs(rec)
         assert (row["cloudtrail_logs.security_group_cidrs"] or "") == ", ".join(cidrs)
         if "Ingress" in rec["eventName"]:
             assert row["cloudtrail_logs.security_group_direction"] == "ingress"
+        assert row["cloudtrail_logs.egress_to_world"] == ("Yes" if egress_to_world(rec) else "No")
+        assert row["cloudtrail_logs.user"] == user(rec)
         perms = (params.get("ipPermissions") or {}).get("items") or []
         if perms and perms[0].get("ipProtocol") != "-1":
             port = perms[0]["fromPort"]
@@ -271,3 +386,27 @@ def test_open_date_window_reads_everything(
         sql = tile_sql(project, tile(project, OPS, "events"), {"date": open_window})
         assert "NULL" in sql, open_window
         assert engine.query(sql).rows == [(len(events),)], open_window
+
+
+def test_account_filter_reads_only_that_accounts_files(
+    project: Project, engine: LocalEngine, records: list[tuple[Path, Record]]
+) -> None:
+    day = FIRST + dt.timedelta(days=3)
+    margin = {(day + dt.timedelta(days=d)).strftime("%Y/%m/%d") for d in (-1, 0, 1)}
+
+    def key(path: Path) -> tuple[str, str]:
+        # .../AWSLogs/<account>/CloudTrail/<region>/yyyy/mm/dd/<file>
+        return path.parts[-7], "/".join(path.parent.parts[-3:])
+
+    accounts = sorted({key(p)[0] for p, _r in records})
+    assert len(accounts) >= 2
+    every = {p for p, _r in records if key(p)[1] in margin}
+    for account in accounts:
+        sql = tile_sql(project, tile(project, OPS, "events"), {"date": day.isoformat(), "account": account})
+        result = engine.query(sql)
+        expected = sum(
+            1 for p, r in records if key(p)[0] == account and r["eventTime"][:10] == day.isoformat()
+        )
+        assert result.rows == [(expected,)]
+        mine = {p for p in every if key(p)[0] == account}
+        assert result.files_scanned == len(mine) < len(every), account

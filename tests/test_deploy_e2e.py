@@ -10,6 +10,7 @@ import pytest
 from looker_ops.deploy import APPLIED, FAILED, PLANNED, SKIPPED, UNCHANGED
 from looker_ops.errors import EXIT_FINDINGS, EXIT_REMOTE, RemoteError, ValidationFailed
 from looker_ops.looker.client import LookerClient
+from looker_ops.looker.project import VALIDATE_BRANCH
 from tests.deploy.helpers import (
     BLOCK,
     ENV,
@@ -274,7 +275,8 @@ def test_interrupted_run_converges_on_rerun(
     assert fake_looker.writes() == []
 
 
-WRITE_OPS = [
+# The writes of a first install ...
+INSTALL_OPS = [
     "create_connection",
     "create_project",
     "update_project",
@@ -284,6 +286,21 @@ WRITE_OPS = [
     "create_folder",
     "import_dashboard_from_lookml",
 ]
+# ... and those only an update of an installed block makes (see drift()).
+UPDATE_OPS = ["update_connection", "update_lookml_model", "update_git_branch"]
+WRITE_OPS = INSTALL_OPS + UPDATE_OPS
+
+
+def drift(block: Block, fake: FakeLooker) -> None:
+    """Make the next deploy of an installed block update: the connection (a config change), the
+    model (changed in Looker by hand) and the validation branch (reset to a new commit)."""
+    block.edit("looker-ops.yaml", "workgroup: primary", "workgroup: secondary")
+    fake.table("lookml_models")["cloudtrail"]["allowed_db_connection_names"] = ["someone_elses"]
+    block.edit(
+        "lookml_project/views/events.view.lkml",
+        "measure: count {",
+        "measure: total {\n    type: count\n  }\n\n  measure: count {",
+    )
 
 
 EXPECTED = {
@@ -325,10 +342,20 @@ def test_timeout_after_each_write_converges_without_duplicates(
     looker_client: LookerClient,
     op: str,
 ) -> None:
+    if op in UPDATE_OPS:
+        block.deploy(looker_client)
+        drift(block, fake_looker)
     # The change IS applied on Looker, then the answer is lost: it must be found, not redone.
     fake_looker.fail(op, "timeout")
     converge(block, fake_looker, looker_client)
     assert [f.fired for f in fake_looker.faults] == [1]  # the fault did happen
+    if op in UPDATE_OPS:  # the update did land
+        conn = fake_looker.table("connections")["athena_ct"]
+        assert "Workgroup=secondary" in conn["jdbc_additional_params"]
+        assert fake_looker.table("lookml_models")["cloudtrail"]["allowed_db_connection_names"] == [
+            "athena_ct"
+        ]
+        assert block.remote.rev_parse(VALIDATE_BRANCH) == block.remote.rev_parse("main")
 
 
 @pytest.mark.parametrize("kind", [429, 500, 503])
@@ -338,9 +365,14 @@ def test_throttling_and_server_errors_at_every_write_converge(
     looker_client: LookerClient,
     kind: int,
 ) -> None:
-    for op in WRITE_OPS:
+    for op in INSTALL_OPS:
         fake_looker.fail(op, kind)
     converge(block, fake_looker, looker_client)
+    drift(block, fake_looker)
+    for op in UPDATE_OPS:
+        fake_looker.fail(op, kind)
+    converge(block, fake_looker, looker_client)
+    assert sorted(f.operation_id for f in fake_looker.faults) == sorted(WRITE_OPS)
     assert all(f.fired == 1 for f in fake_looker.faults)  # every fault did happen
 
 
@@ -387,7 +419,7 @@ def test_run_interrupted_before_content_validation_is_validated_and_rolled_back_
 ) -> None:
     block.deploy(looker_client)
     good = production_ref(fake_looker)
-    assert block.remote.git("rev-parse", "refs/looker-ops/validated/main").strip() == good
+    assert block.remote.git("rev-parse", "refs/looker-ops/validated/main^{commit}").strip() == good
     block.edit("lookml_project/views/events.view.lkml", "dimension: aws_region {", "dimension: region {")
     # the network goes down once production has moved: content validation never answers
     fake_looker.fail("content_validation", "timeout_before", nth=2, times=50)  # after the baseline
@@ -401,7 +433,7 @@ def test_run_interrupted_before_content_validation_is_validated_and_rolled_back_
     with pytest.raises(ValidationFailed, match="rolled back"):
         block.deploy(looker_client)
     assert production_ref(fake_looker) == good
-    assert block.remote.git("rev-parse", "refs/looker-ops/validated/main").strip() == good
+    assert block.remote.git("rev-parse", "refs/looker-ops/validated/main^{commit}").strip() == good
 
 
 def test_schedules_run_last_and_a_rerun_writes_nothing(
@@ -449,9 +481,9 @@ def test_killed_at_any_point_reruns_to_the_same_end_state(
     got = end_state(fake_looker)
     assert got.pop("production") == block.remote.rev_parse("main")
     assert got == EXPECTED
-    assert block.remote.git("rev-parse", "refs/looker-ops/validated/main").strip() == block.remote.rev_parse(
-        "main"
-    )
+    assert block.remote.git(
+        "rev-parse", "refs/looker-ops/validated/main^{commit}"
+    ).strip() == block.remote.rev_parse("main")
     fake_looker.reset_calls()
     block.deploy(looker_client)
     assert fake_looker.writes() == []

@@ -169,8 +169,39 @@ def test_validated_marker(remote: Path, lookml: Path) -> None:
     assert second.sha is not None
     gitops.mark_validated(str(remote), "main", second.sha)
     gitops.mark_validated(str(remote), "main", first.sha)
-    assert git(remote, "rev-parse", "refs/looker-ops/validated/main") == first.sha
+    assert git(remote, "rev-parse", "refs/looker-ops/validated/main^{commit}") == first.sha
     assert git(remote, "rev-parse", "main") == second.sha  # the branch is not touched
+
+
+def test_the_marker_is_a_tag_carrying_the_dashboards_digests(remote: Path, lookml: Path) -> None:
+    first = gitops.build_and_push(lookml, str(remote), "main", CONSTANTS)
+    assert first.sha is not None
+    digests = {"ct-b": "b" * 64, "ct-a": "a" * 64}
+    gitops.mark_validated(str(remote), "main", first.sha, dashboards=digests)
+    assert git(remote, "cat-file", "-t", "refs/looker-ops/validated/main") == "tag"
+    assert gitops.marker_dashboards(str(remote), "main") == digests
+    head, marker = gitops.remote_state(str(remote), "main")
+    assert head == first.sha and marker is not None and marker.commit == first.sha
+    # its id is computed without fetching it: same commit and digests match, anything else not
+    assert marker.id == git(remote, "rev-parse", "refs/looker-ops/validated/main")
+    assert marker.matches(first.sha, dict(reversed(list(digests.items()))))
+    assert not marker.matches(first.sha, {**digests, "ct-a": "c" * 64})
+    assert not marker.matches(first.sha, {"ct-a": "a" * 64})
+    (lookml / "views" / "users.view.lkml").write_text("view: users {}\n")
+    second = gitops.build_and_push(lookml, str(remote), "main", CONSTANTS)
+    assert second.validated == first.sha and second.marker == marker
+    assert not marker.matches(second.sha, digests)
+
+
+def test_a_marker_on_a_bare_commit_has_no_digests(remote: Path, lookml: Path) -> None:
+    assert gitops.marker_dashboards(str(remote), "main") is None  # no marker at all
+    first = gitops.build_and_push(lookml, str(remote), "main", CONSTANTS)
+    assert first.sha is not None
+    git(remote, "update-ref", "refs/looker-ops/validated/main", first.sha)  # older looker-ops
+    head, marker = gitops.remote_state(str(remote), "main")
+    assert head == first.sha and marker == gitops.Marker(first.sha, first.sha)
+    assert gitops.marker_dashboards(str(remote), "main") is None
+    assert not marker.matches(first.sha, {})
 
 
 def test_a_new_branch_starts_from_the_base_branch(remote: Path, lookml: Path) -> None:

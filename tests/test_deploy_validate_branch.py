@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from looker_ops.cli import main
-from looker_ops.errors import ValidationFailed
+from looker_ops.errors import EXIT_FINDINGS, ValidationFailed
 from looker_ops.looker.client import LookerClient
 from looker_ops.looker.project import VALIDATE_BRANCH
 from tests.deploy.helpers import ENV, Block, make_block, production_ref
@@ -108,3 +108,51 @@ def test_validate_cleanup_removes_it_and_the_next_deploy_makes_it_again(
     )
     assert runner.invoke(main, ["deploy", "-c", cfg]).exit_code == 0
     assert block.remote.rev_parse(VALIDATE_BRANCH) == block.remote.rev_parse("main")
+
+
+# --------------------------------------------------------------------------- content validation
+
+
+def test_validate_branch_fails_on_a_rename_that_breaks_a_dashboard(
+    block: Block, fake_looker: FakeLooker, looker_client: LookerClient
+) -> None:
+    block.deploy(looker_client)
+    prod = production_ref(fake_looker)
+    # The LookML stays valid: only the content validator (against the branch) can see this.
+    block.edit("lookml_project/views/events.view.lkml", "dimension: aws_region {", "dimension: region {")
+    deployer = block.deployer(looker_client, steps=("branch",), branch="looker-ops-pr-7")
+    with pytest.raises(ValidationFailed) as exc:
+        deployer.run()
+    assert exc.value.exit_code == EXIT_FINDINGS
+    msg = str(exc.value)
+    assert "content validation of looker-ops-pr-7" in msg
+    assert "dashboard 'CloudTrail by region'" in msg and "tile 'Events by region'" in msg
+    assert "field events.aws_region" in msg
+    (new,) = deployer.report.step("branch").details["new_errors"]
+    assert new["field"] == "events.aws_region"
+    assert production_ref(fake_looker) == prod  # production untouched
+    # the dev workspace's content validation read the branch, production's still reads production
+    assert fake_looker.table("project_state")["cloudtrail_block"]["dev_branch"] == "looker-ops-pr-7"
+    assert looker_client.sdk.content_validation().content_with_errors == []
+
+
+def test_validate_branch_passes_an_unrelated_change(
+    tmp_path: Path, looker_env: FakeLooker, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for k, v in ENV.items():
+        monkeypatch.setenv(k, v)
+    block = make_block(tmp_path)
+    cfg = str(block.config_path)
+    runner = CliRunner()
+    assert runner.invoke(main, ["deploy", "-c", cfg]).exit_code == 0
+    block.edit(
+        "lookml_project/views/events.view.lkml",
+        "measure: count {",
+        "measure: total {\n    type: count\n  }\n\n  measure: count {",
+    )
+    ok = runner.invoke(main, ["validate", "branch", "-c", cfg, "--branch", "looker-ops-pr-8"])
+    assert ok.exit_code == 0, ok.output + ok.stderr
+    assert "no new content errors" in ok.output
+    block.edit("lookml_project/views/events.view.lkml", "dimension: aws_region {", "dimension: region {")
+    bad = runner.invoke(main, ["validate", "branch", "-c", cfg, "--branch", "looker-ops-pr-8"])
+    assert bad.exit_code == EXIT_FINDINGS and "events.aws_region" in bad.stderr

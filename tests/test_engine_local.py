@@ -169,6 +169,47 @@ def test_malformed_files_are_reported_and_skipped(tmp_path: Path) -> None:
     assert ("notjson.json", "not JSON") in problems
 
 
+def test_json_error_wording_has_one_at(tmp_path: Path) -> None:
+    (tmp_path / "half.json").write_text('{"Records": [{"eventName": "Cons')
+    (tmp_path / "empty.json").write_text("")
+    with LocalEngine(tmp_path) as eng:
+        messages = {Path(p.file).name: p.message for p in eng.problems}
+    assert messages["half.json"] == "not JSON: Unterminated string starting at line 1 column 28"
+    assert messages["empty.json"] == "not JSON: Expecting value at line 1 column 1"
+    assert all(" at at " not in m for m in messages.values())
+
+
+def test_truncated_half_written_and_non_list_files_are_problems(tmp_path: Path) -> None:
+    record = {"eventID": "ok", "eventTime": "2026-11-19T10:00:00Z", "awsRegion": "us-east-1"}
+    full = gzip.compress(json.dumps({"Records": [record]}).encode())
+    (tmp_path / "good.json.gz").write_bytes(full)
+    (tmp_path / "trunc.json.gz").write_bytes(full[: len(full) // 2])
+    (tmp_path / "half.json").write_text('{"Records": [{"eventName": "Cons')
+    (tmp_path / "five.json").write_text('{"Records": 5}')
+    with LocalEngine(tmp_path) as eng:
+        assert _scalar(eng, "SELECT count(*) FROM cloudtrail_logs") == 1
+        problems = {Path(p.file).name: p.message for p in eng.problems}
+    assert set(problems) == {"trunc.json.gz", "half.json", "five.json"}
+    assert problems["trunc.json.gz"].startswith("cannot decompress")
+    assert problems["five.json"] == '"Records" is not an array'
+
+
+@pytest.mark.parametrize("layout", ["empty", "other_files", "digest_only"])
+def test_a_folder_without_log_files_is_bad_input(tmp_path: Path, layout: str) -> None:
+    if layout == "other_files":
+        (tmp_path / "notes.txt").write_text("not a log")
+        (tmp_path / "sub").mkdir()
+        (tmp_path / "sub" / "data.csv").write_text("a,b\n")
+    if layout == "digest_only":
+        digest = tmp_path / "AWSLogs" / "123456789012" / "CloudTrail-Digest" / "us-east-1"
+        digest.mkdir(parents=True)
+        (digest / "d.json.gz").write_bytes(gzip.compress(b'{"Records": []}'))
+    with pytest.raises(BadInput) as err:
+        LocalEngine(tmp_path)
+    assert err.value.message == f"{tmp_path}: no CloudTrail log files (*.json, *.json.gz) found"
+    assert err.value.exit_code == 2
+
+
 def test_geoip_csv_and_empty_default(sample_dir: Path, tmp_path: Path) -> None:
     with LocalEngine(FIXTURES / "flat_two_records.json") as eng:
         assert _scalar(eng, "SELECT count(*) FROM geoip_blocks") == 0
@@ -267,6 +308,60 @@ def test_fix_format_datetime(engine: LocalEngine) -> None:
     )
     assert got == "2026-11-22 10:37:05 Sun"
     assert athena_sql.joda_to_strftime("yyyy'T'HH '%'") == "%YT%H %%"
+
+
+def test_fix_date_diff_counts_whole_units_like_trino(engine: LocalEngine) -> None:
+    row = engine.query(
+        "SELECT date_diff('day', TIMESTAMP '2026-11-01 23:00:00', TIMESTAMP '2026-11-02 01:00:00'), "
+        "date_diff('day', TIMESTAMP '2026-11-01 23:00:00', TIMESTAMP '2026-11-02 23:00:00'), "
+        "date_diff('day', TIMESTAMP '2026-11-02 01:00:00', TIMESTAMP '2026-11-01 00:00:00'), "
+        "date_diff('hour', from_iso8601_timestamp('2026-11-01T10:59:00Z'), "
+        "from_iso8601_timestamp('2026-11-01T11:58:00Z')), "
+        "date_diff('week', DATE '2026-11-01', DATE '2026-11-07'), "
+        "date_diff('day', DATE '2026-11-01', DATE '2026-11-03')"
+    ).rows[0]
+    assert row == (0, 1, -1, 0, 0, 2)
+
+
+def test_fix_varchar_to_integer_cast_is_strict(engine: LocalEngine) -> None:
+    for sql in (
+        "SELECT CAST('1.5' AS INTEGER)",
+        "SELECT CAST('12abc' AS BIGINT)",
+        "SELECT CAST(json_extract_scalar('{\"p\":\"2.5\"}', '$.p') AS BIGINT)",
+        "SELECT CAST(eventname AS BIGINT) FROM cloudtrail_logs",
+    ):
+        with pytest.raises(EngineError, match="Cannot cast"):
+            engine.query(sql)
+    row = engine.query(
+        "SELECT CAST('12' AS INTEGER), CAST(' -3 ' AS BIGINT), CAST(NULL AS BIGINT), CAST(1.5 AS BIGINT), "
+        "TRY_CAST('1.5' AS BIGINT), TRY_CAST('7' AS BIGINT), TRY_CAST('x' AS INTEGER), "
+        "CAST(split_part('10.1.2.3', '.', 2) AS BIGINT)"
+    ).rows[0]
+    assert row == (12, -3, None, 2, None, 7, None, 1)  # a DOUBLE still rounds, as in Athena
+
+
+def test_fix_substr_start_zero_is_empty(engine: LocalEngine) -> None:
+    row = engine.query(
+        "SELECT substr('abc', 0, 2), substr('abc', 0), substr('abc', 1, 2), substr('abc', -2), "
+        "substr(CAST(NULL AS VARCHAR), 0, 1), substr('abc', -5), substr('hello', 3, -2), "
+        "CASE WHEN true THEN substr('abc', 0, 1) END"
+    ).rows[0]
+    assert row == ("", "", "ab", "bc", None, "", "", "")
+    got = engine.query("SELECT x, substr('abcdef', x, 2) FROM (VALUES 0, 1, 3, -9) AS t(x) ORDER BY x").rows
+    assert got == [(-9, ""), (0, ""), (1, "ab"), (3, "cd")]
+
+
+def test_fix_exact_division_by_zero_fails(engine: LocalEngine) -> None:
+    for sql in (
+        "SELECT 1 / 0",
+        "SELECT 1 / 0.0",
+        "SELECT CAST(5 AS DECIMAL(10, 2)) / 0",
+        "SELECT 7 / (2 - 2.0)",
+    ):
+        with pytest.raises(EngineError, match="Division by zero"):
+            engine.query(sql)
+    row = engine.query("SELECT CAST(1 AS DOUBLE) / 0.0, 3 / 2.0, 10 / 4, 1 / NULLIF(0, 0)").rows[0]
+    assert row == (float("inf"), 1.5, 2, None)  # DOUBLE: Infinity in Athena too
 
 
 def test_timezone_is_utc(engine: LocalEngine) -> None:

@@ -112,7 +112,7 @@ def test_all_four_dashboards_run_every_query_tile(previews: dict[str, DashboardP
         assert p.filters == {"date": "7 days", "account": ""}
         for t in p.tiles:
             if t.type == "text":
-                assert t.error == "text tile: nothing to query"
+                assert t.error is None and t.sql is None and t.body
             else:
                 assert t.error is None, f"{p.dashboard}/{t.name}: {t.error}"
                 assert t.sql and t.sql.startswith("SELECT")
@@ -217,14 +217,20 @@ def test_top_users_and_users_with_several_ips(
 ) -> None:
     p = previews[LOGINS]
     logins = [e for e in window if oracle.is_console_login(e)]
-    per_actor: dict[str, list[Event]] = defaultdict(list)
+    per_user: dict[str, list[Event]] = defaultdict(list)
     for e in logins:
-        per_actor[oracle.actor(e) or ""].append(e)
+        per_user[oracle.user(e) or ""].append(e)
+    # People behind one SSO permission-set role are told apart (by role they would be one row).
+    users_per_role: dict[str, set[str]] = defaultdict(set)
+    for e in logins:
+        if oracle.is_federated_session(e):
+            users_per_role[oracle.actor(e) or ""].add(oracle.user(e) or "")
+    assert any(r.startswith("AWSReservedSSO_") and len(us) > 1 for r, us in users_per_role.items())
     t = tile(p, "top_users")
-    assert len(per_actor) <= 15
+    assert len(per_user) <= 15
     assert keyed(
         t,
-        ["cloudtrail_logs.actor"],
+        ["cloudtrail_logs.user"],
         [
             "cloudtrail_logs.console_login_successes",
             "cloudtrail_logs.console_login_failures",
@@ -236,7 +242,7 @@ def test_top_users_and_users_with_several_ips(
             count(es, lambda e: oracle.login_result(e) == "Failure"),
             len(es),
         )
-        for a, es in per_actor.items()
+        for a, es in per_user.items()
     }
     totals = [r[col(t, "cloudtrail_logs.console_logins")] for r in t.rows]
     assert totals == sorted(totals, reverse=True)
@@ -245,7 +251,7 @@ def test_top_users_and_users_with_several_ips(
     assert "HAVING" in (t.sql or "")
     groups: dict[tuple[str, str], list[Event]] = defaultdict(list)
     for e in logins:
-        groups[(oracle.actor(e) or "", e.ident.get("type"))].append(e)
+        groups[(oracle.user(e) or "", e.ident.get("type"))].append(e)
     expected = {
         k: (len({e.get("sourceIPAddress") for e in es}), len(es))
         for k, es in groups.items()
@@ -255,7 +261,7 @@ def test_top_users_and_users_with_several_ips(
     assert (
         keyed(
             t,
-            ["cloudtrail_logs.actor", "cloudtrail_logs.user_identity_type"],
+            ["cloudtrail_logs.user", "cloudtrail_logs.user_identity_type"],
             ["cloudtrail_logs.distinct_source_ips", "cloudtrail_logs.console_logins"],
         )
         == expected
@@ -270,8 +276,15 @@ def test_login_ips_with_their_country_through_the_geoip_join(
     logins = [e for e in window if oracle.is_console_login(e)]
     per_ip = Counter(e.get("sourceIPAddress") for e in logins)
     assert len(per_ip) <= 25
-    got = keyed(t, ["cloudtrail_logs.source_ip"], ["geoip.country", "cloudtrail_logs.console_logins"])
-    assert got == {(ip,): (COUNTRY.get(ip), n) for ip, n in per_ip.items()}
+    users: dict[str, set[str | None]] = defaultdict(set)
+    for e in logins:
+        users[e.get("sourceIPAddress")].add(oracle.user(e))
+    got = keyed(
+        t,
+        ["cloudtrail_logs.source_ip"],
+        ["geoip.country", "cloudtrail_logs.console_logins", "cloudtrail_logs.distinct_users"],
+    )
+    assert got == {(ip,): (COUNTRY.get(ip), n, len(users[ip] - {None})) for ip, n in per_ip.items()}
     assert any(v[0] is None for v in got.values()) and any(v[0] for v in got.values())
 
 
@@ -281,7 +294,7 @@ def test_login_failures_and_logins_without_mfa(
     p = previews[LOGINS]
     t = tile(p, "login_failures")
     failures = Counter(
-        (e.get("errorMessage"), oracle.actor(e), e.get("sourceIPAddress"))
+        (e.get("errorMessage"), oracle.user(e), e.get("sourceIPAddress"))
         for e in window
         if oracle.is_console_login(e) and oracle.login_result(e) == "Failure"
     )
@@ -289,7 +302,7 @@ def test_login_failures_and_logins_without_mfa(
         t,
         [
             "cloudtrail_logs.console_login_failure_reason",
-            "cloudtrail_logs.actor",
+            "cloudtrail_logs.user",
             "cloudtrail_logs.source_ip",
         ],
         ["cloudtrail_logs.console_login_failures"],
@@ -299,6 +312,11 @@ def test_login_failures_and_logins_without_mfa(
     ids = {r[col(t, "cloudtrail_logs.event_id")] for r in t.rows}
     assert ids == {e.get("eventID") for e in window if oracle.is_login_without_mfa(e)}
     assert ids
+    by_id = {e.get("eventID"): e for e in window}
+    assert all(
+        r[col(t, "cloudtrail_logs.user")] == oracle.user(by_id[r[col(t, "cloudtrail_logs.event_id")]])
+        for r in t.rows
+    )
 
 
 # --------------------------------------------------------------------------- operational activity
@@ -369,18 +387,41 @@ def test_security_group_tiles(previews: dict[str, DashboardPreview], window: lis
     p = previews[SG]
     changes = [e for e in window if oracle.is_sg_change(e)]
     world = [e for e in window if oracle.opens_to_world(e)]
+    egress = [e for e in window if oracle.egress_to_world(e)]
     assert world, "the sample opens a security group to the world"
+    assert any(e.get("eventName") == "ModifySecurityGroupRules" for e in world)
+    # Terraform's default egress to 0.0.0.0/0 is frequent, and is not an opening.
+    assert len(egress) > len(world) and not {id(e) for e in egress} & {id(e) for e in world}
     assert single(p, "changes") == len(changes)
     assert single(p, "world_open") == len(world)
     assert single(p, "failed_changes") == count(changes, oracle.is_error)
-    assert single(p, "actors") == len({oracle.actor(e) for e in changes})
+    assert single(p, "actors") == len({oracle.user(e) for e in changes})
+    # Counted per person (SSO and SAML sessions by their session name), not per role.
+    assert {oracle.user(e) for e in changes} != {oracle.actor(e) for e in changes}
     t = tile(p, "world_open_changes")
     assert {r[col(t, "cloudtrail_logs.event_id")] for r in t.rows} == {e.get("eventID") for e in world}
     t = tile(p, "every_change")
-    got = {r[col(t, "cloudtrail_logs.event_id")]: r[col(t, "cloudtrail_logs.opens_to_world")] for r in t.rows}
-    assert got == {e.get("eventID"): "Yes" if oracle.opens_to_world(e) else "No" for e in changes}
+    got = {
+        r[col(t, "cloudtrail_logs.event_id")]: (
+            r[col(t, "cloudtrail_logs.opens_to_world")],
+            r[col(t, "cloudtrail_logs.egress_to_world")],
+            r[col(t, "cloudtrail_logs.user")],
+            r[col(t, "cloudtrail_logs.actor")],
+        )
+        for r in t.rows
+    }
+    yn = {True: "Yes", False: "No"}
+    assert got == {
+        e.get("eventID"): (
+            yn[oracle.opens_to_world(e)],
+            yn[oracle.egress_to_world(e)],
+            oracle.user(e),
+            oracle.actor(e),
+        )
+        for e in changes
+    }
     t = tile(p, "changes_by_actor")
-    expected = Counter((e.time.date().isoformat(), oracle.actor(e)) for e in changes)
+    expected = Counter((e.time.date().isoformat(), oracle.user(e)) for e in changes)
     got_pivot = {}
     for r in t.rows:
         for name, v in zip(t.columns[1:], r[1:], strict=True):
@@ -405,13 +446,38 @@ def test_date_filter_override_moves_the_window_and_the_files(
     assert tile(p, "cis_4_1").files_scanned == len(files)
 
 
-def test_account_filter_override(project: Project, engine: LocalEngine, window: list[Event]) -> None:
+def test_account_filter_override(
+    project: Project, engine: LocalEngine, window: list[Event], events: list[Event]
+) -> None:
     d = next(x for x in project.dashboards if x.name == OPS)
     p = preview_dashboard(project, d, engine, now=NOW, overrides={"account": "444455556666"})
-    mine = [e for e in window if oracle.account_id(e) == "444455556666"]
+    # The filter is on the partition column: the account of the file's S3 key.
+    mine = [e for e in window if e.account == "444455556666"]
     assert 0 < len(mine) < len(window)
     assert single(p, "events") == len(mine)
     assert single(p, "errors") == count(mine, oracle.is_error)
+    assert {oracle.account_id(e) for e in mine} == {"444455556666"}  # the receiving account too
+
+
+def test_account_filter_prunes_the_account_partition(
+    project: Project, engine: LocalEngine, events: list[Event]
+) -> None:
+    accounts = sorted({e.account for e in events})
+    assert len(accounts) >= 2
+    every = oracle.files_between(events, FIRST_DT, LAST_DT)
+    for d in project.dashboards:
+        for value, chosen in ((accounts[0], accounts[:1]), (",".join(accounts[:2]), accounts[:2])):
+            p = preview_dashboard(project, d, engine, now=NOW, overrides={"account": value})
+            files = oracle.files_between(events, FIRST_DT, LAST_DT, accounts=chosen)
+            assert 0 < len(files) <= len(every)
+            for t in p.tiles:
+                if t.type == "text":
+                    continue
+                assert t.error is None, f"{d.name}/{t.name}: {t.error}"
+                assert t.files_scanned == len(files), f"{d.name}/{t.name} {value}"
+                assert t.partition_filter is not None and "cloudtrail_logs.account" in t.partition_filter
+        one = oracle.files_between(events, FIRST_DT, LAST_DT, accounts=accounts[:1])
+        assert len(one) < len(every)
 
 
 def test_relative_override_uses_the_pinned_now(
@@ -425,14 +491,40 @@ def test_relative_override_uses_the_pinned_now(
     assert tile(p, "events").files_scanned == len(oracle.files_between(events, "2026/11/18", "2026/11/20"))
 
 
-def test_bad_filter_value_is_reported_per_tile(project: Project, engine: LocalEngine) -> None:
+def test_bad_filter_value_is_one_bad_input_before_any_tile(project: Project, engine: LocalEngine) -> None:
     d = next(x for x in project.dashboards if x.name == SG)
-    p = preview_dashboard(project, d, engine, now=NOW, overrides={"date": "fortnight"})
-    for t in p.tiles:
-        if t.type == "text":
-            continue
-        assert t.error is not None
-        assert "cloudtrail_logs.event_date" in t.error and "'fortnight'" in t.error
+    with pytest.raises(BadInput) as err:
+        preview_dashboard(project, d, engine, now=NOW, overrides={"Date": "fortnight"})
+    msg = err.value.message
+    assert msg.startswith(
+        "--filter Date='fortnight': dashboard cloudtrail_security_group_changes filter date"
+    )
+    assert (
+        "cloudtrail_logs.event_date" in msg and "cannot read 'fortnight' as a date filter expression" in msg
+    )
+    # an empty value keeps the defaults; a good one is accepted
+    for value in ("", "3 days"):
+        p = preview_dashboard(project, d, engine, now=NOW, overrides={"date": value})
+        assert all(t.error is None for t in p.tiles), value
+
+
+def test_text_tiles_are_text_not_errors(previews: dict[str, DashboardPreview]) -> None:
+    for p in previews.values():
+        [text] = [t for t in p.tiles if t.type == "text"]
+        assert text.error is None and text.title == "How to read this dashboard"
+        assert text.body and "Date" in text.body and text.sql is None and text.rows == []
+
+
+def test_labels_are_looker_headings(previews: dict[str, DashboardPreview]) -> None:
+    events = tile(previews[OPS], "events")
+    assert events.columns == ["cloudtrail_logs.events"] and events.labels == ["Cloudtrail Logs Events"]
+    # show_view_names: false -> the field label alone; pivot columns: the label, then the value
+    over_time = tile(previews[LOGINS], "logins_over_time")
+    assert over_time.labels == ["Event Date", "Console Logins | Failure", "Console Logins | Success"]
+    for p in previews.values():
+        for t in p.tiles:
+            if t.error is None and not t.is_text:
+                assert len(t.labels) == len(t.columns) and all(t.labels), t.title
 
 
 def test_unknown_filter_name_is_bad_input(project: Project, engine: LocalEngine) -> None:

@@ -60,12 +60,15 @@ def all_json(data: Path) -> list[dict[str, Any]]:
 
 def test_json_shape_and_numbers(data: Path, all_json: list[dict[str, Any]]) -> None:
     doc = next(d for d in all_json if d["dashboard"] == CIS)
-    assert set(doc) == {"dashboard", "filters", "tiles"}
+    assert set(doc) == {"dashboard", "filters", "problems", "tiles"}
+    assert doc["problems"] == []
     assert doc["filters"] == {"date": "7 days", "account": ""}
-    keys = {"title", "sql", "columns", "rows", "files_scanned", "partition_filter"}
+    keys = {"title", "type", "sql", "columns", "labels", "rows", "files_scanned", "partition_filter"}
     for t in doc["tiles"]:
-        assert set(t) - {"error"} == keys
-        assert ("error" in t) == (t["title"] == "how_to_read")
+        assert "error" not in t, t
+        assert set(t) - {"body"} == keys
+        assert ("body" in t) == (t["type"] == "text")
+        assert len(t["labels"]) == len(t["columns"])
     events = oracle.in_window(oracle.load(data), dt.datetime(2026, 11, 14), dt.datetime(2026, 11, 21))
     by_title = {t["title"]: t for t in doc["tiles"]}
     for _name, label, pred in oracle.CIS:
@@ -114,16 +117,17 @@ def test_all_json_is_a_list_and_csv_parses(data: Path, all_json: list[dict[str, 
     docs = all_json
     assert [d["dashboard"] for d in docs] == sorted(d["dashboard"] for d in docs) and len(docs) == 4
     for d in docs:
-        assert sum(1 for t in d["tiles"] if "error" in t) == 1  # the text tile only
+        assert not [t for t in d["tiles"] if "error" in t]  # text tiles are not errors
+        [text] = [t for t in d["tiles"] if t["type"] == "text"]
+        assert text["title"] == "How to read this dashboard" and text["body"] and text["rows"] == []
     code, out, _ = invoke(
         "cloudtrail_security_group_changes", "--data", str(data), "--now", NOW, "--format", "csv"
     )
     assert code == 0
     blocks = out.strip().split("\n\n")
     first = list(csv.reader(io.StringIO(blocks[0])))
-    assert first == [
-        ["cloudtrail_security_group_changes", "how_to_read", "error: text tile: nothing to query"]
-    ]
+    assert first[0] == ["cloudtrail_security_group_changes", "How to read this dashboard"]
+    assert first[1] == ["text"] and len(first) > 3 and all(len(r) == 1 and r[0].strip() for r in first[2:])
     changes = list(csv.reader(io.StringIO(blocks[1])))
     assert changes[0] == ["cloudtrail_security_group_changes", "Security group changes"]
     assert changes[1] == ["cloudtrail_logs.security_group_changes"]
@@ -141,7 +145,8 @@ def test_bundled_sample_default_now() -> None:
     code, out, _ = invoke(CIS)
     assert code == 0
     assert "now: 2026-11-20T23:59:59Z" in out
-    assert out.count("not run:") == 1  # the text tile
+    assert out.count("not run:") == 0  # the text tile is shown, not "not run"
+    assert "## How to read this dashboard\n   (text tile)\n" in out
 
 
 def test_failing_tiles_exit_1_and_the_others_still_run(data: Path) -> None:
@@ -183,12 +188,23 @@ def test_failing_tiles_exit_1_and_the_others_still_run(data: Path) -> None:
         ([CIS, "--filter", "colour=red"], "has no such filter"),
         ([CIS, "--now", "tomorrowish"], "--now 'tomorrowish'"),
         ([CIS, "--data", "/nonexistent/logs"], "not a directory"),
+        (
+            [CIS, "--filter", "date=foo bar"],
+            "--filter date='foo bar': dashboard cloudtrail_cis_aws_foundations filter date "
+            "(field cloudtrail_logs.event_date): cannot read 'foo bar' as a date filter expression",
+        ),
+        (["--all", "--filter", "Date=fortnight"], "cannot read 'fortnight' as a date filter expression"),
+        ([CIS, "--filter", "account=>5"], None),  # a string filter reads any text: not bad input
     ],
 )
-def test_bad_input_exits_2(args: list[str], message: str) -> None:
-    code, _, err = invoke(*args)
+def test_bad_input_exits_2(args: list[str], message: str | None) -> None:
+    code, out, err = invoke(*args)
+    if message is None:
+        assert code == 0, err
+        return
     assert code == 2
     assert message in err
+    assert out == "" and len(err.strip().splitlines()) == 1  # one message, not one per tile
 
 
 # --------------------------------------------------------------------------- renderers
@@ -234,3 +250,145 @@ def test_text_table_and_csv_renderers() -> None:
     rows = list(csv.reader(io.StringIO(render_csv([_sample_preview()]))))
     assert ["d", "Over time <b>"] in rows and ["v.d", "v.n"] in rows and ["2026-11-01", "3"] in rows
     assert ["d", "Broken", "error: it <broke>"] in rows
+
+
+# --------------------------------------------------------------------------- data problems
+
+
+@pytest.fixture(scope="module")
+def damaged(tmp_path_factory: pytest.TempPathFactory, data: Path) -> Path:
+    """Two days of the generated logs plus a truncated .json.gz, a half-written .json and a
+    file whose Records is not an array."""
+    root = tmp_path_factory.mktemp("damaged")
+    for day in ("2026/11/19", "2026/11/20"):
+        for src in data.glob(f"AWSLogs/*/CloudTrail/*/{day}/*.json.gz"):
+            dest = root / src.relative_to(data)
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            dest.write_bytes(src.read_bytes())
+    some = next(root.rglob("*.json.gz"))
+    (some.parent / "truncated.json.gz").write_bytes(some.read_bytes()[: some.stat().st_size // 2])
+    (root / "half.json").write_text('{"Records": [{"eventName": "ConsoleLog')
+    (root / "five.json").write_text('{"Records": 5}')
+    return root
+
+
+BAD_FILES = {
+    "truncated.json.gz": "cannot decompress",
+    "half.json": "not JSON: Unterminated string starting at line 1",
+    "five.json": '"Records" is not an array',
+}
+
+
+def test_skipped_files_are_shown_in_every_format_and_on_stderr(damaged: Path) -> None:
+    args = [CIS, "--data", str(damaged), "--now", NOW]
+    code, out, err = invoke(*args)
+    assert code == 0, err
+    section = out.split("\n\n", 1)[0]
+    assert section.startswith("Skipped files: 3 problem(s)")
+    for name, reason in BAD_FILES.items():
+        line = next(ln for ln in section.splitlines() if ln.strip().startswith(str(damaged)) and name in ln)
+        assert reason in line, line
+        assert any(name in ln and reason in ln for ln in err.splitlines()), err
+    assert "warning: skipped 3 file(s)" in err
+
+    code, out, err = invoke(*args, "--format", "json")
+    assert code == 0 and "warning: skipped 3" in err
+    doc = json.loads(out)
+    got = {Path(p["file"]).name: p["message"] for p in doc["problems"]}
+    assert set(got) == set(BAD_FILES) and all(BAD_FILES[n] in m for n, m in got.items())
+    assert all(set(p) == {"file", "message"} for p in doc["problems"])
+
+    code, out, _ = invoke(*args, "--format", "csv")
+    assert code == 0
+    last = list(csv.reader(io.StringIO(out.strip().split("\n\n")[-1])))
+    assert last[:2] == [["skipped files"], ["file", "message"]]
+    assert {Path(r[0]).name for r in last[2:]} == set(BAD_FILES)
+
+    code, out, _ = invoke(*args, "--format", "html")
+    assert code == 0
+    note = out.split('<div class="note">', 1)[1].split("</div>", 1)[0]
+    assert "Skipped files" in note and all(name in note for name in BAD_FILES)
+
+
+def test_clean_data_has_no_skipped_section(data: Path) -> None:
+    code, out, err = invoke(CIS, "--data", str(data), "--now", NOW)
+    assert code == 0 and "Skipped files" not in out and "warning" not in err
+
+
+@pytest.mark.parametrize("command", ["preview", "check"])
+def test_a_data_folder_without_log_files_exits_2(tmp_path: Path, command: str) -> None:
+    (tmp_path / "README.txt").write_text("logs go here")
+    digest = tmp_path / "AWSLogs" / "123456789012" / "CloudTrail-Digest" / "us-east-1"
+    digest.mkdir(parents=True)
+    (digest / "d.json.gz").write_bytes(b"\x1f\x8b")
+    if command == "preview":
+        code, out, err = invoke(CIS, "--data", str(tmp_path))
+    else:
+        result = CliRunner().invoke(
+            main, ["check", str(ROOT / "lookml_project"), "--data", str(tmp_path), "--no-cache"]
+        )
+        code, out, err = result.exit_code, result.stdout, result.stderr
+    assert code == 2, (out, err)
+    assert f"{tmp_path}: no CloudTrail log files (*.json, *.json.gz) found" in err
+
+
+# --------------------------------------------------------------------------- html tiles
+
+
+def _section(page: str, title: str) -> str:
+    return page.split(f"<h2>{title}</h2>", 1)[1].split("</section>", 1)[0]
+
+
+def test_html_text_tiles_labels_and_column_charts(data: Path) -> None:
+    code, page, err = invoke(LOGINS_DASH, "--data", str(data), "--now", NOW, "--format", "html")
+    assert code == 0, err
+    text = _section(page, "How to read this dashboard")
+    assert 'class="textbody"' in text and "Not run" not in text and "ConsoleLogin" in text
+    over_time = _section(page, "Logins over time by result")
+    assert "<rect" in over_time and "<polyline" not in over_time  # looker_column: columns, not lines
+    assert (
+        "<th" in over_time
+        and ">Event Date</th>" in over_time
+        and ">Console Logins | Success</th>" in over_time
+    )
+    assert 'title="cloudtrail_logs.event_date"' in over_time  # the raw name stays as a tooltip
+    top_users = _section(page, "Top users")
+    headings = re.findall(r"<th[^>]*>([^<]*)</th>", top_users)
+    assert headings and not [h for h in headings if "." in h or "_" in h]  # labels, not view.field
+
+
+LOGINS_DASH = "cloudtrail_console_login_overview"
+
+
+def _rect_xs(svg: str) -> list[str]:
+    return re.findall(r'<rect x="([0-9.]+)"', svg)
+
+
+def test_chart_kind_follows_the_tile_type() -> None:
+    def tile(ttype: str, stacking: str | None = None) -> TilePreview:
+        return TilePreview(
+            title="t",
+            type=ttype,
+            stacking=stacking,
+            columns=["v.d", "v.n | a", "v.n | b"],
+            labels=["D", "N | a", "N | b"],
+            rows=[[dt.date(2026, 11, 2), 3, 1], [dt.date(2026, 11, 1), 5, 2]],
+            dimensions=["v.d"],
+            time_column="v.d",
+        )
+
+    stacked = chart_svg(tile("looker_column", "normal"))
+    grouped = chart_svg(tile("looker_column"))
+    for svg in (stacked, grouped):
+        assert svg.count("<rect") == 4 and "<polyline" not in svg
+        assert "N | a" in svg  # legend and tooltips use the labels
+    xs = _rect_xs(stacked)
+    assert xs[0] == xs[1] and xs[2] == xs[3] and xs[0] != xs[2]  # one stack per day
+    assert len(set(_rect_xs(grouped))) == 4  # side by side
+    # time order on the x axis: 2026-11-01 (5 + 2) is the first stack
+    first_heights = [float(h) for h in re.findall(r'height="([0-9.]+)"', stacked)[:2]]
+    assert first_heights[0] > first_heights[1] * 2
+    assert chart_svg(tile("looker_bar")).count("<rect") == 4
+    for line_type in ("looker_line", "looker_area"):
+        svg = chart_svg(tile(line_type))
+        assert svg.count("<polyline") == 2 and "<rect" not in svg

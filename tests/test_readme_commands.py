@@ -429,7 +429,7 @@ def geolite_files(sb: Sandbox) -> None:
 
 def check_geoip_build(sb: Sandbox, r: Result) -> None:
     out = sb.root / "build" / "geoip"
-    assert (out / "geoip_blocks.tsv.gz").is_file() and (out / "geoip_blocks.csv").is_file()
+    assert (out / "geoip_blocks.parquet").is_file()  # read by Athena and by the embedded engine
     assert "LOCATION 's3://acme-geo/geoip_blocks/'" in (out / "geoip_blocks.ddl.sql").read_text()
 
 
@@ -442,14 +442,14 @@ def expect_geoip_upload(sb: Sandbox) -> None:
             {"ETag": '"e"'},
             {
                 "Bucket": "acme-geo",
-                "Key": "geoip_blocks/geoip_blocks.tsv.gz",
+                "Key": "geoip_blocks/geoip_blocks.parquet",
                 "Body": ANY,
-                "ContentType": "text/tab-separated-values",
+                "ContentType": "application/octet-stream",
             },
         )
         stubs.s3.add_response(
             "list_objects_v2",
-            {"Contents": [{"Key": "geoip_blocks/geoip_blocks.tsv.gz", "Size": 1}]},
+            {"Contents": [{"Key": "geoip_blocks/geoip_blocks.parquet", "Size": 1}]},
             {"Bucket": "acme-geo", "Prefix": "geoip_blocks/"},
         )
         stubs.expect_database(exists=True)
@@ -463,7 +463,7 @@ def check_geoip_upload(sb: Sandbox, r: Result) -> None:
     stubs = _aws(sb).finish()
     (ddl,) = stubs.sent
     assert ddl.startswith("CREATE EXTERNAL TABLE IF NOT EXISTS `cloudtrail`.`geoip_blocks`")
-    assert "s3://acme-geo/geoip_blocks/geoip_blocks.tsv.gz" in r.stdout and "q-geo" in r.stdout
+    assert "s3://acme-geo/geoip_blocks/geoip_blocks.parquet" in r.stdout and "q-geo" in r.stdout
 
 
 def check_dry_run(sb: Sandbox, r: Result) -> None:

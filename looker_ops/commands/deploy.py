@@ -1,7 +1,7 @@
 """``looker-ops deploy`` and the step commands that share its code.
 
-    looker-ops deploy [--dry-run] [--json report.json] [--prune] [--no-rollback]
-    looker-ops connection apply | test
+    looker-ops deploy [--dry-run] [--json report.json] [--prune] [--no-rollback] [--resend-secrets]
+    looker-ops connection apply [--resend-secrets] | test
     looker-ops project apply
     looker-ops lookml push | deploy
     looker-ops models apply
@@ -49,6 +49,15 @@ def _common(fn: Callable[..., Any]) -> Callable[..., Any]:
 def _dry(fn: Callable[..., Any]) -> Callable[..., Any]:
     return click.option(
         "--dry-run", is_flag=True, help="print the plan and stop: no change in Looker, no git push"
+    )(fn)
+
+
+def _resend(fn: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option(
+        "--resend-secrets",
+        is_flag=True,
+        help="send the connection's secret access key to Looker even when nothing shows it changed "
+        "(Looker never returns it: use this after correcting the secret under the same key id)",
     )(fn)
 
 
@@ -144,6 +153,7 @@ def _summary(report: Report) -> None:
     "(default: go back to the previous production commit and dashboards)",
 )
 @click.option("--force-dashboards", is_flag=True, help="re-import every dashboard even when unchanged")
+@_resend
 def deploy_cmd(
     config_path: Path,
     json_path: Path | None,
@@ -151,6 +161,7 @@ def deploy_cmd(
     prune: bool | None,
     no_rollback: bool,
     force_dashboards: bool,
+    resend_secrets: bool,
 ) -> None:
     """Install or update the CloudTrail block on a Looker instance.
 
@@ -176,6 +187,7 @@ def deploy_cmd(
         prune=prune,
         rollback=False if no_rollback else None,
         force_dashboards=force_dashboards,
+        resend_secrets=resend_secrets,
     )
 
 
@@ -221,9 +233,22 @@ def dashboards_group() -> None:
     """The block's dashboards in Looker."""
 
 
-_step_command(
-    connection_group, "apply", "connection", "Create or update the Athena connection, then test it."
-)
+@connection_group.command("apply")
+@_common
+@_dry
+@_resend
+def connection_apply(config_path: Path, json_path: Path | None, dry_run: bool, resend_secrets: bool) -> None:
+    """Create or update the Athena connection, then test it."""
+    run_steps(
+        config_path,
+        ("connection",),
+        json_path=json_path,
+        command="connection apply",
+        dry_run=dry_run,
+        resend_secrets=resend_secrets,
+    )
+
+
 _step_command(project_group, "apply", "project", "Create the project (dev workspace) and set its git remote.")
 _step_command(
     lookml_group,

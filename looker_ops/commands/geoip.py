@@ -7,7 +7,9 @@ from typing import Any
 
 import click
 
+from looker_ops.athena_ddl import GeoipFormat
 from looker_ops.commands.athena import config_option, run_options, settings_from_options
+from looker_ops.geoip import ROWS_PER_FILE
 
 _MAX_LISTED = 50
 
@@ -36,8 +38,27 @@ def geoip() -> None:
 @click.option("--location", default=None, help="s3:// folder the files will be uploaded to (for the DDL).")
 @click.option("--database", default=None, help="Athena database for the DDL (default cloudtrail).")
 @click.option("--geoip-table", default=None, help="Table name (default geoip_blocks).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["parquet", "tsv"]),
+    default="parquet",
+    show_default=True,
+    help="Parquet (ZSTD, read directly by the embedded engine) or gzip tab-separated text.",
+)
+@click.option(
+    "--rows-per-file",
+    type=click.IntRange(min=1),
+    default=ROWS_PER_FILE,
+    show_default=True,
+    help="Parquet: rows per file before the table is cut into several files.",
+)
 @click.option("--allow-bad-rows", is_flag=True, help="Exit 0 even when rows were skipped.")
-@click.option("--no-local-csv", is_flag=True, help="Skip geoip_blocks.csv (the embedded engine's copy).")
+@click.option(
+    "--no-local-csv",
+    is_flag=True,
+    help="TSV format: skip geoip_blocks.csv (the embedded engine's copy; Parquet needs none).",
+)
 def build_cmd(
     blocks: tuple[Path, ...],
     locations: Path,
@@ -45,16 +66,25 @@ def build_cmd(
     location: str | None,
     database: str | None,
     geoip_table: str | None,
+    fmt: GeoipFormat,
+    rows_per_file: int,
     allow_bad_rows: bool,
     no_local_csv: bool,
 ) -> None:
-    """Turn MaxMind City CSV files into the geo-IP table's data file and DDL."""
+    """Turn MaxMind City CSV files into the geo-IP table's data files and DDL."""
     from looker_ops.errors import ValidationFailed
     from looker_ops.geoip import build
 
     settings = settings_from_options({"database": database, "geoip_table": geoip_table})
     report = build(
-        list(blocks), locations, out_dir, location=location, settings=settings, local_csv=not no_local_csv
+        list(blocks),
+        locations,
+        out_dir,
+        location=location,
+        settings=settings,
+        fmt=fmt,
+        local_csv=not no_local_csv,
+        rows_per_file=rows_per_file,
     )
     for bad in report.bad_rows[:_MAX_LISTED]:
         click.echo(f"bad row: {bad}", err=True)
@@ -78,15 +108,22 @@ def build_cmd(
 @click.option("--geoip-table", default=None, envvar="LOOKER_OPS_ATHENA_GEOIP_TABLE", help="Table name.")
 @click.option("--no-table", is_flag=True, help="Upload the files only; do not create the table.")
 @click.option("--replace", is_flag=True, help="Drop and re-create the table if its definition differs.")
+@click.option(
+    "--print", "print_only", is_flag=True, help="Show the files and the DDL; no AWS call, nothing uploaded."
+)
 @run_options
 @config_option
-def upload_cmd(data_dir: Path, s3_url: str, no_table: bool, replace: bool, **options: Any) -> None:
-    """Put the built files in S3 and create the geo-IP table on Athena."""
+def upload_cmd(
+    data_dir: Path, s3_url: str, no_table: bool, replace: bool, print_only: bool, **options: Any
+) -> None:
+    """Put the built files (Parquet or gzip TSV) in S3 and create the geo-IP table on Athena."""
     from looker_ops.errors import ValidationFailed
     from looker_ops.geoip import upload
 
     settings = settings_from_options(options)
-    report = upload(data_dir, s3_url, settings, create_table=not no_table, replace_table=replace)
+    report = upload(
+        data_dir, s3_url, settings, create_table=not no_table, replace_table=replace, print_only=print_only
+    )
     click.echo(report.render())
     if report.setup is not None and report.setup.unresolved:
         raise ValidationFailed("the geo-IP table differs from the wanted definition; use --replace")

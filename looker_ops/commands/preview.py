@@ -9,6 +9,8 @@ import click
 
 from looker_ops.errors import BadInput, ValidationFailed
 
+_MAX_PROBLEM_LINES = 20
+
 
 @click.command("preview")
 @click.argument("dashboards", nargs=-1)
@@ -74,7 +76,9 @@ def preview(
     """Run DASHBOARD's tiles (a slug or a file under dashboards/) on the embedded engine.
 
     Exit 0 when every query tile ran, 1 when one could not be compiled or run (the others
-    still run and are shown), 2 for bad usage.
+    still run and are shown), 2 for bad usage (also a --filter value its filter cannot read,
+    and a --data folder without CloudTrail log files). Log files the engine could not read
+    are skipped and listed (stderr and the output).
     """
     from looker_ops.engines.local import LocalEngine
     from looker_ops.preview import (
@@ -127,6 +131,18 @@ def preview(
             for d in chosen
         ]
     text = render(previews, fmt, many=every)
+    problems = engine.problems
+    if problems:
+        # Visible whatever the format or --out: skipped files change every number shown.
+        click.echo(
+            f"warning: skipped {len(problems)} file(s)/record(s) the engine could not load "
+            "(the tiles use the rest):",
+            err=True,
+        )
+        for problem in problems[:_MAX_PROBLEM_LINES]:
+            click.echo(f"  {problem.file}: {problem.message}", err=True)
+        if len(problems) > _MAX_PROBLEM_LINES:
+            click.echo(f"  ... and {len(problems) - _MAX_PROBLEM_LINES} more (see the output)", err=True)
     if out is not None:
         try:
             out.parent.mkdir(parents=True, exist_ok=True)

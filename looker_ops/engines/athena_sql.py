@@ -22,7 +22,20 @@ from looker_ops.lookml.schema import TABLES, Scalar
 
 #: Run once per DuckDB connection. Athena evaluates timestamps in UTC; so must DuckDB, or
 #: ``from_iso8601_timestamp`` (-> TIMESTAMPTZ) formats and truncates in the local zone.
-SESSION_SETTINGS: tuple[str, ...] = ("SET TimeZone = 'UTC'",)
+#: The macros give Athena's (Trino's) failures where DuckDB would quietly return a value:
+#: ``CAST(varchar AS integer)`` of text that is not a whole number, and an exact (integer or
+#: decimal) division by zero. See :func:`fix_varchar_to_integer_cast` and
+#: :func:`fix_exact_division_by_zero`.
+SESSION_SETTINGS: tuple[str, ...] = (
+    "SET TimeZone = 'UTC'",
+    "CREATE OR REPLACE MACRO athena_integer_text(x, type_name) AS CASE "
+    "WHEN x IS NULL OR regexp_full_match(x, '\\s*[+-]?[0-9]+\\s*') THEN x "
+    "ELSE error('Cannot cast ''' || x || ''' to ' || type_name) END",
+    "CREATE OR REPLACE MACRO athena_integer_text_or_null(x) AS CASE "
+    "WHEN regexp_full_match(x, '\\s*[+-]?[0-9]+\\s*') THEN x END",
+    "CREATE OR REPLACE MACRO athena_nonzero_divisor(d) AS CASE "
+    "WHEN d = 0 THEN error('Division by zero') ELSE d END",
+)
 
 _INTEGER_HIVE = {"bigint", "int", "smallint", "tinyint"}
 #: Integer-typed columns of the known tables (for typed division when a column is unqualified).
@@ -235,13 +248,177 @@ def fix_format_datetime(tree: exp.Expression) -> exp.Expression:
     return tree
 
 
+def fix_date_diff(tree: exp.Expression) -> exp.Expression:
+    """``date_diff(unit, a, b)`` counts the whole units elapsed from ``a`` to ``b`` in Athena.
+
+    sqlglot keeps DuckDB's ``date_diff``, which counts unit *boundaries* crossed: from
+    23:00 to 01:00 the next day it says 1 day where Athena says 0. DuckDB's ``date_sub``
+    counts whole units elapsed (truncating toward zero, also for a negative span), as Athena
+    does; on DATE values the two agree for days, and ``date_sub`` is also right for weeks.
+    """
+    for node in list(tree.find_all(exp.DateDiff)):
+        unit = node.args.get("unit")
+        unit_name = unit.name if isinstance(unit, (exp.Var, exp.Literal)) else "day"
+        node.replace(
+            exp.Anonymous(
+                this="date_sub",
+                expressions=[exp.Literal.string(unit_name.lower()), node.expression.copy(), node.this.copy()],
+            )
+        )
+    return tree
+
+
+_TEXT_FUNCTIONS = (
+    exp.JSONExtractScalar,
+    exp.SplitPart,
+    exp.Substring,
+    exp.Concat,
+    exp.DPipe,
+    exp.Lower,
+    exp.Upper,
+    exp.Trim,
+    exp.RegexpExtract,
+    exp.RegexpReplace,
+)
+#: STRING columns of the known tables (a cast of one of them to an integer type is strict).
+STRING_COLUMNS: frozenset[str] = frozenset(
+    c.name
+    for t in TABLES.values()
+    for c in t.all_columns
+    if isinstance(c.type, Scalar) and c.type.name == "string"
+)
+
+
+def _is_text(node: exp.Expression) -> bool:
+    """Whether ``node`` is VARCHAR in Athena, as far as the tree tells (unknown: False)."""
+    if isinstance(node, exp.Paren):
+        return _is_text(node.this)
+    if isinstance(node, _TEXT_FUNCTIONS):
+        return True
+    if isinstance(node, (exp.Cast, exp.TryCast)):
+        return node.to.is_type(*exp.DataType.TEXT_TYPES)
+    if isinstance(node, exp.Coalesce):
+        return all(_is_text(e) for e in (node.this, *node.expressions))
+    if isinstance(node, exp.Literal):
+        return node.is_string
+    if isinstance(node, exp.Column) and (node.type is None or node.type.is_type(exp.DataType.Type.UNKNOWN)):
+        return node.name.lower() in STRING_COLUMNS
+    return node.type is not None and node.type.is_type(*exp.DataType.TEXT_TYPES)
+
+
+def fix_varchar_to_integer_cast(tree: exp.Expression) -> exp.Expression:
+    """``CAST(varchar AS BIGINT)`` fails in Athena unless the text is a whole number.
+
+    DuckDB rounds (``CAST('1.5' AS INTEGER)`` is 2), and so does its ``TRY_CAST`` (2, where
+    Athena gives NULL). When the operand is known to be text (a string literal or column,
+    ``json_extract_scalar``, ``split_part``, ...), it goes through a session macro first:
+    ``athena_integer_text(x, 'BIGINT')`` fails with Athena's message (``Cannot cast '1.5'
+    to BIGINT``) for anything but optional spaces, a sign and digits; under ``TRY_CAST``,
+    ``athena_integer_text_or_null(x)`` gives NULL instead. Overflow is left to DuckDB's cast,
+    which fails (CAST) or gives NULL (TRY_CAST) as Athena does.
+    """
+    for cast in list(tree.find_all(exp.Cast, exp.TryCast)):
+        if not cast.to.is_type(*exp.DataType.INTEGER_TYPES) or not _is_text(cast.this):
+            continue
+        inner = cast.this.copy()
+        guarded: exp.Expression
+        if isinstance(cast, exp.TryCast):
+            guarded = exp.Anonymous(this="athena_integer_text_or_null", expressions=[inner])
+        else:
+            name = exp.Literal.string(cast.to.sql(dialect="athena").upper())
+            guarded = exp.Anonymous(this="athena_integer_text", expressions=[inner, name])
+        cast.set("this", guarded)
+    return tree
+
+
+def _is_decimal(node: exp.Expression) -> bool:
+    if isinstance(node, (exp.Paren, exp.Neg)):
+        return _is_decimal(node.this)
+    if isinstance(node, (exp.Add, exp.Sub, exp.Mul, exp.Mod, exp.Div)):
+        operands = (node.this, node.expression)
+        return all(_is_integer(x) or _is_decimal(x) for x in operands) and any(
+            _is_decimal(x) for x in operands
+        )
+    if isinstance(node, exp.Literal):
+        return node.is_number and "." in node.this and "e" not in node.this.lower()
+    if isinstance(node, (exp.Cast, exp.TryCast)):
+        return node.to.is_type(exp.DataType.Type.DECIMAL)
+    return node.type is not None and node.type.is_type(exp.DataType.Type.DECIMAL)
+
+
+def fix_exact_division_by_zero(tree: exp.Expression) -> exp.Expression:
+    """An exact division by zero fails in Athena ("Division by zero").
+
+    ``1 / 0`` (integers) already becomes DuckDB's ``//`` (:func:`fix_integer_division`),
+    which fails the same way. A DECIMAL division (``x / 0.0`` with ``x`` an integer or a
+    decimal: ``0.0`` is a DECIMAL literal in Athena) gives ``inf`` or NULL in DuckDB; its
+    divisor goes through the session macro ``athena_nonzero_divisor(d)``, which fails on
+    zero. A DOUBLE division is left alone (Athena gives Infinity or NaN too), and so is a
+    divisor that is a non-zero number literal.
+    """
+    for div in list(tree.find_all(exp.Div)):
+        if not div.args.get("typed"):
+            continue
+        a, b = div.this, div.expression
+        if not all(_is_integer(x) or _is_decimal(x) for x in (a, b)):
+            continue
+        if not (_is_decimal(a) or _is_decimal(b)):
+            continue
+        literal = b.unnest()
+        if isinstance(literal, exp.Literal) and literal.is_number and float(literal.this) != 0:
+            continue
+        div.set("expression", exp.Anonymous(this="athena_nonzero_divisor", expressions=[b.copy()]))
+    return tree
+
+
+def fix_substr_start_zero(tree: exp.Expression) -> exp.Expression:
+    """``substr(s, start[, n])`` is ``''`` in Athena when ``start`` is 0, when a negative
+    ``start`` reaches before the first character, or when ``n`` is negative.
+
+    DuckDB takes 0 as the position before the first character (``substr('abc', 0, 2)`` is
+    ``'a'``), clamps ``substr('abc', -5)`` to ``'abc'`` and reads a negative length backwards
+    (``substr('hello', 3, -2)`` is ``'he'``). A literal start 0 becomes ``left(s, 0)`` ('' for
+    text, NULL for NULL, as in Athena); a positive literal start with no or a non-negative
+    literal length is left alone; anything else is guarded:
+    ``CASE WHEN start = 0 OR start < -length(s) [OR n < 0] THEN left(s, 0) ELSE substr(...) END``.
+    """
+    for node in list(tree.find_all(exp.Substring)):
+        start, length = node.args.get("start"), node.args.get("length")
+        if start is None:
+            continue
+        empty = exp.Anonymous(this="left", expressions=[node.this.copy(), exp.Literal.number(0)])
+        literal_length_ok = length is None or (isinstance(length, exp.Literal) and length.is_number)
+        if isinstance(start, exp.Literal) and start.is_number and literal_length_ok:
+            if float(start.this) == 0:
+                node.replace(empty)
+                continue
+            if float(start.this) > 0:
+                continue
+        conditions: list[exp.Expression] = [
+            exp.EQ(this=start.copy(), expression=exp.Literal.number(0)),
+            exp.LT(
+                this=start.copy(),
+                expression=exp.Neg(this=exp.Length(this=node.this.copy())),
+            ),
+        ]
+        if length is not None:
+            conditions.append(exp.LT(this=length.copy(), expression=exp.Literal.number(0)))
+        guard = exp.Case(ifs=[exp.If(this=exp.or_(*conditions), true=empty)], default=node.copy())
+        node.replace(guard)
+    return tree
+
+
 #: Every fix, applied in this order to the Athena tree before DuckDB SQL is generated.
 FIXES: tuple[Callable[[exp.Expression], exp.Expression], ...] = (
     fix_unnest_row_expansion,
     fix_integer_division,
+    fix_exact_division_by_zero,
     fix_approx_distinct,
     fix_cast_json_to_varchar,
+    fix_varchar_to_integer_cast,
     fix_json_extract_scalar,
+    fix_date_diff,
+    fix_substr_start_zero,
     fix_array_match,
     fix_format_datetime,
 )

@@ -235,7 +235,10 @@ def _read_records(path: Path) -> list[Any]:
     except UnicodeDecodeError as exc:
         raise ValueError(f"not UTF-8 text: {exc}") from None
     except json.JSONDecodeError as exc:
-        raise ValueError(f"not JSON: {exc.msg} at line {exc.lineno} column {exc.colno}") from None
+        # json's own messages may end in "at" ("Unterminated string starting at"): no second one
+        where = f"line {exc.lineno} column {exc.colno}"
+        msg = exc.msg if exc.msg.endswith(" at") else f"{exc.msg} at"
+        raise ValueError(f"not JSON: {msg} {where}") from None
     if not isinstance(doc, dict) or "Records" not in doc:
         raise ValueError('not a CloudTrail log file: no top-level "Records" key')
     records = doc["Records"]
@@ -286,6 +289,7 @@ class LocalEngine:
         geoip_dir: Path | None = None,
         table_names: Mapping[str, str] | None = None,
     ) -> None:
+        self._explicit_data = data_dir is not None
         if data_dir is None:
             data_dir = bundled_sample_dir()
             if geoip_dir is None and bundled_geoip_dir().is_dir():
@@ -318,7 +322,7 @@ class LocalEngine:
             ndjson = Path(tmp) / "records.ndjson"
             written = 0
             with ndjson.open("w", encoding="utf-8") as out:
-                for path in discover(data_dir):
+                for path in self._discover(data_dir):
                     written += self._load_file(path, out, segments)
             if written:
                 self._conn.execute(
@@ -338,6 +342,14 @@ class LocalEngine:
         for seg, file, account, region, day, count in segments:
             self._segment_files[seg] = file
             self._files.append(LogFile(Path(file), account, region, day, count))
+
+    def _discover(self, data_dir: Path) -> list[Path]:
+        """The files to load; a folder the caller gave that holds none is bad input (an empty or
+        wrong ``--data`` folder must not pass as "no events")."""
+        paths = discover(data_dir)
+        if not paths and self._explicit_data:
+            raise BadInput(f"{data_dir}: no CloudTrail log files (*.json, *.json.gz) found")
+        return paths
 
     def _load_file(self, path: Path, out: Any, segments: list[tuple[Any, ...]]) -> int:
         name = str(path)

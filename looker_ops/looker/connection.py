@@ -10,7 +10,9 @@ never writes to the data account.
 The password is write-only in Looker, so it cannot be compared. It is sent when the connection is
 created, when the access key id (username) changes, and when Looker has no password: an AWS key
 rotation always yields a new access key id, so a rotation is detected without ever reading the
-secret back.
+secret back. A secret corrected under the same key id (a typo fixed) cannot be seen that way: it is
+sent with ``resend_password`` (``--resend-secrets``), and the deploy sends it once by itself when
+the connection test fails on a run that had not sent it (:func:`resend_password`).
 """
 
 from __future__ import annotations
@@ -49,6 +51,10 @@ COMPARED = [
     "query_timezone",
 ]
 _OK_TEST_STATUSES = {"success", "skipped", "info", "warning"}
+
+
+class ConnectionTestFailed(RemoteError):
+    """Looker ran the connection's tests and one failed (as opposed to the call itself failing)."""
 
 
 def check_settings(cs: ConnectionSettings, file: str = "looker-ops.yaml") -> None:
@@ -92,8 +98,9 @@ def read(client: LookerClient, name: str) -> m.DBConnection | None:
     return client.get_or_none(client.sdk.connection, name)
 
 
-def plan(want: dict[str, Any], current: Any) -> list[Change]:
-    """Pure: the change that brings ``current`` (SDK model, dict or None) to ``want``."""
+def plan(want: dict[str, Any], current: Any, *, resend_password: bool = False) -> list[Change]:
+    """Pure: the change that brings ``current`` (SDK model, dict or None) to ``want``.
+    ``resend_password``: send the password even when nothing shows that it changed."""
     name = str(want["name"])
     if current is None:
         diffs = [FieldDiff(k, None, want[k]) for k in COMPARED if want.get(k) not in (None, "")]
@@ -102,7 +109,7 @@ def plan(want: dict[str, Any], current: Any) -> list[Change]:
         return [Change(KIND, CREATE, name, _masked(diffs), payload=want)]
     diffs = diff_fields(want, current, COMPARED)
     username_changed = any(d.field == "username" for d in diffs)
-    if username_changed or not get(current, "has_password"):
+    if resend_password or username_changed or not get(current, "has_password"):
         diffs.append(FieldDiff("password", SECRET if get(current, "has_password") else None, SECRET))
     if pdts_enabled(current):
         diffs.append(FieldDiff("pdts_enabled", True, False))
@@ -171,6 +178,23 @@ def _update(client: LookerClient, name: str, want: dict[str, Any], ch: Change) -
     client.sdk.update_connection(name, _body(want, fields))
 
 
+def sends_password(changes: list[Change]) -> bool:
+    """Whether applying ``changes`` sends the password."""
+    return any(
+        ch.action == CREATE or any(d.field == "password" for d in ch.diffs)
+        for ch in changes
+        if ch.kind == KIND
+    )
+
+
+def resend_password(client: LookerClient, want: dict[str, Any]) -> None:
+    """Send only the password (write-only in Looker: the one field a plan cannot compare)."""
+    secret = want.get("password")
+    if secret is not None:
+        client.redactor.add(secret.reveal())
+    client.sdk.update_connection(str(want["name"]), _body(want, {"password"}))
+
+
 def test(client: LookerClient, name: str) -> list[str]:
     """Run Looker's tests of the connection; raise RemoteError with Looker's message on a failure.
 
@@ -186,7 +210,7 @@ def test(client: LookerClient, name: str) -> list[str]:
         if status not in _OK_TEST_STATUSES:
             failed.append(text)
     if failed:
-        raise RemoteError(
+        raise ConnectionTestFailed(
             client.redactor.redact(
                 f"connection {name}: Looker's connection test failed: " + "; ".join(failed)
             )

@@ -5,12 +5,18 @@ keeps the line it starts on. Keys that a LookML dashboard does not have, and val
 wrong shape (``fields`` not a list, ``listen`` not a mapping...), are findings (``DSH002``)
 naming the file and line; a file that is not valid YAML is one ``DSH001`` finding.
 Visualization settings of an element (``show_view_names``, ``series_colors``...) are free-form,
-so unknown element keys are accepted.
+so unknown element keys are accepted, except a near miss of a structural element key
+(``lisen``, ``listen_to``, ``widht``: :func:`near_miss`), which is reported with the key it
+probably meant. Unknown dashboard and filter keys say which known key they are close to.
+
+Known keys follow Looker's reference pages for LookML dashboards (dashboard parameters, and
+the element pages' basic, query and text parameters).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import difflib
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -49,6 +55,7 @@ DASHBOARD_KEYS = frozenset(
         "elements",
         "filters",
         "label",
+        "tabs",
     ]
 )
 FILTER_KEYS = frozenset(
@@ -64,8 +71,95 @@ FILTER_KEYS = frozenset(
         "explore",
         "field",
         "listens_to_filters",
+        "vis_filter",
     ]
 )
+# The structural keys of a dashboard element (placement, query, text, notes): an unknown key
+# close to one of these is a typo, not a visualization setting.
+ELEMENT_KEYS = frozenset(
+    [
+        "name",
+        "title",
+        "type",
+        "height",
+        "width",
+        "top",
+        "left",
+        "row",
+        "col",
+        "refresh",
+        "note",
+        "note_state",
+        "note_display",
+        "note_text",
+        "title_text",
+        "subtitle_text",
+        "body_text",
+        "rich_content_json",
+        "model",
+        "explore",
+        "dimensions",
+        "measures",
+        "fields",
+        "fill_fields",
+        "sorts",
+        "pivots",
+        "limit",
+        "column_limit",
+        "filters",
+        "listen",
+        "query_timezone",
+        "merged_queries",
+        "join_fields",
+        "hidden_fields",
+        "dynamic_fields",
+        "total",
+        "row_total",
+        "subtotals",
+        "tab_name",
+        "group",
+    ]
+)
+# Real visualization settings that happen to look like a near miss of a structural key.
+VIS_SETTINGS_NEAR_STRUCTURAL = frozenset(["show_totals", "totals_color", "hidden_pivots"])
+
+
+def _osa_distance(a: str, b: str) -> int:
+    """Edit distance counting a swap of two neighbouring letters as one edit."""
+    prev2: list[int] = []
+    prev = list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        cur = [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            cost = 0 if a[i - 1] == b[j - 1] else 1
+            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                cur[j] = min(cur[j], prev2[j - 2] + 1)
+        prev2, prev = prev, cur
+    return prev[len(b)]
+
+
+def near_miss(key: str, known: Iterable[str]) -> str | None:
+    """The known key ``key`` is probably a typo of: a close difflib match (ratio >= 0.8), or an
+    edit distance of 1 (2 for keys longer than 4 letters). None when nothing is that close."""
+    k = key.lower()
+    names = sorted(known)
+    best = difflib.get_close_matches(k, names, n=1, cutoff=0.8)
+    if best:
+        return best[0]
+    scored = sorted((_osa_distance(k, n), n) for n in names)
+    for dist, n in scored:
+        if dist <= (2 if len(n) > 4 else 1):
+            return n
+        break
+    return None
+
+
+def _hint(key: str, known: Iterable[str]) -> str:
+    guess = near_miss(key, known)
+    return f" (did you mean {guess}?)" if guess else ""
+
+
 ELEMENT_TYPES = frozenset(
     [
         "text",
@@ -165,6 +259,21 @@ def _parse_element(
         problems.append(
             Finding(BAD_KEY, Severity.ERROR, "dashboard element has no `name`", file, line, where)
         )
+    for key, kline in lines.items():
+        if key in ELEMENT_KEYS or key in VIS_SETTINGS_NEAR_STRUCTURAL:
+            continue
+        guess = near_miss(key, ELEMENT_KEYS)
+        if guess is not None and guess not in props:
+            problems.append(
+                Finding(
+                    BAD_KEY,
+                    Severity.ERROR,
+                    f"unknown element key `{key}` in element {name or '?'} (did you mean {guess}?)",
+                    file,
+                    kline,
+                    where,
+                )
+            )
     for k in _LIST_KEYS:
         if k in props and props[k] is not None and not isinstance(props[k], list):
             problems.append(
@@ -248,7 +357,7 @@ def _parse_filter(node: yaml.Node, file: str, problems: list[Finding], dname: st
                 Finding(
                     BAD_KEY,
                     Severity.ERROR,
-                    f"unknown dashboard filter key `{key}`",
+                    f"unknown dashboard filter key `{key}`{_hint(key, FILTER_KEYS)}",
                     file,
                     kline,
                     f"dashboard:{dname}/filter:{props.get('name', '?')}",
@@ -301,7 +410,7 @@ def parse_dashboard_text(text: str, file: str) -> tuple[list[Dashboard], list[Fi
                     Finding(
                         BAD_KEY,
                         Severity.ERROR,
-                        f"unknown dashboard key `{key}`",
+                        f"unknown dashboard key `{key}`{_hint(key, DASHBOARD_KEYS)}",
                         file,
                         kline,
                         f"dashboard:{name}",

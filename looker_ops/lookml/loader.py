@@ -142,7 +142,7 @@ _FIELD_LISTS = {
     "parameters": "parameter",
 }
 _NAMED_LISTS = frozenset([*_FIELD_LISTS, "sets", "joins", "aggregate_tables", "access_filters", "queries"])
-_META = frozenset(["_type", "_name", "_line", "_end", "_file", "_lines"])
+_META = frozenset(["_type", "_name", "_line", "_end", "_file", "_lines", "_origin"])
 _CONST_RE = re.compile(r"@\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
 
@@ -197,9 +197,32 @@ def measure_filters(props: dict[str, Any]) -> dict[str, str]:
     return out
 
 
+def _origins(d: dict[str, Any]) -> dict[str, tuple[str, int]]:
+    """Where each parameter of ``d`` was last set: (file, line of the block that sets it)."""
+    o = d.get("_origin")
+    if isinstance(o, dict):
+        return o
+    if "_file" not in d:
+        return {}
+    here = (str(d["_file"]), int(d.get("_line", 0)))
+    return {k: here for k in d if k not in _META}
+
+
 def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
-    """Apply ``over`` (a refinement or an extending object) on top of ``base``."""
+    """Apply ``over`` (a refinement or an extending object) on top of ``base``.
+
+    ``_origin`` records, for each parameter, the file and block line that set it last (in the
+    order they were set), so a finding about a parameter added by a refinement in another file
+    points there (:meth:`looker_ops.lookml.model.Field.origin`)."""
     out = dict(base)
+    origin = dict(_origins(base))
+    over_origin = _origins(over)
+    for k in over:
+        if k not in _META and k in over_origin:
+            origin.pop(k, None)
+            origin[k] = over_origin[k]
+    if origin:
+        out["_origin"] = origin
     for k, v in over.items():
         if k in _META and k != "_lines":
             continue
@@ -605,6 +628,8 @@ class _Loader:
             name = str(b["_name"])
             if name.startswith("+"):
                 refinements.setdefault(name[1:], []).append(b)
+                if kind == "view":
+                    self._refinement_duplicates(name[1:], b)
             elif name in bases:
                 self.duplicates.setdefault(
                     (kind, scope + name), [(bases[name]["_file"], bases[name]["_line"])]
@@ -631,6 +656,21 @@ class _Loader:
                     f"{kind}:+{name}",
                 )
         return self._apply_extends(merged, kind), bases, defs
+
+    def _refinement_duplicates(self, view: str, block: dict[str, Any]) -> None:
+        """A field defined twice in one refinement block is a duplicate, as in a plain view
+        (merging by name would otherwise fold the second into the first silently)."""
+        for key in _FIELD_LISTS:
+            seen: dict[str, tuple[str, int]] = {}
+            for fd in block.get(key, []) or []:
+                if not isinstance(fd, dict) or not fd.get("_name"):
+                    continue
+                fname = str(fd["_name"])
+                here = (str(fd.get("_file", block.get("_file", ""))), int(fd.get("_line", 0)))
+                if fname in seen:
+                    self.duplicates.setdefault(("field", f"{view}.{fname}"), [seen[fname]]).append(here)
+                else:
+                    seen[fname] = here
 
     def build_views(self, order: list[str]) -> tuple[dict[str, View], list[dict[str, Any]]]:
         raw = self._named_blocks(order, "views", "view")

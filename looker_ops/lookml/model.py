@@ -60,6 +60,15 @@ class Field:
         lines = self.props.get("_lines") or {}
         return int(lines.get(key, self.line))
 
+    def origin(self, *keys: str) -> tuple[str, int]:
+        """(file, line) of the block that last set any of ``keys`` (a refinement in another file
+        may add ``primary_key: yes`` to a field defined elsewhere), else the field's own place."""
+        found: tuple[str, int] | None = None
+        for k, place in (self.props.get("_origin") or {}).items():
+            if k in keys:
+                found = (str(place[0]), int(place[1]))
+        return found if found is not None else (self.file, self.line)
+
 
 @dataclass
 class View:

@@ -128,6 +128,12 @@ class QueryColumn:
     type: str
     is_time: bool  # a date-like timeframe (a time series axis)
     pivot: bool = False
+    view_label: str = ""  # the view's label as Looker shows it ("Cloudtrail Logs", a join's view_label)
+
+    @property
+    def full_label(self) -> str:
+        """The column heading Looker shows with view names: view label, then field label."""
+        return f"{self.view_label} {self.label}".strip()
 
 
 @dataclass
@@ -145,10 +151,27 @@ class CompiledQuery:
 def _label(f: Field) -> str:
     label = f.props.get("label")
     if f.group is not None:
-        group = f.props.get("group_label") or f.props.get("label") or f.group.replace("_", " ").title()
+        # a dimension group's field is "<group label> <Timeframe>" ("Event Date"); group_label
+        # only groups fields in the field picker
+        group = f.props.get("label") or f.group.replace("_", " ").title()
         tf = (f.timeframe or "").replace("_", " ").title()
         return f"{group} {tf}".strip()
     return str(label) if label else f.name.replace("_", " ").title()
+
+
+def _view_label(project: Project, explore: Explore, alias: str, f: Field) -> str:
+    """The view label Looker shows for a field: the field's ``view_label``, the join's (or the
+    explore's, for its base view) ``view_label``, the view's ``label``, else the alias titled."""
+    if f.props.get("view_label"):
+        return str(f.props["view_label"])
+    join = explore.join(alias) if alias != explore.name else None
+    holder = join.props if join is not None else explore.props
+    if holder.get("view_label"):
+        return str(holder["view_label"])
+    view = project.view(explore.aliases().get(alias, ""))
+    if view is not None and view.props.get("label"):
+        return str(view.props["label"])
+    return alias.replace("_", " ").title()
 
 
 def _is_time(f: Field) -> bool:
@@ -244,6 +267,7 @@ def compile_query(project: Project, spec: QuerySpec, *, now: datetime | None = N
                 type=f.type,
                 is_time=_is_time(f),
                 pivot=ref in spec.pivots,
+                view_label=_view_label(project, explore, ref.split(".", 1)[0], f),
             )
         )
     for ref in spec.pivots:

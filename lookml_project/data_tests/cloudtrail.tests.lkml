@@ -48,6 +48,16 @@ test: events_are_near_their_partition_day {
   }
 }
 
+test: log_account_is_the_receiving_account {
+  explore_source: cloudtrail_logs {
+    column: other { field: cloudtrail_logs.events_logged_for_other_account }
+    filters: [cloudtrail_logs.event_date: "2 days"]
+  }
+  assert: account_filter_and_account_id_agree {
+    expression: ${cloudtrail_logs.events_logged_for_other_account} = 0 ;;
+  }
+}
+
 test: console_login_results_are_known {
   explore_source: cloudtrail_logs {
     column: console_logins { field: cloudtrail_logs.console_logins }

@@ -10,7 +10,10 @@
 # - start: one day before the window's first day. CloudTrail's key date is the delivery day, never
 #   earlier than the events in the file, so in UTC the window's first day would do; but the date
 #   filter is rendered in the query's time zone, and a zone ahead of UTC (Asia, Australia) starts
-#   its day on the previous UTC day. The extra day keeps those queries complete.
+#   its day on the previous UTC day. The extra day keeps those queries complete. It costs about
+#   one extra day of files per query; the dashboards all set query_timezone: UTC. An instance
+#   whose queries all run in UTC can drop the date_add below (docs/block.md, "Removing the margin").
+# The dashboards' Account filter is on the partition column account, so it prunes accounts too.
 # The event_date filter itself then keeps exactly the window's events. When the filter is open
 # ("is any time"), date_start/date_end render as NULL and the range falls back to everything.
 

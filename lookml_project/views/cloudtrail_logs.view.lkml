@@ -278,10 +278,19 @@ view: cloudtrail_logs {
     sql: abs(date_diff('day', CAST(from_iso8601_timestamp(${TABLE}.eventtime) AS DATE), CAST(date_parse(${TABLE}.dt, '%Y/%m/%d') AS DATE))) > 1 ;;
   }
 
-  dimension: partition_account {
-    hidden: yes
+  dimension: account {
+    group_label: "Event"
+    label: "Log Account ID"
+    description: "The account the event was logged for: the account in the log file's S3 key (partition column account; for an organization trail, the member account). Equal to Account ID in practice. Filter on this field to choose accounts: Athena then reads only those accounts' files (the dashboards' Account filter does)."
     type: string
     sql: ${TABLE}.account ;;
+  }
+
+  dimension: is_logged_for_other_account {
+    hidden: yes
+    description: "recipientAccountId differs from the account of the file's S3 key: the Account filter (on the key's account) and Account ID would then disagree. Checked by a LookML data test."
+    type: yesno
+    sql: ${TABLE}.recipientaccountid IS NOT NULL AND ${TABLE}.recipientaccountid <> ${TABLE}.account ;;
   }
 
   dimension: partition_region {
@@ -376,11 +385,23 @@ view: cloudtrail_logs {
     sql: ${TABLE}.useridentity.sessioncontext.sessionissuer.principalid ;;
   }
 
-  dimension: role_session_name {
+  dimension: session_name {
     group_label: "User Identity"
-    description: "For assumed roles: the session name, last part of the ARN (often the person's e-mail with SSO)."
+    label: "Session Name"
+    description: "For assumed roles: the role session name, the last part of the ARN (the person's e-mail with IAM Identity Center and most SAML set-ups, an instance ID for EC2 roles, a function name for Lambda)."
     type: string
     sql: CASE WHEN ${TABLE}.useridentity.type = 'AssumedRole' THEN regexp_extract(${TABLE}.useridentity.arn, '[^/]+$') END ;;
+  }
+
+  dimension: is_federated_session {
+    group_label: "User Identity"
+    label: "Is Federated Session"
+    description: "An assumed-role session of a person who signed in through an identity provider: IAM Identity Center (AWSReservedSSO_* roles), web identity federation, or a session named by an e-mail address (SAML federations set RoleSessionName to the user's e-mail)."
+    type: yesno
+    sql: ${TABLE}.useridentity.type = 'AssumedRole'
+      AND (COALESCE(${TABLE}.useridentity.sessioncontext.sessionissuer.username, '') LIKE 'AWSReservedSSO%'
+           OR ${TABLE}.useridentity.sessioncontext.webidfederationdata.federatedprovider IS NOT NULL
+           OR COALESCE(regexp_extract(${TABLE}.useridentity.arn, '[^/]+$'), '') LIKE '%@%') ;;
   }
 
   dimension: is_mfa_authenticated {
@@ -448,6 +469,18 @@ view: cloudtrail_logs {
            WHEN 'AWSService' THEN ${TABLE}.useridentity.invokedby
            WHEN 'AWSAccount' THEN COALESCE(${TABLE}.useridentity.accountid, ${TABLE}.useridentity.principalid)
            ELSE COALESCE(${TABLE}.useridentity.username, ${TABLE}.useridentity.invokedby, ${TABLE}.useridentity.sessioncontext.sessionissuer.username, ${TABLE}.useridentity.principalid)
+         END ;;
+    drill_fields: [event_detail*]
+  }
+
+  dimension: user {
+    label: "User"
+    description: "Who did it, as a person: the IAM user name; for a federated session (IAM Identity Center, SAML, web identity) the session name, e.g. alice@example.com; for a federated user (GetFederationToken) its name; 'root'; or the AWS service. Other role sessions show the role, as Actor does."
+    type: string
+    sql: CASE
+           WHEN ${is_federated_session} THEN regexp_extract(${TABLE}.useridentity.arn, '[^/]+$')
+           WHEN ${TABLE}.useridentity.type = 'FederatedUser' THEN COALESCE(regexp_extract(${TABLE}.useridentity.arn, '[^/]+$'), ${actor})
+           ELSE ${actor}
          END ;;
     drill_fields: [event_detail*]
   }
@@ -822,10 +855,20 @@ view: cloudtrail_logs {
   dimension: opens_to_world {
     group_label: "Security Groups"
     label: "Opens To World"
-    description: "A successful rule addition (Authorize ingress or egress, or a rule modification) whose ranges include 0.0.0.0/0 or ::/0."
+    description: "A successful INGRESS rule addition whose ranges include 0.0.0.0/0 or ::/0: AuthorizeSecurityGroupIngress, or ModifySecurityGroupRules (its event names the rule ID but not the rule's direction, so a rule modified to a world range is counted here, on the safe side). Egress to the world is Egress To World."
     type: yesno
     sql: ${security_group_world_cidr_in_request}
-      AND ${TABLE}.eventname IN ('AuthorizeSecurityGroupIngress', 'AuthorizeSecurityGroupEgress', 'ModifySecurityGroupRules')
+      AND ${TABLE}.eventname IN ('AuthorizeSecurityGroupIngress', 'ModifySecurityGroupRules')
+      AND ${TABLE}.errorcode IS NULL ;;
+  }
+
+  dimension: egress_to_world {
+    group_label: "Security Groups"
+    label: "Egress To World"
+    description: "A successful AuthorizeSecurityGroupEgress whose ranges include 0.0.0.0/0 or ::/0 (outbound traffic allowed to anywhere: what Terraform and CloudFormation add to every security group they create)."
+    type: yesno
+    sql: ${security_group_world_cidr_in_request}
+      AND ${TABLE}.eventname = 'AuthorizeSecurityGroupEgress'
       AND ${TABLE}.errorcode IS NULL ;;
   }
 
@@ -1053,6 +1096,14 @@ view: cloudtrail_logs {
     drill_fields: [actor, events, errors]
   }
 
+  measure: distinct_users {
+    label: "Distinct Users"
+    description: "Distinct values of User (people: SSO and SAML sessions counted per person, not per role)."
+    type: count_distinct
+    sql: ${user} ;;
+    drill_fields: [user, events, errors]
+  }
+
   measure: distinct_source_ips {
     label: "Distinct Source IPs"
     type: count_distinct
@@ -1076,9 +1127,17 @@ view: cloudtrail_logs {
 
   measure: world_open_changes {
     label: "Changes Opening to the World"
-    description: "Successful security group rule additions that include 0.0.0.0/0 or ::/0."
+    description: "Successful security group ingress rule additions that include 0.0.0.0/0 or ::/0 (see Opens To World)."
     type: count
     filters: [opens_to_world: "Yes"]
+    drill_fields: [security_group_detail*]
+  }
+
+  measure: world_egress_changes {
+    label: "Egress Rules Opened to the World"
+    description: "Successful AuthorizeSecurityGroupEgress calls that include 0.0.0.0/0 or ::/0 (see Egress To World)."
+    type: count
+    filters: [egress_to_world: "Yes"]
     drill_fields: [security_group_detail*]
   }
 
@@ -1110,6 +1169,12 @@ view: cloudtrail_logs {
     filters: [is_outside_partition_margin: "Yes"]
   }
 
+  measure: events_logged_for_other_account {
+    hidden: yes
+    type: count
+    filters: [is_logged_for_other_account: "Yes"]
+  }
+
   # ------------------------------------------------------------------ drill sets
 
   set: event_detail {
@@ -1123,13 +1188,13 @@ view: cloudtrail_logs {
   }
 
   set: login_detail {
-    fields: [event_time, actor, user_identity_type, user_arn, console_login_result, console_login_mfa_used,
+    fields: [event_time, user, actor, user_identity_type, user_arn, console_login_result, console_login_mfa_used,
              console_login_failure_reason, source_ip, user_agent, event_id]
   }
 
   set: security_group_detail {
-    fields: [event_time, actor, source_ip, account_id, aws_region, security_group_change_type,
+    fields: [event_time, user, actor, source_ip, account_id, aws_region, security_group_change_type,
              security_group_id, security_group_name, security_group_direction, security_group_protocol,
-             security_group_ports, security_group_cidrs, opens_to_world, error_code, event_id]
+             security_group_ports, security_group_cidrs, opens_to_world, egress_to_world, error_code, event_id]
   }
 }

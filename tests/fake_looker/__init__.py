@@ -18,7 +18,8 @@ more clients.
 
 State: ``fake.table("connections" | "projects" | "dashboards" | "folders" | "lookml_models" |
 "scheduled_plans" | ...)`` are plain dicts you can seed or inspect. ``fake.options`` holds
-behaviour switches (e.g. ``connection_test_failures``, ``lookml_test_failures``).
+behaviour switches (e.g. ``connection_test_failures``, ``lookml_test_failures``,
+``aws_secrets`` = {access key id: secret}: the connect test then needs the right password).
 
 Faults: ``fake.fail("create_dashboard", 429, retry_after=2)``, ``fake.fail("me", 503, times=2)``,
 ``fake.fail("import_dashboard_from_lookml", "timeout")`` (change applied, then ReadTimeout),

@@ -143,7 +143,9 @@ def delete_connection(fake: FakeLooker, req: Request) -> Any:
 @route("PUT", "/connections/{connection_name}/test", "test_connection", mutates=False)
 def test_connection(fake: FakeLooker, req: Request) -> Any:
     """Results per test. A test fails when fake.options["connection_test_failures"][test] is set,
-    when the password is missing (connect), or on Athena without s3_staging_dir (query)."""
+    when the password is missing (connect), when it is not the secret registered for the
+    username in fake.options["aws_secrets"] ({access key id: secret access key}, as AWS knows
+    them; connect), or on Athena without s3_staging_dir (query)."""
     c = fake.table("connections").get(req.params["connection_name"])
     if c is None:
         raise not_found()
@@ -155,6 +157,14 @@ def test_connection(fake: FakeLooker, req: Request) -> Any:
         msg = forced.get(t)
         if msg is None and t == "connect" and not c.get("password"):
             msg = "Cannot connect: authentication failed (no password)"
+        known: dict[str, str] = fake.options.get("aws_secrets", {})
+        if (
+            msg is None
+            and t == "connect"
+            and c.get("username") in known
+            and known[c["username"]] != c.get("password")
+        ):
+            msg = "Cannot connect: The security token included in the request is invalid"
         if (
             msg is None
             and t == "query"

@@ -2,8 +2,10 @@
 longer exist in the deployed (production) LookML.
 
 A dashboard element's query (model, explore, fields, filters, sorts) and each dashboard filter
-(model, explore, field) are checked against the LookML at the production ref of the project the
-model configuration points at. Scheduled plans pointing at missing dashboards are not modelled.
+(model, explore, field) are checked against the LookML of the project the model configuration
+points at: its production ref, or in the dev workspace (``workspace: dev`` session, as in Looker)
+the commit of the branch the API user has checked out. Scheduled plans pointing at missing
+dashboards are not modelled.
 """
 
 from __future__ import annotations
@@ -11,8 +13,9 @@ from __future__ import annotations
 import time
 from typing import Any
 
+from tests.fake_looker import lookml_source
 from tests.fake_looker.core import FakeLooker, Request, route
-from tests.fake_looker.projects import deployed_lookml
+from tests.fake_looker.projects import deployed_lookml, dev_branch_sha
 
 
 def _model_project(fake: FakeLooker, model: str) -> str | None:
@@ -20,13 +23,23 @@ def _model_project(fake: FakeLooker, model: str) -> str | None:
     return m.get("project_name") if m else None
 
 
+def _lookml(fake: FakeLooker, project: str, dev: bool) -> lookml_source.Deployed | None:
+    """The LookML the caller's workspace sees: production's, or the dev branch checked out."""
+    if not dev:
+        return deployed_lookml(fake, project)
+    p = fake.table("projects").get(project)
+    remote = fake.git_remote_for(p.get("git_remote_url")) if p else None
+    sha = dev_branch_sha(fake, p) if p is not None and remote is not None else None
+    return lookml_source.load_ref(remote, sha) if remote is not None and sha else None
+
+
 def _check(
-    fake: FakeLooker, model: str | None, explore: str | None, fields: list[str]
+    fake: FakeLooker, model: str | None, explore: str | None, fields: list[str], dev: bool = False
 ) -> list[dict[str, Any]]:
     if not model or not explore:
         return []
     project = _model_project(fake, model)
-    dep = deployed_lookml(fake, project) if project else None
+    dep = _lookml(fake, project, dev) if project else None
     if dep is None or model not in dep.project.models:
         return [
             {
@@ -103,7 +116,7 @@ def content_validation(fake: FakeLooker, req: Request) -> Any:
                 continue
             n_elements += 1
             explores.add((q["model"], q["view"]))
-            errors = _check(fake, q["model"], q["view"], _query_fields(q))
+            errors = _check(fake, q["model"], q["view"], _query_fields(q), req.dev)
             if errors:
                 out.append(
                     {
@@ -127,7 +140,11 @@ def content_validation(fake: FakeLooker, req: Request) -> Any:
                 continue
             n_filters += 1
             errors = _check(
-                fake, flt["model"], flt.get("explore"), [flt["dimension"]] if flt.get("dimension") else []
+                fake,
+                flt["model"],
+                flt.get("explore"),
+                [flt["dimension"]] if flt.get("dimension") else [],
+                req.dev,
             )
             if errors:
                 out.append(

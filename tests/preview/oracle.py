@@ -69,16 +69,20 @@ def in_window(events: Iterable[Event], start: dt.datetime, end: dt.datetime) -> 
     return [e for e in events if start <= e.time < end]
 
 
-def files_between(events: Iterable[Event], first_dt: str, last_dt: str) -> set[str]:
-    """Files whose S3 date folder is within [first_dt, last_dt] (yyyy/mm/dd, inclusive)."""
-    return {e.file for e in events if first_dt <= e.dt <= last_dt}
+def files_between(
+    events: Iterable[Event], first_dt: str, last_dt: str, accounts: Iterable[str] | None = None
+) -> set[str]:
+    """Files whose S3 date folder is within [first_dt, last_dt] (yyyy/mm/dd, inclusive), and,
+    when ``accounts`` is given, whose S3 account folder is one of them."""
+    chosen = None if accounts is None else set(accounts)
+    return {e.file for e in events if first_dt <= e.dt <= last_dt and (chosen is None or e.account in chosen)}
 
 
 # --------------------------------------------------------------------------- dimensions
 
 
-def actor(e: Event) -> str | None:
-    i = e.ident
+def actor(e: Fields) -> str | None:
+    i = identity(e)
     t = i.get("type")
     issuer = ((i.get("sessionContext") or {}).get("sessionIssuer") or {}).get("userName")
     if t == "Root":
@@ -96,6 +100,36 @@ def actor(e: Event) -> str | None:
 
 def account_id(e: Event) -> str:
     return e.get("recipientAccountId") or e.account
+
+
+def session_name(e: Fields) -> str | None:
+    """An assumed role's session name: what follows the last slash of its ARN."""
+    i = identity(e)
+    if i.get("type") != "AssumedRole" or not i.get("arn"):
+        return None
+    return str(i["arn"]).rsplit("/", 1)[-1]
+
+
+def is_federated_session(e: Fields) -> bool:
+    """A person's assumed-role session through an identity provider: IAM Identity Center
+    (``AWSReservedSSO_*`` permission-set roles), web identity, or an e-mail as session name (SAML)."""
+    i = identity(e)
+    if i.get("type") != "AssumedRole":
+        return False
+    ctx = i.get("sessionContext") or {}
+    issuer = (ctx.get("sessionIssuer") or {}).get("userName") or ""
+    web = (ctx.get("webIdFederationData") or {}).get("federatedProvider")
+    return issuer.startswith("AWSReservedSSO") or web is not None or "@" in (session_name(e) or "")
+
+
+def user(e: Fields) -> str | None:
+    """Who, as a person: the session name of a federated session, a federated user's name, else the actor."""
+    i = identity(e)
+    if is_federated_session(e):
+        return session_name(e)
+    if i.get("type") == "FederatedUser" and i.get("arn"):
+        return str(i["arn"]).rsplit("/", 1)[-1]
+    return actor(e)
 
 
 def is_console_login(e: Fields) -> bool:
@@ -202,20 +236,29 @@ def request_cidrs(e: Fields) -> list[str]:
     return found
 
 
-def opens_to_world(e: Fields) -> bool:
-    if not is_sg_change(e) or e.get("errorCode") is not None:
-        return False
-    if e.get("eventName") not in (
-        "AuthorizeSecurityGroupIngress",
-        "AuthorizeSecurityGroupEgress",
-        "ModifySecurityGroupRules",
-    ):
-        return False
+def _names_world_range(e: Fields) -> bool:
     rp = e.get("requestParameters") or {}
     rules = rp.get("ipPermissions") or rp.get("ModifySecurityGroupRulesRequest")
     if any(c in ("0.0.0.0/0", "::/0") for c in _cidrs_in(rules)):
         return True
     return rp.get("cidrIp") == "0.0.0.0/0"
+
+
+def opens_to_world(e: Fields) -> bool:
+    """A successful INGRESS rule addition to 0.0.0.0/0 or ::/0. ModifySecurityGroupRules counts:
+    its event names the rule ID but not the rule's direction, so it is taken as ingress."""
+    if not is_sg_change(e) or e.get("errorCode") is not None:
+        return False
+    if e.get("eventName") not in ("AuthorizeSecurityGroupIngress", "ModifySecurityGroupRules"):
+        return False
+    return _names_world_range(e)
+
+
+def egress_to_world(e: Fields) -> bool:
+    """A successful egress rule addition to 0.0.0.0/0 or ::/0 (every Terraform-made group has one)."""
+    if not is_sg_change(e) or e.get("errorCode") is not None:
+        return False
+    return e.get("eventName") == "AuthorizeSecurityGroupEgress" and _names_world_range(e)
 
 
 # --------------------------------------------------------------------------- CIS 4.1 - 4.15

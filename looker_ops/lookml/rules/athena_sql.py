@@ -6,6 +6,11 @@
   JSON text comes from ``looker_ops.lookml.schema`` only.
 - ``ATH402``: a function Athena does not have (IFNULL, DATEADD, NVL, LEN...), with the Athena equivalent.
 - ``ATH403``: SQL that sqlglot cannot parse in the Athena dialect, with sqlglot's message.
+- ``ATH404``: a JSON function (``json_extract_scalar``, ``json_extract``, ``json_parse``,
+  ``json_format``, ``json_size``, ``json_array_length``...) applied directly to a column the table's
+  schema types as a struct, array or map (CloudTrail's ``useridentity``, ``resources``...). Athena
+  rejects it ("Unexpected parameters"), although DuckDB accepts it, so ``--sql`` does not catch it:
+  read the struct's fields (``${TABLE}.useridentity.type``) or cast it first (``CAST(x AS JSON)``).
 SQL is checked as Looker would send it: references substituted, Liquid rendered with no filter values.
 """
 
@@ -24,6 +29,7 @@ from looker_ops.lookml.parsecache import ResultCache
 from looker_ops.lookml.rules import CheckContext, rule
 from looker_ops.lookml.rules.athena_functions import ATHENA_FUNCTIONS, NOT_ATHENA_HINTS, NOT_FUNCTIONS
 from looker_ops.lookml.rules.common import compiled_field, compiled_table, view_schema
+from looker_ops.lookml.schema import Array, Map, SqlType, Struct, TableSchema
 from looker_ops.lookml.sql import SqlCompiler
 
 JSON_STRUCT = rule(
@@ -52,6 +58,19 @@ UNPARSABLE = rule(
     "sqlglot cannot parse the compiled SQL in the Athena dialect.",
     "dimension: x { sql: CASE WHEN ${TABLE}.a = 1 THEN 'one' ;; }   # no END",
     "dimension: x { sql: CASE WHEN ${TABLE}.a = 1 THEN 'one' END ;; }",
+)
+
+JSON_ON_STRUCT = rule(
+    "ATH404",
+    Severity.ERROR,
+    "JSON function on a struct, array or map column",
+    "athena_sql",
+    "A JSON function (json_extract_scalar, json_extract, json_parse, json_format, json_size, "
+    "json_array_length, json_array_contains...) takes JSON text or a JSON value; on a column the "
+    'table\'s schema types as a struct, array or map, Athena fails with "Unexpected parameters" '
+    "(DuckDB accepts it, so --sql does not see it). Read the struct's field, or CAST(x AS JSON) first.",
+    "dimension: identity_type { sql: json_extract_scalar(${TABLE}.useridentity, '$.type') ;; }",
+    "dimension: identity_type { sql: ${TABLE}.useridentity.type ;; }",
 )
 
 _STRING_RE = re.compile(r"'(?:[^']|'')*'")
@@ -155,6 +174,67 @@ def json_struct_access(sql: str, json_cols: frozenset[str], alias: str | None) -
     return sorted({m.group(1).lower() for m in rx.finditer(text)})
 
 
+_JSON_CALL_RE = re.compile(
+    r"\b((?:is_)?json_[a-z_]+)\s*\(\s*((?:\"[^\"]+\"|[A-Za-z_]\w*)(?:\s*\.\s*(?:\"[^\"]+\"|[A-Za-z_]\w*))*)\s*[,)]",
+    re.I,
+)
+
+
+def _path_type(schema: TableSchema, parts: list[str]) -> SqlType | None:
+    """The type of ``col.field.field`` in ``schema``, or None when it names no known column."""
+    col = schema.column(parts[0])
+    if col is None:
+        return None
+    t: SqlType | None = col.type
+    for p in parts[1:]:
+        if not isinstance(t, Struct):
+            return None
+        t = t.field_type(p.lower())
+    return t
+
+
+def json_on_struct(sql: str, schema: TableSchema | None) -> list[tuple[str, str, str]]:
+    """(function, column path, kind) for each JSON function called directly on a struct, array
+    or map column of ``schema`` in ``sql`` (the column optionally prefixed by a table alias)."""
+    if schema is None or "json" not in sql.lower():
+        return []
+    out: list[tuple[str, str, str]] = []
+    for m in _JSON_CALL_RE.finditer(_strip_strings(sql)):
+        parts = [p.strip().strip('"') for p in m.group(2).split(".")]
+        for start in (0, 1):  # the column itself, or an alias then the column
+            if start >= len(parts):
+                break
+            t = _path_type(schema, parts[start:])
+            if t is None:
+                continue
+            kind = {Struct: "struct", Array: "array", Map: "map"}.get(type(t))
+            if kind is not None:
+                hit = (m.group(1).lower(), ".".join(parts[start:]).lower(), kind)
+                if hit not in out:
+                    out.append(hit)
+            break
+    return out
+
+
+def _report_json_on_struct(
+    ctx: CheckContext, hits: list[tuple[str, str, str]], what: str, file: str, line: int, where: str
+) -> None:
+    for fn, col, kind in hits:
+        instead = {
+            "struct": f"read its fields ({col}.<field>)",
+            "array": f"use cardinality({col}), element_at or UNNEST",
+            "map": f"use element_at({col}, key)",
+        }[kind]
+        ctx.report(
+            JSON_ON_STRUCT,
+            f"{what}: {fn}() on {col}, which is {'an' if kind == 'array' else 'a'} {kind} column, "
+            f"not JSON text: Athena rejects it ({instead}, or {fn}(CAST({col} AS JSON), ...))",
+            file,
+            line,
+            where,
+        )
+
+
 def _check_sql(
     ctx: CheckContext, sql: str, wrapped: str, file: str, line: int, where: str, what: str
 ) -> None:
@@ -170,7 +250,9 @@ def _check_sql(
         ctx.report(UNKNOWN_FUNCTION, f"{what}: Athena has no {_fn_message(names)}", file, line, where)
 
 
-def _field(ctx: CheckContext, view: View, f: Field, json_cols: frozenset[str]) -> None:
+def _field(
+    ctx: CheckContext, view: View, f: Field, json_cols: frozenset[str], schema: TableSchema | None = None
+) -> None:
     if f.kind in ("filter",) or (f.kind == "parameter"):
         return
     if f.group is not None and f.timeframe not in ("raw", None) and f.type != "duration":
@@ -201,6 +283,7 @@ def _field(ctx: CheckContext, view: View, f: Field, json_cols: frozenset[str]) -
             where,
         )
         return
+    _report_json_on_struct(ctx, json_on_struct(c.sql, schema), what, f.file, f.line, where)
     _check_sql(ctx, c.sql, f"SELECT {c.sql} AS x FROM t", f.file, f.line, where, what)
 
 
@@ -237,9 +320,13 @@ def _check(ctx: CheckContext) -> None:
                     where,
                 )
             else:
-                _check_sql(ctx, inner, inner, file, line, where, f"derived table of {view.name}")
+                what = f"derived table of {view.name}"
+                _report_json_on_struct(ctx, json_on_struct(inner, schema), what, file, line, where)
+                _check_sql(ctx, inner, inner, file, line, where, what)
+        # a derived table's columns are its SELECT's outputs, not the table's: typed only on tables
+        field_schema = schema if view.sql_table_name else None
         for f in view.fields.values():
-            _field(ctx, view, f, json_cols)
+            _field(ctx, view, f, json_cols, field_schema)
     for explore in ctx.explores():
         if explore.extension_required:
             continue

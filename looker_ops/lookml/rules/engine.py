@@ -7,10 +7,17 @@ failing batch is split in halves down to the failing field, which is reported wi
 line and the engine's message (``SQL001``). Every declared primary key is checked for uniqueness
 on the data: COUNT(*) against COUNT(DISTINCT key) (``SQL002``). Files the engine cannot load are
 reported (``SQL003``), and every dashboard tile's query is compiled and run (``SQL004``).
+Each batch that runs is also planned once more under ``LIMIT 0`` with every field's own
+expression selected, and the result types the engine reports are compared with the declared
+types (``SQL005``): a ``type: number`` dimension or measure must be numeric, a ``yesno`` condition
+boolean, a ``time`` dimension group (or ``type: date`` dimension) a timestamp or date (a number
+for ``datatype: epoch``). Nothing is read, so this costs one planned query per batch; it runs on
+the embedded engine only (``--athena`` reports no types under its cost guard).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -59,7 +66,71 @@ TILE_FAILS = rule(
     "the field's SQL fixed so the tile's query runs",
 )
 
+TYPE_MISMATCH = rule(
+    "SQL005",
+    Severity.ERROR,
+    "field SQL type does not match its declared type",
+    "engine",
+    "The engine's result type of the field's own SQL contradicts its LookML type: `type: number` "
+    "(dimension or measure) over text, `type: yesno` over anything but a boolean condition, a "
+    "`type: time` dimension group (or `type: date` dimension) over text or numbers (numbers are "
+    "right for `datatype: epoch`). The engine may run it, but Athena rejects the comparisons, "
+    "CASE WHEN and date functions Looker wraps around it.",
+    "dimension: bytes { type: number sql: ${TABLE}.eventversion ;; }   # a string column\n"
+    "dimension: is_error { type: yesno sql: length(${TABLE}.errorcode) ;; }\n"
+    "dimension_group: event { type: time sql: ${TABLE}.eventtime ;; }   # ISO 8601 text",
+    "dimension: version { type: number sql: TRY_CAST(${TABLE}.eventversion AS DOUBLE) ;; }\n"
+    "dimension: is_error { type: yesno sql: ${TABLE}.errorcode IS NOT NULL ;; }\n"
+    "dimension_group: event { type: time sql: from_iso8601_timestamp(${TABLE}.eventtime) ;; }",
+)
+
 OPEN_WINDOW = "2000/01/01 to 2100/01/01"
+
+_NUMERIC_TYPE = re.compile(
+    r"(TINYINT|SMALLINT|INTEGER|INT|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|UHUGEINT"
+    r"|FLOAT|REAL|DOUBLE|DECIMAL(\(.*\))?|NUMERIC(\(.*\))?)"
+)
+
+
+def type_kind(engine_type: str) -> str:
+    """The engine's result type (DuckDB's name) as number, string, boolean, time, null or other."""
+    t = engine_type.strip().upper()
+    if t in ("NULL", '"NULL"'):
+        return "null"
+    if t == "BOOLEAN":
+        return "boolean"
+    if t == "DATE" or t.startswith("TIMESTAMP"):
+        return "time"
+    if _NUMERIC_TYPE.fullmatch(t):
+        return "number"
+    if t.startswith("VARCHAR"):
+        return "string"
+    return "other"
+
+
+def _expected(f: Field) -> tuple[frozenset[str], str] | None:
+    """The result kinds a field's own SQL may have, and how to say it; None: not checked."""
+    ok_number = frozenset(["number", "null"])
+    if f.kind == "measure":
+        return (ok_number, "a number") if f.type == "number" else None
+    if f.kind == "dimension":
+        if f.type == "number":
+            return ok_number, "a number"
+        if f.type == "yesno":
+            return frozenset(["boolean", "null"]), "a boolean condition"
+        if f.type == "date":
+            return frozenset(["time", "null"]), "a timestamp or date"
+        return None
+    if f.kind == "dimension_group" and f.type == "time":
+        datatype = str(f.props.get("datatype", "timestamp")).lower()
+        if datatype == "epoch":
+            return ok_number, "a number (datatype: epoch)"
+        if datatype == "yyyymmdd":
+            return frozenset(["number", "string", "null"]), "a yyyymmdd number or text"
+        if datatype == "date":
+            return frozenset(["time", "string", "null"]), "a date"
+        return frozenset(["time", "null"]), "a timestamp or date"
+    return None
 
 
 def _engine_tables(ctx: CheckContext) -> dict[str, str]:
@@ -97,6 +168,9 @@ class _Runner:
         self.ctx = ctx
         self.engine = engine
         self.queries = 0
+        # result types are only known on an engine that reads data (the embedded one)
+        self.check_types = bool(getattr(engine, "reads_data", True))
+        self.type_plans = 0  # SQL005's LIMIT 0 queries, counted apart from the field/tile queries
 
     def run(self, sql: str) -> str | None:
         from looker_ops.engines.local import EngineError
@@ -160,6 +234,8 @@ class _Runner:
         )
         err = self.run(sql)
         if err is None:
+            if self.check_types:
+                self.types(e, items, filters)
             return
         if len(items) == 1:
             _ref, view, f = items[0]
@@ -175,6 +251,70 @@ class _Runner:
         mid = len(items) // 2
         self.batch(e, items[:mid], filters)
         self.batch(e, items[mid:], filters)
+
+    def types(self, e: Explore, items: Sequence[tuple[str, View, Field]], filters: dict[str, str]) -> None:
+        """SQL005: plan the fields' own expressions under LIMIT 0 and compare the result types."""
+        from looker_ops.engines.local import EngineError
+
+        p = self.ctx.project
+        base_view = p.views.get(e.view_name)
+        if base_view is None:
+            return
+        comp = SqlCompiler(p, e, LiquidContext())
+        comp.select([r for r, _, _ in items], filters=filters, probe=True)  # marks the joins needed
+        checks: list[tuple[View, Field, frozenset[str], str]] = []
+        exprs: list[str] = []
+        groups: set[tuple[str, str]] = set()
+        for ref, view, f in items:
+            want = _expected(f)
+            if want is None:
+                continue
+            alias = ref.rsplit(".", 1)[0]
+            if f.group is not None:
+                if (alias, f.group) in groups:
+                    continue
+                groups.add((alias, f.group))
+                text = f.sql if f.sql is not None else "${TABLE}." + f.group
+                expr = comp.render(text, view, alias, f.name)
+            elif f.kind == "dimension" and f.type == "yesno":
+                expr = comp.ref_sql(view.name, f.name, alias)
+            else:
+                expr = comp.field_sql(view.name, f.name, alias)
+            if not expr.strip() or expr.strip() == "NULL":
+                continue
+            if f.kind != "measure":
+                expr = f"arbitrary({expr})"  # every column an aggregate: no GROUP BY, same type
+            exprs.append(f'{expr} AS "c{len(exprs)}"')
+            checks.append((view, f, *want))
+        if not exprs or comp.problems:
+            return
+        sql = "SELECT\n  " + ",\n  ".join(exprs) + f"\nFROM {comp.from_clause(base_view, e.name)}"
+        for j in comp._joins_sql():
+            sql += "\n" + j
+        sql += "\nLIMIT 0"
+        self.type_plans += 1
+        try:
+            res = self.engine.query(sql)  # type: ignore[attr-defined]
+        except EngineError:
+            return  # the probe ran; a planning quirk here is not the field's fault
+        types = list(getattr(res, "types", []) or [])
+        if len(types) != len(checks):
+            return
+        for (view, f, ok, said), etype in zip(checks, types, strict=True):
+            kind = type_kind(etype)
+            if kind in ok:
+                continue
+            what = "dimension_group" if f.group else f.kind
+            name = f.group or f.name
+            file, line = f.origin("sql", "type")
+            self.ctx.report(
+                TYPE_MISMATCH,
+                f"{what} {view.name}.{name} is type: {f.type} but its SQL gives {etype} on the engine "
+                f"(explore {e.name}); expected {said}",
+                file,
+                line,
+                f"view:{view.name}/{what}:{name}",
+            )
 
     def primary_keys(self) -> None:
         p = self.ctx.project
@@ -200,8 +340,7 @@ class _Runner:
                 self.ctx.report(
                     PK_NOT_UNIQUE,
                     f"view {view.name}: primary key {pk.name} is not unique on the data ({detail})",
-                    pk.file,
-                    pk.line,
+                    *pk.origin("primary_key", "sql"),
                     f"view:{view.name}/dimension:{pk.name}",
                 )
 
@@ -278,7 +417,10 @@ def check(ctx: CheckContext) -> None:
         runner.tiles()
         summary = getattr(engine, "summary", None)
         ctx.notes.append(
-            summary() if callable(summary) else f"sql: {runner.queries} queries on the embedded engine"
+            summary()
+            if callable(summary)
+            else f"sql: {runner.queries} queries on the embedded engine"
+            + (f" (+{runner.type_plans} LIMIT 0 type checks)" if runner.type_plans else "")
         )
     finally:
         close = getattr(engine, "close", None)

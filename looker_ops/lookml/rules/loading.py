@@ -85,10 +85,14 @@ rule(
     Severity.ERROR,
     "unknown or malformed dashboard key",
     F,
-    "A dashboard key LookML dashboards do not have, or a value of the wrong shape "
-    "(`fields` not a list, `listen` not a mapping, an element with no name).",
-    "- dashboard: a\n  colour: red\n  elements:\n  - name: t\n    fields: a.x",
-    "- dashboard: a\n  elements:\n  - name: t\n    fields: [a.x]",
+    "A dashboard or filter key LookML dashboards do not have, or a value of the wrong shape "
+    "(`fields` not a list, `listen` not a mapping, an element with no name). Element keys other "
+    "than the structural ones (name, type, model, explore, fields, filters, sorts, pivots, limit, "
+    "listen, row, col, width, height, title_text, body_text, note_text...) are visualization "
+    "settings and are free, except a near miss of a structural key (difflib ratio >= 0.8, or an "
+    'edit distance of 1, 2 for keys over 4 letters): `lisen:` is reported with "did you mean listen?".',
+    "- dashboard: a\n  colour: red\n  elements:\n  - name: t\n    fields: a.x\n    lisen: {Date: a.date}",
+    "- dashboard: a\n  elements:\n  - name: t\n    fields: [a.x]\n    listen: {Date: a.date}",
 )
 rule(
     "BSL001",

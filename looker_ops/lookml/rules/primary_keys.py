@@ -116,11 +116,12 @@ def check(ctx: CheckContext) -> None:
         pks = view.primary_keys()
         if len(pks) > 1:
             for f in pks[1:]:
+                file, line = f.origin("primary_key")
                 ctx.report(
                     MANY,
                     f"view {view.name} has {len(pks)} primary keys ({', '.join(k.name for k in pks)}); keep one",
-                    f.file,
-                    f.line,
+                    file,
+                    line,
                     _where(view, f),
                 )
         if not pks:
@@ -158,12 +159,13 @@ def _table_key(ctx: CheckContext, view: View, pk: Field) -> None:
     if len(cols) == 1 and next(iter(cols)) in schema.unique_columns:
         return
     uniq = ", ".join(sorted(schema.unique_columns)) or "none"
+    file, line = pk.origin("primary_key", "sql")
     ctx.report(
         TABLE_KEY,
         f"view {view.name}: primary key {pk.name} ({sql}) is not a unique column of table {schema.name} "
         f"(unique columns: {uniq})",
-        pk.file,
-        pk.line,
+        file,
+        line,
         _where(view, pk),
     )
 
@@ -191,8 +193,10 @@ def _derived_key(ctx: CheckContext, view: View, pk: Field) -> None:
     outputs = _output_map(select)
     where = _where(view, pk)
 
+    file, line = pk.origin("primary_key", "sql")
+
     def report(r: object, msg: str) -> None:
-        ctx.report(r, f"view {view.name}: primary key {pk.name} {msg}", pk.file, pk.line, where)  # type: ignore[arg-type]
+        ctx.report(r, f"view {view.name}: primary key {pk.name} {msg}", file, line, where)  # type: ignore[arg-type]
 
     if select.args.get("distinct") is not None:
         missing = set(outputs) - pk_cols

@@ -120,9 +120,11 @@ DUPLICATE = rule(
     Severity.ERROR,
     "duplicate name",
     F,
-    "Two views, explores (in one model), fields (in one view), models or dashboards with the same name.",
-    "view: a {...} in two files",
-    "one view a, refined with view: +a",
+    "Two views, explores (in one model), fields (in one view, or in one refinement block: a "
+    "refinement merges each field into the view's, so a second one in the same block is a "
+    "duplicate too), models or dashboards with the same name.",
+    "view: a {...} in two files\nview: +a { dimension: x {...} dimension: x {...} }",
+    "one view a, refined with view: +a { dimension: x {...} }",
 )
 LIQUID = rule(
     "REF011",
@@ -219,8 +221,7 @@ def _view_refs(ctx: CheckContext, view: View) -> None:
                     ctx.report(
                         BAD_FILTER_VALUE,
                         f"measure {f.name}: filters: {err}",
-                        f.file,
-                        f.line,
+                        *f.origin("filters", "filters__all"),
                         f"view:{view.name}/measure:{f.name}",
                     )
         # problems raised where this field's text is itself (e.g. bad Liquid), owner None
@@ -288,8 +289,7 @@ def _sets_and_drills(ctx: CheckContext, project: Project, view: View) -> None:
             drills.append(
                 (
                     f.props.get("drill_fields"),
-                    f.file,
-                    f.line,
+                    *f.origin("drill_fields"),
                     f"view:{view.name}/{f.kind}:{f.group or f.name}",
                 )
             )

@@ -1,0 +1,5 @@
+view: +logs {
+  dimension: event_name {
+    label: "Event name"
+  }
+}
