@@ -59,7 +59,7 @@ _MAX_PROBLEM_LINES = 20
     "--geoip",
     "geoip_dir",
     type=click.Path(path_type=Path),
-    help="Folder with geoip_blocks.csv (default: DATA/geoip when it exists).",
+    help="Folder with the geo-IP table as *.parquet (geoip build) or *.csv (sample-data); default: DATA/geoip when it exists.",
 )
 def preview(
     dashboards: tuple[str, ...],
