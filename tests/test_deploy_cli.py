@@ -6,26 +6,16 @@ import json
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
 
-from looker_ops.cli import main
-from tests.deploy.helpers import ENV, Block, live_dashboards, make_block, production_ref
+from tests.deploy import cli as deploy_cli
+from tests.deploy.helpers import ENV, Block, live_dashboards, production_ref
 from tests.fake_looker import fixtures as fx
 from tests.fake_looker.core import FakeLooker
 
 fake_looker = fx.fake_looker
 looker_env = fx.looker_env
-
-
-@pytest.fixture
-def block(tmp_path: Path, looker_env: FakeLooker, monkeypatch: pytest.MonkeyPatch) -> Block:
-    for k, v in ENV.items():
-        monkeypatch.setenv(k, v)
-    return make_block(tmp_path)
-
-
-def run(*args: str) -> Result:
-    return CliRunner().invoke(main, list(args), catch_exceptions=False)
+block = deploy_cli.block
+run = deploy_cli.run
 
 
 def test_deploy_dry_run_then_deploy_then_noop(block: Block, looker_env: FakeLooker, tmp_path: Path) -> None:

@@ -6,23 +6,17 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
 
-from looker_ops.cli import main
 from looker_ops.deploy import STEPS
-from tests.deploy.helpers import ENV, Block, make_block, production_ref
+from tests.deploy import cli as deploy_cli
+from tests.deploy.helpers import ENV, Block, production_ref
 from tests.fake_looker import fixtures as fx
 from tests.fake_looker.core import FakeLooker
 
 fake_looker = fx.fake_looker
 looker_env = fx.looker_env
-
-
-@pytest.fixture
-def block(tmp_path: Path, looker_env: FakeLooker, monkeypatch: pytest.MonkeyPatch) -> Block:
-    for k, v in ENV.items():
-        monkeypatch.setenv(k, v)
-    return make_block(tmp_path)
+block = deploy_cli.block
+run = deploy_cli.run
 
 
 @pytest.fixture
@@ -31,10 +25,6 @@ def summary(tmp_path: Path, looker_env: FakeLooker, monkeypatch: pytest.MonkeyPa
     path.write_text("### an earlier step\n\n")
     monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(path))
     return path
-
-
-def run(*args: str) -> Result:
-    return CliRunner().invoke(main, list(args), catch_exceptions=False)
 
 
 def rows(text: str) -> dict[str, list[str]]:

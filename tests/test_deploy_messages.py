@@ -8,30 +8,20 @@ import json
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
 
-from looker_ops.cli import main
 from looker_ops.looker.client import LookerClient
 from looker_ops.looker.errors import LookerApiError
+from tests.deploy import cli as deploy_cli
 from tests.deploy.helpers import ENV, Block, make_block
 from tests.fake_looker import fixtures as fx
 from tests.fake_looker.core import FakeLooker
 
 fake_looker = fx.fake_looker
 looker_env = fx.looker_env
+block = deploy_cli.block
+run = deploy_cli.run
 
 TOKEN = "ghp_NotARealTokenButSecret0123"
-
-
-@pytest.fixture
-def block(tmp_path: Path, looker_env: FakeLooker, monkeypatch: pytest.MonkeyPatch) -> Block:
-    for k, v in ENV.items():
-        monkeypatch.setenv(k, v)
-    return make_block(tmp_path)
-
-
-def run(*args: str) -> Result:
-    return CliRunner().invoke(main, list(args), catch_exceptions=False)
 
 
 def test_refused_credentials_are_not_an_empty_instance(
