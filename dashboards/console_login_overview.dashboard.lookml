@@ -123,6 +123,7 @@
     show_view_names: false
     x_axis_gridlines: false
     hidden_fields: [cloudtrail_logs.console_logins]
+    series_colors: {cloudtrail_logs.console_login_successes: '#2E7D32', cloudtrail_logs.console_login_failures: '#C62828'}
     listen: {date: cloudtrail_logs.event_date, account: cloudtrail_logs.account}
     row: 15
     col: 0

@@ -20,10 +20,12 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import html
 import io
 import json
 import math
+import re
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -31,6 +33,12 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import duckdb
+import sqlglot
+from sqlglot import exp
+from sqlglot.errors import SqlglotError
+
+from looker_ops.engines.athena_sql import to_duckdb, translate_tree
 from looker_ops.engines.local import LoadProblem, LocalEngine
 from looker_ops.errors import BadInput, LookerOpsError
 from looker_ops.lookml.loader import load_project
@@ -43,6 +51,8 @@ __all__ = [
     "TilePreview",
     "find_dashboards",
     "jsonable",
+    "markdown_html",
+    "partition_summary",
     "preview_dashboard",
     "render_csv",
     "render_html",
@@ -78,6 +88,14 @@ class TilePreview:
     body: str | None = None
     # The tile's ``stacking`` (normal, percent) for bar and column charts; None: grouped.
     stacking: str | None = None
+    # The tile's ``series_colors`` (series name -> CSS colour, as Looker keys them: the field
+    # name, or ``<pivot value> - <field>`` for a pivoted measure), its ``pivots`` (to name a
+    # NULL pivot value ``<pivot>___null`` as Looker does) and ``hidden_fields`` (not charted).
+    series_colors: dict[str, str] = field(default_factory=dict)
+    pivots: list[str] = field(default_factory=list)
+    hidden_fields: list[str] = field(default_factory=list)
+    # The tile's ``width`` in the dashboard's 24-column grid (the HTML page's tile width).
+    width: int | None = None
 
     @property
     def is_text(self) -> bool:
@@ -290,24 +308,274 @@ body{font-family:system-ui,-apple-system,Segoe UI,Roboto,Helvetica,Arial,sans-se
 h1{font-size:22px;margin:32px 0 4px}h2{font-size:16px;margin:0 0 6px}
 .meta{color:#52606d;font-size:13px;margin-bottom:12px}
 .tiles{display:flex;flex-wrap:wrap;gap:16px}
-.tile{background:#fff;border:1px solid #d9e2ec;border-radius:6px;padding:14px;flex:1 1 460px;max-width:100%;overflow:auto}
+.tile{box-sizing:border-box;background:#fff;border:1px solid #d9e2ec;border-radius:6px;padding:14px;flex:1 1 460px;max-width:100%;overflow:auto}
 .tile.err{border-color:#e12d39}.err p{color:#ab091e}
 table{border-collapse:collapse;font-size:12px;width:100%}
 th,td{border-bottom:1px solid #e4e7eb;padding:3px 6px;text-align:left;white-space:nowrap}
-th{background:#f0f4f8;position:sticky;top:0}td.n{text-align:right;font-variant-numeric:tabular-nums}
-.scan{font-size:12px;color:#52606d;margin:4px 0 8px}code{font-size:11px}
+th{background:#f0f4f8;position:sticky;top:0;white-space:normal;vertical-align:bottom}
+td.n{text-align:right;font-variant-numeric:tabular-nums}td.null{color:#9aa5b1}
+.scan{font-size:12px;color:#52606d;margin:4px 0 8px}.scan span{white-space:nowrap}code{font-size:11px}
 details{margin-top:8px;font-size:12px}pre{white-space:pre-wrap;background:#f0f4f8;padding:8px;border-radius:4px}
-svg{display:block;margin:6px 0}svg text{font-size:10px;fill:#52606d}
+svg{display:block;margin:6px 0;max-width:760px}svg text{font-size:10px;fill:#52606d}
 .legend span{display:inline-block;margin-right:10px;font-size:11px}
 .legend i{display:inline-block;width:10px;height:10px;margin-right:4px;vertical-align:middle}
 .big{font-size:40px;font-weight:600;margin:8px 0;font-variant-numeric:tabular-nums}
 .note{background:#fff8e1;border:1px solid #f0b429;border-radius:6px;padding:10px 14px;margin:12px 0;font-size:13px}
-.note li{margin:2px 0}.textbody{white-space:pre-wrap;font-size:13px;line-height:1.45}
+.note li{margin:2px 0}
+.textbody{font-size:13px;line-height:1.5}.textbody p{margin:0 0 8px}.textbody ul,.textbody ol{margin:0 0 8px;padding-left:22px}
+.textbody li{margin:3px 0}.textbody h3,.textbody h4,.textbody h5,.textbody h6{font-size:14px;margin:10px 0 4px}
+.textbody code{font-size:12px;background:#f0f4f8;border-radius:3px;padding:0 3px}.textbody pre code{background:none;padding:0}
+.textbody .url{color:#52606d;font-size:12px;word-break:break-all}
+.pf{margin:6px 0}.pf code{word-break:break-all}
 """
 _COLORS = ("#2f6fdf", "#e8590c", "#2b8a3e", "#c2255c", "#7048e8", "#0b7285", "#e67700", "#5c940d")
 _BAR_TYPES = ("looker_bar", "looker_bar_stacked", "looker_pie", "looker_donut_multiples")
 _COLUMN_TYPES = ("looker_column", "looker_column_stacked")
 _LINE_TYPES = ("looker_line", "looker_area", "looker_area_stacked")
+
+
+# Series colours: a hex colour or a CSS colour name, nothing else (the value goes into an
+# attribute: no url(), no quotes, no expressions).
+_COLOR_RE = re.compile(r"#(?:[0-9a-fA-F]{3,4}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})|[a-zA-Z]{3,30}")
+
+
+def _series_keys(t: TilePreview, i: int) -> list[str]:
+    """The ``series_colors`` keys Looker would use for column ``i``, best first: the field name
+    (``view.measure``) for a plain series; ``<pivot value> - view.measure`` for a pivoted one
+    (several pivots: the values joined by ``|FIELD|``; a NULL value: ``<pivot>___null``), then
+    the bare pivot value; then the column's label."""
+    col = t.columns[i]
+    keys: list[str] = []
+    if " | " in col:
+        measure, *values = col.split(" | ")
+        named = [
+            f"{t.pivots[k]}___null" if v == "∅" and k < len(t.pivots) else v for k, v in enumerate(values)
+        ]
+        joined = "|FIELD|".join(named)
+        keys += [f"{joined} - {measure}", joined]
+    else:
+        keys.append(col)
+    keys.append(_series_name(t, i))
+    return keys
+
+
+def series_color(t: TilePreview, i: int, s: int) -> str:
+    """The colour of column ``i``, the tile's ``s``-th series: its ``series_colors`` entry when
+    it has one (a hex colour or a CSS colour name), else the palette's ``s``-th colour."""
+    if t.series_colors:
+        folded = {k.casefold(): v for k, v in t.series_colors.items()}
+        for key in _series_keys(t, i):
+            value = t.series_colors.get(key, folded.get(key.casefold()))
+            if isinstance(value, str) and _COLOR_RE.fullmatch(value.strip()):
+                return value.strip()
+    return _COLORS[s % len(_COLORS)]
+
+
+# --------------------------------------------------------------------------- markdown
+
+_MD_HEADING = re.compile(r"(#{1,6})\s+(.*?)(?:\s+#+)?\s*")
+_MD_ITEM = re.compile(r"\s{0,6}([-*+]|\d{1,9}[.)])\s+(.*)")
+_MD_FENCE = re.compile(r"\s{0,3}(```|~~~)")
+_MD_CODE = re.compile(r"(`+)(.+?)\1")
+_MD_LINK = re.compile(r"(!?)\[([^\]\n]*)\]\(\s*((?:[^()\s]|\([^()\s]*\))*)(?:\s+&quot;.*?&quot;)?\s*\)")
+_MD_EMPHASIS = (
+    (re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*"), "strong"),
+    (re.compile(r"(?<!\w)__(?=\S)(.+?)(?<=\S)__(?!\w)"), "strong"),
+    (re.compile(r"(?<![\w*])\*(?=[^\s*])(.+?)(?<=[^\s*])\*(?![\w*])"), "em"),
+    (re.compile(r"(?<!\w)_(?=[^\s_])(.+?)(?<=[^\s_])_(?!\w)"), "em"),
+    (re.compile(r"~~(?=\S)(.+?)(?<=\S)~~"), "del"),
+)
+_MD_SLOT = re.compile("\x00(\\d+)\x00")
+
+
+def _md_inline(text: str) -> str:
+    """One line of Markdown as HTML: escaped first, then `code`, [links](url), **bold**,
+    *italic*, ~~struck~~. A link shows its text and its address as plain text: nothing is
+    clickable and nothing (an image either) is loaded."""
+    out = html.escape(text.replace("\x00", ""), quote=True)
+    slots: list[str] = []
+
+    def keep(fragment: str) -> str:
+        slots.append(fragment)
+        return f"\x00{len(slots) - 1}\x00"
+
+    def emphasis(fragment: str) -> str:
+        for pattern, tag in _MD_EMPHASIS:
+            fragment = pattern.sub(rf"<{tag}>\1</{tag}>", fragment)
+        return fragment
+
+    def link(m: re.Match[str]) -> str:
+        image, label, url = m[1], m[2].strip(), m[3]
+        shown = emphasis(label) if label else ""
+        if image:
+            shown = f"[image{': ' + shown if shown else ''}]"
+        if not url or url == label:
+            return keep(shown or f'<span class="url">{url}</span>')
+        return keep(
+            f'{shown} <span class="url">({url})</span>' if shown else f'<span class="url">{url}</span>'
+        )
+
+    out = _MD_CODE.sub(lambda m: keep(f"<code>{m[2].strip()}</code>"), out)
+    out = _MD_LINK.sub(link, out)
+    out = emphasis(out)
+    for _ in range(3):  # a link's text may hold a code span
+        out = _MD_SLOT.sub(lambda m: slots[int(m[1])], out)
+    return out
+
+
+def markdown_html(text: str) -> str:
+    """A text tile's Markdown as HTML, the common subset Looker renders: paragraphs, ``-`` /
+    ``*`` / ``1.`` lists, ``#`` headings (h3 and below: the tile title is h2), fenced code,
+    **bold**, *italic*, `code` and links shown as text with their address (never a link, never
+    loaded). Every character of the source is HTML-escaped before any tag is added, so the
+    body cannot inject markup, scripts or styles."""
+    blocks: list[str] = []
+    para: list[str] = []
+    items: list[str] = []
+    ordered = False
+    fence: list[str] | None = None
+
+    def flush() -> None:
+        nonlocal items
+        if para:
+            blocks.append("<p>" + "\n".join(_md_inline(ln) for ln in para) + "</p>")
+            para.clear()
+        if items:
+            tag = "ol" if ordered else "ul"
+            blocks.append(f"<{tag}>" + "".join(f"<li>{_md_inline(it)}</li>" for it in items) + f"</{tag}>")
+            items = []
+
+    for raw in text.splitlines():
+        line = raw.rstrip()
+        if fence is not None:
+            if _MD_FENCE.match(line):
+                blocks.append("<pre><code>" + html.escape("\n".join(fence)) + "</code></pre>")
+                fence = None
+            else:
+                fence.append(raw)
+            continue
+        if _MD_FENCE.match(line):
+            flush()
+            fence = []
+            continue
+        if not line.strip():
+            flush()
+            continue
+        heading = _MD_HEADING.fullmatch(line.strip()) if not line.startswith("    ") else None
+        if heading:
+            flush()
+            level = min(len(heading[1]) + 2, 6)
+            blocks.append(f"<h{level}>{_md_inline(heading[2])}</h{level}>")
+            continue
+        item = _MD_ITEM.fullmatch(line)
+        if item and not (para and item[1][0].isdigit()):
+            kind = item[1][0].isdigit()
+            if para or (items and kind != ordered):
+                flush()
+            ordered = kind
+            items.append(item[2])
+            continue
+        if items:  # a continuation line of the last item
+            items[-1] += " " + line.strip()
+            continue
+        para.append(line.strip())
+    if fence is not None:
+        blocks.append("<pre><code>" + html.escape("\n".join(fence)) + "</code></pre>")
+    flush()
+    return "".join(blocks)
+
+
+# --------------------------------------------------------------------------- partition filter
+
+_OPEN_BOUNDS = ("0", "9")
+_FLIP = {exp.GTE: exp.LTE, exp.GT: exp.LT, exp.LTE: exp.GTE, exp.LT: exp.GT, exp.EQ: exp.EQ}
+
+
+def _constant(node: exp.Expression, conn: duckdb.DuckDBPyConnection) -> str:
+    """The value of a constant Athena expression (evaluated by DuckDB), as text."""
+    if isinstance(node, exp.Literal):
+        return str(node.this)
+    row = conn.execute(to_duckdb(translate_tree(exp.select(node.copy())))).fetchone()
+    if row is None or row[0] is None:
+        raise ValueError("no value")
+    value = row[0]
+    return value.isoformat() if isinstance(value, (dt.date, dt.datetime)) else str(value)
+
+
+def _is_open(value: str) -> bool:
+    """A sentinel bound (``0000/00/00``, ``9999/99/99``): no bound at all."""
+    digits = re.sub(r"\D", "", value)
+    return bool(digits) and any(set(digits) == {d} for d in _OPEN_BOUNDS)
+
+
+@functools.lru_cache(maxsize=128)
+def partition_summary(predicate: str | None) -> str | None:
+    """A short form of a partition predicate for people, e.g. ``dt 2026/11/13 – 2026/11/21``
+    for ``t.dt >= <expr> AND t.dt <= <expr>`` (the bounds evaluated), ``dt ≥ 2026/11/01``,
+    ``dt = 2026/11/20``, ``dt: all partitions`` when both bounds are open sentinels. None when
+    the predicate is not a conjunction of comparisons of one column with constants."""
+    if not predicate:
+        return None
+    try:
+        tree = sqlglot.parse_one(predicate, read="athena")
+    except SqlglotError:
+        return None
+    parts = list(tree.flatten()) if isinstance(tree, exp.And) else [tree]
+    name: str | None = None
+    lows: list[tuple[str, bool]] = []  # (value, strict)
+    highs: list[tuple[str, bool]] = []
+    equal: list[str] = []
+    conn = duckdb.connect()
+    try:
+        for part in parts:
+            part = part.unnest()
+            if isinstance(part, exp.Between):
+                column, bounds = part.this, [(exp.GTE, part.args["low"]), (exp.LTE, part.args["high"])]
+            elif isinstance(part, exp.In) and not part.args.get("query"):
+                column, bounds = part.this, [(exp.EQ, e) for e in part.expressions]
+            elif type(part) in _FLIP:
+                op: Any = type(part)
+                column, other = part.this, part.expression
+                if not isinstance(column, exp.Column):
+                    column, other, op = other, column, _FLIP[op]
+                bounds = [(op, other)]
+            else:
+                return None
+            if not isinstance(column, exp.Column) or (name is not None and column.name != name):
+                return None
+            name = column.name
+            for op, node in bounds:
+                if any(True for _ in node.find_all(exp.Column)):
+                    return None
+                value = _constant(node, conn)
+                if op is exp.EQ:
+                    equal.append(value)
+                elif op in (exp.GTE, exp.GT):
+                    lows.append((value, op is exp.GT))
+                else:
+                    highs.append((value, op is exp.LT))
+    except (duckdb.Error, SqlglotError, ValueError):
+        return None
+    finally:
+        conn.close()
+    if name is None:
+        return None
+    if equal:
+        values = list(dict.fromkeys(equal))
+        shown = ", ".join(values) if len(values) <= 3 else f"{len(values)} values"
+        return f"{name} = {shown}" if len(values) == 1 else f"{name} in {shown}"
+    low = max((b for b in lows if not _is_open(b[0])), default=None)
+    high = min((b for b in highs if not _is_open(b[0])), default=None)
+    if low is None and high is None:
+        return f"{name}: all partitions"
+    if low is not None and high is not None and not low[1] and not high[1]:
+        return f"{name} {low[0]} – {high[0]}"
+    bits = []
+    if low is not None:
+        bits.append(f"{'>' if low[1] else '≥'} {low[0]}")
+    if high is not None:
+        bits.append(f"{'<' if high[1] else '≤'} {high[0]}")
+    return f"{name} " + " and ".join(bits)
 
 
 def _num(v: Any) -> float | None:
@@ -321,12 +589,15 @@ def _series(t: TilePreview) -> tuple[int, list[int]] | None:
     """(label column index, numeric column indexes) for a chart, or None when nothing to draw."""
     if not t.rows or not t.columns:
         return None
+    hidden = set(t.hidden_fields)
     numeric = [
         i
         for i, c in enumerate(t.columns)
         if c not in t.dimensions and any(_num(r[i]) is not None for r in t.rows)
     ]
     labels = [i for i, c in enumerate(t.columns) if i not in numeric]
+    # hidden_fields are in the table but not in the chart (a pivoted measure: all its columns)
+    numeric = [i for i in numeric if t.columns[i].split(" | ", 1)[0] not in hidden]
     if not numeric or not labels:
         return None
     return labels[0], numeric[:8]
@@ -360,7 +631,7 @@ def _line_chart(t: TilePreview, label: int, cols: list[int]) -> str:
         parts.append(f'<text x="{x(k):.1f}" y="{h - 8}" text-anchor="middle">{_esc(rows[k][label])}</text>')
     for s, i in enumerate(cols):
         pts = " ".join(f"{x(k):.1f},{y(_num(r[i]) or 0.0):.1f}" for k, r in enumerate(rows))
-        color = _COLORS[s % len(_COLORS)]
+        color = series_color(t, i, s)
         parts.append(f'<polyline fill="none" stroke="{color}" stroke-width="2" points="{pts}"/>')
         if n == 1:
             parts.append(
@@ -374,7 +645,7 @@ def _bar_chart(t: TilePreview, label: int, cols: list[int]) -> str:
     """Horizontal bars (``looker_bar``, pie): one row per bar group, top to bottom."""
     rows = t.rows[:25]
     stacked = _stacked(t) and len(cols) > 1
-    bar, gap, lw, w = 14, 4, 180, 640
+    bar, gap, lw, w = 14, 4, 200, 640
     per = (bar if stacked else bar * len(cols)) + gap
     h = per * len(rows) + 10
     top = _top(rows, cols, stacked)
@@ -382,7 +653,7 @@ def _bar_chart(t: TilePreview, label: int, cols: list[int]) -> str:
     for k, r in enumerate(rows):
         y0 = 5 + k * per
         text = _cell(r[label])
-        text = text if len(text) <= 30 else text[:29] + "…"
+        text = text if len(text) <= 28 else text[:27] + "…"
         parts.append(f'<text x="{lw - 6}" y="{y0 + bar - 3}" text-anchor="end">{_esc(text)}</text>')
         x0 = float(lw)
         for s, i in enumerate(cols):
@@ -390,7 +661,7 @@ def _bar_chart(t: TilePreview, label: int, cols: list[int]) -> str:
             bw = (w - lw - 60) * v / top
             yy = y0 if stacked else y0 + s * bar
             xx = x0 if stacked else lw
-            color = _COLORS[s % len(_COLORS)]
+            color = series_color(t, i, s)
             parts.append(
                 f'<rect x="{xx:.1f}" y="{yy}" width="{bw:.1f}" height="{bar - 2}" fill="{color}">'
                 f"<title>{_esc(_series_name(t, i))}: {_esc(_cell(r[i]))}</title></rect>"
@@ -435,7 +706,7 @@ def _column_chart(t: TilePreview, label: int, cols: list[int]) -> str:
         base = 0.0
         for s, i in enumerate(cols):
             v = max(_num(r[i]) or 0.0, 0.0)
-            color = _COLORS[s % len(_COLORS)]
+            color = series_color(t, i, s)
             if stacked:
                 y_top, y_bottom, xx = y(base + v), y(base), x0
                 base += v
@@ -472,7 +743,7 @@ def _series_name(t: TilePreview, i: int) -> str:
 
 def _legend(t: TilePreview, cols: list[int]) -> str:
     items = "".join(
-        f'<span><i style="background:{_COLORS[s % len(_COLORS)]}"></i>{_esc(_series_name(t, i))}</span>'
+        f'<span><i style="background:{series_color(t, i, s)}"></i>{_esc(_series_name(t, i))}</span>'
         for s, i in enumerate(cols)
     )
     return f'<div class="legend">{items}</div>'
@@ -498,15 +769,32 @@ def chart_svg(t: TilePreview) -> str:
 
 def _html_table(t: TilePreview) -> str:
     head = "".join(f'<th title="{_esc(c)}">{_esc(_series_name(t, i))}</th>' for i, c in enumerate(t.columns))
+    numeric = [any(_num(r[i]) is not None for r in t.rows) for i in range(len(t.columns))]
     body = []
     for r in t.rows:
         cells = "".join(
-            f'<td class="n">{_esc(v)}</td>' if _num(v) is not None else f"<td>{_esc(v)}</td>" for v in r
+            f'<td class="n">{_esc(v)}</td>'
+            if _num(v) is not None
+            else f'<td class="n null">{_esc(v)}</td>'
+            if v is None and i < len(numeric) and numeric[i]
+            else f"<td>{_esc(v)}</td>"
+            for i, v in enumerate(r)
         )
         body.append(f"<tr>{cells}</tr>")
     if not t.rows:
         body.append(f'<tr><td colspan="{max(1, len(t.columns))}">no rows</td></tr>')
     return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+
+
+def _tile_style(t: TilePreview) -> str:
+    """The tile's share of the row from its ``width`` in the 24-column grid (full width, half,
+    quarter...); no width: the default (two tiles a row on a wide page)."""
+    if not t.width or t.width <= 0:
+        return ""
+    w = min(t.width, 24)
+    pct = w * 100 / 24
+    minimum = 150 if w <= 4 else 200 if w <= 6 else 320
+    return f' style="flex:1 1 calc({pct:.4g}% - 16px);min-width:min({minimum}px,100%)"'
 
 
 def render_html(previews: Sequence[DashboardPreview]) -> str:
@@ -538,27 +826,29 @@ def render_html(previews: Sequence[DashboardPreview]) -> str:
             meta.append(f"data: {_esc(p.data)}")
         out.append(f'<div class="meta">{" · ".join(meta)}</div><div class="tiles">')
         for t in p.tiles:
+            style = _tile_style(t)
             if t.is_text and t.error is None:
                 out.append(
-                    f'<section class="tile text"><h2>{_esc(t.title)}</h2>'
-                    f'<div class="textbody">{_esc(t.body or "")}</div></section>'
+                    f'<section class="tile text"{style}><h2>{_esc(t.title)}</h2>'
+                    f'<div class="textbody">{markdown_html(t.body or "")}</div></section>'
                 )
                 continue
             if t.error is not None:
                 out.append(
-                    f'<section class="tile err"><h2>{_esc(t.title)}</h2><p>Not run: {_esc(t.error)}</p>'
+                    f'<section class="tile err"{style}><h2>{_esc(t.title)}</h2><p>Not run: {_esc(t.error)}</p>'
                     + (f"<details><summary>SQL</summary><pre>{_esc(t.sql)}</pre></details>" if t.sql else "")
                     + "</section>"
                 )
                 continue
             scan = []
             if t.files_scanned is not None:
-                scan.append(f"{t.files_scanned} files scanned")
+                scan.append(f"{t.files_scanned} file{'s' if t.files_scanned != 1 else ''} scanned")
             if t.partition_filter:
-                scan.append(f"partition filter <code>{_esc(t.partition_filter)}</code>")
-            out.append(f'<section class="tile"><h2>{_esc(t.title)}</h2>')
+                short = partition_summary(t.partition_filter)
+                scan.append(_esc(short) if short else "partition filter in the SQL details")
+            out.append(f'<section class="tile"{style}><h2>{_esc(t.title)}</h2>')
             if scan:
-                out.append(f'<div class="scan">{" · ".join(scan)}</div>')
+                out.append(f'<div class="scan">{" · ".join(f"<span>{x}</span>" for x in scan)}</div>')
             if (
                 (t.type or "") in ("single_value", "looker_single_value")
                 and len(t.rows) == 1
@@ -569,7 +859,13 @@ def render_html(previews: Sequence[DashboardPreview]) -> str:
                 out.append(chart_svg(t))
                 out.append(_html_table(t))
             if t.sql:
-                out.append(f"<details><summary>SQL</summary><pre>{_esc(t.sql)}</pre></details>")
+                pf = (
+                    '<div class="pf">Partition filter (the predicate the engine pruned the log '
+                    f"files with): <code>{_esc(t.partition_filter)}</code></div>"
+                    if t.partition_filter
+                    else ""
+                )
+                out.append(f"<details><summary>SQL</summary>{pf}<pre>{_esc(t.sql)}</pre></details>")
             out.append("</section>")
         out.append("</div>")
     out.append("</body></html>")
@@ -798,11 +1094,22 @@ def preview_dashboard(
     tiles: list[TilePreview] = []
     for element in dashboard.elements:
         stacking = element.props.get("stacking")
+        colors = element.props.get("series_colors")
+        hidden = element.props.get("hidden_fields")
+        width = element.props.get("width")
         tile = TilePreview(
             title=tile_title(element),
             name=element.name,
             type=element.type,
             stacking=str(stacking) if stacking else None,
+            series_colors=(
+                {str(k): str(v) for k, v in colors.items() if v is not None}
+                if isinstance(colors, dict)
+                else {}
+            ),
+            pivots=list(element.pivots),
+            hidden_fields=[str(h) for h in hidden] if isinstance(hidden, list) else [],
+            width=width if isinstance(width, int) and not isinstance(width, bool) else None,
         )
         tiles.append(tile)
         if (element.type or "") in TEXT_TYPES:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import html
 import io
 import json
 import re
@@ -15,7 +16,16 @@ from click.testing import CliRunner
 from preview import oracle
 
 from looker_ops.cli import main
-from looker_ops.preview import DashboardPreview, TilePreview, chart_svg, render_csv, render_html, render_table
+from looker_ops.preview import (
+    DashboardPreview,
+    TilePreview,
+    chart_svg,
+    markdown_html,
+    partition_summary,
+    render_csv,
+    render_html,
+    render_table,
+)
 from looker_ops.sample_data import generate
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -392,3 +402,224 @@ def test_chart_kind_follows_the_tile_type() -> None:
     for line_type in ("looker_line", "looker_area"):
         svg = chart_svg(tile(line_type))
         assert svg.count("<polyline") == 2 and "<rect" not in svg
+
+
+# --------------------------------------------------------------------------- markdown text tiles
+
+FORBIDDEN = ("<script", "<link", "<img", "<iframe", "<a ", "src=", "href=", "@import", "url(", "javascript:")
+
+
+def test_markdown_subset_is_rendered_and_everything_else_escaped() -> None:
+    body = "\n".join(
+        [
+            "# Read me",
+            "Logins in the **Date** window, *UTC*, from `ConsoleLogin <events>`.",
+            "A second line of the same paragraph.",
+            "",
+            "- **Spikes**: see [the runbook](https://wiki.example.com/runbook?a=1&b=2)",
+            "  (continued on the next line)",
+            "* snake_case_names stay as they are",
+            "",
+            "1. first",
+            "2. second",
+            "",
+            "<script>alert(1)</script> <img src=x onerror=alert(2)> [click](javascript:alert(3))",
+            "![tracker](https://evil.example/p.png) <a href='https://evil.example'>x</a>",
+            "```",
+            "<b>kept as text</b>",
+            "```",
+        ]
+    )
+    out = markdown_html(body)
+    assert out.startswith("<h3>Read me</h3><p>Logins in the <strong>Date</strong> window, <em>UTC</em>")
+    assert "<code>ConsoleLogin &lt;events&gt;</code>" in out
+    assert "A second line" in out.split("</p>", 1)[0]  # one paragraph
+    items = re.findall(r"<ul>(.*?)</ul>", out)
+    assert len(items) == 1 and items[0].count("<li>") == 2
+    assert (
+        "<li><strong>Spikes</strong>: see the runbook " in items[0]
+        and "(continued on the next line)" in items[0]
+    )
+    assert "snake_case_names" in items[0] and "<em>" not in items[0]  # underscores inside words stay
+    assert (
+        '<span class="url">(https://wiki.example.com/runbook?a=1&amp;b=2)</span>' in out
+    )  # shown, not a link
+    assert re.search(r"<ol><li>first</li><li>second</li></ol>", out)
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; &lt;img src=x onerror=alert(2)&gt;" in out  # shown as text
+    assert 'click <span class="url">(javascript:alert(3))</span>' in out  # never a link
+    assert "&lt;a href=&#x27;https://evil.example&#x27;&gt;x&lt;/a&gt;" in out
+    assert "[image: tracker]" in out and "(https://evil.example/p.png)" in out  # never loaded
+    assert "<pre><code>&lt;b&gt;kept as text&lt;/b&gt;</code></pre>" in out
+    # the only tags are the handful the renderer writes, and their only attribute is class="url"
+    tags = re.findall(r"<(/?)([a-z0-9]+)([^>]*)>", out)
+    assert {name for _, name, _ in tags} <= {
+        "h3",
+        "p",
+        "strong",
+        "em",
+        "code",
+        "ul",
+        "ol",
+        "li",
+        "span",
+        "pre",
+    }
+    assert {attrs for _, _, attrs in tags} == {"", ' class="url"'}
+
+
+def test_html_text_tile_renders_markdown(data: Path) -> None:
+    code, page, err = invoke(LOGINS_DASH, "--data", str(data), "--now", NOW, "--format", "html")
+    assert code == 0, err
+    text = _section(page, "How to read this dashboard")
+    assert "**" not in text and "`" not in text and "\n- " not in text
+    assert "<strong>Logins over time</strong>" in text and text.count("<li>") == 6
+    assert "<code>ConsoleLogin</code>" in text and "<em>IPs with the most logins</em>" in text
+    # tiles take their share of the row from their width in the 24-column grid
+    widths = {
+        title: pct
+        for pct, title in re.findall(
+            r'<section class="tile[^"]*" style="flex:1 1 calc\(([0-9.]+)% - 16px\)[^"]*"><h2>([^<]+)', page
+        )
+    }
+    assert widths["How to read this dashboard"] == "100" and widths["Failed logins"] == "25"
+    assert widths["Top users"] == "50" and len(widths) == 13
+    for forbidden in FORBIDDEN:
+        assert forbidden not in page, forbidden
+
+
+# --------------------------------------------------------------------------- series colours
+
+
+def _colored_tile(ttype: str, colors: dict[str, str], stacking: str | None = "normal") -> TilePreview:
+    return TilePreview(
+        title="t",
+        type=ttype,
+        stacking=stacking,
+        columns=["v.d", "v.n | Failure", "v.n | Success", "v.n | ∅"],
+        labels=["D", "N | Failure", "N | Success", "N | ∅"],
+        rows=[[dt.date(2026, 11, 1), 3, 1, 2], [dt.date(2026, 11, 2), 5, 2, 0]],
+        dimensions=["v.d"],
+        time_column="v.d",
+        pivots=["v.result"],
+        series_colors=colors,
+    )
+
+
+def _fills(svg: str) -> dict[str, set[str]]:
+    """series label -> the colours of its marks (rect fill or polyline stroke)."""
+    out: dict[str, set[str]] = {}
+    for color, title in re.findall(r'<rect [^>]*fill="([^"]+)"><title>(?:[^<]*· )?([^:<]+):', svg):
+        out.setdefault(title, set()).add(color)
+    return out
+
+
+def test_series_colors_reach_every_chart_kind() -> None:
+    colors = {
+        "Failure - v.n": "#C62828",  # Looker's key for a pivoted measure: "<value> - <field>"
+        "Success": "#2e7d32",  # the bare pivot value
+        "v.result___null - v.n": "orange",  # a NULL pivot value, named as Looker names it
+    }
+    for ttype in ("looker_column", "looker_bar"):
+        svg = chart_svg(_colored_tile(ttype, colors))
+        assert _fills(svg) == {"N | Failure": {"#C62828"}, "N | Success": {"#2e7d32"}, "N | ∅": {"orange"}}, (
+            ttype
+        )
+        legend = dict(re.findall(r'<i style="background:([^"]+)"></i>([^<]+)</span>', svg))
+        assert legend == {"#C62828": "N | Failure", "#2e7d32": "N | Success", "orange": "N | ∅"}
+    line = chart_svg(_colored_tile("looker_line", colors))
+    assert re.findall(r'<polyline fill="none" stroke="([^"]+)"', line) == ["#C62828", "#2e7d32", "orange"]
+    # no series_colors (or an unusable value): the palette, as before
+    plain = _fills(chart_svg(_colored_tile("looker_column", {})))
+    hostile = _fills(chart_svg(_colored_tile("looker_column", {"Failure": "red;background:url(x)"})))
+    assert plain == hostile and len({c for v in plain.values() for c in v}) == 3
+    assert "url(" not in chart_svg(_colored_tile("looker_column", {"Failure": "red;background:url(x)"}))
+    unpivoted = TilePreview(
+        title="u",
+        type="looker_bar",
+        columns=["v.user", "v.ok", "v.failed", "v.total"],
+        labels=["User", "OK", "Failed", "Total"],
+        rows=[["alice", 3, 1, 4]],
+        dimensions=["v.user"],
+        series_colors={"v.failed": "#C62828"},
+        hidden_fields=["v.total"],
+    )
+    fills = _fills(chart_svg(unpivoted))
+    assert set(fills) == {"OK", "Failed"}  # hidden_fields are not charted
+    assert fills["Failed"] == {"#C62828"} and fills["OK"] != {"#C62828"}
+    assert "Total" in render_html([DashboardPreview("d", "D", {}, [unpivoted])])  # but stay in the table
+
+
+def test_block_login_tiles_are_red_for_failures_green_for_successes(data: Path) -> None:
+    code, page, err = invoke(LOGINS_DASH, "--data", str(data), "--now", NOW, "--format", "html")
+    assert code == 0, err
+
+    def hue(color: str) -> str:
+        r, g, b = (int(color[k : k + 2], 16) for k in (1, 3, 5))
+        # red: strong red, little green or blue (the palette's orange is not red); green: green leads
+        return "red" if r > 150 and max(g, b) < 80 else "green" if g > max(r, b) + 40 else "other"
+
+    over_time = _fills(_section(page, "Logins over time by result"))
+    assert {k: {hue(c) for c in v} for k, v in over_time.items()} == {
+        "Console Logins | Failure": {"red"},
+        "Console Logins | Success": {"green"},
+    }
+    top_users = _fills(_section(page, "Top users"))
+    assert {k: {hue(c) for c in v} for k, v in top_users.items()} == {
+        "Console Login Failures": {"red"},
+        "Console Login Successes": {"green"},
+    }  # the hidden total is not drawn on top of its parts
+
+
+# --------------------------------------------------------------------------- partition filter
+
+
+def test_partition_summary_forms() -> None:
+    block = (
+        "cloudtrail_logs.dt >= COALESCE(DATE_FORMAT(DATE_ADD('DAY', -1, CAST(CAST('2026-11-14 00:00:00' "
+        "AS TIMESTAMP(0)) AS TIMESTAMP)), '%Y/%m/%d'), '0000/00/00') AND cloudtrail_logs.dt <= "
+        "COALESCE(DATE_FORMAT(CAST(CAST('2026-11-21 00:00:00' AS TIMESTAMP) AS TIMESTAMP), '%Y/%m/%d'), "
+        "'9999/99/99')"
+    )
+    assert partition_summary(block) == "dt 2026/11/13 – 2026/11/21"
+    assert partition_summary("'2026/11/20' >= v.dt") == "dt ≤ 2026/11/20"
+    assert (
+        partition_summary("v.dt > '2026/11/01' AND v.dt < '2026/11/09'") == "dt > 2026/11/01 and < 2026/11/09"
+    )
+    assert partition_summary("v.dt BETWEEN '2026/11/01' AND '2026/11/07'") == "dt 2026/11/01 – 2026/11/07"
+    assert partition_summary("v.dt IN ('2026/11/01', '2026/11/02')") == "dt in 2026/11/01, 2026/11/02"
+    assert partition_summary("v.dt >= '0000/00/00' AND v.dt <= '9999/99/99'") == "dt: all partitions"
+    for opaque in (
+        None,
+        "",
+        "v.dt >= '1' OR v.dt <= '2'",
+        "v.dt >= v.other",
+        "a.dt >= '1' AND b.x <= '2'",
+        "((",
+    ):
+        assert partition_summary(opaque) is None, opaque
+
+
+def test_html_shows_a_short_partition_filter_and_keeps_the_full_one_in_the_details(
+    data: Path, all_json: list[dict[str, Any]]
+) -> None:
+    doc = next(d for d in all_json if d["dashboard"] == LOGINS_DASH)
+    full = {t["partition_filter"] for t in doc["tiles"] if t["type"] != "text"}
+    [predicate] = full  # JSON keeps the predicate itself
+    assert predicate.startswith("cloudtrail_logs.dt >= COALESCE(") and "'9999/99/99')" in predicate
+    short = partition_summary(predicate)
+    assert short == "dt 2026/11/13 – 2026/11/21"
+    # the short form tells the truth: the tiles read exactly the files of those days
+    on_disk = [f for f in data.rglob("*.json.gz") if "2026/11/13" <= "/".join(f.parts[-4:-1]) <= "2026/11/21"]
+    assert {t["files_scanned"] for t in doc["tiles"] if t["type"] != "text"} == {len(on_disk)}
+
+    code, page, err = invoke(LOGINS_DASH, "--data", str(data), "--now", NOW, "--format", "html")
+    assert code == 0, err
+    shown = html.escape(predicate)
+    for t in doc["tiles"]:
+        if t["type"] == "text":
+            continue
+        section = _section(page, html.escape(t["title"]))
+        scan = section.split('<div class="scan">', 1)[1].split("</div>", 1)[0]
+        assert scan == f"<span>{len(on_disk)} files scanned</span> · <span>{short}</span>", t["title"]
+        head, details = section.split("<details>", 1)
+        assert shown not in head and shown in details  # the full predicate: only under SQL
