@@ -30,7 +30,7 @@ explore: cloudtrail_logs {
     AND ${cloudtrail_logs.partition_date} <= COALESCE(date_format(CAST({% date_end cloudtrail_logs.event_date %} AS TIMESTAMP), '%Y/%m/%d'), '9999/99/99') ;;
 
   join: geoip {
-    view_label: "Source IP Location"
+    view_label: "Source IP"
     type: left_outer
     relationship: many_to_one
     sql_on: ${geoip.bucket} = CAST(floor(${cloudtrail_logs.source_ip_int} / 65536.0) AS BIGINT)

@@ -6,7 +6,7 @@
 
 view: geoip {
   sql_table_name: @{ATHENA_SCHEMA}.@{GEOIP_TABLE} ;;
-  label: "Source IP Location"
+  label: "Source IP"
 
   dimension: pk {
     primary_key: yes
