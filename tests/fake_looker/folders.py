@@ -145,27 +145,25 @@ def delete_folder(fake: FakeLooker, req: Request) -> Any:
     return Reply(204)
 
 
-@route("GET", "/folders/{folder_id}/children", "folder_children")
-def folder_children(fake: FakeLooker, req: Request) -> Any:
+def _children(fake: FakeLooker, req: Request, name: str | None) -> list[Any]:
+    """The folder's children (404 for an unknown folder), those whose name matches when given."""
     if req.params["folder_id"] not in fake.table("folders"):
         raise not_found()
     return [
         public(fake, f)
         for f in fake.table("folders").values()
-        if f.get("parent_id") == req.params["folder_id"]
+        if f.get("parent_id") == req.params["folder_id"] and (name is None or _matches(f["name"], name))
     ]
+
+
+@route("GET", "/folders/{folder_id}/children", "folder_children")
+def folder_children(fake: FakeLooker, req: Request) -> Any:
+    return _children(fake, req, None)
 
 
 @route("GET", "/folders/{folder_id}/children/search", "folder_children_search")
 def folder_children_search(fake: FakeLooker, req: Request) -> Any:
-    if req.params["folder_id"] not in fake.table("folders"):
-        raise not_found()
-    return [
-        public(fake, f)
-        for f in fake.table("folders").values()
-        if f.get("parent_id") == req.params["folder_id"]
-        and ("name" not in req.query or _matches(f["name"], req.query["name"]))
-    ]
+    return _children(fake, req, req.query.get("name"))
 
 
 @route("GET", "/folders/{folder_id}/dashboards", "folder_dashboards")
