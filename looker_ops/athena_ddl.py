@@ -22,6 +22,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
+from looker_ops import clock
 from looker_ops.errors import BadInput
 from looker_ops.lookml.schema import CLOUDTRAIL, GEOIP, TableSchema
 
@@ -214,7 +215,7 @@ class AthenaSettings:
                 raise BadInput(f"{self.key('regions')}: {reg!r} is not an AWS region name")
         if self.first_date is None:
             raise BadInput(f"{self.key('first_date')}: the first day of logs (YYYY-MM-DD) is required")
-        if self.first_date > dt.datetime.now(dt.UTC).date():
+        if self.first_date > clock.today():
             raise BadInput(f"{self.key('first_date')}: {self.first_date.isoformat()} is in the future")
         if self.first_date.year < 2013:
             raise BadInput(

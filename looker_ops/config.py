@@ -205,21 +205,57 @@ class Config:
 T = TypeVar("T")
 
 
+class _Problem(Exception):
+    """One problem of the file; collected, so that every problem is reported at once."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
 class _Ctx:
-    def __init__(self, file: str, env: typing.Mapping[str, str]) -> None:
+    def __init__(
+        self,
+        file: str,
+        env: typing.Mapping[str, str],
+        uses: typing.Collection[str] | None = None,
+        secrets: bool = True,
+    ) -> None:
         self.file = file
         self.env = env
+        self.secrets = secrets  # does the command send the secrets (else they may be unset)
+        # Top-level sections whose ${ENV} values the command needs; None: every section.
+        self.uses = None if uses is None else frozenset(uses)
+        self.problems: list[str] = []
+        self.lines: dict[str, int] = {}  # key path -> 1-based line of its value
 
-    def error(self, node: yaml.Node | None, key: str, msg: str) -> BadInput:
+    def error(self, node: yaml.Node | None, key: str, msg: str) -> _Problem:
         where = self.file
         if node is not None:
             where += f":{node.start_mark.line + 1}"
-        return BadInput(f"{where}: {key}: {msg}" if key else f"{where}: {msg}")
+        return _Problem(f"{where}: {key}: {msg}" if key else f"{where}: {msg}")
+
+    def report(self, key: str, msg: str) -> None:
+        """A problem found after parsing (a value checked against others), at its key's line."""
+        line = self.lines.get(key)
+        where = f"{self.file}:{line}" if line else self.file
+        self.problems.append(f"{where}: {key}: {msg}")
+
+    def needs_env(self, key: str) -> bool:
+        return self.uses is None or key.split(".", 1)[0].split("[", 1)[0] in self.uses
+
+    def raise_problems(self) -> None:
+        if not self.problems:
+            return
+        if len(self.problems) == 1:
+            raise BadInput(self.problems[0])
+        raise BadInput(f"{self.file}: {len(self.problems)} problems:\n  " + "\n  ".join(self.problems))
 
 
 def _interpolate(ctx: _Ctx, node: yaml.ScalarNode, key: str, secret: bool) -> tuple[str, str]:
     value = str(node.value)
     sources: list[str] = []
+    unset: list[str] = []
 
     def sub(m: re.Match[str]) -> str:
         name, default = m.group(1), m.group(2)
@@ -228,9 +264,14 @@ def _interpolate(ctx: _Ctx, node: yaml.ScalarNode, key: str, secret: bool) -> tu
             return ctx.env[name]
         if default is not None:
             return default
-        raise ctx.error(node, key, f"environment variable {name} is not set")
+        unset.append(name)
+        return ""
 
     out = _ENV_RE.sub(sub, value)
+    if unset and ctx.needs_env(key) and (ctx.secrets or not secret):
+        raise ctx.error(node, key, f"environment variable {unset[0]} is not set")
+    if "${" in _ENV_RE.sub("", value):
+        raise ctx.error(node, key, "unclosed ${...}: write ${ENV_VAR} (or ${ENV_VAR:-default})")
     if secret and not sources and value:
         raise ctx.error(
             node, key, "secrets must come from the environment: write ${ENV_VAR}, not the value itself"
@@ -270,6 +311,7 @@ def _kind(node: yaml.Node) -> str:
 
 
 def _value(ctx: _Ctx, node: yaml.Node, key: str, typ: Any, secret: bool) -> Any:
+    ctx.lines[key] = node.start_mark.line + 1
     origin = typing.get_origin(typ)
     if origin in (typing.Union, types.UnionType):
         args = [a for a in typing.get_args(typ) if a is not type(None)]
@@ -280,44 +322,80 @@ def _value(ctx: _Ctx, node: yaml.Node, key: str, typ: Any, secret: bool) -> Any:
         (item,) = typing.get_args(typ)
         if not isinstance(node, yaml.SequenceNode):
             raise ctx.error(node, key, f"expected a list, got a {_kind(node)}")
-        return [_value(ctx, n, f"{key}[{i}]", item, secret) for i, n in enumerate(node.value)]
+        items = []
+        for i, n in enumerate(node.value):
+            try:
+                items.append(_value(ctx, n, f"{key}[{i}]", item, secret))
+            except _Problem as p:
+                ctx.problems.append(p.message)
+        return items
     if origin is dict:
         _, vt = typing.get_args(typ)
         if not isinstance(node, yaml.MappingNode):
             raise ctx.error(node, key, f"expected a mapping, got a {_kind(node)}")
-        return {str(k.value): _value(ctx, v, f"{key}.{k.value}", vt, secret) for k, v in node.value}
+        out: dict[str, Any] = {}
+        for k, v in node.value:
+            try:
+                out[str(k.value)] = _value(ctx, v, f"{key}.{k.value}", vt, secret)
+            except _Problem as p:
+                ctx.problems.append(p.message)
+        return out
     if isinstance(typ, type) and dataclasses.is_dataclass(typ):
         return _section(ctx, node, key, typ)
     return _scalar(ctx, node, key, typ, secret)
 
 
 def _section(ctx: _Ctx, node: yaml.Node, prefix: str, cls: type[T]) -> T:
+    """The section's dataclass; each bad key is recorded in ``ctx.problems`` and left at its
+    default, so one bad key does not hide the next."""
     if not isinstance(node, yaml.MappingNode):
         raise ctx.error(node, prefix, f"expected a mapping, got a {_kind(node)}")
     hints = typing.get_type_hints(cls)
     fields = {f.name: f for f in dataclasses.fields(cls) if not f.metadata.get("internal")}  # type: ignore[arg-type]
     values: dict[str, Any] = {}
+    seen: set[str] = set()
     for knode, vnode in node.value:
         name = str(knode.value)
         key = f"{prefix}.{name}" if prefix else name
-        if name not in fields:
-            known = ", ".join(sorted(fields))
-            raise ctx.error(knode, key, f"unknown key (known keys here: {known})")
-        if name in values:
-            raise ctx.error(knode, key, "key given twice")
-        secret = bool(fields[name].metadata.get("secret"))
-        values[name] = _value(ctx, vnode, key, hints[name], secret)
+        try:
+            if name not in fields:
+                known = ", ".join(sorted(fields))
+                raise ctx.error(knode, key, f"unknown key (known keys here: {known})")
+            if name in seen:
+                raise ctx.error(knode, key, "key given twice")
+            seen.add(name)
+            secret = bool(fields[name].metadata.get("secret"))
+            values[name] = _value(ctx, vnode, key, hints[name], secret)
+        except _Problem as p:
+            ctx.problems.append(p.message)
     return cls(**values)
 
 
-def load_config(path: Path, env: typing.Mapping[str, str] | None = None) -> Config:
-    """Read and check ``looker-ops.yaml``. Raises BadInput naming the file, line and key."""
+def load_config(
+    path: Path,
+    env: typing.Mapping[str, str] | None = None,
+    *,
+    uses: typing.Collection[str] | None = None,
+    secrets: bool = True,
+) -> Config:
+    """Read and check ``looker-ops.yaml``. Raises BadInput naming the file, line and key of every
+    problem at once.
+
+    ``uses``: the top-level sections the command reads (default: all). An unset ``${ENV_VAR}``
+    in another section is no problem for that command (``athena ddl`` needs no Looker secret);
+    unknown keys and wrong types are problems wherever they are. ``secrets=False``: the command
+    sends no secret, so a secret's variable may be unset (its value is then empty).
+    """
     env = os.environ if env is None else env
-    ctx = _Ctx(str(path), env)
+    ctx = _Ctx(str(path), env, uses, secrets)
     root = _compose(path)
-    cfg = Config() if root is None else _section(ctx, root, "", Config)
+    try:
+        cfg = Config() if root is None else _section(ctx, root, "", Config)
+    except _Problem as p:
+        raise BadInput(p.message) from None
     cfg.path = path
     _check(ctx, cfg)
+    ctx.raise_problems()
     return cfg
 
 
@@ -325,16 +403,20 @@ def load_looker_settings(path: Path, env: typing.Mapping[str, str] | None = None
     """Only the ``looker:`` section, checked as :func:`load_config` checks it, for commands that
     need no other key (and so none of the connection's secrets), e.g. ``schedules``."""
     env = os.environ if env is None else env
-    ctx = _Ctx(str(path), env)
+    ctx = _Ctx(str(path), env, uses=("looker",))
     root = _compose(path)
     if root is None:
         return LookerSettings()
     if not isinstance(root, yaml.MappingNode):
-        raise ctx.error(root, "", f"expected a mapping at the top, got a {_kind(root)}")
+        raise BadInput(ctx.error(root, "", f"expected a mapping at the top, got a {_kind(root)}").message)
     for knode, vnode in root.value:
         if str(knode.value) == "looker":
-            looker = _section(ctx, vnode, "looker", LookerSettings)
-            _check_looker(str(path), looker)
+            try:
+                looker = _section(ctx, vnode, "looker", LookerSettings)
+            except _Problem as p:
+                raise BadInput(p.message) from None
+            _check_looker(ctx, looker)
+            ctx.raise_problems()
             return looker
     return LookerSettings()
 
@@ -346,6 +428,8 @@ def _compose(path: Path) -> yaml.Node | None:
         raise BadInput(
             f"{path}: config file not found (create one with `looker-ops init`, or pass --config)"
         ) from None
+    except UnicodeDecodeError as exc:
+        raise BadInput(f"{path}: not UTF-8 text (byte offset {exc.start}): save the file as UTF-8") from None
     except OSError as exc:
         raise BadInput(f"{path}: cannot read config file: {exc.strerror}") from None
     try:
@@ -359,38 +443,42 @@ _ACCOUNT_RE = re.compile(r"^\d{12}$")
 
 
 def _check(ctx: _Ctx, cfg: Config) -> None:
-    """Checks across keys that types alone cannot express."""
-
-    def bad(key: str, msg: str) -> BadInput:
-        return BadInput(f"{ctx.file}: {key}: {msg}")
-
+    """Checks across keys that types alone cannot express, each reported at its key's line."""
+    bad = ctx.report
     if not _REGION_RE.match(cfg.connection.region):
-        raise bad("connection.region", f"{cfg.connection.region!r} is not an AWS region name")
+        bad("connection.region", f"{cfg.connection.region!r} is not an AWS region name")
     if cfg.connection.s3_staging_dir and not cfg.connection.s3_staging_dir.startswith("s3://"):
-        raise bad("connection.s3_staging_dir", "must be an s3:// URL")
+        bad("connection.s3_staging_dir", "must be an s3:// URL")
     if cfg.athena.layout not in ("single", "multi", "organization"):
-        raise bad("athena.layout", f"{cfg.athena.layout!r}: expected single, multi or organization")
+        bad("athena.layout", f"{cfg.athena.layout!r}: expected single, multi or organization")
     for i, acct in enumerate(cfg.athena.account_ids):
         if not _ACCOUNT_RE.match(acct):
-            raise bad(f"athena.account_ids[{i}]", f"{acct!r} is not a 12-digit account id")
+            bad(f"athena.account_ids[{i}]", f"{acct!r} is not a 12-digit account id")
     for i, region in enumerate(cfg.athena.regions):
         if not _REGION_RE.match(region):
-            raise bad(f"athena.regions[{i}]", f"{region!r} is not an AWS region name")
+            bad(f"athena.regions[{i}]", f"{region!r} is not an AWS region name")
     if cfg.athena.layout == "organization" and not (cfg.athena.org_id or "").startswith("o-"):
-        raise bad("athena.org_id", "the organization layout needs the organization id (o-...)")
+        bad("athena.org_id", "the organization layout needs the organization id (o-...)")
     for name in cfg.constants:
         if not re.match(r"^[A-Za-z_][A-Za-z0-9_]*$", name):
-            raise bad(f"constants.{name}", "not a valid LookML constant name")
-    _check_looker(ctx.file, cfg.looker)
+            bad(f"constants.{name}", "not a valid LookML constant name")
+    _check_looker(ctx, cfg.looker)
 
 
-def _check_looker(file: str, looker: LookerSettings) -> None:
-    if looker.timeout is not None and looker.timeout <= 0:
-        raise BadInput(f"{file}: looker.timeout: must be a positive number of seconds")
-    if looker.long_timeout <= 0:
-        raise BadInput(f"{file}: looker.long_timeout: must be a positive number of seconds")
+# Longer than any real timeout, and small enough for every clock and socket API.
+_MAX_SECONDS = 7 * 24 * 3600
+
+
+def _check_looker(ctx: _Ctx, looker: LookerSettings) -> None:
+    for key, value in (("timeout", looker.timeout), ("long_timeout", looker.long_timeout)):
+        if value is not None and value <= 0:
+            ctx.report(f"looker.{key}", "must be a positive number of seconds")
+        elif value is not None and value > _MAX_SECONDS:
+            ctx.report(f"looker.{key}", f"{value} s is more than a week ({_MAX_SECONDS} s at most)")
     if looker.max_retries < 0:
-        raise BadInput(f"{file}: looker.max_retries: must be 0 or more")
+        ctx.report("looker.max_retries", "must be 0 or more")
+    elif looker.max_retries > 100:
+        ctx.report("looker.max_retries", "100 at most")
 
 
 def describe(cls: type[Any] = Config, prefix: str = "") -> list[tuple[str, str, Any]]:

@@ -34,7 +34,6 @@ Steps hand their results to later ones through :class:`DeployState`; a step run 
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import importlib
 import json
@@ -47,7 +46,7 @@ from typing import TYPE_CHECKING, Any
 
 from looker_sdk.sdk.api40 import models as m
 
-from looker_ops import gitops
+from looker_ops import clock, gitops
 from looker_ops.config import Config
 from looker_ops.errors import EXIT_OK, BadInput, LookerOpsError, RemoteError, ValidationFailed
 from looker_ops.looker import connection as conn_mod
@@ -289,7 +288,7 @@ class Deployer:
         if unknown:
             raise BadInput(f"unknown step(s): {', '.join(unknown)} (steps: {', '.join(dict(every))})")
         check_config(self.cfg, self.opts.steps)
-        self.report.started_at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+        self.report.started_at = clock.now().isoformat(timespec="seconds")
         t0 = time.monotonic()
         selected = [(n, t) for n, t in every if n in self.opts.steps]
         self.report.steps = [StepRecord(n, t) for n, t in selected]
@@ -479,7 +478,12 @@ class Deployer:
         not pass on the next run just because the connection is now unchanged."""
         if self.opts.steps == ("connection",):
             return True  # `connection apply` asked for it
-        head = self._read_remote()
+        try:
+            head = self._read_remote()
+        except LookerOpsError:
+            # The git remote belongs to the later steps, which read it again and report there
+            # what is wrong with it; here it only means "not known good": test the connection.
+            return True
         return head is None or self.state.validated != head
 
     def step_project(self, rec: StepRecord) -> None:

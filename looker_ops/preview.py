@@ -38,6 +38,7 @@ import sqlglot
 from sqlglot import exp
 from sqlglot.errors import SqlglotError
 
+from looker_ops import clock
 from looker_ops.engines.athena_sql import to_duckdb, translate_tree
 from looker_ops.engines.local import LoadProblem, LocalEngine
 from looker_ops.errors import BadInput, LookerOpsError
@@ -112,6 +113,8 @@ class DashboardPreview:
     data: str | None = None
     # Files (or records) the engine could not load and skipped: shown with every format.
     problems: list[LoadProblem] = field(default_factory=list)
+    # What the reader must know to trust the numbers (e.g. the window holds no log file).
+    notes: list[str] = field(default_factory=list)
 
 
 # --------------------------------------------------------------------------- values
@@ -174,7 +177,13 @@ def to_dict(p: DashboardPreview) -> dict[str, Any]:
             d["error"] = t.error
         tiles.append(d)
     problems = [{"file": pr.file, "message": pr.message} for pr in p.problems]
-    return {"dashboard": p.dashboard, "filters": dict(p.filters), "problems": problems, "tiles": tiles}
+    return {
+        "dashboard": p.dashboard,
+        "filters": dict(p.filters),
+        "problems": problems,
+        "notes": list(p.notes),
+        "tiles": tiles,
+    }
 
 
 def _problems(previews: Sequence[DashboardPreview]) -> list[LoadProblem]:
@@ -224,6 +233,7 @@ def render_table(previews: Sequence[DashboardPreview]) -> str:
         head = f"{p.title or p.dashboard} ({p.dashboard})"
         out.append(head)
         out.append("=" * len(head))
+        out.extend(f"note: {n}" for n in p.notes)
         if p.filters:
             out.append("filters: " + ", ".join(f"{k}={v!r}" for k, v in p.filters.items()))
         if p.now:
@@ -815,6 +825,7 @@ def render_html(previews: Sequence[DashboardPreview]) -> str:
         )
     for p in previews:
         out.append(f"<h1>{_esc(p.title or p.dashboard)}</h1>")
+        out.extend(f'<div class="note"><strong>Note:</strong> {_esc(n)}</div>' for n in p.notes)
         meta = [f"dashboard <code>{_esc(p.dashboard)}</code>"]
         if p.filters:
             meta.append(
@@ -963,6 +974,14 @@ def _filter_kind_field(project: Project, f: DashboardFilter) -> tuple[str, Any] 
     if target is None or target.kind == "parameter":
         return None  # unknown: the tiles report it; a parameter takes any value
     return "", target
+
+
+def _is_date_filter(project: Project, f: DashboardFilter) -> bool:
+    kind = _filter_kind_field(project, f)
+    if kind is None:
+        return False
+    name, target = kind
+    return name == "date" or (target is not None and target.type in ("time", "date", "date_time"))
 
 
 def validate_filter_overrides(
@@ -1131,14 +1150,35 @@ def preview_dashboard(
         now=now.strftime("%Y-%m-%dT%H:%M:%SZ"),
         data=data_label,
         problems=list(engine.problems),
+        notes=empty_window_notes(project, dashboard, engine, tiles),
     )
+
+
+def empty_window_notes(
+    project: Project, dashboard: Dashboard, engine: LocalEngine, tiles: Sequence[TilePreview]
+) -> list[str]:
+    """A note when no tile read a single log file although the data has files on other days:
+    every number shown is then zero because of the window, not because of the logs."""
+    ran = [t for t in tiles if t.files_scanned is not None]
+    if not ran or any(t.files_scanned for t in ran):
+        return []
+    days = sorted({f.dt for f in engine.files() if f.dt})
+    if not days:
+        return []
+    first, last = (d.replace("/", "-") for d in (days[0], days[-1]))
+    after_last = (dt.date.fromisoformat(last) + dt.timedelta(days=1)).isoformat()
+    date_filter = next((f for f in dashboard.filters if _is_date_filter(project, f)), None)
+    hint = f"--now {last}T23:59:59Z"
+    if date_filter is not None:
+        hint += f" or --filter '{date_filter.name}={first} to {after_last}'"
+    return [f"the window holds no log file; the data spans {first} to {last}: pass {hint} to see it"]
 
 
 def sample_now(engine: LocalEngine) -> dt.datetime:
     """The end of the last day in the engine's data (the bundled sample's default ``now``)."""
     days = sorted(f.dt for f in engine.files() if f.dt)
     if not days:
-        return dt.datetime.now(dt.UTC)
+        return clock.now()
     y, m, d = (int(x) for x in days[-1].split("/"))
     return dt.datetime(y, m, d, 23, 59, 59, tzinfo=dt.UTC)
 

@@ -8,7 +8,6 @@ import os
 from collections.abc import Iterator
 
 import pytest
-from athena.stubs import AwsStubs
 from click.testing import CliRunner
 
 import looker_ops.engines.athena as athena_engine
@@ -29,6 +28,7 @@ from looker_ops.engines.athena import (
     validate_sql_on_athena,
 )
 from looker_ops.errors import BadInput
+from tests.athena.stubs import AwsStubs
 
 ACC = "111122223333"
 SETTINGS = AthenaSettings(

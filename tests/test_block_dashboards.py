@@ -8,10 +8,19 @@ from pathlib import Path
 
 import pytest
 import yaml
-from block.support import DASHBOARDS, EXPLORES, MODEL, engine_for, load_block, query_tiles, tile_sql, window
 
 from looker_ops.lookml.model import Dashboard, Project
 from looker_ops.sample_data import generate
+from tests.block.support import (
+    DASHBOARDS,
+    EXPLORES,
+    MODEL,
+    engine_for,
+    load_block,
+    query_tiles,
+    tile_sql,
+    window,
+)
 
 CIS_CONTROLS = [f"4_{n}" for n in range(1, 16)]
 EXPECTED = {

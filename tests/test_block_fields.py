@@ -13,7 +13,13 @@ from typing import Any
 import lkml
 import pytest
 import sqlglot
-from block.support import (
+
+from looker_ops.engines.local import LocalEngine, bundled_sample_dir
+from looker_ops.lookml.model import Field, Project
+from looker_ops.lookml.schema import CLOUDTRAIL, GEOIP, Array, Map, Struct
+from looker_ops.lookml.sql import compile_field_sql, from_clause
+from looker_ops.sample_data import generate
+from tests.block.support import (
     BLOCK,
     DASHBOARDS,
     EXPLORES,
@@ -24,12 +30,6 @@ from block.support import (
     rows,
     window,
 )
-
-from looker_ops.engines.local import LocalEngine, bundled_sample_dir
-from looker_ops.lookml.model import Field, Project
-from looker_ops.lookml.schema import CLOUDTRAIL, GEOIP, Array, Map, Struct
-from looker_ops.lookml.sql import compile_field_sql, from_clause
-from looker_ops.sample_data import generate
 
 SAMPLE_END = dt.date(2026, 11, 20)
 SAMPLE_DAYS = 4

@@ -16,9 +16,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from block.support import engine_for, explore_sql, load_block, rows, tile, tile_sql, window
-from preview.oracle import CIS as CIS_CONTROLS
-from preview.oracle import (
+
+from looker_ops.engines.local import LocalEngine
+from looker_ops.lookml.model import Project
+from looker_ops.sample_data import SAMPLE_GEO_NETWORKS, SAMPLE_IP_COUNTRIES, generate, iter_records
+from tests.block.support import engine_for, explore_sql, load_block, rows, tile, tile_sql, window
+from tests.preview.oracle import CIS as CIS_CONTROLS
+from tests.preview.oracle import (
     Fields,
     actor,
     egress_to_world,
@@ -35,10 +39,6 @@ from preview.oracle import (
     session_name,
     user,
 )
-
-from looker_ops.engines.local import LocalEngine
-from looker_ops.lookml.model import Project
-from looker_ops.sample_data import SAMPLE_GEO_NETWORKS, SAMPLE_IP_COUNTRIES, generate, iter_records
 
 SEED = 20261125
 FIRST = dt.date(2026, 11, 14)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 from looker_ops.config import Config, Secret, describe, load_config
 from looker_ops.errors import EXIT_BAD_INPUT, BadInput
@@ -146,3 +147,58 @@ def test_config_keys_and_check_commands(tmp_path: Path) -> None:
     bad = CliRunner(env=env).invoke(main, ["config", "check", "-c", str(moved)])
     assert bad.exit_code == 2
     assert "project.lookml_dir" in bad.output and "does not exist" in bad.output
+
+
+def test_every_problem_of_the_file_is_reported_at_once(tmp_path: Path) -> None:
+    """An unset ${VAR} early in the file does not hide an unknown key or a bad value later."""
+    text = (
+        "connection:\n"
+        "  aws_access_key_id: ${NOPE_KEY_ID}\n"
+        "  region: Europe\n"
+        "project:\n"
+        "  modles: [cloudtrail]\n"
+        "  data_tests: maybe\n"
+        "athena:\n"
+        "  account_ids: ['123', '123456789012', 'x']\n"
+        "looker:\n"
+        "  timeout: 10000000000\n"
+    )
+    path = write(tmp_path, text)
+    with pytest.raises(BadInput) as err:
+        load_config(path, env={})
+    msg = str(err.value)
+    assert msg.startswith(f"{path}: 7 problems:")
+    for expected in (
+        ":2: connection.aws_access_key_id: environment variable NOPE_KEY_ID is not set",
+        ":3: connection.region: 'Europe' is not an AWS region name",
+        ":5: project.modles: unknown key",
+        ":6: project.data_tests: expected true or false",
+        ":8: athena.account_ids[0]: '123' is not a 12-digit account id",
+        ":8: athena.account_ids[2]: 'x' is not a 12-digit account id",
+        ":10: looker.timeout: 10000000000 s is more than a week",
+    ):
+        assert f"{path}{expected}" in msg, expected
+
+
+def test_unclosed_env_reference_is_named(tmp_path: Path) -> None:
+    path = write(tmp_path, "project:\n  git_remote_url: ${GIT_URL\n")
+    with pytest.raises(BadInput, match=r":2: project.git_remote_url: unclosed \$\{"):
+        load_config(path, env={"GIT_URL": "x"})
+
+
+def test_a_command_reads_only_the_sections_it_uses(tmp_path: Path) -> None:
+    """`athena ddl` needs neither the Looker connection's secrets nor the git remote's variable."""
+    from looker_ops.cli import main
+
+    cfg = ROOT / "deploy" / "looker-ops.yaml"
+    loaded = load_config(cfg, env={}, uses=("athena", "connection"), secrets=False)
+    assert loaded.connection.region == "eu-west-1"
+    with pytest.raises(BadInput, match="LOOKER_ATHENA_ACCESS_KEY_ID"):
+        load_config(cfg, env={}, uses=("athena", "connection"))
+    env = {
+        k: ""
+        for k in ("LOOKER_ATHENA_ACCESS_KEY_ID", "LOOKER_ATHENA_SECRET_ACCESS_KEY", "LOOKER_OPS_GIT_REMOTE")
+    }
+    result = CliRunner().invoke(main, ["athena", "ddl", "--config", str(cfg)], env=env)
+    assert result.exit_code == 0, result.output
+    assert "CREATE EXTERNAL TABLE" in result.stdout

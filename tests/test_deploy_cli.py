@@ -54,6 +54,7 @@ def test_missing_secret_env_var_is_named_before_any_call(
     data = json.loads(report.read_text())  # CI still gets a report saying why
     assert data["status"] == "failed" and data["exit_code"] == 2
     assert "LOOKER_ATHENA_SECRET_ACCESS_KEY" in data["error"]
+    assert "deploy failed before any step ran (exit code 2)" in res.stdout
 
 
 def test_config_with_a_wrong_key_is_rejected_before_any_call(block: Block, looker_env: FakeLooker) -> None:
@@ -80,6 +81,12 @@ def test_validation_failure_exits_1_and_the_report_says_which_step(
     assert data["status"] == "failed" and data["exit_code"] == 1
     st = {s["name"]: s["status"] for s in data["steps"]}
     assert st["validate"] == "failed" and st["production"] == st["dashboards"] == "skipped"
+    # the summary goes to stdout on failure too: steps done, the failing step
+    lines = res.stdout.splitlines()
+    assert any(ln.startswith("lookml") and "applied" in ln for ln in lines)
+    assert any(ln.startswith("validate") and "failed" in ln for ln in lines)
+    assert any(ln.startswith("production") and "skipped" in ln for ln in lines)
+    assert lines[-1].startswith("deploy failed at step validate (exit code 1): LookML validation")
 
 
 def test_looker_refusal_exits_3(block: Block, looker_env: FakeLooker) -> None:
@@ -87,6 +94,18 @@ def test_looker_refusal_exits_3(block: Block, looker_env: FakeLooker) -> None:
     res = run("deploy", "-c", str(block.config_path))
     assert res.exit_code == 3
     assert "deploy_ref_to_production" in res.stderr and "403" in res.stderr
+    assert "deploy failed at step production (exit code 3)" in res.stdout
+
+
+def test_rollback_is_in_the_stdout_summary(block: Block, looker_env: FakeLooker) -> None:
+    assert run("deploy", "-c", str(block.config_path)).exit_code == 0
+    block.edit("lookml_project/views/events.view.lkml", "dimension: aws_region {", "dimension: region {")
+    res = run("deploy", "-c", str(block.config_path))
+    assert res.exit_code == 1
+    lines = res.stdout.splitlines()
+    assert any(ln.startswith("content") and "failed" in ln and "rolled back" in ln for ln in lines)
+    assert any(ln.strip().startswith("rolled back: production") for ln in lines), res.stdout
+    assert lines[-1].startswith("deploy failed at step content (exit code 1)")
 
 
 def test_step_commands_share_the_pipeline(block: Block, looker_env: FakeLooker) -> None:
@@ -142,3 +161,17 @@ def test_validate_branch_for_a_pull_request_then_cleanup(block: Block, looker_en
     again = run("validate", "cleanup", "-c", cfg, "--branch", "looker-ops-pr-7")
     assert again.exit_code == 0 and "already gone" in again.stdout
     assert run("validate", "branch", "-c", cfg, "--branch", "main").exit_code == 2  # never the deploy branch
+
+
+def test_an_unreadable_git_remote_fails_under_its_own_step(block: Block, looker_env: FakeLooker) -> None:
+    """The connection step does not own the git remote: a remote that cannot be read is reported
+    by the step that uses it, not under "[1/9] Athena connection"."""
+    block.edit("looker-ops.yaml", block.remote.url, str(block.root / "no-such-remote.git"))
+    report = block.root / "r.json"
+    res = run("deploy", "-c", str(block.config_path), "--json", str(report))
+    assert res.exit_code == 3, res.output
+    steps = {s["name"]: s for s in json.loads(report.read_text())["steps"]}
+    assert steps["connection"]["status"] == "applied"
+    failed = [name for name, s in steps.items() if s["status"] == "failed"]
+    assert failed in (["project"], ["lookml"])
+    assert "no-such-remote.git" in steps[failed[0]]["message"]

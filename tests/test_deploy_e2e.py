@@ -73,6 +73,10 @@ def test_first_install_on_an_empty_instance(
 
     proj = fake_looker.table("projects")["cloudtrail_block"]
     assert proj["git_remote_url"] == block.remote.url and proj["git_production_branch_name"] == "main"
+    # Advanced deploy mode is sent, not only wanted: production then moves only to the validated ref.
+    assert proj["git_release_mgmt_enabled"] is True
+    sent = [c.body for c in fake_looker.calls_to("update_project")]
+    assert sent and all(b.get("git_release_mgmt_enabled") is True for b in sent)
     head = block.remote.rev_parse("main")
     assert head is not None and production_ref(fake_looker) == head
     # The commit holds exactly the LookML folder, with the manifest constants from the config.
@@ -114,6 +118,40 @@ def test_second_run_makes_zero_writes_and_no_push(
     assert st["validate"] == st["production"] == st["content"] == SKIPPED
     # the no-op needs few calls: one read per resource, one per dashboard's LookML
     assert looker_client.counter.reads <= 12
+
+
+def test_advanced_deploy_mode_switched_off_in_the_ui_is_drift_and_repaired(
+    block: Block, fake_looker: FakeLooker, looker_client: LookerClient
+) -> None:
+    block.deploy(looker_client)
+    fake_looker.table("projects")["cloudtrail_block"]["git_release_mgmt_enabled"] = False
+    fake_looker.reset_calls()
+
+    report = block.deploy(looker_client, dry_run=True)
+    assert fake_looker.writes() == []
+    (change,) = report.step("project").changes
+    assert [(d.field, d.before, d.after) for d in change.diffs] == [("git_release_mgmt_enabled", False, True)]
+
+    report = block.deploy(looker_client)
+    assert statuses(report)["project"] == APPLIED
+    assert fake_looker.table("projects")["cloudtrail_block"]["git_release_mgmt_enabled"] is True
+    (patch,) = [c.body for c in fake_looker.calls_to("update_project")]
+    assert patch["git_release_mgmt_enabled"] is True
+    fake_looker.reset_calls()
+    block.deploy(looker_client)
+    assert fake_looker.writes() == []
+
+
+def test_deploying_a_ref_needs_advanced_deploy_mode(
+    fake_looker: FakeLooker, looker_client: LookerClient
+) -> None:
+    """The fake refuses what Looker refuses: a commit deployed while advanced deploy mode is off."""
+    from looker_sdk import error as sdk_error
+
+    fake_looker.table("projects")["p"] = {"id": "p", "name": "p", "git_release_mgmt_enabled": False}
+    with pytest.raises((RemoteError, sdk_error.SDKError)) as refused:
+        looker_client.sdk.deploy_ref_to_production("p", ref="0" * 40)
+    assert "Advanced deploy mode is not enabled" in str(refused.value)
 
 
 def test_dry_run_on_an_empty_instance_writes_nothing(

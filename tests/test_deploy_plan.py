@@ -105,11 +105,24 @@ def test_project_plan() -> None:
     )
     (create,) = project.plan(want, None)
     assert create.action == "create" and create.name == "ct"
-    assert (
-        project.plan(want, {"git_remote_url": "git@github.com:a/b.git", "git_production_branch_name": "main"})
-        == []
+    assert [d.field for d in create.diffs] == [
+        "git_remote_url",
+        "git_production_branch_name",
+        "git_release_mgmt_enabled",
+    ]
+    current = {
+        "git_remote_url": "git@github.com:a/b.git",
+        "git_production_branch_name": "main",
+        "git_release_mgmt_enabled": True,
+    }
+    assert project.plan(want, current) == []
+    # advanced deploy mode switched off in the UI is drift
+    (drift,) = project.plan(want, {**current, "git_release_mgmt_enabled": False})
+    assert [(d.field, d.before, d.after) for d in drift.diffs] == [("git_release_mgmt_enabled", False, True)]
+    (upd,) = project.plan(
+        want,
+        {"git_remote_url": None, "git_production_branch_name": "master", "git_release_mgmt_enabled": True},
     )
-    (upd,) = project.plan(want, {"git_remote_url": None, "git_production_branch_name": "master"})
     assert [d.field for d in upd.diffs] == ["git_remote_url", "git_production_branch_name"]
     (tok,) = project.plan({**want, "git_remote_url": "https://bot:ghp_tok3n@github.com/a/b.git"}, None)
     assert "ghp_tok3n" not in tok.line() + str(tok.as_dict())

@@ -131,7 +131,10 @@ def install(client: LookerClient, fake: FakeLooker, remote: GitRemote, files: di
     with client.workspace(dev=True):
         client.sdk.create_project(m.WriteProject(name="block"))
         client.sdk.update_project(
-            "block", m.WriteProject(git_remote_url=remote.url, git_production_branch_name="main")
+            "block",
+            m.WriteProject(
+                git_remote_url=remote.url, git_production_branch_name="main", git_release_mgmt_enabled=True
+            ),
         )
     client.sdk.deploy_ref_to_production("block", branch="main")
     client.sdk.create_lookml_model(

@@ -8,7 +8,7 @@ the expression matches, not only what it prints.
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import duckdb
 import pytest
@@ -317,10 +317,12 @@ def test_window_days() -> None:
     assert DateWindow(None, datetime(2026, 1, 1)).days() is None
 
 
-def test_now_defaults_to_the_clock() -> None:
+def test_now_defaults_to_the_clock(pinned_clock: Any) -> None:
+    """Without an explicit now, "today" is the product's clock (pinned here, never the wall's)."""
+    pinned_clock(datetime(2031, 2, 3, 4, 5, tzinfo=UTC))
     w = parse_filter("today", "date").window
     assert w is not None and w.start is not None
-    assert w.start.date() == datetime.now(UTC).date()
+    assert w.start == datetime(2031, 2, 3, tzinfo=UTC).replace(tzinfo=w.start.tzinfo)
 
 
 # --------------------------------------------------------------------------- kinds

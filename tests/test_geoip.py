@@ -14,7 +14,6 @@ from typing import Any
 import duckdb
 import pytest
 import sqlglot
-from athena.stubs import AwsStubs
 from botocore.stub import ANY
 from click.testing import CliRunner
 from sqlglot import exp
@@ -26,6 +25,7 @@ from looker_ops.engines.athena import AthenaError
 from looker_ops.errors import BadInput
 from looker_ops.geoip import COLUMNS, BuildReport, build, duckdb_source, upload
 from looker_ops.lookml.schema import GEOIP
+from tests.athena.stubs import AwsStubs
 
 FIX = Path(__file__).parent / "geoip"
 V4, V6, ZERO, LOCS = (

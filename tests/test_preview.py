@@ -15,8 +15,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from preview import oracle
-from preview.oracle import Event
 
 from looker_ops.engines.local import LocalEngine
 from looker_ops.errors import BadInput
@@ -24,6 +22,8 @@ from looker_ops.lookml.loader import load_project
 from looker_ops.lookml.model import Project
 from looker_ops.preview import DashboardPreview, TilePreview, preview_dashboard
 from looker_ops.sample_data import SAMPLE_GEO_NETWORKS, generate
+from tests.preview import oracle
+from tests.preview.oracle import Event
 
 ROOT = Path(__file__).resolve().parent.parent
 NOW = dt.datetime(2026, 11, 20, 12, 0, 0, tzinfo=dt.UTC)

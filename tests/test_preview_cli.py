@@ -13,7 +13,6 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
-from preview import oracle
 
 from looker_ops.cli import main
 from looker_ops.preview import (
@@ -27,6 +26,7 @@ from looker_ops.preview import (
     render_table,
 )
 from looker_ops.sample_data import generate
+from tests.preview import oracle
 
 ROOT = Path(__file__).resolve().parent.parent
 HERE = Path(__file__).resolve().parent / "preview"
@@ -70,8 +70,9 @@ def all_json(data: Path) -> list[dict[str, Any]]:
 
 def test_json_shape_and_numbers(data: Path, all_json: list[dict[str, Any]]) -> None:
     doc = next(d for d in all_json if d["dashboard"] == CIS)
-    assert set(doc) == {"dashboard", "filters", "problems", "tiles"}
+    assert set(doc) == {"dashboard", "filters", "problems", "notes", "tiles"}
     assert doc["problems"] == []
+    assert doc["notes"] == []
     assert doc["filters"] == {"date": "7 days", "account": ""}
     keys = {"title", "type", "sql", "columns", "labels", "rows", "files_scanned", "partition_filter"}
     for t in doc["tiles"]:
@@ -623,3 +624,31 @@ def test_html_shows_a_short_partition_filter_and_keeps_the_full_one_in_the_detai
         assert scan == f"<span>{len(on_disk)} files scanned</span> · <span>{short}</span>", t["title"]
         head, details = section.split("<details>", 1)
         assert shown not in head and shown in details  # the full predicate: only under SQL
+
+
+def test_window_without_files_says_where_the_data_is(data: Path, pinned_clock: Any) -> None:
+    """Logs written weeks ago, previewed today: every tile reads 0 files, and the preview says
+    so, with the data's span and the options that show it."""
+    pinned_clock(dt.datetime(2026, 12, 4, 8, 0, tzinfo=dt.UTC))
+    code, out, err = invoke(CIS, "--data", str(data), "--format", "json")
+    assert code == 0
+    doc = json.loads(out)
+    assert all(t["files_scanned"] == 0 for t in doc["tiles"] if t["files_scanned"] is not None)
+    (note,) = doc["notes"]
+    assert "2026-11-12 to 2026-11-20" in note
+    assert "--now 2026-11-20T23:59:59Z" in note
+    assert "--filter 'date=2026-11-12 to 2026-11-21'" in note
+    assert f"note: {note}" in err
+    # the note's own advice works: with it, the window holds files and no note is left
+    code, out, _ = invoke(CIS, "--data", str(data), "--format", "json", "--now", "2026-11-20T23:59:59Z")
+    doc = json.loads(out)
+    assert code == 0 and doc["notes"] == []
+    assert any(t["files_scanned"] for t in doc["tiles"])
+
+
+def test_window_note_in_text_and_html(data: Path) -> None:
+    code, out, _ = invoke(CIS, "--data", str(data), "--now", "2027-01-15T00:00:00Z")
+    assert code == 0
+    assert "note: the window holds no log file; the data spans 2026-11-12 to 2026-11-20" in out
+    code, out, _ = invoke(CIS, "--data", str(data), "--now", "2027-01-15T00:00:00Z", "--format", "html")
+    assert "<strong>Note:</strong> the window holds no log file" in out

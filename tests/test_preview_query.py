@@ -15,8 +15,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from preview import oracle
-from preview.oracle import Event
 
 from looker_ops.engines.local import LocalEngine
 from looker_ops.lookml.loader import load_project
@@ -32,6 +30,8 @@ from looker_ops.lookml.query import (
     pivot_rows,
 )
 from looker_ops.sample_data import generate
+from tests.preview import oracle
+from tests.preview.oracle import Event
 
 HERE = Path(__file__).resolve().parent / "preview"
 NOW = dt.datetime(2026, 11, 20, 12, 0, 0, tzinfo=dt.UTC)

@@ -257,3 +257,26 @@ def test_cli_sample_data(tmp_path: Path) -> None:
     assert not (tmp_path / "x").exists()
     again = runner.invoke(main, ["sample-data", "--out", str(tmp_path / "o"), "--days", "1"])
     assert again.exit_code == 2 and "not empty" in again.output
+
+
+def test_default_end_is_yesterday_utc(tmp_path: Path, pinned_clock: Any) -> None:
+    """Without --end the logs end yesterday (UTC), so a preview today shows them; with --end
+    the bytes depend only on --end and --seed."""
+    import datetime as dt
+
+    from click.testing import CliRunner
+
+    from looker_ops.cli import main
+
+    pinned_clock(dt.datetime(2026, 12, 4, 0, 30, tzinfo=dt.UTC))
+    result = CliRunner().invoke(main, ["sample-data", "--out", str(tmp_path / "a"), "--days", "2"])
+    assert result.exit_code == 0, result.output
+    assert "2026-12-02 to 2026-12-03" in result.output
+    days = {p.parent.relative_to(tmp_path / "a").parts[-3:] for p in (tmp_path / "a").rglob("*.json.gz")}
+    assert days == {("2026", "12", "02"), ("2026", "12", "03")}
+    pinned_clock(dt.datetime(2030, 1, 1, tzinfo=dt.UTC))
+    for name in ("b", "c"):
+        args = ["sample-data", "--out", str(tmp_path / name), "--days", "2", "--end", "2026-12-03"]
+        assert CliRunner().invoke(main, args).exit_code == 0
+    files = lambda root: {p.relative_to(root): p.read_bytes() for p in root.rglob("*") if p.is_file()}  # noqa: E731
+    assert files(tmp_path / "a") == files(tmp_path / "b") == files(tmp_path / "c")

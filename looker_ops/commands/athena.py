@@ -103,7 +103,9 @@ def settings_from_options(options: dict[str, Any], base: AthenaSettings | None =
         from looker_ops.athena_ddl import settings_from_config
         from looker_ops.config import load_config
 
-        base = settings_from_config(load_config(config_path))
+        # Athena runs with the caller's AWS credentials: the Looker connection's secret is not
+        # needed here, nor any section but these two.
+        base = settings_from_config(load_config(config_path, uses=("athena", "connection"), secrets=False))
     values: dict[str, Any] = {}
     for key, value in options.items():
         if value is None or value == ():

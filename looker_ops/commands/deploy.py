@@ -21,7 +21,7 @@ from typing import Any
 import click
 
 from looker_ops.config import Config, load_config
-from looker_ops.deploy import APPLIED, PLANNED, Deployer, Options, Report, check_config
+from looker_ops.deploy import APPLIED, FAILED, PLANNED, Deployer, Options, Report, check_config
 from looker_ops.errors import LookerOpsError
 
 _CONFIG_HELP = "the looker-ops.yaml to read"
@@ -80,7 +80,8 @@ def run_steps(
 ) -> Report:
     """Load the config, check it (before any call), run the steps, write the report, print."""
     try:
-        cfg = load_config(config_path)
+        # The Athena secret is needed only by the step that sends it (the connection step).
+        cfg = load_config(config_path, secrets="connection" in steps)
         check_config(cfg, steps)
         client = (client_factory or make_client)(cfg)
     except LookerOpsError as exc:  # bad input before any call: the report still says why
@@ -94,6 +95,7 @@ def run_steps(
         if json_path is not None:
             early.write(json_path)
         _job_summary(early)
+        _summary(early)
         raise
     opts = Options(steps=steps, **options)
     deployer = Deployer(cfg, client, opts, echo=lambda line: click.echo(line, err=True), command=command)
@@ -103,10 +105,10 @@ def run_steps(
         if json_path is not None:
             deployer.report.write(json_path)
         _job_summary(deployer.report, getattr(client, "redactor", None))
+        _summary(deployer.report)  # on every exit: what was done, where it stopped, what was undone
         close = getattr(client, "close", None)
         if callable(close):
             close()
-    _summary(report)
     return report
 
 
@@ -127,11 +129,25 @@ def _job_summary(report: Report, redactor: Any = None) -> None:
 
 
 def _summary(report: Report) -> None:
+    """The summary on stdout, success or failure: each step's status and changes, then for a
+    failure the step that failed and what was rolled back (the error itself goes to stderr)."""
     for rec in report.steps:
         click.echo(f"{rec.name:<11} {rec.status:<9} {rec.message}".rstrip())
         if rec.status in (PLANNED, APPLIED):
             for ch in rec.changes:
                 click.echo(f"    {ch.line()}")
+        for undo in rec.details.get("rollback") or []:
+            click.echo(f"    rolled back: {undo}")
+    if report.status == "ok":
+        return
+    failed = next((rec for rec in report.steps if rec.status == FAILED), None)
+    where = f"at step {failed.name}" if failed is not None else "before any step ran"
+    from looker_ops.looker.redact import REDACTOR
+
+    first_line = REDACTOR.redact(report.error.splitlines()[0]) if report.error else ""
+    click.echo(
+        f"deploy failed {where} (exit code {report.exit_code})" + (f": {first_line}" if first_line else "")
+    )
 
 
 # --------------------------------------------------------------------------- deploy
@@ -314,7 +330,7 @@ def connection_test(config_path: Path, json_path: Path | None) -> None:
     """Run Looker's tests of the connection (exit 3 with Looker's message on a failure)."""
     from looker_ops.looker import connection as conn_mod
 
-    cfg = load_config(config_path)
+    cfg = load_config(config_path, secrets=False)  # Looker tests what it holds: nothing is sent
     client = make_client(cfg)
     try:
         for line in conn_mod.test(client, cfg.connection.name):

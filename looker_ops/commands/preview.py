@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from looker_ops import clock
 from looker_ops.errors import BadInput, ValidationFailed
 
 _MAX_PROBLEM_LINES = 20
@@ -120,9 +121,7 @@ def preview(
         elif data_dir is None:
             now = sample_now(engine)
         else:
-            from datetime import UTC, datetime
-
-            now = datetime.now(UTC)
+            now = clock.now()
         label = str(data_dir) if data_dir is not None else "bundled sample"
         previews = [
             preview_dashboard(
@@ -143,6 +142,8 @@ def preview(
             click.echo(f"  {problem.file}: {problem.message}", err=True)
         if len(problems) > _MAX_PROBLEM_LINES:
             click.echo(f"  ... and {len(problems) - _MAX_PROBLEM_LINES} more (see the output)", err=True)
+    for note in dict.fromkeys(n for p in previews for n in p.notes):
+        click.echo(f"note: {note}", err=True)
     if out is not None:
         try:
             out.parent.mkdir(parents=True, exist_ok=True)

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from looker_ops import clock
 from looker_ops.errors import BadInput
 
 
@@ -20,15 +21,23 @@ from looker_ops.errors import BadInput
 )
 @click.option("--days", default=14, show_default=True, type=click.IntRange(1, 3660), help="Number of days.")
 @click.option("--seed", default=7, show_default=True, type=int, help="Random seed: same seed, same bytes.")
-@click.option("--end", "end", default="2026-11-20", show_default=True, help="Last day, YYYY-MM-DD.")
-def sample_data(out_dir: Path, days: int, seed: int, end: str) -> None:
+@click.option(
+    "--end",
+    "end",
+    default=None,
+    help="Last day, YYYY-MM-DD. Default: yesterday (UTC), so today's preview shows the data.",
+)
+def sample_data(out_dir: Path, days: int, seed: int, end: str | None) -> None:
     """Write CloudTrail-format sample logs (gzip JSON, CloudTrail's S3 key layout)."""
     from looker_ops.sample_data import generate
 
-    try:
-        end_day = dt.date.fromisoformat(end)
-    except ValueError:
-        raise BadInput(f"--end {end!r}: expected a date YYYY-MM-DD") from None
+    if end is None:
+        end_day = clock.yesterday()
+    else:
+        try:
+            end_day = dt.date.fromisoformat(end)
+        except ValueError:
+            raise BadInput(f"--end {end!r}: expected a date YYYY-MM-DD") from None
     if out_dir.exists() and not out_dir.is_dir():
         raise BadInput(f"--out {out_dir}: not a directory")
     if out_dir.is_dir() and any(out_dir.iterdir()):

@@ -23,7 +23,8 @@ if TYPE_CHECKING:
     from looker_ops.looker.client import LookerClient
 
 KIND = "project"
-COMPARED = ["git_remote_url", "git_production_branch_name"]
+# Every field deploy owns: compared with Looker (a switch-off in the UI is drift) and sent.
+COMPARED = ["git_remote_url", "git_production_branch_name", "git_release_mgmt_enabled"]
 # The dev branch the deploy checks the pushed commit out on before validating it. One fixed name,
 # reset to each new commit, so reruns never pile up branches.
 VALIDATE_BRANCH = "looker_ops_validate"
@@ -59,7 +60,7 @@ def plan(want: dict[str, Any], current: Any) -> list[Change]:
     """Pure: create the project and/or point it at the git remote and deploy branch."""
     name = str(want["name"])
     if current is None:
-        diffs = [FieldDiff(k, None, want[k]) for k in COMPARED if want.get(k)]
+        diffs = [FieldDiff(k, None, want[k]) for k in COMPARED if want.get(k) is not None]
         return [Change(KIND, CREATE, name, _shown(diffs), payload=want)]
     diffs = diff_fields(want, current, COMPARED)
     return [Change(KIND, UPDATE, name, _shown(diffs), payload=want)] if diffs else []
@@ -103,7 +104,7 @@ def apply(client: LookerClient, changes: list[Change], *, ssh: bool = False) -> 
                     partial(client.get_or_none, client.sdk.git_deploy_key, ch.name),
                 )
                 new_key = None if found else str(key).strip()
-            body = m.WriteProject(**{k: want[k] for k in COMPARED if want.get(k)})
+            body = m.WriteProject(**{k: want[k] for k in COMPARED if want.get(k) is not None})
             client.sdk.update_project(ch.name, body)
     return new_key
 

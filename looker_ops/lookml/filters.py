@@ -40,6 +40,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
+from looker_ops import clock
 from looker_ops.errors import BadInput
 
 __all__ = [
@@ -336,7 +337,7 @@ def parse_filter(
             return ParsedFilter(name, text, kind, pos, neg)
         if kind == "yesno":
             return ParsedFilter(name, text, kind, _parse_yesno(text))
-        anchor = now if now is not None else datetime.now(UTC)
+        anchor = now if now is not None else clock.now()
         if anchor.tzinfo is not None:
             anchor = anchor.astimezone(UTC).replace(tzinfo=None)
         pos_d, neg_d, windows = _parse_date(text, anchor)

@@ -28,9 +28,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
+from looker_ops import clock
 from looker_ops.errors import BadInput
 from looker_ops.lookml.filters import (
     DATE_TIMEFRAMES,
@@ -75,7 +76,7 @@ class PinnedFilterCompiler:
     """
 
     def __init__(self, now: datetime | None = None) -> None:
-        self.now = now if now is not None else datetime.now(UTC)
+        self.now = now if now is not None else clock.now()
         self.parsed: dict[str, ParsedFilter] = {}
 
     def parse(self, f: Field | None, expression: str) -> ParsedFilter:

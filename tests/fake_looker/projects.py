@@ -402,6 +402,10 @@ def deploy_ref_to_production(fake: FakeLooker, req: Request) -> Any:
     branch, ref = req.query.get("branch"), req.query.get("ref")
     if branch and ref:
         raise ApiError(400, "Can only specify either a branch or a ref")
+    if ref and not p.get("git_release_mgmt_enabled"):
+        # Deploying a commit or tag (not the production branch's head) is what advanced deploy
+        # mode adds; without it Looker deploys only branches.
+        raise ApiError(400, "Advanced deploy mode is not enabled for this project: cannot deploy a ref")
     remote = remote_of(fake, p)
     target = branch or ref or prod_branch(p)
     sha = remote.rev_parse(target)
