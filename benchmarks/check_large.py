@@ -165,7 +165,7 @@ elif mode == "lkml-parse":
     for p in sorted(root.rglob("*.lkml")):
         lkml.parse(p.read_text())
 else:
-    from looker_ops.check import run_check
+    from looker_ops.check.run import run_check
     r = run_check(root, cache_dir=Path(cache), sql=False)
     out["findings"] = len(r.findings)
     out["codes"] = sorted({f.code for f in r.findings})

@@ -1,6 +1,6 @@
 """Benchmark `looker-ops deploy`: Looker API calls and wall time, first install and no-op redeploy.
 
-Runs the real pipeline (looker_ops.deploy.Deployer, the real LookerClient over looker-sdk)
+Runs the real pipeline (looker_ops.deploy.pipeline.Deployer, the real LookerClient over looker-sdk)
 against the fake Looker of the test suite and a bare git repository in a temporary folder, with
 100 ms added to every API call by the fake itself (``fake.latency``: spent outside the fake's lock,
 like a network round trip, so concurrent calls wait concurrently). Three runs of the block
@@ -32,8 +32,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from looker_ops.config import load_config  # noqa: E402
-from looker_ops.deploy import Deployer, Options, Report  # noqa: E402
+from looker_ops.config.settings import load_config  # noqa: E402
+from looker_ops.deploy.pipeline import Deployer, Options, Report  # noqa: E402
 from looker_ops.looker import dashboards as dash_mod  # noqa: E402
 from tests.deploy.helpers import CONFIG, ENV  # noqa: E402
 from tests.fake_looker.core import FakeLooker  # noqa: E402

@@ -51,7 +51,7 @@ def main() -> None:
     parser.add_argument("--days", type=int, default=90)
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args()
-    from looker_ops.sample_data import generate
+    from looker_ops.sample_data.generate import generate
 
     with tempfile.TemporaryDirectory() as tmp:
         t0 = time.perf_counter()

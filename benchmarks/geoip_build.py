@@ -28,7 +28,7 @@ from pathlib import Path
 CHILD = r"""
 import json, resource, sys, time
 from pathlib import Path
-from looker_ops.geoip import build
+from looker_ops.athena.geoip import build
 t0 = time.perf_counter()
 report = build([Path(sys.argv[1]), Path(sys.argv[2])], Path(sys.argv[3]), Path(sys.argv[4]), fmt=sys.argv[5])
 seconds = time.perf_counter() - t0

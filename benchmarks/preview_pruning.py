@@ -40,8 +40,8 @@ def main() -> int:
     from looker_ops.engines.local import LocalEngine
     from looker_ops.lookml.filters import parse_filter
     from looker_ops.lookml.loader import load_project
-    from looker_ops.preview import preview_dashboard
-    from looker_ops.sample_data import generate
+    from looker_ops.preview.run import preview_dashboard
+    from looker_ops.sample_data.generate import generate
 
     window = parse_filter(args.window, "date", name="date", now=NOW).window
     assert window is not None and window.start is not None and window.end is not None, "use a closed window"

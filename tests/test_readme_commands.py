@@ -7,7 +7,7 @@ its output and on the fake's state.
 A README command with no entry in STEPS (or an entry whose command left the README) fails
 test_readme_commands_are_all_mapped: the README cannot drift from what is tested.
 
-The `looker-ops.yaml` key table in the README is generated from looker_ops.config.describe();
+The `looker-ops.yaml` key table in the README is generated from looker_ops.config.settings.describe();
 print it with `python -m tests.test_readme_commands`, or rewrite the README's copy with
 `python -m tests.test_readme_commands --write`.
 """
@@ -27,10 +27,10 @@ import click
 import pytest
 from click.testing import Result
 
-import looker_ops.engines.athena as athena_engine
-from looker_ops.athena_ddl import AthenaSettings
+import looker_ops.athena.runner as athena_engine
+from looker_ops.athena.ddl import AthenaSettings
 from looker_ops.cli import main
-from looker_ops.config import describe, load_config
+from looker_ops.config.settings import describe, load_config
 from tests.athena.stubs import AwsStubs
 from tests.fake_looker import fixtures as fx
 from tests.fake_looker.core import FakeLooker

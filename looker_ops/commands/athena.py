@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 
 import click
 
-from looker_ops.athena_ddl import AthenaSettings, cli_name, parse_date, split_list
+from looker_ops.athena.ddl import AthenaSettings, cli_name, parse_date, split_list
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -100,8 +100,8 @@ def settings_from_options(options: dict[str, Any], base: AthenaSettings | None =
     """
     config_path = options.pop("config_path", None)
     if config_path is not None and base is None:
-        from looker_ops.athena_ddl import settings_from_config
-        from looker_ops.config import load_config
+        from looker_ops.athena.ddl import settings_from_config
+        from looker_ops.config.settings import load_config
 
         # Athena runs with the caller's AWS credentials: the Looker connection's secret is not
         # needed here, nor any section but these two.
@@ -141,7 +141,7 @@ def athena() -> None:
 )
 def ddl_cmd(**options: Any) -> None:
     """Print the CREATE DATABASE and CREATE TABLE statements (no AWS call)."""
-    from looker_ops.athena_ddl import render_cloudtrail_ddl, render_create_database, render_geoip_ddl
+    from looker_ops.athena.ddl import render_cloudtrail_ddl, render_create_database, render_geoip_ddl
 
     settings = settings_from_options(options)
     statements = [render_create_database(settings), render_cloudtrail_ddl(settings)]
@@ -170,7 +170,7 @@ def setup_cmd(replace: bool, print_only: bool, **options: Any) -> None:
     An existing table with the same definition is left alone; a different one is reported
     (exit 1) and only replaced with --replace.
     """
-    from looker_ops.engines.athena import TableKind, setup
+    from looker_ops.athena.runner import TableKind, setup
     from looker_ops.errors import ValidationFailed
 
     settings = settings_from_options(options)

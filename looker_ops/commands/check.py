@@ -95,9 +95,7 @@ def check(
     PATH is the project folder (default: ./lookml_project, with ./dashboards).
     Exit 0: nothing at or above --fail-on; 1: findings; 2: bad usage or unreadable project.
     """
-    from looker_ops.check import exit_code, run_check
-    from looker_ops.check import write_baseline as do_write_baseline
-    from looker_ops.render import (
+    from looker_ops.check.render import (
         github_summary,
         make_display_path,
         render_github,
@@ -106,6 +104,8 @@ def check(
         render_sarif,
         render_text,
     )
+    from looker_ops.check.run import exit_code, run_check
+    from looker_ops.check.run import write_baseline as do_write_baseline
 
     if path is None:
         path = Path("lookml_project")

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from looker_ops.config import describe, load_config
+from looker_ops.config.settings import describe, load_config
 
 
 @click.group("config")

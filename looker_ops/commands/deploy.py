@@ -20,8 +20,8 @@ from typing import Any
 
 import click
 
-from looker_ops.config import Config, load_config
-from looker_ops.deploy import APPLIED, FAILED, PLANNED, Deployer, Options, Report, check_config
+from looker_ops.config.settings import Config, load_config
+from looker_ops.deploy.pipeline import APPLIED, FAILED, PLANNED, Deployer, Options, Report, check_config
 from looker_ops.errors import LookerOpsError
 
 _CONFIG_HELP = "the looker-ops.yaml to read"
@@ -192,7 +192,7 @@ def deploy_cmd(
     stdout. Exit codes: 0 deployed or nothing to do, 1 validation failed, 2 bad config or
     input, 3 Looker or git failed. See docs/deploy.md.
     """
-    from looker_ops.deploy import STEP_NAMES
+    from looker_ops.deploy.pipeline import STEP_NAMES
 
     run_steps(
         config_path,

@@ -7,9 +7,9 @@ from typing import Any
 
 import click
 
-from looker_ops.athena_ddl import GeoipFormat
+from looker_ops.athena.ddl import GeoipFormat
+from looker_ops.athena.geoip import ROWS_PER_FILE
 from looker_ops.commands.athena import config_option, run_options, settings_from_options
-from looker_ops.geoip import ROWS_PER_FILE
 
 _MAX_LISTED = 50
 
@@ -72,8 +72,8 @@ def build_cmd(
     no_local_csv: bool,
 ) -> None:
     """Turn MaxMind City CSV files into the geo-IP table's data files and DDL."""
+    from looker_ops.athena.geoip import build
     from looker_ops.errors import ValidationFailed
-    from looker_ops.geoip import build
 
     settings = settings_from_options({"database": database, "geoip_table": geoip_table})
     report = build(
@@ -117,8 +117,8 @@ def upload_cmd(
     data_dir: Path, s3_url: str, no_table: bool, replace: bool, print_only: bool, **options: Any
 ) -> None:
     """Put the built files (Parquet or gzip TSV) in S3 and create the geo-IP table on Athena."""
+    from looker_ops.athena.geoip import upload
     from looker_ops.errors import ValidationFailed
-    from looker_ops.geoip import upload
 
     settings = settings_from_options(options)
     report = upload(

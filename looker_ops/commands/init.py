@@ -6,7 +6,13 @@ from pathlib import Path
 
 import click
 
-from looker_ops.init import InitAnswers, guess_git_remote, guess_region, relative_to_target, write_files
+from looker_ops.config.init import (
+    InitAnswers,
+    guess_git_remote,
+    guess_region,
+    relative_to_target,
+    write_files,
+)
 
 
 @click.command("init")

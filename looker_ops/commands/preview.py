@@ -82,7 +82,7 @@ def preview(
     are skipped and listed (stderr and the output).
     """
     from looker_ops.engines.local import LocalEngine
-    from looker_ops.preview import (
+    from looker_ops.preview.run import (
         default_project_dir,
         find_dashboards,
         load_preview_project,

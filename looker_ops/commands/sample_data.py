@@ -29,7 +29,7 @@ from looker_ops.errors import BadInput
 )
 def sample_data(out_dir: Path, days: int, seed: int, end: str | None) -> None:
     """Write CloudTrail-format sample logs (gzip JSON, CloudTrail's S3 key layout)."""
-    from looker_ops.sample_data import generate
+    from looker_ops.sample_data.generate import generate
 
     if end is None:
         end_day = clock.yesterday()

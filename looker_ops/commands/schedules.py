@@ -21,7 +21,7 @@ from typing import Any
 import click
 import yaml
 
-from looker_ops.config import load_looker_settings
+from looker_ops.config.settings import load_looker_settings
 from looker_ops.errors import BadInput
 
 
@@ -72,7 +72,7 @@ def _paths(ctx: click.Context, file: Path | None, dashboards: Path | None) -> _P
 
 
 def _spec(p: _Paths, *, require_secrets: bool = True) -> Any:
-    from looker_ops.schedules import load_schedules
+    from looker_ops.config.schedules import load_schedules
 
     if p.schedules is None:
         raise BadInput(
@@ -241,8 +241,8 @@ def list_cmd(ctx: click.Context, file: Path | None, dashboards: Path | None, jso
     """Show every plan on the block's dashboards (anyone's), with its last run.
 
     Without a schedules file, the plans are listed all the same (none is "in the file")."""
+    from looker_ops.config.schedules import ScheduleSet, dashboard_index
     from looker_ops.looker.schedules import list_schedules
-    from looker_ops.schedules import ScheduleSet, dashboard_index
 
     p = _paths(ctx, file, dashboards)
     if p.schedules is None:  # no file: still list what is on the block's dashboards

@@ -17,7 +17,7 @@ layout, from each record's ``recipientAccountId``, ``awsRegion`` and ``eventTime
 Querying: Athena SQL is parsed with sqlglot, table references are pointed at the local tables,
 WHERE conjuncts that use only partition columns are evaluated against the segment index so
 that the query reads only the matching segments' rows (reported as ``files_scanned`` and
-``partition_filter``), the translation fixes of :mod:`looker_ops.engines.athena_sql` are
+``partition_filter``), the translation fixes of :mod:`looker_ops.engines.translate` are
 applied, and DuckDB runs the result. See docs/engine.md.
 """
 
@@ -40,7 +40,7 @@ import sqlglot
 from sqlglot import exp
 from sqlglot.errors import SqlglotError
 
-from looker_ops.engines.athena_sql import SESSION_SETTINGS, to_duckdb, translate_tree
+from looker_ops.engines.translate import SESSION_SETTINGS, to_duckdb, translate_tree
 from looker_ops.errors import BadInput, LookerOpsError
 from looker_ops.lookml.schema import CLOUDTRAIL, GEOIP, Array, Map, Scalar, SqlType, Struct
 

@@ -44,7 +44,7 @@ from looker_ops.looker.retry import (
 from looker_ops.looker.settings import DEFAULT_SECTION, ClientSettings, load_settings
 
 if TYPE_CHECKING:
-    from looker_ops.config import LookerSettings
+    from looker_ops.config.settings import LookerSettings
 
 log = logging.getLogger("looker_ops.looker")
 

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from looker_sdk.sdk.api40 import models as m
 
-from looker_ops.config import ConnectionSettings
+from looker_ops.config.settings import ConnectionSettings
 from looker_ops.errors import BadInput, RemoteError
 from looker_ops.looker.changes import (
     CREATE,

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from looker_sdk.sdk.api40 import models as m
 
-from looker_ops.config import ProjectSettings
+from looker_ops.config.settings import ProjectSettings
 from looker_ops.errors import RemoteError, ValidationFailed
 from looker_ops.gitops import redact_url
 from looker_ops.looker.changes import CREATE, UPDATE, Change, FieldDiff, create_or_found, diff_fields, get

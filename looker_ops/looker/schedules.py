@@ -1,7 +1,7 @@
 """Scheduled deliveries on Looker: plan the difference with ``schedules.yaml``, apply it, run, list.
 
 Identity and ownership. A schedule's plan is named ``[looker-ops] <name>``
-(:data:`looker_ops.schedules.MARKER`). Only plans whose name starts with the marker are
+(:data:`looker_ops.config.schedules.MARKER`). Only plans whose name starts with the marker are
 compared, updated or deleted; any other plan, on the same dashboards or elsewhere, is never
 touched. ``--prune`` deletes marked plans whose name is no longer in the file; two marked
 plans with the same name (a create retried after a lost answer) are always reduced to the
@@ -29,9 +29,7 @@ from typing import TYPE_CHECKING, Any
 
 from looker_sdk.sdk.api40 import models as m
 
-from looker_ops.errors import BadInput
-from looker_ops.looker.changes import CREATE, DELETE, SECRET, UPDATE, Change, FieldDiff, get
-from looker_ops.schedules import (
+from looker_ops.config.schedules import (
     IMAGE_FORMATS,
     MARKER,
     DashboardInfo,
@@ -44,9 +42,11 @@ from looker_ops.schedules import (
     parse_filters_string,
     url_host,
 )
+from looker_ops.errors import BadInput
+from looker_ops.looker.changes import CREATE, DELETE, SECRET, UPDATE, Change, FieldDiff, get
 
 if TYPE_CHECKING:
-    from looker_ops.config import Config
+    from looker_ops.config.settings import Config
     from looker_ops.looker.client import LookerClient
 
 KIND = "schedule"
@@ -584,7 +584,7 @@ def load_spec(
     """A checked ScheduleSet from a ScheduleSet, a loaded Config, or a schedules file path."""
     if isinstance(config_path_or_spec, ScheduleSet):
         return config_path_or_spec
-    from looker_ops.config import Config
+    from looker_ops.config.settings import Config
 
     if isinstance(config_path_or_spec, Config):
         cfg = config_path_or_spec
@@ -620,7 +620,7 @@ def apply_schedules(
     ``dry_run``) applied. A dashboard not on Looker is an error unless ``dry_run`` (during a
     dry run of ``deploy`` the dashboards step has not created it yet).
     """
-    from looker_ops.config import Config
+    from looker_ops.config.settings import Config
 
     if isinstance(config_path_or_spec, Config) and not config_path_or_spec.schedules:
         # No schedules file is not "no schedules": nothing is read, and --prune deletes nothing.
@@ -728,7 +728,7 @@ def run_schedule(
     yet, or changed since) the file's version is run with ``run_once``. ``to`` replaces the
     destinations with these e-mail addresses (a test send to yourself).
     """
-    from looker_ops.schedules import valid_email
+    from looker_ops.config.schedules import valid_email
 
     schedule = spec.get(name)
     for addr in to:

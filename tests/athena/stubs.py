@@ -12,8 +12,8 @@ from typing import Any
 import boto3
 from botocore.stub import ANY, Stubber
 
-from looker_ops.athena_ddl import AthenaSettings, TableDefinition
-from looker_ops.engines.athena import AthenaRunner
+from looker_ops.athena.ddl import AthenaSettings, TableDefinition
+from looker_ops.athena.runner import AthenaRunner
 
 _SESSION: list[boto3.Session] = []
 

@@ -7,7 +7,7 @@ with these numbers: the preview tests (over ``Event``) and the block's number te
 record dicts); the predicates take either, as both have ``get``.
 
 Deliberately independent of the code under test: nothing from the block's SQL, the preview
-compiler or ``looker_ops.sample_data``'s control lists (only its record reader).
+compiler or ``looker_ops.sample_data.generate``'s control lists (only its record reader).
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
-from looker_ops.sample_data import iter_records
+from looker_ops.sample_data.generate import iter_records
 
 Record = dict[str, Any]
 

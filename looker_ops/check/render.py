@@ -1,0 +1,269 @@
+"""Renderers of check findings: text, json, github, junit, sarif.
+
+Every renderer takes the findings (already filtered by exemptions) plus a little context and
+returns text. ``display_path`` turns a finding's file (relative to the project root) into the
+path shown to the user (relative to the current directory), so GitHub annotations land on the
+right file of the pull request.
+
+JSON schema (``--format json``, version 1)::
+
+    {"version": 1, "tool": "looker-ops check", "project": "<path>", "sql": true|false,
+     "summary": {"error": n, "warning": n, "info": n, "suppressed": n, "files": n},
+     "findings": [{"code", "severity", "message", "file", "line", "where", "path"}],
+     "suppressed": [{"code", "severity", "message", "file", "line", "where", "path", "by", "reason"}]}
+
+``file`` is relative to the project root, ``path`` to the current directory; ``line`` and
+``file`` may be null; ``where`` names the LookML object (``view:x/dimension:y``).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import xml.etree.ElementTree as ET
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from looker_ops import __version__
+from looker_ops.findings import Finding, Severity
+
+FORMATS = ("text", "json", "github", "junit", "sarif")
+
+
+def make_display_path(root: Path) -> Callable[[str | None], str | None]:
+    base = Path(os.path.relpath(root.resolve(), Path.cwd().resolve()))
+
+    def display(file: str | None) -> str | None:
+        if file is None:
+            return None
+        p = Path(file)
+        if p.is_absolute():
+            return os.path.relpath(p, Path.cwd())
+        if str(base) == ".":
+            return p.as_posix()
+        return Path(os.path.normpath(base / p)).as_posix()
+
+    return display
+
+
+def _counts(findings: Sequence[Finding]) -> dict[str, int]:
+    out = {s.value: 0 for s in Severity}
+    for f in findings:
+        out[f.severity.value] += 1
+    return out
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def render_text(
+    findings: Sequence[Finding],
+    *,
+    display: Callable[[str | None], str | None],
+    suppressed: int = 0,
+    files_checked: int = 0,
+    notes: Sequence[str] = (),
+) -> str:
+    lines: list[str] = []
+    by_file: dict[str, list[Finding]] = {}
+    for f in findings:
+        by_file.setdefault(display(f.file) or "(project)", []).append(f)
+    for file in sorted(by_file):
+        lines.append(file)
+        for f in sorted(by_file[file], key=Finding.sort_key):
+            loc = f"{f.line}" if f.line else "-"
+            lines.append(f"  {loc:>5}  {f.severity.value:<7} {f.code}  {f.message}")
+        lines.append("")
+    c = _counts(findings)
+    summary = (
+        f"{_plural(c['error'], 'error')}, {_plural(c['warning'], 'warning')}, {_plural(c['info'], 'info')}"
+    )
+    if suppressed:
+        summary += f" ({suppressed} suppressed)"
+    summary += f" in {_plural(files_checked, 'file')} checked"
+    if notes:
+        summary += "; " + "; ".join(notes)
+    lines.append(summary)
+    return "\n".join(lines) + "\n"
+
+
+def render_json(
+    findings: Sequence[Finding],
+    *,
+    display: Callable[[str | None], str | None],
+    project: str,
+    sql: bool,
+    suppressed: Sequence[tuple[Finding, str, str]] = (),
+    files_checked: int = 0,
+) -> str:
+    def d(f: Finding) -> dict[str, Any]:
+        out = f.to_dict()
+        out["path"] = display(f.file)
+        return out
+
+    c = _counts(findings)
+    doc = {
+        "version": 1,
+        "tool": "looker-ops check",
+        "tool_version": __version__,
+        "project": project,
+        "sql": sql,
+        "summary": {**c, "suppressed": len(suppressed), "files": files_checked},
+        "findings": [d(f) for f in findings],
+        "suppressed": [{**d(f), "by": by, "reason": reason} for f, by, reason in suppressed],
+    }
+    return json.dumps(doc, indent=2) + "\n"
+
+
+def _gh_escape_data(s: str) -> str:
+    return s.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _gh_escape_prop(s: str) -> str:
+    return _gh_escape_data(s).replace(":", "%3A").replace(",", "%2C")
+
+
+def render_github(findings: Sequence[Finding], *, display: Callable[[str | None], str | None]) -> str:
+    """GitHub workflow commands: one ``::error file=..,line=..,title=..::message`` per finding."""
+    out = []
+    level = {"error": "error", "warning": "warning", "info": "notice"}
+    for f in findings:
+        props = []
+        path = display(f.file)
+        if path:
+            props.append(f"file={_gh_escape_prop(path)}")
+        if f.line:
+            props.append(f"line={f.line}")
+        props.append(f"title={_gh_escape_prop(f.code)}")
+        out.append(
+            f"::{level[f.severity.value]} {','.join(props)}::{_gh_escape_data(f.code + ': ' + f.message)}"
+        )
+    return "\n".join(out) + ("\n" if out else "")
+
+
+def md_cell(text: str) -> str:
+    """``text`` as one cell of a GitHub-flavoured markdown table: every line break (``\\n``,
+    ``\\r\\n``, ``\\r``) becomes a space and every ``|`` is escaped, so the text cannot end the
+    cell or the row early."""
+    t = " ".join(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"))
+    return t.replace("|", "\\|")
+
+
+def github_summary(findings: Sequence[Finding], *, display: Callable[[str | None], str | None]) -> str:
+    """Markdown for $GITHUB_STEP_SUMMARY."""
+    c = _counts(findings)
+    lines = [
+        "### looker-ops check",
+        "",
+        f"{_plural(c['error'], 'error')}, {_plural(c['warning'], 'warning')}, {_plural(c['info'], 'info')}",
+        "",
+    ]
+    if findings:
+        lines += ["| severity | code | file | line | message |", "|---|---|---|---|---|"]
+        for f in findings:
+            cells = [f.severity.value, f.code, display(f.file) or "", str(f.line or ""), f.message]
+            lines.append("| " + " | ".join(md_cell(c) for c in cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def render_junit(
+    findings: Sequence[Finding], *, display: Callable[[str | None], str | None], seconds: float = 0.0
+) -> str:
+    suite = ET.Element(
+        "testsuite",
+        name="looker-ops check",
+        tests=str(max(1, len(findings))),
+        failures=str(sum(1 for f in findings if f.severity is Severity.ERROR)),
+        errors="0",
+        skipped="0",
+        time=f"{seconds:.3f}",
+    )
+    if not findings:
+        ET.SubElement(suite, "testcase", classname="looker-ops", name="check")
+    for f in findings:
+        path = display(f.file) or "project"
+        case = ET.SubElement(
+            suite,
+            "testcase",
+            classname=path,
+            name=f"{f.code} {f.where or ''} line {f.line or '-'}".strip(),
+            file=path,
+            line=str(f.line or 0),
+        )
+        tag = "failure" if f.severity is Severity.ERROR else "system-out"
+        if tag == "failure":
+            el = ET.SubElement(case, "failure", message=f.message, type=f.code)
+            el.text = f"{path}:{f.line or ''}: {f.code} {f.message}"
+        else:
+            el = ET.SubElement(case, "system-out")
+            el.text = f"{f.severity.value}: {path}:{f.line or ''}: {f.code} {f.message}"
+    root = ET.Element("testsuites")
+    root.append(suite)
+    ET.indent(root)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+
+
+def _sarif_help(r: Any) -> dict[str, str]:
+    text = f"{r.title}. {r.doc.strip()}\nBad:\n{r.bad.rstrip()}\nGood:\n{r.good.rstrip()}"
+    md = f"**{r.title}**\n\n{r.doc.strip()}\n\nBad:\n\n```\n{r.bad.rstrip()}\n```\n\nGood:\n\n```\n{r.good.rstrip()}\n```"
+    return {"text": text, "markdown": md}
+
+
+def render_sarif(findings: Sequence[Finding], *, display: Callable[[str | None], str | None]) -> str:
+    from looker_ops.check.rules import all_rules
+
+    rules = all_rules()
+    used = sorted({f.code for f in findings} | set(rules))
+    level = {"error": "error", "warning": "warning", "info": "note"}
+    driver_rules = []
+    for code in used:
+        r = rules.get(code)
+        driver_rules.append(
+            {
+                "id": code,
+                "name": (r.title if r else code).replace(" ", "_"),
+                "shortDescription": {"text": r.title if r else code},
+                "fullDescription": {"text": (r.doc.strip().splitlines() or [r.title])[0] if r else code},
+                "defaultConfiguration": {"level": level[r.severity.value] if r else "warning"},
+            }
+        )
+        if r is not None:
+            # the rule's own documentation (no help URL: the project publishes none)
+            driver_rules[-1]["help"] = _sarif_help(r)
+    index = {c: i for i, c in enumerate(used)}
+    results = []
+    for f in findings:
+        res: dict[str, Any] = {
+            "ruleId": f.code,
+            "ruleIndex": index[f.code],
+            "level": level[f.severity.value],
+            "message": {"text": f.message},
+        }
+        path = display(f.file)
+        if path:
+            loc: dict[str, Any] = {"artifactLocation": {"uri": path}}
+            if f.line:
+                loc["region"] = {"startLine": f.line}
+            res["locations"] = [{"physicalLocation": loc}]
+        if f.where:
+            res["partialFingerprints"] = {"lookerOpsObject": f"{f.code}:{f.file}:{f.where}"}
+        results.append(res)
+    doc = {
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "looker-ops",
+                        "version": __version__,
+                        "rules": driver_rules,
+                    }
+                },
+                "results": results,
+            }
+        ],
+    }
+    return json.dumps(doc, indent=2) + "\n"

@@ -1,0 +1,179 @@
+"""The rules of ``looker-ops check``: one module per family.
+
+A rule is a :class:`Rule` (code, severity, title, doc with a bad and a good example) registered
+by its family module; a family exposes ``check(ctx) -> None`` that reports findings through
+:meth:`CheckContext.report`. The loader's own problems (syntax, includes, constants...) are
+documented here as rules too (family ``loading``) so every code has one place.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+from looker_ops.findings import Finding, Severity
+from looker_ops.lookml.model import Dashboard, Explore, Project, View
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    severity: Severity
+    title: str
+    family: str
+    doc: str = ""
+    bad: str = ""
+    good: str = ""
+
+
+RULES: dict[str, Rule] = {}
+
+
+def rule(
+    code: str, severity: Severity, title: str, family: str, doc: str = "", bad: str = "", good: str = ""
+) -> Rule:
+    r = Rule(code, severity, title, family, doc, bad, good)
+    RULES[code] = r
+    return r
+
+
+@dataclass
+class CheckOptions:
+    sql: bool = False  # run SQL on the embedded engine
+    data_dir: Path | None = None  # CloudTrail files for the engine (None: the bundled sample)
+    batch_size: int = 200
+    cache_dir: Path | None = None  # for rules' result caches (None: no cache)
+    athena: Any = None  # AthenaSettings: run the SQL checks on Athena instead of the embedded engine
+
+
+@dataclass
+class CheckContext:
+    project: Project
+    options: CheckOptions = field(default_factory=CheckOptions)
+    findings: list[Finding] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # information for the summary (not findings)
+    shard: tuple[int, int] = (0, 1)  # (k, n): this process checks the k-th of n shares of the objects
+
+    def _mine(self, i: int) -> bool:
+        return i % self.shard[1] == self.shard[0]
+
+    @property
+    def first_shard(self) -> bool:
+        return self.shard[0] == 0
+
+    def views(self) -> list[View]:
+        return [v for i, v in enumerate(self.project.views.values()) if self._mine(i)]
+
+    def explores(self) -> list[Explore]:
+        return [e for i, e in enumerate(self.project.explores.values()) if self._mine(i)]
+
+    def dashboards(self) -> list[Dashboard]:
+        return [d for i, d in enumerate(self.project.dashboards) if self._mine(i)]
+
+    def mine(self, items: list[T]) -> list[T]:
+        return [x for i, x in enumerate(items) if self._mine(i)]
+
+    def report(
+        self,
+        r: Rule,
+        message: str,
+        file: str | None = None,
+        line: int | None = None,
+        where: str | None = None,
+        severity: Severity | None = None,
+    ) -> None:
+        self.findings.append(Finding(r.code, severity or r.severity, message, file, line, where))
+
+
+Family = Callable[[CheckContext], None]
+
+
+def families() -> list[tuple[str, Family]]:
+    """Every rule family in the order they run."""
+    from looker_ops.check.rules import (
+        athena_sql,
+        fanout,
+        on_data,
+        partitions,
+        persistence,
+        primary_keys,
+        references,
+    )
+
+    return [
+        ("references", references.check),
+        ("persistence", persistence.check),
+        ("fanout", fanout.check),
+        ("primary_keys", primary_keys.check),
+        ("athena_sql", athena_sql.check),
+        ("partitions", partitions.check),
+        ("engine", on_data.check),
+    ]
+
+
+def all_rules() -> dict[str, Rule]:
+    families()  # importing the modules registers their rules
+    from looker_ops.check.rules import loading  # noqa: F401
+
+    return dict(sorted(RULES.items()))
+
+
+FAMILY_TITLES = {
+    "loading": "Loading (syntax, includes, constants, extends, dashboards, baseline)",
+    "persistence": "Athena 1: no persistent derived tables",
+    "fanout": "Athena 2: no reliance on symmetric aggregates",
+    "primary_keys": "Athena 3: primary keys only where valid",
+    "athena_sql": "Athena 4: Athena SQL",
+    "partitions": "Athena 5: partition pruning",
+    "references": "References",
+    "engine": "SQL on the embedded engine (--sql)",
+}
+
+
+def render_rules_markdown() -> str:
+    """The rule reference of docs/check.md, generated from the rules themselves."""
+    from looker_ops.check.rules import (
+        athena_sql,
+        fanout,
+        loading,
+        on_data,
+        partitions,
+        persistence,
+        primary_keys,
+        references,
+    )
+
+    modules = {
+        "loading": loading,
+        "references": references,
+        "persistence": persistence,
+        "fanout": fanout,
+        "primary_keys": primary_keys,
+        "athena_sql": athena_sql,
+        "partitions": partitions,
+        "engine": on_data,
+    }
+    rules = all_rules()
+    out: list[str] = []
+    for fam, title in FAMILY_TITLES.items():
+        members = [r for r in rules.values() if r.family == fam]
+        if not members:
+            continue
+        out.append(f"## {title}\n")
+        module = modules.get(fam)
+        mod_doc = ((module.__doc__ if module is not None else None) or "").strip()
+        if mod_doc:
+            out.append(mod_doc + "\n")
+        for r in members:
+            doc = r.doc.strip()
+            out.append(f"### {r.code}\n")
+            out.append(f"**{r.title}** ({r.severity.value})\n")
+            if doc:
+                out.append(doc + "\n")
+            out.append("Bad:\n\n```\n" + r.bad.rstrip() + "\n```\n")
+            out.append("Good:\n\n```\n" + r.good.rstrip() + "\n```\n")
+    return "\n".join(out)

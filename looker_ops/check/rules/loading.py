@@ -1,0 +1,105 @@
+"""Problems found while loading the project (the loader reports them; documented here)."""
+
+from __future__ import annotations
+
+from looker_ops.check.rules import rule
+from looker_ops.findings import Severity
+
+F = "loading"
+
+rule(
+    "LKM001",
+    Severity.ERROR,
+    "LookML syntax error",
+    F,
+    "A file lkml cannot parse. It is reported once, with the line, and the other files are still checked.",
+    "view: a {\n  dimension: x {\n    sql: ${TABLE}.x\n  }\n}   # the sql never ends with ;;",
+    "view: a {\n  dimension: x {\n    sql: ${TABLE}.x ;;\n  }\n}",
+)
+rule(
+    "LKM002",
+    Severity.ERROR,
+    "include matches no file",
+    F,
+    "An `include:` whose glob matches no file in the project (Looker refuses such a model).",
+    'include: "/view/*.view.lkml"   # the folder is views/',
+    'include: "/views/*.view.lkml"',
+)
+rule(
+    "LKM003",
+    Severity.ERROR,
+    "undefined constant",
+    F,
+    "`@{NAME}` used but manifest.lkml declares no `constant: NAME`.",
+    "sql_table_name: @{SCHEMA}.logs ;;   # no constant SCHEMA",
+    'constant: SCHEMA { value: "cloudtrail" }   # in manifest.lkml',
+)
+rule(
+    "LKM004",
+    Severity.ERROR,
+    "refinement of an undefined object",
+    F,
+    "`view: +name` or `explore: +name` refines something no included file defines.",
+    "view: +cloudtrail_log { ... }   # the view is cloudtrail_logs",
+    "view: +cloudtrail_logs { ... }",
+)
+rule(
+    "LKM005",
+    Severity.ERROR,
+    "bad extends",
+    F,
+    "`extends:` names an undefined view/explore, or the extends chain loops back.",
+    "view: a { extends: [b] }\nview: b { extends: [a] }",
+    "view: a { extends: [b] }\nview: b { extension: required }",
+)
+rule(
+    "LKM006",
+    Severity.WARNING,
+    "no model",
+    F,
+    "The project has .lkml files but no .model.lkml: no explore exists to check.",
+    "views/a.view.lkml only",
+    'a.model.lkml with connection: "athena" and include: "/views/*.view.lkml"',
+)
+rule(
+    "LKM007",
+    Severity.INFO,
+    "include of another project",
+    F,
+    '`include: "//other_project/..."` (a local or remote dependency) is not followed: objects defined there '
+    "are unknown, so findings about them (undefined extends, joins, fields) may not apply.",
+    'include: "//block-config/views/*.view.lkml"',
+    "the dependency vendored into the project, or the findings it explains exempted",
+)
+rule(
+    "DSH001",
+    Severity.ERROR,
+    "dashboard file is not valid YAML",
+    F,
+    "A .dashboard.lookml file that YAML cannot read (or that is empty).",
+    "- dashboard: a\n  elements:\n  - name: x\n   type: text   # bad indentation",
+    "- dashboard: a\n  elements:\n  - name: x\n    type: text",
+)
+rule(
+    "DSH002",
+    Severity.ERROR,
+    "unknown or malformed dashboard key",
+    F,
+    "A dashboard or filter key LookML dashboards do not have, or a value of the wrong shape "
+    "(`fields` not a list, `listen` not a mapping, an element with no name). Element keys other "
+    "than the structural ones (name, type, model, explore, fields, filters, sorts, pivots, limit, "
+    "listen, row, col, width, height, title_text, body_text, note_text...) are visualization "
+    "settings and are free, except a near miss of a structural key (difflib ratio >= 0.8, or an "
+    'edit distance of 1, 2 for keys over 4 letters): `lisen:` is reported with "did you mean listen?".',
+    "- dashboard: a\n  colour: red\n  elements:\n  - name: t\n    fields: a.x\n    lisen: {Date: a.date}",
+    "- dashboard: a\n  elements:\n  - name: t\n    fields: [a.x]\n    listen: {Date: a.date}",
+)
+rule(
+    "BSL001",
+    Severity.WARNING,
+    "stale baseline entry",
+    F,
+    "A baseline entry that no longer matches any finding: remove it (rerun --write-baseline) so the baseline shrinks.",
+    '{"code": "ATH201", "file": "x.explore.lkml", ...}   # the join was fixed',
+    "the entry removed from the baseline",
+)

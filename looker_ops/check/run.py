@@ -1,0 +1,341 @@
+"""``looker-ops check``: load a LookML project, run every rule family, apply exemptions.
+
+Public API::
+
+    run_check(root, *, dashboard_dirs=(), sql=None, data_dir=None, baseline=None,
+              cache_dir=..., batch_size=200) -> CheckResult
+    sql_default(project) -> bool          # when --sql is on by default
+    write_baseline(result, path)          # the --write-baseline file
+    exit_code(findings, fail_on) -> int   # 0 / 1
+
+Exemptions: an inline ``# looker-ops: ignore CODE[,CODE] reason`` comment covers the LookML
+object (view, field, explore, join, dashboard element) it sits in or right above; a baseline
+file (JSON, written by ``--write-baseline``) lists accepted findings by code, file, object and
+message (not line, so edits above a finding keep it matched). A baseline entry that matches
+nothing is reported as ``BSL001`` (stale) so baselines only shrink.
+
+Caching: parsed files are cached by content (see :mod:`looker_ops.lookml.parsecache`), and a
+check without SQL of a project whose files (and the checker's code) did not change is answered
+from a result cache: then ``CheckResult.project`` is a light stand-in holding only ``root``,
+``files`` and ``exemptions`` (``from_cache`` is true). Pass ``cache_dir=None`` for no caching.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from looker_ops.check.rules import RULES, CheckContext, CheckOptions, all_rules, families
+from looker_ops.check.rules.common import compiled_table, parse_athena, tables_in
+from looker_ops.errors import BadInput
+from looker_ops.findings import Finding, Severity
+from looker_ops.lookml.loader import _UNSET, load_project
+from looker_ops.lookml.model import Project
+from looker_ops.lookml.schema import table_for
+
+BASELINE_VERSION = 1
+FAIL_ON = ("error", "warning", "info", "never")
+
+
+@dataclass
+class Suppressed:
+    finding: Finding
+    by: str  # "inline" or "baseline"
+    reason: str
+
+
+@dataclass
+class CheckResult:
+    project: Project
+    findings: list[Finding]
+    suppressed: list[Suppressed] = field(default_factory=list)
+    sql: bool = False
+    notes: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+    all_findings: list[Finding] = field(default_factory=list)  # before exemptions
+    from_cache: bool = False  # answered from the result cache (project is a stand-in)
+
+    def counts(self) -> dict[str, int]:
+        out = {s.value: 0 for s in Severity}
+        for f in self.findings:
+            out[f.severity.value] += 1
+        return out
+
+
+def sql_default(project: Project) -> bool:
+    """``--sql`` is on by default when the project reads at least one table and every table its
+    views read is one whose schema looker_ops knows (:func:`looker_ops.lookml.schema.table_for`):
+    then the embedded engine can hold the data (the bundled block is such a project)."""
+    ctx = CheckContext(project)
+    seen = False
+    for view in project.views.values():
+        if view.extension_required:
+            continue
+        names: list[str] = []
+        if view.sql_table_name:
+            names = [view.sql_table_name]
+        elif view.derived_table and "sql" in view.derived_table:
+            t = compiled_table(ctx, view).sql.strip()
+            tree = parse_athena(t[1:-1] if t.startswith("(") and t.endswith(")") else t)
+            if tree is None:
+                return False
+            names = tables_in(tree)
+        for n in names:
+            if table_for(n) is None:
+                return False
+            seen = True
+    return seen
+
+
+def _fingerprint(f: Finding) -> tuple[str, str, str, str]:
+    return (f.code, f.file or "", f.where or "", f.message)
+
+
+def read_baseline(path: Path) -> list[dict[str, Any]]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise BadInput(f"--baseline {path}: cannot read: {exc.strerror or exc}") from None
+    except json.JSONDecodeError as exc:
+        raise BadInput(f"--baseline {path}: not JSON (line {exc.lineno}: {exc.msg})") from None
+    if not isinstance(data, dict) or not isinstance(data.get("findings"), list):
+        raise BadInput(f'--baseline {path}: expected {{"version": 1, "findings": [...]}}')
+    out = []
+    for i, e in enumerate(data["findings"]):
+        if not isinstance(e, dict) or "code" not in e or "message" not in e:
+            raise BadInput(f"--baseline {path}: entry {i} needs at least code and message")
+        out.append(e)
+    return out
+
+
+def write_baseline(result: CheckResult, path: Path) -> int:
+    entries = [
+        {"code": f.code, "file": f.file, "where": f.where, "message": f.message, "line": f.line}
+        for f in sorted(result.findings, key=Finding.sort_key)
+        if f.code != "BSL001"
+    ]
+    data = {"version": BASELINE_VERSION, "tool": "looker-ops check", "findings": entries}
+    try:
+        path.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+    except OSError as exc:
+        raise BadInput(f"--write-baseline {path}: cannot write: {exc.strerror or exc}") from None
+    return len(entries)
+
+
+RESULT_FORMAT = "1"
+SHARD_MIN_OBJECTS = 300  # below this, checking in one process is faster than forking
+_SHARD_CTX: CheckContext | None = None
+
+
+def _run_shard(shard: tuple[int, int]) -> tuple[list[Finding], list[str]]:
+    assert _SHARD_CTX is not None
+    from dataclasses import replace
+
+    sub = CheckContext(_SHARD_CTX.project, replace(_SHARD_CTX.options, cache_dir=None), shard=shard)
+    for name, fam in families():
+        if name != "engine":
+            fam(sub)
+    return sub.findings, sub.notes
+
+
+def _run_families(ctx: CheckContext, workers: int | None) -> None:
+    """Run every rule family. A large project is checked in forked processes, each taking a
+    share of the views, explores and dashboards (the project is inherited, not copied); the
+    SQL family (one embedded engine) always runs here."""
+    import multiprocessing as mp
+    import os
+
+    global _SHARD_CTX
+    p = ctx.project
+    n = workers if workers is not None else (os.cpu_count() or 1)
+    size = len(p.views) + len(p.explores) + len(p.dashboards)
+    if n > 1 and size >= SHARD_MIN_OBJECTS and "fork" in mp.get_all_start_methods():
+        _SHARD_CTX = ctx
+        try:
+            with mp.get_context("fork").Pool(n) as pool:
+                results = pool.map(_run_shard, [(k, n) for k in range(n)])
+        finally:
+            _SHARD_CTX = None
+        for findings, notes in results:
+            ctx.findings.extend(findings)
+            ctx.notes.extend(notes)
+        for name, fam in families():
+            if name == "engine":
+                fam(ctx)
+        return
+    for _name, fam in families():
+        fam(ctx)
+
+
+def _inputs_key(root: Path, dashboard_dirs: Sequence[Path], sql: bool | None, data_dir: Path | None) -> str:
+    """A hash of everything a check without SQL depends on: every input file's path and content,
+    the options and the versions of looker-ops, lkml and sqlglot."""
+    import hashlib
+
+    import lkml
+    import sqlglot
+
+    from looker_ops import __version__
+    from looker_ops.lookml.loader import _Loader
+
+    loader = _Loader(root, list(dashboard_dirs), None, None)
+    lk, dash = loader.discover()
+    h = hashlib.sha256()
+    h.update(
+        f"{RESULT_FORMAT}|{__version__}|{getattr(lkml, '__version__', '')}|{sqlglot.__version__}|{sql}|{data_dir}".encode()
+    )
+    h.update(str(root.resolve()).encode())
+    for rel, path in [(r, root / r) for r in lk] + [(loader.rel(p), p) for p in dash]:
+        try:
+            data = path.read_bytes()
+        except OSError:
+            data = b"<unreadable>"
+        h.update(rel.encode() + b"\0" + hashlib.sha256(data).digest())
+    # the code of the rules themselves (an edited rule must not reuse old results)
+    pkg = Path(__file__).resolve().parents[1]
+    for src in [*sorted((pkg / "check").rglob("*.py")), *sorted((pkg / "lookml").rglob("*.py"))]:
+        h.update(src.name.encode() + hashlib.sha256(src.read_bytes()).digest())
+    return h.hexdigest()
+
+
+def exit_code(findings: Sequence[Finding], fail_on: str) -> int:
+    if fail_on == "never":
+        return 0
+    threshold = Severity(fail_on).rank
+    return 1 if any(f.severity.rank >= threshold for f in findings) else 0
+
+
+def run_check(
+    root: Path,
+    *,
+    dashboard_dirs: Sequence[Path] = (),
+    sql: bool | None = None,
+    data_dir: Path | None = None,
+    baseline: Path | None = None,
+    cache_dir: Path | object | None = _UNSET,
+    batch_size: int = 200,
+    workers: int | None = None,
+    athena: Any = None,
+) -> CheckResult:
+    start = time.perf_counter()
+    if not root.is_dir():
+        raise BadInput(f"{root}: not a folder (give the LookML project folder)")
+    if data_dir is not None and not data_dir.exists():
+        raise BadInput(f"--data {data_dir}: no such file or folder")
+    entries = read_baseline(baseline) if baseline is not None else None
+    from looker_ops.lookml.parsecache import ResultCache, default_cache_dir
+
+    rules_cache = default_cache_dir(root) if cache_dir is _UNSET else cache_dir
+    cdir = rules_cache if isinstance(rules_cache, Path) else None
+    # Whole-result cache: an unchanged project (same files, same tool) checked without SQL
+    # gives the same findings; exemptions and the baseline are applied afterwards.
+    inputs = (
+        _inputs_key(root, dashboard_dirs, sql, data_dir)
+        if cdir is not None and sql is not True and data_dir is None and athena is None
+        else None
+    )
+    store = ResultCache(cdir, "check-results") if inputs is not None else None
+    hit = store.get(inputs) if store is not None and inputs is not None else None
+    notes: list[str] = []
+    if isinstance(hit, dict) and hit.get("sql") is False:
+        project = Project(
+            root, {}, list(hit["files"]), [], {}, {}, {}, [], exemptions=list(hit["exemptions"])
+        )
+        unique = list(hit["findings"])
+        use_sql = False
+        notes.append("unchanged since the last check: results from the cache")
+    else:
+        project = load_project(root, dashboard_dirs=dashboard_dirs, cache_dir=cache_dir, workers=workers)
+        if not project.files:
+            raise BadInput(
+                f"{root}: no .lkml or .dashboard.lookml file in this folder: is it a LookML project?"
+            )
+        use_sql = athena is not None or (
+            sql if sql is not None else (data_dir is not None or sql_default(project))
+        )
+        ctx = CheckContext(
+            project,
+            CheckOptions(
+                sql=use_sql, data_dir=data_dir, batch_size=batch_size, cache_dir=cdir, athena=athena
+            ),
+        )
+        ctx.findings.extend(project.problems)
+        _run_families(ctx, workers)
+        all_rules()
+        notes.extend(ctx.notes)
+        # de-duplicate (a field inherited by extends is checked once per view)
+        seen: set[tuple[str, str | None, int | None, str]] = set()
+        unique = []
+        for f in ctx.findings:
+            key = (f.code, f.file, f.line, f.message)
+            if key not in seen:
+                seen.add(key)
+                unique.append(f)
+        unique.sort(key=Finding.sort_key)
+        if store is not None and inputs is not None and not use_sql:
+            # keep only the latest result per project root
+            store.data = {
+                k: v
+                for k, v in store.data.items()
+                if not (isinstance(v, dict) and v.get("root") == str(root.resolve()))
+            }
+            store.set(
+                inputs,
+                {
+                    "sql": False,
+                    "root": str(root.resolve()),
+                    "files": project.files,
+                    "exemptions": project.exemptions,
+                    "findings": unique,
+                },
+            )
+            store.save()
+    active: list[Finding] = []
+    suppressed: list[Suppressed] = []
+    for f in unique:
+        ex = next((e for e in project.exemptions if e.covers(f)), None)
+        if ex is not None:
+            suppressed.append(Suppressed(f, "inline", ex.reason))
+        else:
+            active.append(f)
+    if baseline is not None and entries is not None:
+        remaining: dict[tuple[str, str, str, str], int] = {}
+        for e in entries:
+            k = (str(e["code"]), str(e.get("file") or ""), str(e.get("where") or ""), str(e["message"]))
+            remaining[k] = remaining.get(k, 0) + 1
+        kept: list[Finding] = []
+        for f in active:
+            k = _fingerprint(f)
+            if remaining.get(k, 0) > 0:
+                remaining[k] -= 1
+                suppressed.append(Suppressed(f, "baseline", str(baseline)))
+            else:
+                kept.append(f)
+        active = kept
+        stale_rule = RULES["BSL001"]
+        for (code, file, where, message), n in remaining.items():
+            for _ in range(n):
+                active.append(
+                    Finding(
+                        stale_rule.code,
+                        stale_rule.severity,
+                        f"stale baseline entry (nothing matches it any more): {code} {file} {where}: {message}",
+                        str(baseline),
+                        None,
+                        "baseline",
+                    )
+                )
+    return CheckResult(
+        project=project,
+        findings=active,
+        suppressed=suppressed,
+        sql=use_sql,
+        notes=notes,
+        seconds=time.perf_counter() - start,
+        all_findings=unique,
+        from_cache=bool(notes and notes[0].startswith("unchanged since")),
+    )

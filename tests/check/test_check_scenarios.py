@@ -1,0 +1,89 @@
+"""One small scenario project per rule (tests/check_scenarios/<rule>/): ``bad/`` must produce
+exactly the findings its ``# expect: CODE`` comments name (code, file, line), ``good/`` (its clean
+twin) none at all. ``scenario.json`` sets --sql, the data folder and findings with no line."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from looker_ops.check.rules import all_rules
+from looker_ops.check.run import run_check
+
+HERE = Path(__file__).parents[1] / "check_scenarios"
+DATA = HERE / "_data"
+SCENARIOS = sorted(p.name for p in HERE.iterdir() if p.is_dir() and not p.name.startswith("_"))
+EXPECT_RE = re.compile(r"#\s*expect:\s*([A-Z0-9, ]+)")
+
+
+def expected(project: Path) -> set[tuple[str, str, int | None]]:
+    out = set()
+    for p in sorted(project.rglob("*")):
+        if not p.is_file():
+            continue
+        for i, line in enumerate(p.read_text().splitlines(), 1):
+            m = EXPECT_RE.search(line)
+            if m:
+                for code in re.split(r"[,\s]+", m.group(1).strip()):
+                    out.add((code, p.relative_to(project).as_posix(), i))
+    return out
+
+
+def run(name: str, kind: str):
+    opts = {}
+    path = HERE / name / "scenario.json"
+    if path.exists():
+        opts = json.loads(path.read_text())
+    project = HERE / name / kind
+    data = opts.get("good_data" if kind == "good" and "good_data" in opts else "data")
+    result = run_check(
+        project,
+        sql=bool(opts.get("sql", False)),
+        data_dir=(DATA / data) if data else None,
+        cache_dir=None,
+        workers=1,
+    )
+    return result, opts
+
+
+@pytest.mark.parametrize("name", SCENARIOS)
+def test_bad_project_gives_exactly_the_expected_findings(name: str) -> None:
+    result, opts = run(name, "bad")
+    project = HERE / name / "bad"
+    want = expected(project)
+    for code, file in opts.get("extra", []) if "extra" in opts else []:
+        want.add((code, file, None))  # type: ignore[arg-type]
+    got = {(f.code, f.file if f.code != "SQL003" else None, f.line) for f in result.findings}
+    assert want, f"scenario {name} declares no expected finding"
+    assert got == want, "\n".join(f"{f.code} {f.file}:{f.line} {f.message}" for f in result.findings)
+    # the scenario is named for the rule it exercises
+    assert name.split("_")[0].upper() in {c for c, _, _ in want}
+
+
+@pytest.mark.parametrize("name", SCENARIOS)
+def test_clean_twin_gives_no_finding(name: str) -> None:
+    result, _ = run(name, "good")
+    assert result.findings == [], "\n".join(
+        f"{f.code} {f.file}:{f.line} {f.message}" for f in result.findings
+    )
+
+
+def test_every_rule_has_a_scenario_and_a_doc() -> None:
+    codes = set(all_rules())
+    covered = {n.split("_")[0].upper() for n in SCENARIOS}
+    missing = codes - covered - {"LKM006", "LKM007", "BSL001"}  # tested in test_loader.py, test_check_cli.py
+    assert missing == set()
+    docs = (Path(__file__).parents[2] / "docs" / "check.md").read_text()
+    for code, r in all_rules().items():
+        assert r.bad and r.good and r.doc, code
+        assert f"### {code}" in docs, f"docs/check.md has no section for {code}"
+
+
+def test_rule_reference_in_docs_is_current() -> None:
+    from looker_ops.check.rules import render_rules_markdown
+
+    docs = (Path(__file__).parents[2] / "docs" / "check.md").read_text()
+    assert docs.endswith(render_rules_markdown()), "regenerate the rule reference of docs/check.md"

@@ -1,0 +1,36 @@
+"""A large project is checked in forked shares; the findings must equal a one-process check."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from looker_ops.check.run import SHARD_MIN_OBJECTS, run_check
+
+
+def _project(root: Path, n: int) -> None:
+    (root / "views").mkdir(parents=True)
+    (root / "m.model.lkml").write_text('connection: "c"\ninclude: "/views/*.view.lkml"\n')
+    for i in range(n):
+        bad = "IFNULL(${TABLE}.a, 1)" if i % 7 == 0 else "${TABLE}.a"
+        (root / "views" / f"v{i}.view.lkml").write_text(
+            f"view: v{i} {{\n  sql_table_name: db.t{i} ;;\n  dimension: id {{ primary_key: yes }}\n"
+            f"  dimension: a {{ sql: {bad} ;; }}\n  dimension: b {{ sql: ${{nope{i % 5}}} ;; }}\n"
+            f"  measure: total {{ type: sum sql: ${{TABLE}}.x ;; }}\n}}\n"
+        )
+    explores = "".join(
+        f"explore: e{i} {{\n  view_name: v{i}\n  join: v{(i + 1) % n} {{\n    relationship: many_to_one\n"
+        f"    sql_on: ${{v{i}.a}} = ${{v{(i + 1) % n}.id}} ;;\n  }}\n}}\n"
+        for i in range(n)
+    )
+    (root / "m.model.lkml").write_text('connection: "c"\ninclude: "/views/*.view.lkml"\n' + explores)
+
+
+def test_sharded_check_equals_one_process(tmp_path: Path) -> None:
+    n = SHARD_MIN_OBJECTS // 2 + 5  # views + explores above the threshold
+    _project(tmp_path, n)
+    one = run_check(tmp_path, cache_dir=None, workers=1, sql=False)
+    two = run_check(tmp_path, cache_dir=None, workers=2, sql=False)
+    codes = {f.code for f in one.findings}
+    assert {"ATH402", "REF001", "ATH201"} <= codes
+    assert len(one.findings) > n
+    assert two.findings == one.findings

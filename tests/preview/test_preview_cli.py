@@ -1,0 +1,654 @@
+"""`looker-ops preview` from the command line: formats, --out, --all, exit codes, bad input."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import html
+import io
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from looker_ops.cli import main
+from looker_ops.preview.run import (
+    DashboardPreview,
+    TilePreview,
+    chart_svg,
+    markdown_html,
+    partition_summary,
+    render_csv,
+    render_html,
+    render_table,
+)
+from looker_ops.sample_data.generate import generate
+from tests.preview import oracle
+
+ROOT = Path(__file__).resolve().parents[2]
+HERE = Path(__file__).resolve().parents[1] / "preview"
+NOW = "2026-11-20T12:00:00Z"
+CIS = "cloudtrail_cis_aws_foundations"
+
+
+@pytest.fixture(scope="module")
+def data(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("ct")
+    generate(root, days=9, seed=3, end=dt.date(2026, 11, 20))
+    return root
+
+
+def invoke(*args: str) -> tuple[int, str, str]:
+    runner = CliRunner()
+    result = runner.invoke(
+        main,
+        [
+            "preview",
+            "--project",
+            str(ROOT / "lookml_project"),
+            "--dashboards-dir",
+            str(ROOT / "dashboards"),
+            *args,
+        ],
+    )
+    if result.exception and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    return result.exit_code, result.stdout, result.stderr
+
+
+@pytest.fixture(scope="module")
+def all_json(data: Path) -> list[dict[str, Any]]:
+    code, out, _ = invoke("--all", "--data", str(data), "--now", NOW, "--format", "json")
+    assert code == 0
+    docs = json.loads(out)
+    assert isinstance(docs, list)
+    return docs
+
+
+def test_json_shape_and_numbers(data: Path, all_json: list[dict[str, Any]]) -> None:
+    doc = next(d for d in all_json if d["dashboard"] == CIS)
+    assert set(doc) == {"dashboard", "filters", "problems", "notes", "tiles"}
+    assert doc["problems"] == []
+    assert doc["notes"] == []
+    assert doc["filters"] == {"date": "7 days", "account": ""}
+    keys = {"title", "type", "sql", "columns", "labels", "rows", "files_scanned", "partition_filter"}
+    for t in doc["tiles"]:
+        assert "error" not in t, t
+        assert set(t) - {"body"} == keys
+        assert ("body" in t) == (t["type"] == "text")
+        assert len(t["labels"]) == len(t["columns"])
+    events = oracle.in_window(oracle.load(data), dt.datetime(2026, 11, 14), dt.datetime(2026, 11, 21))
+    by_title = {t["title"]: t for t in doc["tiles"]}
+    for _name, label, pred in oracle.CIS:
+        t = next(v for k, v in by_title.items() if k.startswith(label.split(" ", 1)[0] + " "))
+        assert t["rows"] == [[sum(1 for e in events if pred(e))]], label
+    grid = by_title["Matching events"]
+    assert all(isinstance(v, (str, int, float)) or v is None for r in grid["rows"] for v in r)
+
+
+def test_filter_option_and_table_format(data: Path) -> None:
+    code, out, _ = invoke(
+        "cloudtrail_operational_activity", "--data", str(data), "--now", NOW, "--filter", "date=yesterday"
+    )
+    assert code == 0
+    assert "filters: date='yesterday', account=''" in out
+    n = len(oracle.in_window(oracle.load(data), dt.datetime(2026, 11, 19), dt.datetime(2026, 11, 20)))
+    events_block = out.split("## Events\n", 1)[1].split("##", 1)[0]
+    assert re.search(rf"^\s+{n}$", events_block, re.M)
+    assert "files scanned" in events_block
+
+
+def test_html_is_self_contained(data: Path, tmp_path: Path) -> None:
+    target = tmp_path / "out" / "preview.html"
+    args = [
+        "cloudtrail_operational_activity",
+        "--data",
+        str(data),
+        "--now",
+        NOW,
+        "--format",
+        "html",
+        "--out",
+        str(target),
+    ]
+    code, _, err = invoke(*args)
+    assert code == 0, err
+    page = target.read_text()
+    assert page.startswith("<!DOCTYPE html>") and page.count("<h1>") == 1
+    assert "<svg" in page and "<polyline" in page and "<rect" in page  # line and bar charts
+    assert page.count('class="big"') == 6  # the single-value tiles
+    for forbidden in ("<script", "<link", "src=", "href=", "@import", "url("):
+        assert forbidden not in page
+
+
+def test_all_json_is_a_list_and_csv_parses(data: Path, all_json: list[dict[str, Any]]) -> None:
+    docs = all_json
+    assert [d["dashboard"] for d in docs] == sorted(d["dashboard"] for d in docs) and len(docs) == 4
+    for d in docs:
+        assert not [t for t in d["tiles"] if "error" in t]  # text tiles are not errors
+        [text] = [t for t in d["tiles"] if t["type"] == "text"]
+        assert text["title"] == "How to read this dashboard" and text["body"] and text["rows"] == []
+    code, out, _ = invoke(
+        "cloudtrail_security_group_changes", "--data", str(data), "--now", NOW, "--format", "csv"
+    )
+    assert code == 0
+    blocks = out.strip().split("\n\n")
+    first = list(csv.reader(io.StringIO(blocks[0])))
+    assert first[0] == ["cloudtrail_security_group_changes", "How to read this dashboard"]
+    assert first[1] == ["text"] and len(first) > 3 and all(len(r) == 1 and r[0].strip() for r in first[2:])
+    changes = list(csv.reader(io.StringIO(blocks[1])))
+    assert changes[0] == ["cloudtrail_security_group_changes", "Security group changes"]
+    assert changes[1] == ["cloudtrail_logs.security_group_changes"]
+    assert int(changes[2][0]) > 0
+
+
+def test_dashboard_by_file_name(data: Path) -> None:
+    code, out, _ = invoke(
+        "dashboards/cis_aws_foundations.dashboard.lookml", "--data", str(data), "--now", NOW
+    )
+    assert code == 0 and out.startswith("CloudTrail: CIS AWS Foundations Monitoring")
+
+
+def test_bundled_sample_default_now() -> None:
+    code, out, _ = invoke(CIS)
+    assert code == 0
+    assert "now: 2026-11-20T23:59:59Z" in out
+    assert out.count("not run:") == 0  # the text tile is shown, not "not run"
+    assert "## How to read this dashboard\n   (text tile)\n" in out
+
+
+def test_failing_tiles_exit_1_and_the_others_still_run(data: Path) -> None:
+    runner = CliRunner()
+    result = runner.invoke(
+        main,
+        [
+            "preview",
+            "preview_fixture",
+            "--project",
+            str(HERE / "project"),
+            "--dashboards-dir",
+            str(HERE / "dashboards"),
+            "--data",
+            str(data),
+            "--now",
+            NOW,
+            "--format",
+            "json",
+        ],
+    )
+    assert result.exit_code == 1
+    doc = json.loads(result.stdout)
+    errors = {t["title"]: t.get("error") for t in doc["tiles"]}
+    assert errors["Events by name"] is None and errors["Still runs"] is None
+    assert "table calculations (share) are not supported" in errors["With a table calculation"]
+    assert "no field 'nope'" in errors["Unknown field"]
+    assert "cannot read 'lots'" in errors["Bad tile filter"]
+    assert "4 tile(s) could not run" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["nope"], "dashboard 'nope' not found"),
+        ([], "name a dashboard"),
+        (["--all", CIS], "not both"),
+        ([CIS, "--filter", "date"], "expected NAME=VALUE"),
+        ([CIS, "--filter", "colour=red"], "has no such filter"),
+        ([CIS, "--now", "tomorrowish"], "--now 'tomorrowish'"),
+        ([CIS, "--data", "/nonexistent/logs"], "not a directory"),
+        (
+            [CIS, "--filter", "date=foo bar"],
+            "--filter date='foo bar': dashboard cloudtrail_cis_aws_foundations filter date "
+            "(field cloudtrail_logs.event_date): cannot read 'foo bar' as a date filter expression",
+        ),
+        (["--all", "--filter", "Date=fortnight"], "cannot read 'fortnight' as a date filter expression"),
+        ([CIS, "--filter", "account=>5"], None),  # a string filter reads any text: not bad input
+    ],
+)
+def test_bad_input_exits_2(args: list[str], message: str | None) -> None:
+    code, out, err = invoke(*args)
+    if message is None:
+        assert code == 0, err
+        return
+    assert code == 2
+    assert message in err
+    assert out == "" and len(err.strip().splitlines()) == 1  # one message, not one per tile
+
+
+# --------------------------------------------------------------------------- renderers
+
+
+def _sample_preview() -> DashboardPreview:
+    series = TilePreview(
+        title="Over time <b>",
+        type="looker_line",
+        columns=["v.d", "v.n"],
+        rows=[[dt.date(2026, 11, 1), 3], [dt.date(2026, 11, 2), 5]],
+        dimensions=["v.d"],
+        measures=["v.n"],
+        time_column="v.d",
+        files_scanned=2,
+        partition_filter="v.dt >= '2026/11/01'",
+    )
+    bars = TilePreview(
+        title="Bars",
+        type="looker_bar",
+        columns=["v.x", "v.n"],
+        rows=[["a&b", 2], ["c", None]],
+        dimensions=["v.x"],
+        measures=["v.n"],
+    )
+    broken = TilePreview(title="Broken", error="it <broke>")
+    return DashboardPreview("d", "Dash", {"date": "7 days"}, [series, bars, broken])
+
+
+def test_html_escapes_and_charts() -> None:
+    page = render_html([_sample_preview()])
+    assert "Over time &lt;b&gt;" in page and "a&amp;b" in page and "it &lt;broke&gt;" in page
+    assert "<b>" not in page.replace("<body>", "")
+    assert chart_svg(_sample_preview().tiles[0]).count("<polyline") == 1
+    assert chart_svg(_sample_preview().tiles[1]).count("<rect") == 2
+    assert chart_svg(TilePreview(title="t", type="table", columns=["a"], rows=[["x"]])) == ""
+
+
+def test_text_table_and_csv_renderers() -> None:
+    text = render_table([_sample_preview()])
+    assert "2 files scanned" in text and "not run: it <broke>" in text
+    assert re.search(r"2026-11-01 +3\n", text)
+    rows = list(csv.reader(io.StringIO(render_csv([_sample_preview()]))))
+    assert ["d", "Over time <b>"] in rows and ["v.d", "v.n"] in rows and ["2026-11-01", "3"] in rows
+    assert ["d", "Broken", "error: it <broke>"] in rows
+
+
+# --------------------------------------------------------------------------- data problems
+
+
+@pytest.fixture(scope="module")
+def damaged(tmp_path_factory: pytest.TempPathFactory, data: Path) -> Path:
+    """Two days of the generated logs plus a truncated .json.gz, a half-written .json and a
+    file whose Records is not an array."""
+    root = tmp_path_factory.mktemp("damaged")
+    for day in ("2026/11/19", "2026/11/20"):
+        for src in data.glob(f"AWSLogs/*/CloudTrail/*/{day}/*.json.gz"):
+            dest = root / src.relative_to(data)
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            dest.write_bytes(src.read_bytes())
+    some = next(root.rglob("*.json.gz"))
+    (some.parent / "truncated.json.gz").write_bytes(some.read_bytes()[: some.stat().st_size // 2])
+    (root / "half.json").write_text('{"Records": [{"eventName": "ConsoleLog')
+    (root / "five.json").write_text('{"Records": 5}')
+    return root
+
+
+BAD_FILES = {
+    "truncated.json.gz": "cannot decompress",
+    "half.json": "not JSON: Unterminated string starting at line 1",
+    "five.json": '"Records" is not an array',
+}
+
+
+def test_skipped_files_are_shown_in_every_format_and_on_stderr(damaged: Path) -> None:
+    args = [CIS, "--data", str(damaged), "--now", NOW]
+    code, out, err = invoke(*args)
+    assert code == 0, err
+    section = out.split("\n\n", 1)[0]
+    assert section.startswith("Skipped files: 3 problem(s)")
+    for name, reason in BAD_FILES.items():
+        line = next(ln for ln in section.splitlines() if ln.strip().startswith(str(damaged)) and name in ln)
+        assert reason in line, line
+        assert any(name in ln and reason in ln for ln in err.splitlines()), err
+    assert "warning: skipped 3 file(s)" in err
+
+    code, out, err = invoke(*args, "--format", "json")
+    assert code == 0 and "warning: skipped 3" in err
+    doc = json.loads(out)
+    got = {Path(p["file"]).name: p["message"] for p in doc["problems"]}
+    assert set(got) == set(BAD_FILES) and all(BAD_FILES[n] in m for n, m in got.items())
+    assert all(set(p) == {"file", "message"} for p in doc["problems"])
+
+    code, out, _ = invoke(*args, "--format", "csv")
+    assert code == 0
+    last = list(csv.reader(io.StringIO(out.strip().split("\n\n")[-1])))
+    assert last[:2] == [["skipped files"], ["file", "message"]]
+    assert {Path(r[0]).name for r in last[2:]} == set(BAD_FILES)
+
+    code, out, _ = invoke(*args, "--format", "html")
+    assert code == 0
+    note = out.split('<div class="note">', 1)[1].split("</div>", 1)[0]
+    assert "Skipped files" in note and all(name in note for name in BAD_FILES)
+
+
+def test_clean_data_has_no_skipped_section(data: Path) -> None:
+    code, out, err = invoke(CIS, "--data", str(data), "--now", NOW)
+    assert code == 0 and "Skipped files" not in out and "warning" not in err
+
+
+@pytest.mark.parametrize("command", ["preview", "check"])
+def test_a_data_folder_without_log_files_exits_2(tmp_path: Path, command: str) -> None:
+    (tmp_path / "README.txt").write_text("logs go here")
+    digest = tmp_path / "AWSLogs" / "123456789012" / "CloudTrail-Digest" / "us-east-1"
+    digest.mkdir(parents=True)
+    (digest / "d.json.gz").write_bytes(b"\x1f\x8b")
+    if command == "preview":
+        code, out, err = invoke(CIS, "--data", str(tmp_path))
+    else:
+        result = CliRunner().invoke(
+            main, ["check", str(ROOT / "lookml_project"), "--data", str(tmp_path), "--no-cache"]
+        )
+        code, out, err = result.exit_code, result.stdout, result.stderr
+    assert code == 2, (out, err)
+    assert f"{tmp_path}: no CloudTrail log files (*.json, *.json.gz) found" in err
+
+
+# --------------------------------------------------------------------------- html tiles
+
+
+def _section(page: str, title: str) -> str:
+    return page.split(f"<h2>{title}</h2>", 1)[1].split("</section>", 1)[0]
+
+
+def test_html_text_tiles_labels_and_column_charts(data: Path) -> None:
+    code, page, err = invoke(LOGINS_DASH, "--data", str(data), "--now", NOW, "--format", "html")
+    assert code == 0, err
+    text = _section(page, "How to read this dashboard")
+    assert 'class="textbody"' in text and "Not run" not in text and "ConsoleLogin" in text
+    over_time = _section(page, "Logins over time by result")
+    assert "<rect" in over_time and "<polyline" not in over_time  # looker_column: columns, not lines
+    assert (
+        "<th" in over_time
+        and ">Event Date</th>" in over_time
+        and ">Console Logins | Success</th>" in over_time
+    )
+    assert 'title="cloudtrail_logs.event_date"' in over_time  # the raw name stays as a tooltip
+    top_users = _section(page, "Top users")
+    headings = re.findall(r"<th[^>]*>([^<]*)</th>", top_users)
+    assert headings and not [h for h in headings if "." in h or "_" in h]  # labels, not view.field
+
+
+LOGINS_DASH = "cloudtrail_console_login_overview"
+
+
+def _rect_xs(svg: str) -> list[str]:
+    return re.findall(r'<rect x="([0-9.]+)"', svg)
+
+
+def test_chart_kind_follows_the_tile_type() -> None:
+    def tile(ttype: str, stacking: str | None = None) -> TilePreview:
+        return TilePreview(
+            title="t",
+            type=ttype,
+            stacking=stacking,
+            columns=["v.d", "v.n | a", "v.n | b"],
+            labels=["D", "N | a", "N | b"],
+            rows=[[dt.date(2026, 11, 2), 3, 1], [dt.date(2026, 11, 1), 5, 2]],
+            dimensions=["v.d"],
+            time_column="v.d",
+        )
+
+    stacked = chart_svg(tile("looker_column", "normal"))
+    grouped = chart_svg(tile("looker_column"))
+    for svg in (stacked, grouped):
+        assert svg.count("<rect") == 4 and "<polyline" not in svg
+        assert "N | a" in svg  # legend and tooltips use the labels
+    xs = _rect_xs(stacked)
+    assert xs[0] == xs[1] and xs[2] == xs[3] and xs[0] != xs[2]  # one stack per day
+    assert len(set(_rect_xs(grouped))) == 4  # side by side
+    # time order on the x axis: 2026-11-01 (5 + 2) is the first stack
+    first_heights = [float(h) for h in re.findall(r'height="([0-9.]+)"', stacked)[:2]]
+    assert first_heights[0] > first_heights[1] * 2
+    assert chart_svg(tile("looker_bar")).count("<rect") == 4
+    for line_type in ("looker_line", "looker_area"):
+        svg = chart_svg(tile(line_type))
+        assert svg.count("<polyline") == 2 and "<rect" not in svg
+
+
+# --------------------------------------------------------------------------- markdown text tiles
+
+FORBIDDEN = ("<script", "<link", "<img", "<iframe", "<a ", "src=", "href=", "@import", "url(", "javascript:")
+
+
+def test_markdown_subset_is_rendered_and_everything_else_escaped() -> None:
+    body = "\n".join(
+        [
+            "# Read me",
+            "Logins in the **Date** window, *UTC*, from `ConsoleLogin <events>`.",
+            "A second line of the same paragraph.",
+            "",
+            "- **Spikes**: see [the runbook](https://wiki.example.com/runbook?a=1&b=2)",
+            "  (continued on the next line)",
+            "* snake_case_names stay as they are",
+            "",
+            "1. first",
+            "2. second",
+            "",
+            "<script>alert(1)</script> <img src=x onerror=alert(2)> [click](javascript:alert(3))",
+            "![tracker](https://evil.example/p.png) <a href='https://evil.example'>x</a>",
+            "```",
+            "<b>kept as text</b>",
+            "```",
+        ]
+    )
+    out = markdown_html(body)
+    assert out.startswith("<h3>Read me</h3><p>Logins in the <strong>Date</strong> window, <em>UTC</em>")
+    assert "<code>ConsoleLogin &lt;events&gt;</code>" in out
+    assert "A second line" in out.split("</p>", 1)[0]  # one paragraph
+    items = re.findall(r"<ul>(.*?)</ul>", out)
+    assert len(items) == 1 and items[0].count("<li>") == 2
+    assert (
+        "<li><strong>Spikes</strong>: see the runbook " in items[0]
+        and "(continued on the next line)" in items[0]
+    )
+    assert "snake_case_names" in items[0] and "<em>" not in items[0]  # underscores inside words stay
+    assert (
+        '<span class="url">(https://wiki.example.com/runbook?a=1&amp;b=2)</span>' in out
+    )  # shown, not a link
+    assert re.search(r"<ol><li>first</li><li>second</li></ol>", out)
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; &lt;img src=x onerror=alert(2)&gt;" in out  # shown as text
+    assert 'click <span class="url">(javascript:alert(3))</span>' in out  # never a link
+    assert "&lt;a href=&#x27;https://evil.example&#x27;&gt;x&lt;/a&gt;" in out
+    assert "[image: tracker]" in out and "(https://evil.example/p.png)" in out  # never loaded
+    assert "<pre><code>&lt;b&gt;kept as text&lt;/b&gt;</code></pre>" in out
+    # the only tags are the handful the renderer writes, and their only attribute is class="url"
+    tags = re.findall(r"<(/?)([a-z0-9]+)([^>]*)>", out)
+    assert {name for _, name, _ in tags} <= {
+        "h3",
+        "p",
+        "strong",
+        "em",
+        "code",
+        "ul",
+        "ol",
+        "li",
+        "span",
+        "pre",
+    }
+    assert {attrs for _, _, attrs in tags} == {"", ' class="url"'}
+
+
+def test_html_text_tile_renders_markdown(data: Path) -> None:
+    code, page, err = invoke(LOGINS_DASH, "--data", str(data), "--now", NOW, "--format", "html")
+    assert code == 0, err
+    text = _section(page, "How to read this dashboard")
+    assert "**" not in text and "`" not in text and "\n- " not in text
+    assert "<strong>Logins over time</strong>" in text and text.count("<li>") == 6
+    assert "<code>ConsoleLogin</code>" in text and "<em>IPs with the most logins</em>" in text
+    # tiles take their share of the row from their width in the 24-column grid
+    widths = {
+        title: pct
+        for pct, title in re.findall(
+            r'<section class="tile[^"]*" style="flex:1 1 calc\(([0-9.]+)% - 16px\)[^"]*"><h2>([^<]+)', page
+        )
+    }
+    assert widths["How to read this dashboard"] == "100" and widths["Failed logins"] == "25"
+    assert widths["Top users"] == "50" and len(widths) == 13
+    for forbidden in FORBIDDEN:
+        assert forbidden not in page, forbidden
+
+
+# --------------------------------------------------------------------------- series colours
+
+
+def _colored_tile(ttype: str, colors: dict[str, str], stacking: str | None = "normal") -> TilePreview:
+    return TilePreview(
+        title="t",
+        type=ttype,
+        stacking=stacking,
+        columns=["v.d", "v.n | Failure", "v.n | Success", "v.n | ∅"],
+        labels=["D", "N | Failure", "N | Success", "N | ∅"],
+        rows=[[dt.date(2026, 11, 1), 3, 1, 2], [dt.date(2026, 11, 2), 5, 2, 0]],
+        dimensions=["v.d"],
+        time_column="v.d",
+        pivots=["v.result"],
+        series_colors=colors,
+    )
+
+
+def _fills(svg: str) -> dict[str, set[str]]:
+    """series label -> the colours of its marks (rect fill or polyline stroke)."""
+    out: dict[str, set[str]] = {}
+    for color, title in re.findall(r'<rect [^>]*fill="([^"]+)"><title>(?:[^<]*· )?([^:<]+):', svg):
+        out.setdefault(title, set()).add(color)
+    return out
+
+
+def test_series_colors_reach_every_chart_kind() -> None:
+    colors = {
+        "Failure - v.n": "#C62828",  # Looker's key for a pivoted measure: "<value> - <field>"
+        "Success": "#2e7d32",  # the bare pivot value
+        "v.result___null - v.n": "orange",  # a NULL pivot value, named as Looker names it
+    }
+    for ttype in ("looker_column", "looker_bar"):
+        svg = chart_svg(_colored_tile(ttype, colors))
+        assert _fills(svg) == {"N | Failure": {"#C62828"}, "N | Success": {"#2e7d32"}, "N | ∅": {"orange"}}, (
+            ttype
+        )
+        legend = dict(re.findall(r'<i style="background:([^"]+)"></i>([^<]+)</span>', svg))
+        assert legend == {"#C62828": "N | Failure", "#2e7d32": "N | Success", "orange": "N | ∅"}
+    line = chart_svg(_colored_tile("looker_line", colors))
+    assert re.findall(r'<polyline fill="none" stroke="([^"]+)"', line) == ["#C62828", "#2e7d32", "orange"]
+    # no series_colors (or an unusable value): the palette, as before
+    plain = _fills(chart_svg(_colored_tile("looker_column", {})))
+    hostile = _fills(chart_svg(_colored_tile("looker_column", {"Failure": "red;background:url(x)"})))
+    assert plain == hostile and len({c for v in plain.values() for c in v}) == 3
+    assert "url(" not in chart_svg(_colored_tile("looker_column", {"Failure": "red;background:url(x)"}))
+    unpivoted = TilePreview(
+        title="u",
+        type="looker_bar",
+        columns=["v.user", "v.ok", "v.failed", "v.total"],
+        labels=["User", "OK", "Failed", "Total"],
+        rows=[["alice", 3, 1, 4]],
+        dimensions=["v.user"],
+        series_colors={"v.failed": "#C62828"},
+        hidden_fields=["v.total"],
+    )
+    fills = _fills(chart_svg(unpivoted))
+    assert set(fills) == {"OK", "Failed"}  # hidden_fields are not charted
+    assert fills["Failed"] == {"#C62828"} and fills["OK"] != {"#C62828"}
+    assert "Total" in render_html([DashboardPreview("d", "D", {}, [unpivoted])])  # but stay in the table
+
+
+def test_block_login_tiles_are_red_for_failures_green_for_successes(data: Path) -> None:
+    code, page, err = invoke(LOGINS_DASH, "--data", str(data), "--now", NOW, "--format", "html")
+    assert code == 0, err
+
+    def hue(color: str) -> str:
+        r, g, b = (int(color[k : k + 2], 16) for k in (1, 3, 5))
+        # red: strong red, little green or blue (the palette's orange is not red); green: green leads
+        return "red" if r > 150 and max(g, b) < 80 else "green" if g > max(r, b) + 40 else "other"
+
+    over_time = _fills(_section(page, "Logins over time by result"))
+    assert {k: {hue(c) for c in v} for k, v in over_time.items()} == {
+        "Console Logins | Failure": {"red"},
+        "Console Logins | Success": {"green"},
+    }
+    top_users = _fills(_section(page, "Top users"))
+    assert {k: {hue(c) for c in v} for k, v in top_users.items()} == {
+        "Console Login Failures": {"red"},
+        "Console Login Successes": {"green"},
+    }  # the hidden total is not drawn on top of its parts
+
+
+# --------------------------------------------------------------------------- partition filter
+
+
+def test_partition_summary_forms() -> None:
+    block = (
+        "cloudtrail_logs.dt >= COALESCE(DATE_FORMAT(DATE_ADD('DAY', -1, CAST(CAST('2026-11-14 00:00:00' "
+        "AS TIMESTAMP(0)) AS TIMESTAMP)), '%Y/%m/%d'), '0000/00/00') AND cloudtrail_logs.dt <= "
+        "COALESCE(DATE_FORMAT(CAST(CAST('2026-11-21 00:00:00' AS TIMESTAMP) AS TIMESTAMP), '%Y/%m/%d'), "
+        "'9999/99/99')"
+    )
+    assert partition_summary(block) == "dt 2026/11/13 – 2026/11/21"
+    assert partition_summary("'2026/11/20' >= v.dt") == "dt ≤ 2026/11/20"
+    assert (
+        partition_summary("v.dt > '2026/11/01' AND v.dt < '2026/11/09'") == "dt > 2026/11/01 and < 2026/11/09"
+    )
+    assert partition_summary("v.dt BETWEEN '2026/11/01' AND '2026/11/07'") == "dt 2026/11/01 – 2026/11/07"
+    assert partition_summary("v.dt IN ('2026/11/01', '2026/11/02')") == "dt in 2026/11/01, 2026/11/02"
+    assert partition_summary("v.dt >= '0000/00/00' AND v.dt <= '9999/99/99'") == "dt: all partitions"
+    for opaque in (
+        None,
+        "",
+        "v.dt >= '1' OR v.dt <= '2'",
+        "v.dt >= v.other",
+        "a.dt >= '1' AND b.x <= '2'",
+        "((",
+    ):
+        assert partition_summary(opaque) is None, opaque
+
+
+def test_html_shows_a_short_partition_filter_and_keeps_the_full_one_in_the_details(
+    data: Path, all_json: list[dict[str, Any]]
+) -> None:
+    doc = next(d for d in all_json if d["dashboard"] == LOGINS_DASH)
+    full = {t["partition_filter"] for t in doc["tiles"] if t["type"] != "text"}
+    [predicate] = full  # JSON keeps the predicate itself
+    assert predicate.startswith("cloudtrail_logs.dt >= COALESCE(") and "'9999/99/99')" in predicate
+    short = partition_summary(predicate)
+    assert short == "dt 2026/11/13 – 2026/11/21"
+    # the short form tells the truth: the tiles read exactly the files of those days
+    on_disk = [f for f in data.rglob("*.json.gz") if "2026/11/13" <= "/".join(f.parts[-4:-1]) <= "2026/11/21"]
+    assert {t["files_scanned"] for t in doc["tiles"] if t["type"] != "text"} == {len(on_disk)}
+
+    code, page, err = invoke(LOGINS_DASH, "--data", str(data), "--now", NOW, "--format", "html")
+    assert code == 0, err
+    shown = html.escape(predicate)
+    for t in doc["tiles"]:
+        if t["type"] == "text":
+            continue
+        section = _section(page, html.escape(t["title"]))
+        scan = section.split('<div class="scan">', 1)[1].split("</div>", 1)[0]
+        assert scan == f"<span>{len(on_disk)} files scanned</span> · <span>{short}</span>", t["title"]
+        head, details = section.split("<details>", 1)
+        assert shown not in head and shown in details  # the full predicate: only under SQL
+
+
+def test_window_without_files_says_where_the_data_is(data: Path, pinned_clock: Any) -> None:
+    """Logs written weeks ago, previewed today: every tile reads 0 files, and the preview says
+    so, with the data's span and the options that show it."""
+    pinned_clock(dt.datetime(2026, 12, 4, 8, 0, tzinfo=dt.UTC))
+    code, out, err = invoke(CIS, "--data", str(data), "--format", "json")
+    assert code == 0
+    doc = json.loads(out)
+    assert all(t["files_scanned"] == 0 for t in doc["tiles"] if t["files_scanned"] is not None)
+    (note,) = doc["notes"]
+    assert "2026-11-12 to 2026-11-20" in note
+    assert "--now 2026-11-20T23:59:59Z" in note
+    assert "--filter 'date=2026-11-12 to 2026-11-21'" in note
+    assert f"note: {note}" in err
+    # the note's own advice works: with it, the window holds files and no note is left
+    code, out, _ = invoke(CIS, "--data", str(data), "--format", "json", "--now", "2026-11-20T23:59:59Z")
+    doc = json.loads(out)
+    assert code == 0 and doc["notes"] == []
+    assert any(t["files_scanned"] for t in doc["tiles"])
+
+
+def test_window_note_in_text_and_html(data: Path) -> None:
+    code, out, _ = invoke(CIS, "--data", str(data), "--now", "2027-01-15T00:00:00Z")
+    assert code == 0
+    assert "note: the window holds no log file; the data spans 2026-11-12 to 2026-11-20" in out
+    code, out, _ = invoke(CIS, "--data", str(data), "--now", "2027-01-15T00:00:00Z", "--format", "html")
+    assert "<strong>Note:</strong> the window holds no log file" in out
