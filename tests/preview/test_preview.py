@@ -20,7 +20,8 @@ from looker_ops.engines.local import LocalEngine
 from looker_ops.errors import BadInput
 from looker_ops.lookml.loader import load_project
 from looker_ops.lookml.model import Project
-from looker_ops.preview.run import DashboardPreview, TilePreview, preview_dashboard
+from looker_ops.preview.model import DashboardPreview, TilePreview
+from looker_ops.preview.run import preview_dashboard
 from looker_ops.sample_data.generate import SAMPLE_GEO_NETWORKS, generate
 from tests.preview import oracle
 from tests.preview.oracle import Event

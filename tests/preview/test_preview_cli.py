@@ -15,16 +15,13 @@ import pytest
 from click.testing import CliRunner
 
 from looker_ops.cli import main
-from looker_ops.preview.run import (
-    DashboardPreview,
-    TilePreview,
-    chart_svg,
-    markdown_html,
-    partition_summary,
-    render_csv,
-    render_html,
-    render_table,
-)
+from looker_ops.preview.charts import chart_svg
+from looker_ops.preview.csv import render_csv
+from looker_ops.preview.html import render_html
+from looker_ops.preview.markdown import markdown_html
+from looker_ops.preview.model import DashboardPreview, TilePreview
+from looker_ops.preview.partitions import partition_summary
+from looker_ops.preview.text import render_table
 from looker_ops.sample_data.generate import generate
 from tests.preview import oracle
 
