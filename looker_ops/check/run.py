@@ -33,7 +33,7 @@ from looker_ops.check.rules import RULES, CheckContext, CheckOptions, all_rules,
 from looker_ops.check.rules.common import compiled_table, parse_athena, tables_in
 from looker_ops.errors import BadInput
 from looker_ops.findings import Finding, Severity
-from looker_ops.lookml.loader import _UNSET, load_project
+from looker_ops.lookml.loader import DEFAULT_CACHE, input_files, load_project
 from looker_ops.lookml.model import Project
 from looker_ops.lookml.schema import table_for
 
@@ -180,16 +180,13 @@ def _inputs_key(root: Path, dashboard_dirs: Sequence[Path], sql: bool | None, da
     import sqlglot
 
     from looker_ops import __version__
-    from looker_ops.lookml.loader import _Loader
 
-    loader = _Loader(root, list(dashboard_dirs), None, None)
-    lk, dash = loader.discover()
     h = hashlib.sha256()
     h.update(
         f"{RESULT_FORMAT}|{__version__}|{getattr(lkml, '__version__', '')}|{sqlglot.__version__}|{sql}|{data_dir}".encode()
     )
     h.update(str(root.resolve()).encode())
-    for rel, path in [(r, root / r) for r in lk] + [(loader.rel(p), p) for p in dash]:
+    for rel, path in input_files(root, dashboard_dirs):
         try:
             data = path.read_bytes()
         except OSError:
@@ -216,7 +213,7 @@ def run_check(
     sql: bool | None = None,
     data_dir: Path | None = None,
     baseline: Path | None = None,
-    cache_dir: Path | object | None = _UNSET,
+    cache_dir: Path | object | None = DEFAULT_CACHE,
     batch_size: int = 200,
     workers: int | None = None,
     athena: Any = None,
@@ -229,7 +226,7 @@ def run_check(
     entries = read_baseline(baseline) if baseline is not None else None
     from looker_ops.lookml.parsecache import ResultCache, default_cache_dir
 
-    rules_cache = default_cache_dir(root) if cache_dir is _UNSET else cache_dir
+    rules_cache = default_cache_dir(root) if cache_dir is DEFAULT_CACHE else cache_dir
     cdir = rules_cache if isinstance(rules_cache, Path) else None
     # Whole-result cache: an unchanged project (same files, same tool) checked without SQL
     # gives the same findings; exemptions and the baseline are applied afterwards.

@@ -28,6 +28,9 @@ name, ``${EXTENDED}`` replaced by the previous value); then ``extends`` is appli
 final definitions in order, then the object itself on top. ``@{CONSTANT}`` references are
 replaced with the manifest's values (``export``/``override`` ignored). Views are project-wide;
 refinements of views apply in the order models include them, then by file path.
+
+Parts: :mod:`~looker_ops.lookml.includes` (include patterns), :mod:`~looker_ops.lookml.merge`
+(refinements, extends), :mod:`~looker_ops.lookml.build` (typed objects, timeframes).
 """
 
 from __future__ import annotations
@@ -38,6 +41,24 @@ from pathlib import Path
 from typing import Any
 
 from looker_ops.findings import Finding, Severity
+from looker_ops.lookml.build import (
+    DEFAULT_TIMEFRAMES,
+    DURATION_INTERVALS,
+    TIMEFRAMES,
+    Builder,
+    expand_group_names,
+)
+from looker_ops.lookml.includes import INCLUDE_NOTHING, REMOTE_INCLUDE, IncludeResolver
+from looker_ops.lookml.merge import (
+    BAD_EXTENDS,
+    META,
+    NAMED_LISTS,
+    ORPHAN_REFINEMENT,
+    Assembler,
+    measure_filters,
+    str_list,
+    tag_file,
+)
 from looker_ops.lookml.model import (
     Dashboard,
     Exemption,
@@ -51,8 +72,13 @@ from looker_ops.lookml.model import (
 from looker_ops.lookml.parsecache import IgnoreComment, ParsedFile, default_cache_dir, parse_files
 
 __all__ = [
+    "BAD_EXTENDS",
+    "DEFAULT_CACHE",
     "DEFAULT_TIMEFRAMES",
     "DURATION_INTERVALS",
+    "INCLUDE_NOTHING",
+    "ORPHAN_REFINEMENT",
+    "REMOTE_INCLUDE",
     "TIMEFRAMES",
     "Dashboard",
     "Explore",
@@ -62,269 +88,21 @@ __all__ = [
     "Project",
     "View",
     "expand_group_names",
+    "input_files",
     "load_project",
+    "measure_filters",
 ]
 
 # Codes of the loader's own findings.
 SYNTAX = "LKM001"
-INCLUDE_NOTHING = "LKM002"
 UNKNOWN_CONSTANT = "LKM003"
-ORPHAN_REFINEMENT = "LKM004"
-BAD_EXTENDS = "LKM005"
 NO_MODEL = "LKM006"
-REMOTE_INCLUDE = "LKM007"
-
-TIMEFRAMES = (
-    "raw",
-    "time",
-    "time_of_day",
-    "date",
-    "week",
-    "month",
-    "quarter",
-    "year",
-    "hour",
-    "hour2",
-    "hour3",
-    "hour4",
-    "hour6",
-    "hour8",
-    "hour12",
-    "minute",
-    "minute2",
-    "minute3",
-    "minute4",
-    "minute5",
-    "minute6",
-    "minute10",
-    "minute12",
-    "minute15",
-    "minute20",
-    "minute30",
-    "second",
-    "millisecond",
-    "millisecond2",
-    "millisecond4",
-    "millisecond8",
-    "millisecond10",
-    "millisecond20",
-    "millisecond25",
-    "millisecond40",
-    "millisecond50",
-    "millisecond100",
-    "millisecond125",
-    "millisecond200",
-    "millisecond250",
-    "millisecond500",
-    "microsecond",
-    "hour_of_day",
-    "day_of_week",
-    "day_of_week_index",
-    "day_of_month",
-    "day_of_year",
-    "week_of_year",
-    "month_name",
-    "month_num",
-    "quarter_of_year",
-    "fiscal_month_num",
-    "fiscal_quarter",
-    "fiscal_quarter_of_year",
-    "fiscal_year",
-)
-DEFAULT_TIMEFRAMES = ("raw", "time", "date", "week", "month", "quarter", "year")
-DURATION_INTERVALS = ("day", "hour", "minute", "month", "quarter", "second", "week", "year")
-
-_FIELD_LISTS = {
-    "dimensions": "dimension",
-    "dimension_groups": "dimension_group",
-    "measures": "measure",
-    "filters": "filter",
-    "parameters": "parameter",
-}
-_NAMED_LISTS = frozenset([*_FIELD_LISTS, "sets", "joins", "aggregate_tables", "access_filters", "queries"])
-_META = frozenset(["_type", "_name", "_line", "_end", "_file", "_lines", "_origin"])
 _CONST_RE = re.compile(r"@\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
 
-# --------------------------------------------------------------------------- helpers
+class Loader(IncludeResolver, Assembler, Builder):
+    """Loads one project: discovery, parse, manifest, models and includes, views, explores."""
 
-
-def expand_group_names(group: dict[str, Any]) -> list[tuple[str, str]]:
-    """(field name, timeframe or interval) for each field a dimension_group creates."""
-    name = str(group.get("_name"))
-    gtype = str(group.get("type", "time")).lower()
-    if gtype == "duration":
-        intervals = group.get("intervals") or list(DURATION_INTERVALS)
-        return [(f"{iv}s_{name}", iv) for iv in _str_list(intervals)]
-    tfs = group.get("timeframes") or list(DEFAULT_TIMEFRAMES)
-    return [(f"{name}_{tf}", tf) for tf in _str_list(tfs)]
-
-
-def _str_list(v: Any) -> list[str]:
-    if v is None:
-        return []
-    if isinstance(v, list):
-        out: list[str] = []
-        for x in v:
-            if isinstance(x, list):
-                out.extend(str(y) for y in x)
-            else:
-                out.append(str(x))
-        return out
-    return [str(v)]
-
-
-def _pairs_to_dict(v: Any) -> dict[str, str]:
-    """``filters: [a: "x", b: "y"]`` (possibly repeated) -> {"a": "x", "b": "y"}."""
-    out: dict[str, str] = {}
-    if v is None:
-        return out
-    items = v if isinstance(v, list) else [v]
-    for it in items:
-        if isinstance(it, tuple) and len(it) == 2:
-            out[str(it[0])] = str(it[1])
-        elif isinstance(it, list):
-            out.update(_pairs_to_dict(it))
-        elif isinstance(it, dict) and "field" in it:  # old style filters: { field: x value: y }
-            out[str(it["field"])] = str(it.get("value", ""))
-    return out
-
-
-def measure_filters(props: dict[str, Any]) -> dict[str, str]:
-    """The ``filters`` of a measure (new list style and old block style) as {field: expression}."""
-    out = _pairs_to_dict(props.get("filters__all"))
-    out.update(_pairs_to_dict(props.get("filters")))
-    return out
-
-
-def _origins(d: dict[str, Any]) -> dict[str, tuple[str, int]]:
-    """Where each parameter of ``d`` was last set: (file, line of the block that sets it)."""
-    o = d.get("_origin")
-    if isinstance(o, dict):
-        return o
-    if "_file" not in d:
-        return {}
-    here = (str(d["_file"]), int(d.get("_line", 0)))
-    return {k: here for k in d if k not in _META}
-
-
-def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
-    """Apply ``over`` (a refinement or an extending object) on top of ``base``.
-
-    ``_origin`` records, for each parameter, the file and block line that set it last (in the
-    order they were set), so a finding about a parameter added by a refinement in another file
-    points there (:meth:`looker_ops.lookml.model.Field.origin`)."""
-    out = dict(base)
-    origin = dict(_origins(base))
-    over_origin = _origins(over)
-    for k in over:
-        if k not in _META and k in over_origin:
-            origin.pop(k, None)
-            origin[k] = over_origin[k]
-    if origin:
-        out["_origin"] = origin
-    for k, v in over.items():
-        if k in _META and k != "_lines":
-            continue
-        if k == "_lines":
-            out["_lines"] = {**base.get("_lines", {}), **v}
-            continue
-        old = out.get(k)
-        if k in _NAMED_LISTS and isinstance(old, list) and isinstance(v, list):
-            merged = list(old)
-            index = {it.get("_name"): i for i, it in enumerate(merged) if isinstance(it, dict)}
-            for it in v:
-                nm = it.get("_name") if isinstance(it, dict) else None
-                if nm is not None and nm in index and isinstance(merged[index[nm]], dict):
-                    merged[index[nm]] = _merge(merged[index[nm]], it)
-                else:
-                    index[nm] = len(merged)
-                    merged.append(it)
-            out[k] = merged
-        elif k == "extends__all" and isinstance(old, list):
-            out[k] = old + list(v)
-        elif isinstance(v, dict) and isinstance(old, dict) and "_name" not in v:
-            out[k] = _merge(old, v)
-        elif isinstance(v, str) and "${EXTENDED}" in v:
-            out[k] = v.replace("${EXTENDED}", old if isinstance(old, str) else "")
-        else:
-            out[k] = v
-    # The definition that last set the SQL is where SQL findings point.
-    if any(key in over for key in ("sql", "sql_on", "sql_table_name", "derived_table")) or "_file" not in out:
-        for key in ("_file", "_line"):
-            if key in over:
-                out[key] = over[key]
-    return out
-
-
-def _tag_file(block: dict[str, Any], rel: str) -> None:
-    block["_file"] = rel
-    for key in _NAMED_LISTS:
-        items = block.get(key)
-        if isinstance(items, list):
-            for it in items:
-                if isinstance(it, dict):
-                    it["_file"] = rel
-
-
-def _glob_regex(pattern: str) -> re.Pattern[str]:
-    out = []
-    i = 0
-    while i < len(pattern):
-        c = pattern[i]
-        if pattern.startswith("**/", i):
-            out.append("(?:.*/)?")
-            i += 3
-            continue
-        if pattern.startswith("**", i):
-            out.append(".*")
-            i += 2
-            continue
-        if c == "*":
-            out.append("[^/]*")
-        elif c == "?":
-            out.append("[^/]")
-        else:
-            out.append(re.escape(c))
-        i += 1
-    rx = "".join(out)
-    if not pattern.endswith((".lkml", ".lookml", "*")):
-        rx += r"(?:\.lkml|\.lookml)?"
-    return re.compile(rx + "$")
-
-
-def _normalize(path: str) -> str:
-    parts: list[str] = []
-    for seg in path.split("/"):
-        if seg in ("", "."):
-            continue
-        if seg == "..":
-            if parts:
-                parts.pop()
-            continue
-        parts.append(seg)
-    return "/".join(parts)
-
-
-def resolve_include(pattern: str, from_file: str, files: Sequence[str]) -> list[str] | None:
-    """Files (relative, posix) an include pattern matches; None for a remote-project include."""
-    pat = pattern.strip()
-    if pat.startswith("//"):
-        return None
-    if pat.startswith("/"):
-        full = pat[1:]
-    else:
-        base = from_file.rsplit("/", 1)[0] if "/" in from_file else ""
-        full = f"{base}/{pat}" if base else pat
-    full = _normalize(full)
-    rx = _glob_regex(full)
-    return [f for f in files if rx.match(f)]
-
-
-# --------------------------------------------------------------------------- loader
-
-
-class _Loader:
     def __init__(
         self, root: Path, dashboard_dirs: Sequence[Path], cache_dir: Path | None, workers: int | None
     ):
@@ -389,22 +167,9 @@ class _Loader:
                 for key in ("views", "explores"):
                     for b in pf.doc.get(key, []) or []:
                         if isinstance(b, dict):
-                            _tag_file(b, rel)
+                            tag_file(b, rel)
         self.read_manifest()
-        # @{CONSTANTS} are replaced in each file's objects before anything is merged, so a
-        # refinement or extends carries the resolved text; files without "@{" are skipped.
-        for rel, pf in self.parsed.items():
-            if pf.doc is None or not pf.doc.get("_has_constants") or rel == "manifest.lkml":
-                continue
-            for key, kind in (("views", "view"), ("explores", "explore")):
-                items = pf.doc.get(key)
-                if isinstance(items, list):
-                    pf.doc[key] = [
-                        self.resolve_constants(b, rel, int(b.get("_line", 0)), f"{kind}:{b.get('_name')}")
-                        if isinstance(b, dict)
-                        else b
-                        for b in items
-                    ]
+        self.resolve_file_constants()
         models = self.build_models(lkml_files)
         order = self.file_order(models, lkml_files)
         views, raw_views = self.build_views(order)
@@ -417,28 +182,7 @@ class _Loader:
                     dg["_file"] = m.file
                     datagroups[str(dg["_name"])] = dg
 
-        from looker_ops.lookml.dashboards import YAML_ERROR
-
-        dashboards: list[Dashboard] = []
-        dash_ignores: dict[str, list[IgnoreComment]] = {}
-        for rel, pf in zip(dash_rels, parsed_all[len(lkml_files) :], strict=True):
-            if pf.error is not None:
-                self.problem(YAML_ERROR, pf.error[1], rel, pf.error[0])
-                continue
-            doc = pf.doc or {}
-            dashboards.extend(doc.get("dashboards", []))
-            self.problems.extend(doc.get("problems", []))
-            if pf.ignores:
-                dash_ignores[rel] = pf.ignores
-        seen_dash: dict[str, tuple[str, int]] = {}
-        for d in dashboards:
-            if d.name in seen_dash:
-                self.duplicates.setdefault(("dashboard", d.name), [seen_dash[d.name]]).append(
-                    (d.file, d.line)
-                )
-            else:
-                seen_dash[d.name] = (d.file, d.line)
-
+        dashboards, dash_ignores = self.read_dashboards(dash_rels, parsed_all[len(lkml_files) :])
         project = Project(
             root=self.root,
             constants=dict(self.constants),
@@ -457,6 +201,49 @@ class _Loader:
         )
         project.exemptions = self.exemptions(dash_ignores, dashboards)
         return project
+
+    def read_dashboards(
+        self, dash_rels: list[str], parsed: list[ParsedFile]
+    ) -> tuple[list[Dashboard], dict[str, list[IgnoreComment]]]:
+        """The parsed dashboards (YAML errors and duplicates recorded) and their ignore comments."""
+        from looker_ops.lookml.dashboards import YAML_ERROR
+
+        dashboards: list[Dashboard] = []
+        dash_ignores: dict[str, list[IgnoreComment]] = {}
+        for rel, pf in zip(dash_rels, parsed, strict=True):
+            if pf.error is not None:
+                self.problem(YAML_ERROR, pf.error[1], rel, pf.error[0])
+                continue
+            doc = pf.doc or {}
+            dashboards.extend(doc.get("dashboards", []))
+            self.problems.extend(doc.get("problems", []))
+            if pf.ignores:
+                dash_ignores[rel] = pf.ignores
+        seen_dash: dict[str, tuple[str, int]] = {}
+        for d in dashboards:
+            if d.name in seen_dash:
+                self.duplicates.setdefault(("dashboard", d.name), [seen_dash[d.name]]).append(
+                    (d.file, d.line)
+                )
+            else:
+                seen_dash[d.name] = (d.file, d.line)
+        return dashboards, dash_ignores
+
+    def resolve_file_constants(self) -> None:
+        """Replace @{CONSTANTS} in each file's views and explores before anything is merged, so a
+        refinement or extends carries the resolved text; files without "@{" are skipped."""
+        for rel, pf in self.parsed.items():
+            if pf.doc is None or not pf.doc.get("_has_constants") or rel == "manifest.lkml":
+                continue
+            for key, kind in (("views", "view"), ("explores", "explore")):
+                items = pf.doc.get(key)
+                if isinstance(items, list):
+                    pf.doc[key] = [
+                        self.resolve_constants(b, rel, int(b.get("_line", 0)), f"{kind}:{b.get('_name')}")
+                        if isinstance(b, dict)
+                        else b
+                        for b in items
+                    ]
 
     # ---- manifest + constants
     def read_manifest(self) -> None:
@@ -492,7 +279,7 @@ class _Loader:
         if isinstance(obj, dict):
             f = obj.get("_file", file)
             ln = obj.get("_line", line)
-            return {k: (v if k in _META else self.resolve_constants(v, f, ln, where)) for k, v in obj.items()}
+            return {k: (v if k in META else self.resolve_constants(v, f, ln, where)) for k, v in obj.items()}
         if isinstance(obj, list):
             return [self.resolve_constants(v, file, line, where) for v in obj]
         if isinstance(obj, tuple):
@@ -508,7 +295,7 @@ class _Loader:
             name = rel.rsplit("/", 1)[-1][: -len(".model.lkml")]
             pf = self.parsed[rel]
             doc = pf.doc or {}
-            includes = _str_list(doc.get("includes"))
+            includes = str_list(doc.get("includes"))
             included = self.resolve_includes(rel, files)
             explores = [
                 str(e.get("_name"))
@@ -525,60 +312,6 @@ class _Loader:
                 continue
             models[name] = Model(name, rel, conn, includes, explores, doc, included)
         return models
-
-    def resolve_includes(self, start: str, files: list[str]) -> list[str]:
-        out: list[str] = []
-        seen = {start}
-        queue = [start]
-        while queue:
-            cur = queue.pop(0)
-            pf = self.parsed.get(cur)
-            if pf is None or pf.doc is None:
-                continue
-            lines = pf.doc.get("_lines", {})
-            for pat in _str_list(pf.doc.get("includes")):
-                matched = resolve_include(pat, cur, files)
-                if matched is None:
-                    if not self._reported(cur, pat):
-                        self._reported_set.add((cur, pat))
-                        self.problems.append(
-                            Finding(
-                                REMOTE_INCLUDE,
-                                Severity.INFO,
-                                f'include "{pat}" reads another project, which is not checked: findings about '
-                                "names it defines (extends, joins, fields) may not apply",
-                                cur,
-                                self._include_line(cur, pat, int(lines.get("include", 1))),
-                            )
-                        )
-                    continue
-                if not matched and not self._reported(cur, pat):
-                    self.problem(
-                        INCLUDE_NOTHING,
-                        f'include "{pat}" matches no file',
-                        cur,
-                        self._include_line(cur, pat, int(lines.get("include", 1))),
-                    )
-                    self._reported_set.add((cur, pat))
-                for f in matched:
-                    if f not in seen and not f.endswith(".model.lkml"):
-                        seen.add(f)
-                        out.append(f)
-                        queue.append(f)
-        return out
-
-    def _reported(self, f: str, pat: str) -> bool:
-        return (f, pat) in self._reported_set
-
-    def _include_line(self, rel: str, pat: str, default: int) -> int:
-        try:
-            text = (self.root / rel).read_text(encoding="utf-8", errors="replace")
-        except OSError:
-            return default
-        for i, ln in enumerate(text.splitlines(), 1):
-            if "include" in ln and pat in ln:
-                return i
-        return default
 
     def file_order(self, models: dict[str, Model], files: list[str]) -> list[str]:
         order: list[str] = []
@@ -613,172 +346,11 @@ class _Loader:
                 out.append(b)
         return out
 
-    def _assemble(
-        self, kind: str, blocks: list[dict[str, Any]], scope: str, orphan: str
-    ) -> tuple[dict[str, dict[str, Any]], dict[str, dict[str, Any]], dict[str, list[tuple[str, int]]]]:
-        """Merge each ``kind`` object's refinements into its base definition, then apply extends.
-
-        Returns the final objects, their base definitions and every place that defines each.
-        A second base definition is recorded as a duplicate under ``scope`` + name; a refinement
-        of nothing is a problem, saying it "refines ``orphan``".
-        """
-        bases: dict[str, dict[str, Any]] = {}
-        refinements: dict[str, list[dict[str, Any]]] = {}
-        for b in blocks:
-            name = str(b["_name"])
-            if name.startswith("+"):
-                refinements.setdefault(name[1:], []).append(b)
-                if kind == "view":
-                    self._refinement_duplicates(name[1:], b)
-            elif name in bases:
-                self.duplicates.setdefault(
-                    (kind, scope + name), [(bases[name]["_file"], bases[name]["_line"])]
-                ).append((b["_file"], b["_line"]))
-            else:
-                bases[name] = b
-        merged: dict[str, dict[str, Any]] = {}
-        defs: dict[str, list[tuple[str, int]]] = {}
-        for name, b in bases.items():
-            cur = b
-            defs[name] = [(b["_file"], b["_line"])]
-            for r in refinements.pop(name, []):
-                cur = _merge(cur, r)
-                cur["_name"] = name
-                defs[name].append((r["_file"], r["_line"]))
-            merged[name] = cur
-        for name, refs in refinements.items():
-            for r in refs:
-                self.problem(
-                    ORPHAN_REFINEMENT,
-                    f"refinement +{name} refines {orphan}",
-                    r["_file"],
-                    r["_line"],
-                    f"{kind}:+{name}",
-                )
-        return self._apply_extends(merged, kind), bases, defs
-
-    def _refinement_duplicates(self, view: str, block: dict[str, Any]) -> None:
-        """A field defined twice in one refinement block is a duplicate, as in a plain view
-        (merging by name would otherwise fold the second into the first silently)."""
-        for key in _FIELD_LISTS:
-            seen: dict[str, tuple[str, int]] = {}
-            for fd in block.get(key, []) or []:
-                if not isinstance(fd, dict) or not fd.get("_name"):
-                    continue
-                fname = str(fd["_name"])
-                here = (str(fd.get("_file", block.get("_file", ""))), int(fd.get("_line", 0)))
-                if fname in seen:
-                    self.duplicates.setdefault(("field", f"{view}.{fname}"), [seen[fname]]).append(here)
-                else:
-                    seen[fname] = here
-
     def build_views(self, order: list[str]) -> tuple[dict[str, View], list[dict[str, Any]]]:
         raw = self._named_blocks(order, "views", "view")
         final, bases, defs = self._assemble("view", raw, "", "a view that is not defined")
         views = {name: self._make_view(name, d, bases[name], defs[name]) for name, d in final.items()}
         return views, raw
-
-    def _apply_extends(self, merged: dict[str, dict[str, Any]], kind: str) -> dict[str, dict[str, Any]]:
-        final: dict[str, dict[str, Any]] = {}
-
-        def resolve(name: str, stack: tuple[str, ...]) -> dict[str, Any]:
-            if name in final:
-                return final[name]
-            d = merged[name]
-            exts = _str_list(d.get("extends__all"))
-            if not exts:
-                final[name] = d
-                return d
-            acc: dict[str, Any] | None = None
-            for e in exts:
-                if e == name or e in stack:
-                    why = f"leads back to {name} (a cycle)"
-                elif e not in merged:
-                    why = "is not defined"
-                else:
-                    base = dict(resolve(e, (*stack, name)))
-                    base.pop("extension", None)
-                    acc = base if acc is None else _merge(acc, base)
-                    continue
-                self.problem(
-                    BAD_EXTENDS,
-                    f"{kind} {name} extends {e}, which {why}",
-                    d.get("_file"),
-                    d.get("_lines", {}).get("extends", d.get("_line")),
-                    f"{kind}:{name}",
-                )
-            if acc is None:
-                final[name] = d
-                return d
-            out = _merge(acc, d)
-            for k in ("_name", "_file", "_line", "_end"):
-                if k in d:
-                    out[k] = d[k]
-            if "extension" not in d:
-                out.pop("extension", None)
-            final[name] = out
-            return out
-
-        for name in merged:
-            resolve(name, ())
-        return final
-
-    def _make_view(
-        self, name: str, d: dict[str, Any], base: dict[str, Any], defs: list[tuple[str, int]]
-    ) -> View:
-        fields: dict[str, Field] = {}
-        groups: dict[str, Field] = {}
-        vfile = str(base.get("_file", ""))
-        seen_lines: dict[str, tuple[str, int]] = {}
-        for key, kind in _FIELD_LISTS.items():
-            for fd in d.get(key, []) or []:
-                if not isinstance(fd, dict) or not fd.get("_name"):
-                    continue
-                fname = str(fd["_name"])
-                ffile = str(fd.get("_file", vfile))
-                fline = int(fd.get("_line", 0))
-                ftype = str(fd.get("type", "time" if kind == "dimension_group" else "string")).lower()
-                sql = fd.get("sql")
-                sql = str(sql) if sql is not None else None
-                if kind == "dimension_group":
-                    g = Field(name, fname, kind, ftype, sql, ffile, fline, fd, int(fd.get("_end", fline)))
-                    groups[fname] = g
-                    for tf_name, tf in expand_group_names(fd):
-                        self._add_field(
-                            fields,
-                            seen_lines,
-                            Field(name, tf_name, kind, ftype, sql, ffile, fline, fd, g.end_line, fname, tf),
-                        )
-                else:
-                    self._add_field(
-                        fields,
-                        seen_lines,
-                        Field(name, fname, kind, ftype, sql, ffile, fline, fd, int(fd.get("_end", fline))),
-                    )
-        dt = d.get("derived_table")
-        stn = d.get("sql_table_name")
-        return View(
-            name=name,
-            file=vfile,
-            line=int(base.get("_line", 0)),
-            sql_table_name=str(stn).strip() if stn is not None else None,
-            derived_table=dt if isinstance(dt, dict) else None,
-            fields=fields,
-            extends=_str_list(d.get("extends__all")),
-            props=d,
-            end_line=int(base.get("_end", 0)),
-            definitions=defs,
-            groups=groups,
-        )
-
-    def _add_field(self, fields: dict[str, Field], seen: dict[str, tuple[str, int]], f: Field) -> None:
-        if f.name in fields:
-            self.duplicates.setdefault(("field", f"{f.view}.{f.name}"), [seen[f.name]]).append(
-                (f.file, f.line)
-            )
-            return
-        fields[f.name] = f
-        seen[f.name] = (f.file, f.line)
 
     # ---- explores
     def build_explores(
@@ -810,57 +382,6 @@ class _Loader:
                     raw_all.append(b)
         return out, raw_all
 
-    def _make_explore(
-        self, model: str, name: str, d: dict[str, Any], base: dict[str, Any], defs: list[tuple[str, int]]
-    ) -> Explore:
-        efile = str(base.get("_file", ""))
-        joins: list[Join] = []
-        for jd in d.get("joins", []) or []:
-            if not isinstance(jd, dict) or not jd.get("_name"):
-                continue
-            jname = str(jd["_name"])
-            joins.append(
-                Join(
-                    name=jname,
-                    view_name=str(jd.get("from") or jd.get("view_name") or jname),
-                    relationship=str(jd.get("relationship", "many_to_one")).lower(),
-                    type=str(jd.get("type", "left_outer")).lower(),
-                    sql_on=_opt_str(jd.get("sql_on")),
-                    sql_where=_opt_str(jd.get("sql_where")),
-                    foreign_key=_opt_str(jd.get("foreign_key")),
-                    file=str(jd.get("_file", efile)),
-                    line=int(jd.get("_line", 0)),
-                    props=jd,
-                    end_line=int(jd.get("_end") or jd.get("_line") or 0),
-                )
-            )
-        af = d.get("always_filter")
-        cf = d.get("conditionally_filter")
-        access = []
-        for a in d.get("access_filters", []) or []:
-            if isinstance(a, dict):
-                access.append(
-                    {"field": str(a.get("field", "")), "user_attribute": str(a.get("user_attribute", ""))}
-                )
-        fields = d.get("fields")
-        return Explore(
-            model=model,
-            name=name,
-            view_name=str(d.get("from") or d.get("view_name") or name),
-            joins=joins,
-            always_filter=_pairs_to_dict(af.get("filters__all")) if isinstance(af, dict) else {},
-            conditionally_filter=_pairs_to_dict(cf.get("filters__all")) if isinstance(cf, dict) else {},
-            conditionally_filter_unless=_str_list(cf.get("unless")) if isinstance(cf, dict) else [],
-            sql_always_where=_opt_str(d.get("sql_always_where")),
-            access_filter=access,
-            fields=_str_list(fields) if fields is not None else None,
-            file=efile,
-            line=int(base.get("_line", 0)),
-            props=d,
-            end_line=int(base.get("_end", 0)),
-            definitions=defs,
-        )
-
     # ---- data tests
     def collect_tests(self, models: dict[str, Model]) -> list[tuple[str, dict[str, Any]]]:
         out: list[tuple[str, dict[str, Any]]] = []
@@ -891,7 +412,7 @@ class _Loader:
                         if not isinstance(b, dict):
                             continue
                         spans.append((b["_line"], b["_end"]))
-                        for lk in _NAMED_LISTS:
+                        for lk in NAMED_LISTS:
                             for c in b.get(lk, []) or []:
                                 if isinstance(c, dict) and "_line" in c:
                                     spans.append((int(c["_line"]), int(c.get("_end") or c["_line"])))
@@ -920,10 +441,6 @@ def _to_exemptions(rel: str, ignores: list[IgnoreComment], spans: list[tuple[int
     return out
 
 
-def _opt_str(v: Any) -> str | None:
-    return None if v is None else str(v)
-
-
 def _walk(root: Path, skip: set[str]) -> Iterable[Path]:
     import os
 
@@ -934,14 +451,15 @@ def _walk(root: Path, skip: set[str]) -> Iterable[Path]:
                 yield Path(dirpath) / fn
 
 
-_UNSET = object()
+# The default of ``cache_dir``: the user's cache folder (``None`` means no cache).
+DEFAULT_CACHE = object()
 
 
 def load_project(
     root: Path,
     *,
     dashboard_dirs: Sequence[Path] = (),
-    cache_dir: Path | object | None = _UNSET,
+    cache_dir: Path | object | None = DEFAULT_CACHE,
     workers: int | None = None,
 ) -> Project:
     """Load the LookML project at ``root`` (and dashboards under ``dashboard_dirs``).
@@ -952,8 +470,8 @@ def load_project(
     Raises nothing for bad LookML: every problem is a Finding in ``Project.problems``.
     """
     root = Path(root)
-    cdir: Path | None = default_cache_dir(root) if cache_dir is _UNSET else cache_dir  # type: ignore[assignment]
-    loader = _Loader(root, list(dashboard_dirs), cdir, workers)
+    cdir: Path | None = default_cache_dir(root) if cache_dir is DEFAULT_CACHE else cache_dir  # type: ignore[assignment]
+    loader = Loader(root, list(dashboard_dirs), cdir, workers)
     project = loader.load()
     seen: set[tuple[str, str | None, int | None, str]] = set()
     unique: list[Finding] = []
@@ -970,3 +488,10 @@ def load_project(
             )
         )
     return project
+
+
+def input_files(root: Path, dashboard_dirs: Sequence[Path] = ()) -> list[tuple[str, Path]]:
+    """Every file a load of ``root`` reads: (path relative to root, path), .lkml then dashboards."""
+    loader = Loader(root, list(dashboard_dirs), None, None)
+    lkml_files, dash = loader.discover()
+    return [(r, root / r) for r in lkml_files] + [(loader.rel(p), p) for p in dash]

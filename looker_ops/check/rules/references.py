@@ -29,7 +29,7 @@ from typing import Any
 from looker_ops.check.rules import CheckContext, Rule, rule
 from looker_ops.check.rules.common import compiled_field, compiled_table, exposed_fields
 from looker_ops.findings import Severity
-from looker_ops.lookml.loader import measure_filters
+from looker_ops.lookml.merge import measure_filters
 from looker_ops.lookml.model import Dashboard, Explore, Field, Project, View
 from looker_ops.lookml.sql import SqlCompiler, SqlProblem, references
 

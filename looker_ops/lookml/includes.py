@@ -1,0 +1,145 @@
+"""Include patterns resolved as Looker resolves them.
+
+Globs (``*``, ``**``, ``?``), the ``.lkml``/``.lookml`` suffix left off, paths relative to the
+including file unless they start with ``/``; a pattern starting with ``//`` reads another
+project (a dependency).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from pathlib import Path
+
+from looker_ops.findings import Finding, Severity
+from looker_ops.lookml.merge import str_list
+from looker_ops.lookml.parsecache import ParsedFile
+
+INCLUDE_NOTHING = "LKM002"
+REMOTE_INCLUDE = "LKM007"
+
+
+def _glob_regex(pattern: str) -> re.Pattern[str]:
+    out = []
+    i = 0
+    while i < len(pattern):
+        c = pattern[i]
+        if pattern.startswith("**/", i):
+            out.append("(?:.*/)?")
+            i += 3
+            continue
+        if pattern.startswith("**", i):
+            out.append(".*")
+            i += 2
+            continue
+        if c == "*":
+            out.append("[^/]*")
+        elif c == "?":
+            out.append("[^/]")
+        else:
+            out.append(re.escape(c))
+        i += 1
+    rx = "".join(out)
+    if not pattern.endswith((".lkml", ".lookml", "*")):
+        rx += r"(?:\.lkml|\.lookml)?"
+    return re.compile(rx + "$")
+
+
+def _normalize(path: str) -> str:
+    parts: list[str] = []
+    for seg in path.split("/"):
+        if seg in ("", "."):
+            continue
+        if seg == "..":
+            if parts:
+                parts.pop()
+            continue
+        parts.append(seg)
+    return "/".join(parts)
+
+
+def resolve_include(pattern: str, from_file: str, files: Sequence[str]) -> list[str] | None:
+    """Files (relative, posix) an include pattern matches; None for a remote-project include."""
+    pat = pattern.strip()
+    if pat.startswith("//"):
+        return None
+    if pat.startswith("/"):
+        full = pat[1:]
+    else:
+        base = from_file.rsplit("/", 1)[0] if "/" in from_file else ""
+        full = f"{base}/{pat}" if base else pat
+    full = _normalize(full)
+    rx = _glob_regex(full)
+    return [f for f in files if rx.match(f)]
+
+
+class IncludeResolver:
+    """The files each model includes, recursively (a part of the loader)."""
+
+    # The loader's state that this part reads and fills (set by the loader's __init__).
+    problems: list[Finding]
+    duplicates: dict[tuple[str, str], list[tuple[str, int]]]
+
+    def problem(
+        self, code: str, msg: str, file: str | None, line: int | None, where: str | None = None
+    ) -> None:
+        """Record an error finding."""
+        self.problems.append(Finding(code, Severity.ERROR, msg, file, line, where))
+
+    root: Path
+    parsed: dict[str, ParsedFile]
+    _reported_set: set[tuple[str, str]]
+
+    def resolve_includes(self, start: str, files: list[str]) -> list[str]:
+        out: list[str] = []
+        seen = {start}
+        queue = [start]
+        while queue:
+            cur = queue.pop(0)
+            pf = self.parsed.get(cur)
+            if pf is None or pf.doc is None:
+                continue
+            lines = pf.doc.get("_lines", {})
+            for pat in str_list(pf.doc.get("includes")):
+                matched = resolve_include(pat, cur, files)
+                if matched is None:
+                    if not self._reported(cur, pat):
+                        self._reported_set.add((cur, pat))
+                        self.problems.append(
+                            Finding(
+                                REMOTE_INCLUDE,
+                                Severity.INFO,
+                                f'include "{pat}" reads another project, which is not checked: findings about '
+                                "names it defines (extends, joins, fields) may not apply",
+                                cur,
+                                self._include_line(cur, pat, int(lines.get("include", 1))),
+                            )
+                        )
+                    continue
+                if not matched and not self._reported(cur, pat):
+                    self.problem(
+                        INCLUDE_NOTHING,
+                        f'include "{pat}" matches no file',
+                        cur,
+                        self._include_line(cur, pat, int(lines.get("include", 1))),
+                    )
+                    self._reported_set.add((cur, pat))
+                for f in matched:
+                    if f not in seen and not f.endswith(".model.lkml"):
+                        seen.add(f)
+                        out.append(f)
+                        queue.append(f)
+        return out
+
+    def _reported(self, f: str, pat: str) -> bool:
+        return (f, pat) in self._reported_set
+
+    def _include_line(self, rel: str, pat: str, default: int) -> int:
+        try:
+            text = (self.root / rel).read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            return default
+        for i, ln in enumerate(text.splitlines(), 1):
+            if "include" in ln and pat in ln:
+                return i
+        return default

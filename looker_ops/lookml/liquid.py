@@ -1,0 +1,309 @@
+"""Liquid in LookML SQL, rendered the way Looker renders it for one query.
+
+:class:`LiquidContext` holds what Liquid reads (filters, parameters, user attributes, the
+fields in the query); :class:`LiquidRenderer` renders ``{% condition %}``, ``{% date_start %}``,
+``{% date_end %}``, ``{% parameter %}``, ``{{ x._parameter_value }}``, ``{{ _user_attributes['x'] }}``,
+``{{ _filters['v.f'] }}`` and ``{% if/elsif/else/endif %}`` / ``{% unless %}`` on
+``_in_query``, ``_is_filtered``, ``_is_selected`` and comparisons. It is the base of the SQL
+compiler (:class:`looker_ops.lookml.sql.SqlCompiler`), which supplies reference substitution.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from looker_ops.lookml.conditions import NUMBER_RE, FilterCompiler, LookerFilterCompiler, quote_sql
+from looker_ops.lookml.model import Explore, Field, Project, View
+
+NULL = "NULL"
+_LIQUID_RE = re.compile(r"\{%-?\s*(.*?)\s*-?%\}|\{\{-?\s*(.*?)\s*-?\}\}", re.S)
+
+
+@dataclass(frozen=True)
+class SqlProblem:
+    """Something the SQL compiler could not resolve (a finding's raw material)."""
+
+    kind: str  # unresolved | cycle | liquid | unsupported
+    message: str
+    view: str | None
+    field: str | None
+
+
+@dataclass
+class LiquidContext:
+    """Values that Liquid in SQL reads. Empty means "no filter, no parameter, no user"."""
+
+    filters: dict[str, str] = field(default_factory=dict)  # "view.field" -> filter expression
+    parameters: dict[str, str] = field(default_factory=dict)  # "view.param" or "param" -> value
+    user_attributes: dict[str, str] = field(default_factory=dict)
+    in_query: set[str] = field(default_factory=set)  # "view.field" of the fields in the query
+    filter_compiler: FilterCompiler = field(default_factory=LookerFilterCompiler)
+    model: str | None = None
+    explore: str | None = None
+
+
+class LiquidRenderer:
+    """The state of one compilation (project, explore, Liquid context, problems) and Liquid."""
+
+    def __init__(
+        self, project: Project, explore: Explore | None = None, liquid_ctx: LiquidContext | None = None
+    ):
+        self.project = project
+        self.explore = explore
+        self.ctx = liquid_ctx or LiquidContext()
+        self.aliases: dict[str, str] = explore.aliases() if explore is not None else {}
+        self.problems: list[SqlProblem] = []
+        self.used_aliases: set[str] = set()
+        self._stack: list[tuple[str, str, str]] = []
+
+    # -- lookups
+    def _problem(self, kind: str, msg: str, view: str | None, fld: str | None) -> None:
+        p = SqlProblem(kind, msg, view, fld)
+        if p not in self.problems:
+            self.problems.append(p)
+
+    def resolve_alias(self, name: str) -> tuple[str, str] | None:
+        """(view name, alias) for an alias or view name used in ``${name.x}``."""
+        if name in self.aliases:
+            return self.aliases[name], name
+        if name in self.project.views:
+            # A view joined under another alias is reached through its first alias.
+            for a, v in self.aliases.items():
+                if v == name:
+                    return name, a
+            return name, name
+        return None
+
+    # -- parameters
+    def _parameter_value(self, view: View | None, name: str) -> str | None:
+        """The SQL value of a parameter (quoted for string parameters), or None."""
+        vname, pname = name.split(".", 1) if "." in name else (view.name if view else "", name)
+        res = self.resolve_alias(vname) if vname else None
+        target = self.project.views.get(res[0]) if res else None
+        pf = target.fields.get(pname) if target else None
+        value = self.ctx.parameters.get(f"{vname}.{pname}", self.ctx.parameters.get(pname))
+        if value is None and pf is not None:
+            dv = pf.props.get("default_value")
+            if dv is not None:
+                value = str(dv)
+            else:
+                for av in pf.props.get("allowed_values", []) or []:
+                    if isinstance(av, dict) and "value" in av:
+                        value = str(av["value"])
+                        break
+        if value is None:
+            return None
+        ptype = pf.type if pf is not None else "string"
+        if ptype == "unquoted" or ptype in ("number", "yesno"):
+            return value
+        if ptype.startswith("date"):
+            return f"TIMESTAMP {quote_sql(value.replace('/', '-'))}"
+        return quote_sql(value)
+
+    # -- Liquid
+    def _filter_field(self, view: View | None, name: str) -> tuple[Field | None, str]:
+        if "." in name:
+            vn, fn = name.split(".", 1)
+            res = self.resolve_alias(vn)
+            target = self.project.views.get(res[0]) if res else None
+            return (target.fields.get(fn) if target else None), f"{res[1] if res else vn}.{fn}"
+        f = view.fields.get(name) if view else None
+        return f, f"{view.name if view else ''}.{name}"
+
+    def _filter_value(self, view: View | None, name: str) -> tuple[Field | None, str | None]:
+        f, key = self._filter_field(view, name)
+        val = self.ctx.filters.get(key)
+        if val is None and view is not None and "." not in name:
+            val = self.ctx.filters.get(name)
+        if val is None and f is not None:
+            val = self.ctx.filters.get(f.ref)
+        return f, val
+
+    def liquid(self, text: str, view: View | None, alias: str | None) -> str:
+        if "{%" not in text and "{{" not in text:
+            return text
+        tokens: list[tuple[str, str]] = []
+        pos = 0
+        for m in _LIQUID_RE.finditer(text):
+            if m.start() > pos:
+                tokens.append(("text", text[pos : m.start()]))
+            if m.group(1) is not None:
+                tokens.append(("tag", m.group(1).strip()))
+            else:
+                tokens.append(("out", (m.group(2) or "").strip()))
+            pos = m.end()
+        if pos < len(text):
+            tokens.append(("text", text[pos:]))
+        out, _ = self._render_tokens(tokens, 0, view, alias, stop=())
+        return out
+
+    def _render_tokens(
+        self,
+        tokens: list[tuple[str, str]],
+        i: int,
+        view: View | None,
+        alias: str | None,
+        stop: tuple[str, ...],
+    ) -> tuple[str, int]:
+        out: list[str] = []
+        while i < len(tokens):
+            kind, val = tokens[i]
+            if kind == "text":
+                out.append(val)
+                i += 1
+                continue
+            if kind == "out":
+                out.append(self._liquid_output(val, view))
+                i += 1
+                continue
+            word = val.split(None, 1)[0] if val else ""
+            arg = val[len(word) :].strip()
+            if word in stop:
+                return "".join(out), i
+            if word == "condition":
+                body, j = self._render_tokens(tokens, i + 1, view, alias, ("endcondition",))
+                f, fv = self._filter_value(view, arg)
+                out.append(self.ctx.filter_compiler.condition(f, body.strip(), fv) if fv else "1=1")
+                i = j + 1
+            elif word in ("date_start", "date_end"):
+                _, fv = self._filter_value(view, arg)
+                if fv:
+                    start, end = self.ctx.filter_compiler.date_bounds(fv)
+                    b = start if word == "date_start" else end
+                    out.append(b if b is not None else NULL)
+                else:
+                    out.append(NULL)
+                i += 1
+            elif word == "parameter":
+                out.append(self._parameter_value(view, arg) or NULL)
+                i += 1
+            elif word in ("if", "unless"):
+                chosen, j = self._render_if(tokens, i, word, arg, view, alias)
+                out.append(chosen)
+                i = j + 1
+            elif word == "comment":
+                _, j = self._render_tokens(tokens, i + 1, view, alias, ("endcomment",))
+                i = j + 1
+            elif word in ("assign", "capture", "endcapture", "raw", "endraw"):
+                i += 1
+            else:
+                self._problem(
+                    "liquid", f"unsupported Liquid tag {{% {word} %}}", view.name if view else None, None
+                )
+                i += 1
+        if stop:
+            self._problem("liquid", f"missing {{% {stop[0]} %}}", view.name if view else None, None)
+        return "".join(out), i
+
+    def _render_if(
+        self,
+        tokens: list[tuple[str, str]],
+        i: int,
+        word: str,
+        arg: str,
+        view: View | None,
+        alias: str | None,
+    ) -> tuple[str, int]:
+        """The chosen branch of the ``{% if %}`` / ``{% unless %}`` at ``i`` and the index of its end tag."""
+        branches: list[tuple[str | None, str]] = []
+        cond: str | None = arg
+        j = i + 1
+        while True:
+            body, j = self._render_tokens(tokens, j, view, alias, ("elsif", "else", "endif", "endunless"))
+            branches.append((cond, body))
+            if j >= len(tokens):
+                self._problem("liquid", f"{{% {word} %}} is never closed", view.name if view else None, None)
+                break
+            tw = tokens[j][1].split(None, 1)
+            if tw[0] in ("endif", "endunless"):
+                break
+            cond = tw[1] if tw[0] == "elsif" and len(tw) > 1 else None
+            j += 1
+        chosen = ""
+        for c, body in branches:
+            if c is None:
+                chosen = body
+                break
+            ok = self._liquid_bool(c, view)
+            if word == "unless" and c is arg:
+                ok = not ok
+            if ok:
+                chosen = body
+                break
+        return chosen, j
+
+    def _liquid_value(self, expr: str, view: View | None) -> object:
+        e = expr.split("|", 1)[0].strip()
+        if (e.startswith("'") and e.endswith("'")) or (e.startswith('"') and e.endswith('"')):
+            return e[1:-1]
+        if re.fullmatch(NUMBER_RE, e):
+            return float(e)
+        if e in ("true", "false"):
+            return e == "true"
+        m = re.fullmatch(r"_user_attributes\[['\"](.+?)['\"]\]", e)
+        if m:
+            return self.ctx.user_attributes.get(m.group(1), "")
+        m = re.fullmatch(r"_filters\[['\"](.+?)['\"]\]", e)
+        if m:
+            return self.ctx.filters.get(m.group(1), "")
+        if e in ("_model._name",):
+            return self.ctx.model or (self.explore.model if self.explore else "")
+        if e in ("_explore._name",):
+            return self.ctx.explore or (self.explore.name if self.explore else "")
+        if e in ("_view._name",):
+            return view.name if view else ""
+        m = re.fullmatch(
+            r"([\w.]+?)\.(_in_query|_is_filtered|_is_selected|_parameter_value|_value|_name|_sql)", e
+        )
+        if m:
+            name, prop = m.group(1), m.group(2)
+            f, key = self._filter_field(view, name)
+            if prop in ("_in_query", "_is_selected"):
+                return key in self.ctx.in_query or (f is not None and f.ref in self.ctx.in_query)
+            if prop == "_is_filtered":
+                return self._filter_value(view, name)[1] is not None
+            if prop == "_parameter_value":
+                return self._parameter_value(view, name) or ""
+            if prop == "_name":
+                return key
+            if prop == "_sql" and f is not None:
+                return self.substitute("${" + name + "._sql}", view, view.name if view else None)
+            return ""
+        return ""
+
+    def _liquid_output(self, expr: str, view: View | None) -> str:
+        v = self._liquid_value(expr, view)
+        if isinstance(v, bool):
+            return "true" if v else "false"
+        if isinstance(v, float):
+            return str(int(v)) if v.is_integer() else str(v)
+        return str(v)
+
+    def _liquid_bool(self, cond: str, view: View | None) -> bool:
+        for disj in re.split(r"\s+or\s+", cond):
+            if all(self._liquid_atom(a, view) for a in re.split(r"\s+and\s+", disj)):
+                return True
+        return False
+
+    def _liquid_atom(self, atom: str, view: View | None) -> bool:
+        m = re.fullmatch(r"(.+?)\s*(==|!=|<>|>=|<=|>|<|contains)\s*(.+)", atom.strip())
+        if not m:
+            v = self._liquid_value(atom, view)
+            return bool(v) and v != ""
+        a, op, b = self._liquid_value(m.group(1), view), m.group(2), self._liquid_value(m.group(3), view)
+        if op == "contains":
+            return str(b) in str(a)
+        if op == "==":
+            return str(a) == str(b)
+        if op in ("!=", "<>"):
+            return str(a) != str(b)
+        try:
+            fa, fb = float(str(a)), float(str(b))
+        except ValueError:
+            return False
+        return {">": fa > fb, "<": fa < fb, ">=": fa >= fb, "<=": fa <= fb}[op]
+
+    def substitute(self, text: str, view: View | None, alias: str | None, owner: str | None = None) -> str:
+        """``${...}`` references replaced by SQL (the compiler's job)."""
+        raise NotImplementedError
