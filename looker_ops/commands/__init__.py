@@ -1,40 +1,96 @@
-"""Command groups of the CLI, one module each. Add a command by adding it to COMMANDS."""
+"""Command groups of the CLI, one module each, imported only when their command runs.
+
+``REGISTRY`` maps each command name to the module and attribute that define it, and to its
+one-line help, so ``looker-ops --help`` lists every command without importing any of them
+(the Looker commands import looker-sdk, which alone takes most of a second).
+tests/test_cli.py checks that the names and help lines here match the commands themselves.
+Add a command by adding one entry (keep them sorted by name).
+"""
 
 from __future__ import annotations
+
+import importlib
+from typing import NamedTuple
 
 import click
 
 
+class Entry(NamedTuple):
+    """Where a command is defined: ``module.attribute`` (a command, or a list of commands)."""
+
+    module: str
+    attribute: str
+    short_help: str
+
+
+_DEPLOY = "looker_ops.commands.deploy"
+
+REGISTRY: dict[str, Entry] = {
+    "athena": Entry(
+        "looker_ops.commands.athena", "athena", "Amazon Athena: the CloudTrail table's DDL and its set-up."
+    ),
+    "check": Entry(
+        "looker_ops.commands.check",
+        "check",
+        "Check a LookML project offline: syntax, references, Athena rules, and SQL on the embedded engine.",
+    ),
+    "config": Entry("looker_ops.commands.config", "config", "looker-ops.yaml: list its keys, check a file."),
+    "connection": Entry(_DEPLOY, "COMMANDS", "The Athena connection in Looker."),
+    "dashboards": Entry(_DEPLOY, "COMMANDS", "The block's dashboards in Looker."),
+    "deploy": Entry(_DEPLOY, "COMMANDS", "Install or update the CloudTrail block on a Looker instance."),
+    "geoip": Entry(
+        "looker_ops.commands.geoip",
+        "geoip",
+        "IP geolocation table (MaxMind GeoLite2/GeoIP2 City CSV) for the block's source-IP map.",
+    ),
+    "init": Entry(
+        "looker_ops.commands.init",
+        "init_cmd",
+        "Write a commented looker-ops.yaml and schedules.yaml, asking only what cannot be guessed.",
+    ),
+    "looker": Entry(
+        "looker_ops.commands.looker",
+        "looker",
+        "Check the Looker API credentials (LOOKERSDK_* variables or a looker.ini).",
+    ),
+    "lookml": Entry(
+        _DEPLOY, "COMMANDS", "The LookML: push it to the project's git remote; deploy it to production."
+    ),
+    "models": Entry(_DEPLOY, "COMMANDS", "LookML model configuration (allowed connections)."),
+    "preview": Entry(
+        "looker_ops.commands.preview",
+        "preview",
+        "Run DASHBOARD's tiles (a slug or a file under dashboards/) on the embedded engine.",
+    ),
+    "project": Entry(_DEPLOY, "COMMANDS", "The block's LookML project in Looker."),
+    "sample-data": Entry(
+        "looker_ops.commands.sample_data",
+        "sample_data",
+        "Write CloudTrail-format sample logs (gzip JSON, CloudTrail's S3 key layout).",
+    ),
+    "schedules": Entry(
+        "looker_ops.commands.schedules",
+        "schedules",
+        "Scheduled PDF (PNG, CSV) deliveries of the block's dashboards, from schedules.yaml.",
+    ),
+    "validate": Entry(
+        _DEPLOY, "COMMANDS", "Looker-side validation: LookML on a dev branch, content validation."
+    ),
+}
+
+
+def load_command(name: str) -> click.Command | None:
+    """Import the module that defines command ``name`` and return the command (None if unknown)."""
+    entry = REGISTRY.get(name)
+    if entry is None:
+        return None
+    found = getattr(importlib.import_module(entry.module), entry.attribute)
+    if isinstance(found, click.Command):
+        return found
+    return next((c for c in found if c.name == name), None)
+
+
 def all_commands() -> list[click.Command]:
-    cmds: list[click.Command] = []
-    # Each import is local so one command's import cost is not paid by the others.
-    # --- registered commands (one line each; keep sorted by name) ---
-    from looker_ops.commands.athena import athena
-    from looker_ops.commands.geoip import geoip
-
-    cmds.extend([athena, geoip])
-    from looker_ops.commands.check import check
-
-    cmds.append(check)
-    from looker_ops.commands.config import config
-
-    cmds.append(config)
-    from looker_ops.commands.deploy import COMMANDS as deploy_commands
-
-    cmds.extend(deploy_commands)
-    from looker_ops.commands.init import init_cmd
-
-    cmds.append(init_cmd)
-    from looker_ops.commands.looker import looker
-
-    cmds.append(looker)
-    from looker_ops.commands.preview import preview
-
-    cmds.append(preview)
-    from looker_ops.commands.sample_data import sample_data
-
-    cmds.append(sample_data)
-    from looker_ops.commands.schedules import schedules
-
-    cmds.append(schedules)
-    return cmds
+    """Every command, imported (for tests and tools that walk the whole CLI)."""
+    cmds = [load_command(name) for name in sorted(REGISTRY)]
+    return [c for c in cmds if c is not None]

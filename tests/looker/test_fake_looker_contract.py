@@ -21,8 +21,32 @@ from tests.fake_looker.gitremote import GitRemote
 
 _ = (fake_looker, git_remote, looker_client, looker_sleeps)
 
-SPEC = contract.load_spec()
-needs_spec = pytest.mark.skipif(SPEC is None, reason=contract.SPEC_MISSING_REASON)
+SPEC_FILE = contract.load_spec_file()
+SDK_SPEC = contract.load_sdk_spec()
+needs_spec_file = pytest.mark.skipif(SPEC_FILE is None, reason=contract.SPEC_MISSING_REASON)
+# The contract tests run against looker-sdk's description of the API in any clone, and also
+# against the official spec file where it is present.
+SOURCES = [
+    pytest.param(contract.SOURCE_SDK, id="sdk"),
+    pytest.param(contract.SOURCE_SPEC, id="spec", marks=needs_spec_file),
+]
+
+
+def spec_for(source: str) -> contract.Spec:
+    spec = SDK_SPEC if source == contract.SOURCE_SDK else SPEC_FILE
+    assert spec is not None
+    return spec
+
+
+@pytest.fixture(params=SOURCES)
+def contract_fake(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Any:
+    """A fake Looker checking its contract against one source: looker-sdk, or the spec file."""
+    spec = spec_for(request.param)
+    monkeypatch.setattr(contract, "load_spec", lambda: spec)
+    with FakeLooker() as fake:
+        assert fake.spec is spec
+        yield fake
+
 
 # The modules this file covers endpoint by endpoint. Modules added by other parts of the
 # project can declare CONTRACT_SCENARIOS = {operation_id: fn(client, fake)} to be covered here.
@@ -244,29 +268,28 @@ def _module(route_handler: Callable[..., Any]) -> str:
     return route_handler.__module__.rsplit(".", 1)[-1]
 
 
-@needs_spec
 def test_tour_covers_every_endpoint_under_contract_checks(
-    fake_looker: FakeLooker, looker_client: LookerClient, git_remote: GitRemote
+    contract_fake: FakeLooker, looker_sleeps: Any, git_remote: GitRemote
 ) -> None:
-    tour(looker_client, fake_looker, git_remote)
-    assert fake_looker.spec is not None
-    answered = {c.operation_id for c in fake_looker.calls if c.status is not None and c.status < 300}
-    own = {r.operation_id for r in fake_looker.routes if _module(r.handler) in OWN_MODULES}
+    tour(make_client(contract_fake, sleep=looker_sleeps), contract_fake, git_remote)
+    assert contract_fake.spec is not None
+    answered = {c.operation_id for c in contract_fake.calls if c.status is not None and c.status < 300}
+    own = {r.operation_id for r in contract_fake.routes if _module(r.handler) in OWN_MODULES}
     assert own - answered == set(), "endpoints the tour does not reach"
-    assert fake_looker.violations == []
+    assert contract_fake.violations == []
     assert len(own) >= 60  # guards against a module silently not being discovered
 
 
 ROUTES = load_resource_modules()
 
 
-@needs_spec
+@pytest.mark.parametrize("source", SOURCES)
 @pytest.mark.parametrize("rt", ROUTES, ids=[f"{r.method} {r.template}" for r in ROUTES])
-def test_every_route_is_in_the_spec(rt: Any) -> None:
-    assert SPEC is not None
-    op = SPEC.match(rt.method, rt.template.replace("{", "").replace("}", ""))
-    exact = [o for o in SPEC.operations if o.method == rt.method and o.template == rt.template]
-    assert exact, f"{rt.method} {rt.template} is not a path of the Looker API 4.0 spec"
+def test_every_route_is_in_the_spec(rt: Any, source: str) -> None:
+    spec = spec_for(source)
+    op = spec.match(rt.method, rt.template.replace("{", "").replace("}", ""))
+    exact = [o for o in spec.operations if o.method == rt.method and o.template == rt.template]
+    assert exact, f"{rt.method} {rt.template} is not a path of the Looker API 4.0 ({source})"
     assert exact[0].operation_id == rt.operation_id
     assert op is not None
 
@@ -274,9 +297,10 @@ def test_every_route_is_in_the_spec(rt: Any) -> None:
 OTHER = [r for r in ROUTES if _module(r.handler) not in OWN_MODULES]
 
 
-@needs_spec
 @pytest.mark.parametrize("rt", OTHER, ids=[r.operation_id for r in OTHER])
-def test_other_modules_scenarios(rt: Any, fake_looker: FakeLooker, looker_client: LookerClient) -> None:
+def test_other_modules_scenarios(rt: Any, contract_fake: FakeLooker, looker_sleeps: Any) -> None:
+    fake_looker = contract_fake
+    looker_client = make_client(contract_fake, sleep=looker_sleeps)
     mod = importlib.import_module(rt.handler.__module__)
     scenarios = getattr(mod, "CONTRACT_SCENARIOS", {})
     # Every endpoint the fake implements is contract-checked: a module without a scenario fails.
@@ -328,7 +352,6 @@ def test_sdk_model_check_can_fail() -> None:
 # --------------------------------------------------------------------------- the contract check can fail
 
 
-@needs_spec
 @pytest.mark.parametrize(
     ("call", "fragment"),
     [
@@ -352,8 +375,10 @@ def test_sdk_model_check_can_fail() -> None:
     ],
 )
 def test_wrong_requests_are_caught(
-    fake_looker: FakeLooker, looker_client: LookerClient, call: Any, fragment: str
+    contract_fake: FakeLooker, looker_sleeps: Any, call: Any, fragment: str
 ) -> None:
+    fake_looker = contract_fake
+    looker_client = make_client(contract_fake, sleep=looker_sleeps)
     looker_client.sdk.me()
     with pytest.raises(ContractViolation) as exc:
         call(looker_client.sdk)
@@ -361,22 +386,33 @@ def test_wrong_requests_are_caught(
     assert fake_looker.violations
 
 
-@needs_spec
+# Nullability of optional fields and documented status codes: only the spec file says.
 @pytest.mark.parametrize(
-    ("op", "body", "fragment"),
+    ("op", "body", "fragment", "sources"),
     [
-        ("me", {"id": 5}, "me 200 response.id: expected string, got int"),
-        ("me", {"id": "1", "favourite_colour": "red"}, "favourite_colour: no such field"),
-        ("all_folders", {"id": "1"}, "expected array"),
-        ("versions", {"supported_versions": "4.0"}, "supported_versions: expected array"),
-        ("session", {"workspace_id": None, "can": None}, "can: null where the spec does not allow null"),
-        ("delete_folder", Reply(204, {"oops": 1}), "204 with a body"),
-        ("me", Reply(201, {"id": "1"}), "status 201 is not a documented answer"),
+        ("me", {"id": 5}, "me 200 response.id: expected string, got int", "both"),
+        ("me", {"id": "1", "favourite_colour": "red"}, "favourite_colour: no such field", "both"),
+        ("all_folders", {"id": "1"}, "expected array", "both"),
+        ("versions", {"supported_versions": "4.0"}, "supported_versions: expected array", "both"),
+        (
+            "session",
+            {"workspace_id": None, "can": None},
+            "can: null where the spec does not allow null",
+            contract.SOURCE_SPEC,
+        ),
+        ("folder", {"id": "1", "name": None, "parent_id": "1"}, "name: null where the spec", "both"),
+        ("delete_folder", Reply(204, {"oops": 1}), "204 with a body", "both"),
+        ("me", Reply(201, {"id": "1"}), "status 201 is not a documented answer", contract.SOURCE_SPEC),
     ],
 )
 def test_wrong_responses_are_caught(
-    fake_looker: FakeLooker, looker_client: LookerClient, op: str, body: Any, fragment: str
+    contract_fake: FakeLooker, looker_sleeps: Any, op: str, body: Any, fragment: str, sources: str
 ) -> None:
+    fake_looker = contract_fake
+    assert fake_looker.spec is not None
+    if sources not in ("both", fake_looker.spec.source):
+        pytest.skip(f"only the {sources} source carries this check")
+    looker_client = make_client(contract_fake, sleep=looker_sleeps)
     fake_looker.override(op, lambda fake, req: body)
     call = {
         "me": lambda: looker_client.sdk.me(),
@@ -384,32 +420,82 @@ def test_wrong_responses_are_caught(
         "versions": lambda: looker_client.sdk.versions(),
         "session": lambda: looker_client.sdk.session(),
         "delete_folder": lambda: looker_client.sdk.delete_folder("1"),
+        "folder": lambda: looker_client.sdk.folder("1"),
     }[op]
     with pytest.raises(ContractViolation) as exc:
         call()
     assert fragment in str(exc.value)
 
 
-def test_without_the_spec_checks_are_skipped_visibly_and_sdk_checks_still_run(
+def test_without_the_spec_file_the_contract_is_checked_against_looker_sdk(
     monkeypatch: pytest.MonkeyPatch, looker_sleeps: Any
 ) -> None:
     monkeypatch.setenv("LOOKER_OAS_SPEC", "/nonexistent/Looker.4.0.oas.json")
-    contract.load_spec.cache_clear()
+    contract.load_spec_file.cache_clear()
     try:
-        with pytest.warns(UserWarning, match="spec not found"):
-            fake = FakeLooker()
-        assert fake.spec is None
+        assert contract.load_spec_file() is None
+        fake = FakeLooker()
+        assert fake.spec is not None and fake.spec.source == contract.SOURCE_SDK
         with fake:
             client = make_client(fake, sleep=looker_sleeps)
-            assert client.sdk.me().id == "1"  # unknown query params etc. no longer checked
-            fake.override("me", lambda f, r: {"id": "1", "is_disabled": "not-a-bool-or-int"})
-            client.sdk.versions()
+            assert client.sdk.me().id == "1"
+            with pytest.raises(ContractViolation, match="query parameter 'bogus' is not in the spec"):
+                client.sdk.get("/user", structure=None, query_params={"bogus": "1"})
+            with pytest.raises(ContractViolation, match="read-only field sent in a request"):
+                client.sdk.update_dashboard("1", {"id": "7"})
             fake.override("versions", lambda f, r: {"current_version": [1, 2]})
-            with pytest.raises(ContractViolation, match="does not deserialize into looker-sdk"):
+            with pytest.raises(ContractViolation, match="current_version: expected object"):
                 client.sdk.versions()
     finally:
         monkeypatch.delenv("LOOKER_OAS_SPEC")
-        contract.load_spec.cache_clear()
+        contract.load_spec_file.cache_clear()
+
+
+def test_sdk_document_reads_methods_and_models() -> None:
+    ops = {o["operation_id"]: o for o in contract.sdk_operations()}
+    assert len(ops) > 400
+    create = ops["create_folder"]
+    assert (create["method"], create["template"], create["body"], create["body_required"]) == (
+        "post",
+        "/folders",
+        m.CreateFolder,
+        True,
+    )
+    assert ops["folder_children_search"]["template"] == "/folders/{folder_id}/children/search"
+    assert {"name", "sorts"} <= set(ops["folder_children_search"]["query"])
+    assert ops["login"]["form"] == ["client_id", "client_secret"]
+    schemas = SDK_SPEC.schemas
+    assert schemas["CreateFolder"]["required"] == ["name", "parent_id"]
+    assert schemas["WriteDashboard"]["properties"]["id"]["readOnly"] is True
+    assert "readOnly" not in schemas["WriteDashboard"]["properties"]["title"]
+    assert "invalid_api_enum_value" not in schemas["DestinationType"]["enum"]
+    assert SDK_SPEC.match("DELETE", "/folders/12") is not None
+    assert SDK_SPEC.response_schema(SDK_SPEC.by_id["all_folders"], 200)[1] == {
+        "type": "array",
+        "items": {"$ref": "#/components/schemas/FolderBase"},
+    }
+
+
+@needs_spec_file
+def test_sdk_document_agrees_with_the_spec_file_on_the_fakes_routes() -> None:
+    assert SPEC_FILE is not None
+    for rt in ROUTES:
+        sdk_op = SDK_SPEC.by_id[rt.operation_id]
+        spec_op = SPEC_FILE.by_id[rt.operation_id]
+        assert (sdk_op.method, sdk_op.template) == (spec_op.method, spec_op.template)
+        if rt.operation_id == "login":
+            continue  # the spec lists the credentials as query parameters; looker-sdk posts a form
+        sdk_q = {p["name"] for p in sdk_op.spec["parameters"] if p["in"] == "query"}
+        spec_q = {p["name"] for p in spec_op.spec.get("parameters", []) if p.get("in") == "query"}
+        # The installed looker-sdk may be newer than the spec file: it may know more parameters.
+        assert spec_q <= sdk_q, rt.operation_id
+        sdk_body, sdk_type, _ = SDK_SPEC.request_schema(sdk_op)
+        spec_body, spec_type, _ = SPEC_FILE.request_schema(spec_op)
+        assert (sdk_body is None) == (spec_body is None) and sdk_type == spec_type, rt.operation_id
+        if sdk_body and "$ref" in sdk_body and spec_body and "$ref" in spec_body:
+            # looker-sdk types a body Foo as WriteFoo (Foo without its read-only fields).
+            sdk_name = sdk_body["$ref"].rsplit("/", 1)[-1].removeprefix("Write")
+            assert sdk_name == spec_body["$ref"].rsplit("/", 1)[-1].removeprefix("Write"), rt.operation_id
 
 
 def test_validator_unit() -> None:

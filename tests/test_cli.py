@@ -1,0 +1,134 @@
+"""The command line itself: commands load lazily (no looker-sdk for --help or check), the
+registry matches the commands, and an unexpected exception is one line with exit code 70."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import click
+import pytest
+
+from looker_ops import __version__
+from looker_ops.cli import EXIT_INTERNAL, main
+from looker_ops.commands import REGISTRY, all_commands, load_command
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def _python(code: str, *, env_extra: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k != "LOOKER_OPS_DEBUG"}
+    env.update(env_extra or {})
+    return subprocess.run(
+        [sys.executable, "-c", code], cwd=REPO, env=env, capture_output=True, text=True, timeout=120
+    )
+
+
+def test_importing_the_cli_and_help_do_not_import_looker_sdk() -> None:
+    code = (
+        "import sys, json\n"
+        "import looker_ops.cli\n"
+        "after_import = sorted(m for m in sys.modules if m.split('.')[0] == 'looker_sdk')\n"
+        "try:\n"
+        "    looker_ops.cli.main(['--help'])\n"
+        "except SystemExit as e:\n"
+        "    code = e.code\n"
+        "after_help = sorted(m for m in sys.modules if m.split('.')[0] == 'looker_sdk')\n"
+        "cmds = sorted(m for m in sys.modules if m.startswith('looker_ops.commands.'))\n"
+        "print(json.dumps([after_import, after_help, code, cmds]))\n"
+    )
+    proc = _python(code)
+    assert proc.returncode == 0, proc.stderr
+    after_import, after_help, code, cmds = json.loads(proc.stdout.splitlines()[-1])
+    assert (after_import, after_help, code) == ([], [], 0)
+    assert cmds == []  # no command module is imported to list the commands
+    assert "sample-data" in proc.stdout and "Looker-side validation" in proc.stdout
+
+
+def test_check_does_not_import_looker_sdk_but_deploy_does() -> None:
+    code = (
+        "import sys\n"
+        "from looker_ops.cli import main\n"
+        "main.get_command(None, 'check')\n"
+        "print('looker_sdk' in sys.modules)\n"
+        "main.get_command(None, 'deploy')\n"
+        "print('looker_sdk' in sys.modules)\n"
+    )
+    proc = _python(code)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.split() == ["False", "True"]
+
+
+def test_registry_matches_the_commands() -> None:
+    cmds = all_commands()
+    assert [c.name for c in cmds] == sorted(REGISTRY)
+    for cmd in cmds:
+        entry = REGISTRY[cmd.name or ""]
+        assert entry.short_help == cmd.get_short_help_str(1000), cmd.name
+        for limit in (40, 45, 60, 80):
+            listed = click.Command(cmd.name, help=entry.short_help).get_short_help_str(limit)
+            assert listed == cmd.get_short_help_str(limit), (cmd.name, limit)
+    assert load_command("no-such-command") is None
+    ctx = click.Context(main)
+    assert main.list_commands(ctx) == sorted(REGISTRY)
+    assert main.get_command(ctx, "nope") is None
+
+
+# A command that fails in a way looker-ops does not expect: `config keys` with describe() broken.
+_BROKEN = (
+    "import sys\n"
+    "import looker_ops.commands.config as c\n"
+    "def boom():\n"
+    "    raise KeyError('BSL001')\n"
+    "c.describe = boom\n"
+    "from looker_ops.cli import main\n"
+    "main(sys.argv[1:])\n"
+)
+
+
+@pytest.mark.parametrize("debug", ["", "flag", "env"])
+def test_an_unexpected_exception_is_one_line_and_exit_70(debug: str) -> None:
+    args = ["--debug"] if debug == "flag" else []
+    env = {"LOOKER_OPS_DEBUG": "1"} if debug == "env" else None
+    code = _BROKEN.replace("main(sys.argv[1:])", f"main({[*args, 'config', 'keys']!r})")
+    proc = _python(code, env_extra=env)
+    assert proc.returncode == EXIT_INTERNAL == 70
+    assert proc.stdout == ""
+    lines = proc.stderr.splitlines()
+    last = lines[-1]
+    assert last.startswith(f"internal error (a bug in looker-ops {__version__}, Python ")
+    assert "KeyError: 'BSL001'" in last and "report it to " in last and "--debug" in last
+    if debug:
+        assert lines[0] == "Traceback (most recent call last):"
+        assert lines[-2] == "KeyError: 'BSL001'" and any("in boom" in line for line in lines)
+    else:
+        assert lines == [last]
+
+
+def test_expected_errors_keep_their_exit_codes(tmp_path: Path) -> None:
+    bad = tmp_path / "looker-ops.yaml"
+    bad.write_text("looker:\n  nope: 1\n", encoding="utf-8")
+    proc = _python(f"from looker_ops.cli import main\nmain(['config', 'check', '-c', {str(bad)!r}])\n")
+    assert proc.returncode == 2
+    assert proc.stderr.startswith("error: ") and "nope" in proc.stderr
+    assert "internal error" not in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_shell_completion_as_the_readme_shows() -> None:
+    """The README's `_LOOKER_OPS_COMPLETE` lines: a script for each shell, then real completions."""
+    for shell in ("bash", "zsh", "fish"):
+        proc = _python(
+            "from looker_ops.cli import main\nmain(prog_name='looker-ops')\n",
+            env_extra={"_LOOKER_OPS_COMPLETE": f"{shell}_source"},
+        )
+        assert proc.returncode == 0 and "_LOOKER_OPS_COMPLETE" in proc.stdout, shell
+    env = {"_LOOKER_OPS_COMPLETE": "bash_complete", "COMP_WORDS": "looker-ops s", "COMP_CWORD": "1"}
+    proc = _python("from looker_ops.cli import main\nmain(prog_name='looker-ops')\n", env_extra=env)
+    assert proc.returncode == 0
+    assert proc.stdout.split() == ["plain,sample-data", "plain,schedules"]
+    env = {**env, "COMP_WORDS": "looker-ops check --fo", "COMP_CWORD": "2"}
+    proc = _python("from looker_ops.cli import main\nmain(prog_name='looker-ops')\n", env_extra=env)
+    assert proc.stdout.split() == ["plain,--format"]
