@@ -33,7 +33,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from looker_ops.config.settings import load_config  # noqa: E402
-from looker_ops.deploy.pipeline import Deployer, Options, Report  # noqa: E402
+from looker_ops.deploy.pipeline import Deployer, Options  # noqa: E402
+from looker_ops.deploy.report import Report  # noqa: E402
 from looker_ops.looker import dashboards as dash_mod  # noqa: E402
 from tests.deploy.helpers import CONFIG, ENV  # noqa: E402
 from tests.fake_looker.core import FakeLooker  # noqa: E402

@@ -4,7 +4,8 @@
 one-line help, so ``looker-ops --help`` lists every command without importing any of them
 (the Looker commands import looker-sdk, which alone takes most of a second).
 tests/test_cli.py checks that the names and help lines here match the commands themselves.
-Add a command by adding one entry (keep them sorted by name).
+Add a command by adding one entry (keep them sorted by name); where its work, its click
+function and its test go: docs/extending.md.
 """
 
 from __future__ import annotations
@@ -23,8 +24,6 @@ class Entry(NamedTuple):
     short_help: str
 
 
-_DEPLOY = "looker_ops.commands.deploy"
-
 REGISTRY: dict[str, Entry] = {
     "athena": Entry(
         "looker_ops.commands.athena", "athena", "Amazon Athena: the CloudTrail table's DDL and its set-up."
@@ -35,9 +34,17 @@ REGISTRY: dict[str, Entry] = {
         "Check a LookML project offline: syntax, references, Athena rules, and SQL on the embedded engine.",
     ),
     "config": Entry("looker_ops.commands.config", "config", "looker-ops.yaml: list its keys, check a file."),
-    "connection": Entry(_DEPLOY, "COMMANDS", "The Athena connection in Looker."),
-    "dashboards": Entry(_DEPLOY, "COMMANDS", "The block's dashboards in Looker."),
-    "deploy": Entry(_DEPLOY, "COMMANDS", "Install or update the CloudTrail block on a Looker instance."),
+    "connection": Entry(
+        "looker_ops.commands.connection", "connection_group", "The Athena connection in Looker."
+    ),
+    "dashboards": Entry(
+        "looker_ops.commands.dashboards", "dashboards_group", "The block's dashboards in Looker."
+    ),
+    "deploy": Entry(
+        "looker_ops.commands.deploy",
+        "deploy_cmd",
+        "Install or update the CloudTrail block on a Looker instance.",
+    ),
     "geoip": Entry(
         "looker_ops.commands.geoip",
         "geoip",
@@ -54,15 +61,19 @@ REGISTRY: dict[str, Entry] = {
         "Check the Looker API credentials (LOOKERSDK_* variables or a looker.ini).",
     ),
     "lookml": Entry(
-        _DEPLOY, "COMMANDS", "The LookML: push it to the project's git remote; deploy it to production."
+        "looker_ops.commands.lookml",
+        "lookml_group",
+        "The LookML: push it to the project's git remote; deploy it to production.",
     ),
-    "models": Entry(_DEPLOY, "COMMANDS", "LookML model configuration (allowed connections)."),
+    "models": Entry(
+        "looker_ops.commands.models", "models_group", "LookML model configuration (allowed connections)."
+    ),
     "preview": Entry(
         "looker_ops.commands.preview",
         "preview",
         "Run DASHBOARD's tiles (a slug or a file under dashboards/) on the embedded engine.",
     ),
-    "project": Entry(_DEPLOY, "COMMANDS", "The block's LookML project in Looker."),
+    "project": Entry("looker_ops.commands.project", "project_group", "The block's LookML project in Looker."),
     "sample-data": Entry(
         "looker_ops.commands.sample_data",
         "sample_data",
@@ -74,7 +85,9 @@ REGISTRY: dict[str, Entry] = {
         "Scheduled PDF (PNG, CSV) deliveries of the block's dashboards, from schedules.yaml.",
     ),
     "validate": Entry(
-        _DEPLOY, "COMMANDS", "Looker-side validation: LookML on a dev branch, content validation."
+        "looker_ops.commands.validate",
+        "validate_group",
+        "Looker-side validation: LookML on a dev branch, content validation.",
     ),
 }
 

@@ -81,7 +81,7 @@ def _spec(p: _Paths, *, require_secrets: bool = True) -> Any:
     return load_schedules(p.schedules, p.dashboards, require_secrets=require_secrets)
 
 
-def _client(p: _Paths) -> Any:
+def make_client(p: _Paths) -> Any:
     from looker_ops.looker.client import LookerClient
 
     if p.config is None:
@@ -190,11 +190,11 @@ def apply_cmd(
     json_path: str | None,
 ) -> None:
     """Make Looker's scheduled plans match the file: create, update in place, (--prune) delete."""
-    from looker_ops.looker.schedules import apply_schedules
+    from looker_ops.schedules.apply import apply_schedules
 
     p = _paths(ctx, file, dashboards)
     spec = _spec(p)  # every offline check before the first call
-    with _client(p) as client:
+    with make_client(p) as client:
         report = apply_schedules(
             client,
             spec,
@@ -219,17 +219,15 @@ def run_cmd(
     ctx: click.Context, name: str, file: Path | None, dashboards: Path | None, to: tuple[str, ...]
 ) -> None:
     """Send the schedule NAME once now (Looker's run-once), to check its output and recipients."""
-    from looker_ops.looker.schedules import run_schedule
+    from looker_ops.schedules.run import run_schedule
 
     p = _paths(ctx, file, dashboards)
     spec = _spec(p)
     spec.get(name)  # unknown name: exit 2 before any call
-    with _client(p) as client:
+    with make_client(p) as client:
         result = run_schedule(client, spec, name, to=to)
-    how = f"plan {result.plan_id} run once" if result.used == "run_once_by_id" else "run once"
-    click.echo(f"sent: {name} ({how}) -> {', '.join(result.destinations)}")
-    if result.note:
-        click.echo(f"note: {result.note}")
+    for line in result.lines():
+        click.echo(line)
 
 
 @schedules.command("list")
@@ -242,7 +240,8 @@ def list_cmd(ctx: click.Context, file: Path | None, dashboards: Path | None, jso
 
     Without a schedules file, the plans are listed all the same (none is "in the file")."""
     from looker_ops.config.schedules import ScheduleSet, dashboard_index
-    from looker_ops.looker.schedules import list_schedules
+    from looker_ops.schedules.list import list_schedules
+    from looker_ops.schedules.report import list_lines
 
     p = _paths(ctx, file, dashboards)
     if p.schedules is None:  # no file: still list what is on the block's dashboards
@@ -251,27 +250,14 @@ def list_cmd(ctx: click.Context, file: Path | None, dashboards: Path | None, jso
         spec = ScheduleSet([], dashboard_index(p.dashboards), file="")
     else:
         spec = _spec(p)
-    with _client(p) as client:
+    with make_client(p) as client:
         rows, missing = list_schedules(client, spec)
     if json_path:
         _write_json(json_path, {"plans": [r.as_dict() for r in rows], "dashboards_missing": missing})
         if json_path == "-":
             return
-    for r in rows:
-        owner = "looker-ops" if r.managed else f"not managed (owner {r.owner or '?'})"
-        state = "" if r.enabled else " DISABLED"
-        last = r.last_run_at or "never"
-        if r.last_run_status:
-            last += f" ({r.last_run_status})"
-        click.echo(f"{r.id:>6} {r.name}{state}")
-        zone = r.timezone or "(instance time zone)"
-        click.echo(f"       {r.dashboard} at '{r.crontab}' {zone}; {owner}; in file: {r.in_file}")
-        click.echo(f"       last run: {last}; next: {r.next_run_at or '-'}")
-        for d in r.destinations:
-            click.echo(f"       -> {d}")
-    for slug in missing:
-        click.echo(f"warning: dashboard {slug} is not on Looker (run `looker-ops deploy`)")
-    click.echo(f"{len(rows)} plan(s) on {len(spec.dashboards) - len(missing)} dashboard(s)")
+    for line in list_lines(rows, missing, len(spec.dashboards)):
+        click.echo(line)
 
 
 @schedules.command("integrations")
@@ -279,14 +265,10 @@ def list_cmd(ctx: click.Context, file: Path | None, dashboards: Path | None, jso
 def integrations_cmd(ctx: click.Context) -> None:
     """List the action-hub integrations Looker offers (ids for `integration:` destinations)."""
     from looker_ops.looker.schedules import integrations
+    from looker_ops.schedules.report import integration_lines
 
     p = _paths(ctx, None, None)
-    with _client(p) as client:
+    with make_client(p) as client:
         rows = integrations(client)
-    for r in rows:
-        state = "enabled" if r["enabled"] else "disabled"
-        dash = "dashboards" if r["dashboards"] else "no dashboards"
-        formats = ", ".join(r["formats"]) or "all formats"
-        click.echo(f"{r['id']}: {r['label']} ({state}; {dash}; {formats})")
-    if not rows:
-        click.echo("no integrations (an admin enables them under Admin > Actions)")
+    for line in integration_lines(rows):
+        click.echo(line)

@@ -1,4 +1,7 @@
-"""The Looker API layer: client, retry policy, errors, redaction. See docs/looker-api.md."""
+"""The Looker API layer: client, retry policy, errors, redaction (see docs/looker-api.md), and
+one module per Looker resource (connection, project, models, dashboards, content, schedules),
+each with desired / read / plan / apply over :mod:`looker_ops.looker.changes`. Adding a
+resource: docs/extending.md."""
 
 from looker_ops.looker.client import LONG_OPERATIONS, Identity, LookerClient
 from looker_ops.looker.errors import ErrorDetail, LookerApiError

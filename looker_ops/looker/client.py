@@ -196,7 +196,11 @@ class LookerClient:
         sleep: Callable[[float], None] | None = None,
         redactor: Redactor | None = None,
         session: requests.Session | None = None,
+        on_retry: Callable[[str], None] | None = None,
     ) -> None:
+        """``on_retry``: called with one plain-text line before each back-off (``looker:
+        get_project: retrying (2/6) after 503 in 1.1 s``), so a command can show that a slow or
+        unreachable Looker is being retried; None keeps the retries silent."""
         from looker_ops.looker.retry import PolicyTransport
 
         self.settings = settings
@@ -213,6 +217,7 @@ class LookerClient:
         )
         auth = auth_session.AuthSession(sdk_settings, self.transport, deserialize40, "4.0")  # type: ignore[arg-type]
         self.transport.on_unauthorized = self._forget_token
+        self.transport.on_retry = on_retry
         sdk = _InstrumentedSDK(auth, deserialize40, serialize.serialize40, self.transport, "4.0")  # type: ignore[arg-type]
         object.__setattr__(sdk, "_looker_ops_redactor", self.redactor)
         object.__setattr__(sdk, "_looker_ops_long_timeout", settings.long_timeout)

@@ -214,6 +214,13 @@ def _operation_for(path: str, method: str, ctx: CallContext) -> str:
     return ctx.operation or f"{method} {path}"
 
 
+def retry_line(op: str, attempt: int, attempts: int, cause: str, delay: float) -> str:
+    """The progress line printed before a retry: ``looker: get_project: retrying (2/6) after 503
+    in 1.1 s``. ``attempt`` is the attempt about to be made, ``cause`` the status code or
+    "timed out" / "network error"."""
+    return f"looker: {op}: retrying ({attempt}/{attempts}) after {cause} in {delay:.1f} s"
+
+
 class PolicyTransport(sdk_transport.Transport):
     """A looker-sdk transport (requests underneath) applying :class:`RetryPolicy` to every request."""
 
@@ -237,6 +244,16 @@ class PolicyTransport(sdk_transport.Transport):
         self.session.verify = settings.verify_ssl
         # Called on a 401 to an API call: forget the cached token so the next attempt logs in.
         self.on_unauthorized: Callable[[], None] | None = None
+        # Called with one plain-text line before each back-off (see :func:`retry_line`).
+        self.on_retry: Callable[[str], None] | None = None
+
+    def _back_off(self, op: str, attempt: int, cause: str, retry_after: float | None = None) -> None:
+        """Wait before attempt ``attempt + 1``, saying so first through ``on_retry``."""
+        delay = self.policy.backoff(attempt, retry_after)
+        if self.on_retry is not None:
+            self.on_retry(retry_line(op, attempt + 1, self.policy.max_attempts, cause, delay))
+        if delay > 0:
+            self.policy.sleep(delay)
 
     @classmethod
     def configure(cls, settings: sdk_transport.PTransportSettings) -> sdk_transport.Transport:
@@ -251,6 +268,11 @@ class PolicyTransport(sdk_transport.Transport):
         authenticator: sdk_transport.TAuthenticator = None,
         transport_options: sdk_transport.TransportOptions | None = None,
     ) -> sdk_transport.Response:
+        """Send one SDK request under the policy (see the module doc).
+
+        One function of about 100 lines on purpose: the attempt loop decides, per outcome
+        (network error, 2xx, retryable status, 401, other), whether to back off, log in again or
+        raise, and reads best as one piece next to the policy it applies."""
         verb = method.name
         url_path = _api_path(path)
         ctx = _CONTEXT.get()
@@ -296,7 +318,7 @@ class PolicyTransport(sdk_transport.Transport):
                 reason = f"{kind} ({type(exc).__name__}: {exc})"
                 log.info("%s %s %s attempt %d: %s", op, verb, url_path, attempt, self.redactor.redact(reason))
                 if (idempotent or never_sent) and attempt < self.policy.max_attempts:
-                    self.policy.wait(attempt)
+                    self._back_off(op, attempt, kind)
                     continue
                 raise LookerApiError(
                     operation=op,
@@ -328,7 +350,9 @@ class PolicyTransport(sdk_transport.Transport):
                 and attempt < self.policy.max_attempts
                 and (status == 429 or idempotent)
             ):
-                self.policy.wait(attempt, _retry_after_seconds(resp.headers.get("Retry-After")))
+                self._back_off(
+                    op, attempt, str(status), _retry_after_seconds(resp.headers.get("Retry-After"))
+                )
                 continue
             if status == 401 and not login and not reauthed and self.on_unauthorized is not None:
                 reauthed = True

@@ -1,4 +1,7 @@
-"""Scheduled deliveries on Looker: plan the difference with ``schedules.yaml``, apply it, run, list.
+"""Scheduled plans on Looker, as a resource like its siblings: :func:`desired` (one schedule
+of ``schedules.yaml`` as Looker should hold it), :func:`read` (the plans Looker holds),
+:func:`plan` (pure: desired vs current -> [Change]) and :func:`apply` (carry the changes out).
+The verbs built on it (``schedules apply / run / list``) are in :mod:`looker_ops.schedules`.
 
 Identity and ownership. A schedule's plan is named ``[looker-ops] <name>``
 (:data:`looker_ops.config.schedules.MARKER`). Only plans whose name starts with the marker are
@@ -24,7 +27,6 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from looker_sdk.sdk.api40 import models as m
@@ -35,9 +37,7 @@ from looker_ops.config.schedules import (
     DashboardInfo,
     Destination,
     Schedule,
-    ScheduleSet,
     canonical_cron,
-    load_schedules,
     normalize_cron,
     parse_filters_string,
     url_host,
@@ -46,7 +46,6 @@ from looker_ops.errors import BadInput
 from looker_ops.looker.changes import CREATE, DELETE, SECRET, UPDATE, Change, FieldDiff, get
 
 if TYPE_CHECKING:
-    from looker_ops.config.settings import Config
     from looker_ops.looker.client import LookerClient
 
 KIND = "schedule"
@@ -200,7 +199,8 @@ def write_body(d: Desired, *, name: str | None = None) -> m.WriteScheduledPlan:
 # --------------------------------------------------------------------------- current state
 
 
-def _text(value: Any) -> Any:
+def plain_value(value: Any) -> Any:
+    """A value read from Looker as plain data: an SDK enum as its value, "" as None."""
     value = getattr(value, "value", value)  # SDK enums
     return None if value in (None, "") else value
 
@@ -221,16 +221,16 @@ def current_fields(plan: Any) -> dict[str, Any]:
     """A plan read from Looker (SDK model or dict), in the shape of :func:`desired`'s fields."""
     dests = []
     for d in get(plan, "scheduled_plan_destination") or []:
-        typ = _text(get(d, "type")) or ""
-        fmt = _text(get(d, "format"))
+        typ = plain_value(get(d, "type")) or ""
+        fmt = plain_value(get(d, "format"))
         out: dict[str, Any] = {
             "type": typ,
             "format": fmt,
-            "address": (_text(get(d, "address")) or "").lower()
+            "address": (plain_value(get(d, "address")) or "").lower()
             if typ == "email"
-            else _text(get(d, "address")),
+            else plain_value(get(d, "address")),
             "parameters": _params(get(d, "parameters")) if typ.startswith("looker-integration") else None,
-            "message": _text(get(d, "message")) if typ == "email" else None,
+            "message": plain_value(get(d, "message")) if typ == "email" else None,
         }
         if fmt not in IMAGE_FORMATS:
             out["apply_formatting"] = bool(get(d, "apply_formatting"))
@@ -240,10 +240,10 @@ def current_fields(plan: Any) -> dict[str, Any]:
         "name": get(plan, "name"),
         "dashboard_id": None if get(plan, "dashboard_id") is None else str(get(plan, "dashboard_id")),
         "crontab": normalize_cron(get(plan, "crontab") or ""),
-        "timezone": _text(get(plan, "timezone")),
+        "timezone": plain_value(get(plan, "timezone")),
         "filters": parse_filters_string(get(plan, "filters_string") or get(plan, "dashboard_filters")),
         "user_id": None if get(plan, "user_id") is None else str(get(plan, "user_id")),
-        "pdf_paper_size": _text(get(plan, "pdf_paper_size")),
+        "pdf_paper_size": plain_value(get(plan, "pdf_paper_size")),
         "destinations": dests,
     }
     for b in _BOOLS:
@@ -270,13 +270,14 @@ def _norm(key: str, value: Any) -> Any:
 def _show(key: str, value: Any) -> Any:
     """A value for the printed plan: never a secret, webhook URLs cut to their host."""
     if key == "destinations":
-        return [_dest_label(d) for d in value]
+        return [dest_label(d) for d in value]
     if key == "filters":
         return "&".join(f"{k}={v}" for k, v in value) or None
     return value
 
 
-def _dest_label(d: Mapping[str, Any]) -> str:
+def dest_label(d: Mapping[str, Any]) -> str:
+    """A destination as printed: its kind and where it goes (a webhook by its host), its format."""
     typ = str(d.get("type") or "")
     if typ == "email":
         what = f"email {d.get('address')}"
@@ -323,7 +324,7 @@ def _destination_diffs(
     added: list[FieldDiff] = []
     for k in sorted(set(h) | set(w)):
         extra = len(h.get(k, [])) - len(w.get(k, []))
-        label = _dest_label((h.get(k) or w.get(k) or [{}])[0])
+        label = dest_label((h.get(k) or w.get(k) or [{}])[0])
         for _ in range(abs(extra)):
             if extra > 0:
                 removed.append(FieldDiff("destination", label, None))
@@ -332,53 +333,8 @@ def _destination_diffs(
     return removed + added
 
 
-# --------------------------------------------------------------------------- plan
-
-
-@dataclass
-class Report:
-    """What ``schedules apply`` planned and did: printable and JSON-able, secrets never included."""
-
-    changes: list[Change] = field(default_factory=list)
-    unchanged: list[str] = field(default_factory=list)
-    ignored: int = 0  # plans on Looker without the marker (never touched)
-    dry_run: bool = False
-    prune: bool = False
-    writes: int = 0
-    warnings: list[str] = field(default_factory=list)
-    file: str = ""
-
-    @property
-    def changed(self) -> bool:
-        return bool(self.changes)
-
-    def lines(self) -> list[str]:
-        out = [ch.line() for ch in self.changes]
-        out.extend(f"= {KIND} {name} (unchanged)" for name in self.unchanged)
-        out.extend(f"warning: {w}" for w in self.warnings)
-        verb = "would make" if self.dry_run else "made"
-        n = len(self.changes)
-        out.append(
-            f"schedules: {n} change(s), {len(self.unchanged)} unchanged, {self.ignored} plan(s) not "
-            f"managed by looker-ops left alone; {verb} {self.writes if not self.dry_run else n} write(s)"
-            + ("" if self.prune else " (without --prune: plans removed from the file are kept)")
-        )
-        return out
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "file": self.file,
-            "dry_run": self.dry_run,
-            "prune": self.prune,
-            "writes": self.writes,
-            "changes": [ch.as_dict() | {"plan_id": _plan_id(ch)} for ch in self.changes],
-            "unchanged": list(self.unchanged),
-            "ignored_plans": self.ignored,
-            "warnings": list(self.warnings),
-        }
-
-
-def _plan_id(ch: Change) -> str | None:
+def plan_id(ch: Change) -> str | None:
+    """The Looker id of the plan a change updates or deletes (None for a create)."""
     p = ch.payload
     if isinstance(p, PlannedChange):
         return p.plan_id
@@ -538,12 +494,13 @@ def resolve_target(
     return Target(info.slug, str(get(d, "id")), names, tuple(problems))
 
 
-def read_current(client: LookerClient) -> list[Any]:
+def read(client: LookerClient) -> list[Any]:
     """Every scheduled plan of every user (needs see_schedules; the API user is an admin)."""
     return list(client.sdk.all_scheduled_plans(all_users=True) or [])
 
 
-def _owner_id(client: LookerClient) -> str | None:
+def owner_id(client: LookerClient) -> str | None:
+    """The API user's id: the owner of plans made with ``run_as: owner``."""
     me = client.sdk.me(fields="id")
     return None if get(me, "id") is None else str(get(me, "id"))
 
@@ -565,104 +522,14 @@ def check_integrations(client: LookerClient, schedules: Sequence[Schedule]) -> N
             )
         if not get(integ, "enabled"):
             raise BadInput(f"{where}: integration {d.integration_id!r} is not enabled (Admin > Actions)")
-        formats = [str(_text(f)) for f in get(integ, "supported_formats") or []]
+        formats = [str(plain_value(f)) for f in get(integ, "supported_formats") or []]
         if formats and d.format not in formats:
             raise BadInput(
                 f"{where}: integration {d.integration_id!r} does not take {d.format} (it takes {', '.join(formats)})"
             )
-        kinds = [str(_text(k)) for k in get(integ, "supported_action_types") or []]
+        kinds = [str(plain_value(k)) for k in get(integ, "supported_action_types") or []]
         if kinds and "dashboard" not in kinds:
             raise BadInput(f"{where}: integration {d.integration_id!r} cannot deliver dashboards")
-
-
-# --------------------------------------------------------------------------- apply
-
-
-def load_spec(
-    config_path_or_spec: ScheduleSet | Config | str | Path, dashboards_dir: Path | str
-) -> ScheduleSet:
-    """A checked ScheduleSet from a ScheduleSet, a loaded Config, or a schedules file path."""
-    if isinstance(config_path_or_spec, ScheduleSet):
-        return config_path_or_spec
-    from looker_ops.config.settings import Config
-
-    if isinstance(config_path_or_spec, Config):
-        cfg = config_path_or_spec
-        if not cfg.schedules:
-            raise BadInput(
-                f"{cfg.path or 'looker-ops.yaml'}: schedules: no schedules file named in the config"
-            )
-        return load_schedules(cfg.resolve(cfg.schedules), Path(dashboards_dir))
-    return load_schedules(Path(config_path_or_spec), Path(dashboards_dir))
-
-
-def targets(client: LookerClient, spec: ScheduleSet, *, strict: bool = True) -> dict[str, Target]:
-    out: dict[str, Target] = {}
-    for slug in sorted({s.dashboard for s in spec.schedules}):
-        users = [s for s in spec.schedules if s.dashboard == slug]
-        out[slug] = resolve_target(client, spec.dashboards[slug], users, strict=strict)
-    return out
-
-
-def apply_schedules(
-    client: LookerClient,
-    config_path_or_spec: ScheduleSet | Config | str | Path,
-    *,
-    dashboards_dir: Path | str = "dashboards",
-    dry_run: bool = False,
-    prune: bool = False,
-    resend_secrets: bool = False,
-) -> Report:
-    """Make Looker's scheduled plans match the schedules file. The last step of ``deploy``.
-
-    Everything offline is checked before the first call; then dashboards are resolved by slug,
-    integrations checked, plans read, the plan printed by the caller from the Report, and (unless
-    ``dry_run``) applied. A dashboard not on Looker is an error unless ``dry_run`` (during a
-    dry run of ``deploy`` the dashboards step has not created it yet).
-    """
-    from looker_ops.config.settings import Config
-
-    if isinstance(config_path_or_spec, Config) and not config_path_or_spec.schedules:
-        # No schedules file is not "no schedules": nothing is read, and --prune deletes nothing.
-        return Report(dry_run=dry_run, prune=prune, warnings=["no `schedules:` file in the config: skipped"])
-    spec = load_spec(config_path_or_spec, dashboards_dir)
-    for secret in spec.secrets():
-        client.redactor.add(secret)
-    report = Report(dry_run=dry_run, prune=prune, file=spec.file)
-    tgts = targets(client, spec, strict=not dry_run)
-    report.warnings.extend(p for t in tgts.values() for p in t.problems)
-    missing = sorted(slug for slug, t in tgts.items() if t.id is None)
-    if missing and not dry_run:
-        lines = []
-        for slug in missing:
-            first = next(s for s in spec.schedules if s.dashboard == slug)
-            users = ", ".join(repr(s.name) for s in spec.schedules if s.dashboard == slug)
-            lines.append(
-                f"{first.where}: schedule {users}: dashboard: no dashboard with slug {slug!r} on Looker"
-            )
-        raise BadInput(
-            "\n".join(lines)
-            + "\nimport the block's dashboards first: `looker-ops deploy` (or `looker-ops dashboards import`)"
-        )
-    report.warnings.extend(f"dashboard {slug} is not on Looker yet" for slug in missing)
-    check_integrations(client, spec.schedules)
-    current = read_current(client)
-    report.ignored = sum(1 for p in current if not is_managed(p))
-    needs_owner = any(
-        s.user_id is None and any(is_managed(p) and get(p, "name") == s.plan_name for p in current)
-        for s in spec.schedules
-    )
-    owner = _owner_id(client) if needs_owner else None
-    want = [desired(s, tgts[s.dashboard], owner) for s in spec.schedules]
-    report.changes = plan(want, current, prune=prune, resend_secrets=resend_secrets)
-    touched = {ch.name for ch in report.changes if ch.action in (CREATE, UPDATE)}
-    report.unchanged = [w.schedule.name for w in want if w.schedule.name not in touched]
-    if dry_run or not report.changes:
-        return report
-    before = client.counter.writes
-    apply(client, report.changes)
-    report.writes = client.counter.writes - before
-    return report
 
 
 def apply(client: LookerClient, changes: Sequence[Change]) -> None:
@@ -686,7 +553,7 @@ def _create(client: LookerClient, want: Desired) -> None:
     found: list[Any] = []
 
     def find() -> Any | None:
-        for p in read_current(client):
+        for p in read(client):
             if is_managed(p) and get(p, "name") == want.name:
                 found.append(p)
                 return p
@@ -703,154 +570,9 @@ def _create(client: LookerClient, want: Desired) -> None:
         client.sdk.update_scheduled_plan(str(get(found[0], "id")), body)
 
 
-# --------------------------------------------------------------------------- run once, list
-
-
-@dataclass
-class RunResult:
-    name: str
-    plan_id: str | None
-    used: str  # run_once_by_id | run_once
-    destinations: list[str]
-    note: str = ""
-
-
-def run_schedule(
-    client: LookerClient,
-    spec: ScheduleSet,
-    name: str,
-    *,
-    to: Sequence[str] = (),
-) -> RunResult:
-    """Send one schedule now (Looker's run-once) to check its output and recipients.
-
-    When the plan on Looker matches the file, it is copied and run by id; otherwise (not applied
-    yet, or changed since) the file's version is run with ``run_once``. ``to`` replaces the
-    destinations with these e-mail addresses (a test send to yourself).
-    """
-    from looker_ops.config.schedules import valid_email
-
-    schedule = spec.get(name)
-    for addr in to:
-        if not valid_email(addr):
-            raise BadInput(f"--to: {addr!r} is not a valid e-mail address")
-    for secret in spec.secrets():
-        client.redactor.add(secret)
-    info = spec.dashboards[schedule.dashboard]
-    target = resolve_target(client, info, [schedule])
-    if target.id is None:
-        raise BadInput(
-            f"{schedule.where}: schedule {name!r}: dashboard {schedule.dashboard!r} is not on Looker: "
-            "run `looker-ops deploy` (or `looker-ops dashboards import`) first"
-        )
-    check_integrations(client, [schedule])
-    if to:
-        schedule = _with_recipients(schedule, to)
-    want = desired(schedule, target)
-    existing = next(
-        (p for p in read_current(client) if is_managed(p) and get(p, "name") == want.name),
-        None,
-    )
-    labels = [_dest_label(d) for d in want.fields["destinations"]]
-    if existing is not None and not to and not diff(want, existing, compare_owner=False):
-        pid = str(get(existing, "id"))
-        client.sdk.scheduled_plan_run_once_by_id(pid)
-        return RunResult(name, pid, "run_once_by_id", labels)
-    body = write_body(want, name=RUN_ONCE_PREFIX + schedule.name)
-    client.sdk.scheduled_plan_run_once(body)
-    if existing is None:
-        note = "not applied yet: ran the file's version"
-    elif to:
-        note = "ran the file's version for the given recipients"
-    else:
-        note = "the plan on Looker differs from the file: ran the file's version"
-    return RunResult(name, None if existing is None else str(get(existing, "id")), "run_once", labels, note)
-
-
-def _with_recipients(s: Schedule, to: Sequence[str]) -> Schedule:
-    from dataclasses import replace
-
-    dests = tuple(Destination("email", s.format, address=a, key="--to") for a in to)
-    run_as = "owner" if s.run_as == "recipient" else s.run_as
-    return replace(s, destinations=dests, run_as=run_as)
-
-
-@dataclass
-class PlanRow:
-    """One plan on a block dashboard, for ``schedules list``."""
-
-    id: str
-    name: str
-    managed: bool
-    in_file: str  # yes | differs | no | - (not managed)
-    dashboard: str
-    crontab: str
-    timezone: str
-    enabled: bool
-    destinations: list[str]
-    owner: str
-    last_run_at: str | None
-    last_run_status: str | None
-    next_run_at: str | None
-
-    def as_dict(self) -> dict[str, Any]:
-        return dict(vars(self))
-
-
-def list_schedules(client: LookerClient, spec: ScheduleSet) -> tuple[list[PlanRow], list[str]]:
-    """Every plan (anyone's) on the block's dashboards, with the last run where Looker tells it.
-
-    Returns (rows, slugs of block dashboards not on Looker).
-    """
-    for secret in spec.secrets():
-        client.redactor.add(secret)
-    by_name = {s.plan_name: s for s in spec.schedules}
-    rows: list[PlanRow] = []
-    missing: list[str] = []
-    for slug, info in sorted(spec.dashboards.items()):
-        users = [s for s in spec.schedules if s.dashboard == slug]
-        target = resolve_target(client, info, users, strict=False)
-        if target.id is None:
-            missing.append(slug)
-            continue
-        for p in client.sdk.scheduled_plans_for_dashboard(target.id, all_users=True) or []:
-            if get(p, "run_once"):
-                continue
-            name = str(get(p, "name") or "")
-            managed = is_managed(p)
-            sched = by_name.get(name) if managed else None
-            if not managed:
-                in_file = "-"
-            elif sched is None:
-                in_file = "no"
-            else:
-                in_file = "differs" if diff(desired(sched, target), p, compare_owner=False) else "yes"
-            user = get(p, "user")
-            owner = get(user, "display_name") or get(p, "user_id") or ""
-            rows.append(
-                PlanRow(
-                    id=str(get(p, "id")),
-                    name=name,
-                    managed=managed,
-                    in_file=in_file,
-                    dashboard=slug,
-                    crontab=str(get(p, "crontab") or get(p, "datagroup") or ""),
-                    timezone=str(get(p, "timezone") or ""),
-                    enabled=bool(get(p, "enabled")),
-                    destinations=[_dest_label(d) for d in current_fields(p)["destinations"]],
-                    owner=str(owner),
-                    last_run_at=_stamp(get(p, "last_run_at")),
-                    last_run_status=_text(get(p, "last_run_status")),
-                    next_run_at=_stamp(get(p, "next_run_at")),
-                )
-            )
-    return rows, missing
-
-
-def _stamp(value: Any) -> str | None:
-    if value in (None, ""):
-        return None
-    return value.isoformat() if hasattr(value, "isoformat") else str(value)
+def read_for_dashboard(client: LookerClient, dashboard_id: str) -> list[Any]:
+    """Every plan (anyone's) on one dashboard, run-once plans included."""
+    return list(client.sdk.scheduled_plans_for_dashboard(dashboard_id, all_users=True) or [])
 
 
 def integrations(client: LookerClient) -> list[dict[str, Any]]:
@@ -862,25 +584,9 @@ def integrations(client: LookerClient) -> list[dict[str, Any]]:
                 "id": get(i, "id"),
                 "label": get(i, "label"),
                 "enabled": bool(get(i, "enabled")),
-                "formats": [str(_text(f)) for f in get(i, "supported_formats") or []],
-                "dashboards": "dashboard" in [str(_text(k)) for k in get(i, "supported_action_types") or []],
+                "formats": [str(plain_value(f)) for f in get(i, "supported_formats") or []],
+                "dashboards": "dashboard"
+                in [str(plain_value(k)) for k in get(i, "supported_action_types") or []],
             }
         )
     return out
-
-
-__all__ = [
-    "KIND",
-    "Desired",
-    "PlanRow",
-    "Report",
-    "RunResult",
-    "Target",
-    "apply",
-    "apply_schedules",
-    "current_fields",
-    "desired",
-    "list_schedules",
-    "plan",
-    "run_schedule",
-]

@@ -8,7 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from looker_ops.config.settings import Config, load_config
-from looker_ops.deploy.pipeline import Deployer, Options, Report
+from looker_ops.deploy.pipeline import Deployer, Options
+from looker_ops.deploy.report import Report
 from tests.fake_looker.core import FakeLooker
 from tests.fake_looker.gitremote import GitRemote
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from looker_ops.deploy.pipeline import APPLIED, FAILED, PLANNED, SKIPPED, UNCHANGED
+from looker_ops.deploy.report import APPLIED, FAILED, PLANNED, SKIPPED, UNCHANGED
 from looker_ops.errors import EXIT_FINDINGS, EXIT_REMOTE, RemoteError, ValidationFailed
 from looker_ops.looker.client import LookerClient
 from looker_ops.looker.project import VALIDATE_BRANCH

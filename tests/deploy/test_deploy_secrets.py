@@ -11,7 +11,8 @@ from click.testing import CliRunner
 
 from looker_ops.cli import main
 from looker_ops.config.settings import load_config
-from looker_ops.deploy.pipeline import APPLIED, UNCHANGED, Deployer, Options
+from looker_ops.deploy.pipeline import Deployer, Options
+from looker_ops.deploy.report import APPLIED, UNCHANGED
 from looker_ops.errors import RemoteError
 from looker_ops.looker import connection
 from looker_ops.looker.client import LookerClient

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from looker_ops import gitops
-from looker_ops.deploy.pipeline import APPLIED, PLANNED, SKIPPED
+from looker_ops.deploy.report import APPLIED, PLANNED, SKIPPED
 from looker_ops.errors import EXIT_FINDINGS, RemoteError, ValidationFailed
 from looker_ops.looker import dashboards as dash_mod
 from looker_ops.looker.client import LookerClient

@@ -12,7 +12,7 @@ import requests
 from click.testing import CliRunner, Result
 
 from looker_ops.cli import main
-from looker_ops.commands.deploy import make_client
+from looker_ops.commands.steps import make_client
 from looker_ops.config.settings import load_config, load_looker_settings
 from looker_ops.errors import BadInput
 from tests.deploy.helpers import ENV, Block, make_block

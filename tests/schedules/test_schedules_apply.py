@@ -16,7 +16,9 @@ from looker_ops.config.schedules import MARKER, load_schedules
 from looker_ops.errors import EXIT_BAD_INPUT, EXIT_REMOTE, BadInput
 from looker_ops.looker.changes import CREATE, DELETE, UPDATE
 from looker_ops.looker.client import LookerClient
-from looker_ops.looker.schedules import apply_schedules, list_schedules, run_schedule
+from looker_ops.schedules.apply import apply_schedules
+from looker_ops.schedules.list import list_schedules
+from looker_ops.schedules.run import run_schedule
 from tests.fake_looker.core import FakeLooker
 from tests.fake_looker.fixtures import fake_looker, looker_client, looker_env, looker_sleeps  # noqa: F401
 from tests.fake_looker.integrations import add_integration
@@ -230,7 +232,7 @@ def test_a_plan_deleted_meanwhile_is_not_an_error(
     only_weekly = write(tmp_path, TEXT.split("  - name: Daily SG changes")[0])
     spec = load_schedules(only_weekly, DASHBOARDS, env={})
     want = [mod.desired(s, mod.Target(s.dashboard, dash_ids[s.dashboard])) for s in spec.schedules]
-    changes = mod.plan(want, mod.read_current(looker_client), prune=True)
+    changes = mod.plan(want, mod.read(looker_client), prune=True)
     (gone,) = [c for c in changes if c.action == DELETE]
     looker_client.sdk.delete_scheduled_plan(gone.payload.plan_id)  # someone was quicker
     mod.apply(looker_client, changes)
@@ -529,7 +531,7 @@ def test_cli_remote_failure_is_exit_3(
 
     import_dashboards(make_client(looker_env))
     sleeps = SleepRecorder()  # the retries of the real policy, without sleeping
-    monkeypatch.setattr(cmd, "_client", lambda p: make_client(looker_env, sleep=sleeps))
+    monkeypatch.setattr(cmd, "make_client", lambda p: make_client(looker_env, sleep=sleeps))
     looker_env.fail("all_scheduled_plans", 503, times=50)
     res = CliRunner().invoke(
         main, ["schedules", "apply", "--file", str(write(tmp_path)), "--dashboards", str(DASHBOARDS)]

@@ -1,0 +1,132 @@
+"""What the deploy command and the step commands (``connection``, ``project``, ``lookml``,
+``models``, ``validate``, ``dashboards``) share: their options, the Looker client, and
+:func:`run_steps`, which runs steps of :class:`looker_ops.deploy.pipeline.Deployer` and prints
+progress (stderr), the summary (stdout) and the job summary.
+
+A new step command: a ``@<group>.command`` in the group's module that calls :func:`run_steps`
+with its step names (see docs/extending.md).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from looker_ops.config.settings import Config, load_config
+from looker_ops.deploy.context import GIT_ONLY_STEPS, Options
+from looker_ops.deploy.pipeline import Deployer, check_config
+from looker_ops.deploy.report import Report, append_job_summary, summary_lines
+from looker_ops.errors import LookerOpsError
+
+CONFIG_HELP = "the looker-ops.yaml to read"
+
+
+def common_options(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """``--json PATH`` and ``--config PATH``: every deploy and step command takes them."""
+    fn = click.option(
+        "--json",
+        "json_path",
+        type=click.Path(dir_okay=False, path_type=Path),
+        help="write a JSON report of every step to this file (also when the command fails)",
+    )(fn)
+    fn = click.option(
+        "--config",
+        "-c",
+        "config_path",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=Path("looker-ops.yaml"),
+        show_default=True,
+        help=CONFIG_HELP,
+    )(fn)
+    return fn
+
+
+def dry_run_option(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """``--dry-run``."""
+    return click.option(
+        "--dry-run", is_flag=True, help="print the plan and stop: no change in Looker, no git push"
+    )(fn)
+
+
+def resend_option(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """``--resend-secrets`` (the connection's secret access key)."""
+    return click.option(
+        "--resend-secrets",
+        is_flag=True,
+        help="send the connection's secret access key to Looker even when nothing shows it changed "
+        "(Looker never returns it: use this after correcting the secret under the same key id)",
+    )(fn)
+
+
+def progress(line: str) -> None:
+    """A progress line: stderr, so stdout holds the summary (or JSON) alone."""
+    click.echo(line, err=True)
+
+
+def make_client(cfg: Config) -> Any:
+    """The Looker client for a config: looker-sdk's settings (LOOKERSDK_* / looker.ini) with every
+    key of the config's ``looker:`` section applied (ini, section, timeouts, max_retries).
+    Retries are reported on stderr as they happen, so a slow Looker never looks like a hang."""
+    from looker_ops.looker.client import LookerClient
+
+    return LookerClient.from_looker_settings(cfg.looker, base_dir=cfg.base_dir, on_retry=progress)
+
+
+def run_steps(
+    config_path: Path,
+    steps: tuple[str, ...],
+    *,
+    json_path: Path | None = None,
+    command: str,
+    client_factory: Callable[[Config], Any] | None = None,
+    **options: Any,
+) -> Report:
+    """Load the config, check it (before any call), run the steps, write the report, print.
+
+    Steps that need only git (:data:`~looker_ops.deploy.context.GIT_ONLY_STEPS`) run without
+    a Looker client: no Looker settings are read for them."""
+    try:
+        # The Athena secret is needed only by the step that sends it (the connection step).
+        cfg = load_config(config_path, secrets="connection" in steps)
+        check_config(cfg, steps)
+        needs_looker = not set(steps) <= GIT_ONLY_STEPS
+        client = (client_factory or make_client)(cfg) if needs_looker else None
+    except LookerOpsError as exc:  # bad input before any call: the report still says why
+        early = Report(
+            command=command,
+            dry_run=bool(options.get("dry_run")),
+            status="failed",
+            exit_code=exc.exit_code,
+            error=exc.message,
+        )
+        _finish(early, json_path, None)
+        raise
+    deployer = Deployer(cfg, client, Options(steps=steps, **options), echo=progress, command=command)
+    try:
+        return deployer.run()
+    finally:
+        _finish(deployer.report, json_path, client)
+        close = getattr(client, "close", None)
+        if callable(close):
+            close()
+
+
+def _finish(report: Report, json_path: Path | None, client: Any) -> None:
+    """On every exit: the JSON report, the GitHub job summary and the summary on stdout (what
+    was done, where it stopped, what was undone), secrets masked."""
+    from looker_ops.looker.redact import REDACTOR
+
+    redactor = getattr(client, "redactor", None) or REDACTOR
+    if json_path is not None:
+        report.write(json_path)
+    target = os.environ.get("GITHUB_STEP_SUMMARY")
+    if target:
+        warning = append_job_summary(report, target, redactor.redact)
+        if warning:
+            progress(warning)
+    for line in summary_lines(report, REDACTOR.redact):
+        click.echo(line)
