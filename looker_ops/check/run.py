@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from looker_ops.check.rules import RULES, CheckContext, CheckOptions, all_rules, families
+from looker_ops.check.rules import ATHENA_FAMILIES, RULES, CheckContext, CheckOptions, all_rules, families
 from looker_ops.check.rules.common import compiled_table, parse_athena, tables_in
 from looker_ops.errors import BadInput
 from looker_ops.findings import Finding, Severity
@@ -131,15 +131,21 @@ SHARD_MIN_OBJECTS = 300  # below this, checking in one process is faster than fo
 _SHARD_CTX: CheckContext | None = None
 
 
-def _run_shard(shard: tuple[int, int]) -> tuple[list[Finding], list[str]]:
+def _families(ctx: CheckContext) -> list[tuple[str, Any]]:
+    """The families that apply: the Athena ones only when a model's dialect is athena."""
+    athena = "athena" in ctx.dialects()
+    return [(n, f) for n, f in families() if athena or n not in ATHENA_FAMILIES]
+
+
+def _run_shard(shard: tuple[int, int]) -> tuple[list[Finding], list[str], int]:
     assert _SHARD_CTX is not None
     from dataclasses import replace
 
     sub = CheckContext(_SHARD_CTX.project, replace(_SHARD_CTX.options, cache_dir=None), shard=shard)
-    for name, fam in families():
+    for name, fam in _families(sub):
         if name != "engine":
             fam(sub)
-    return sub.findings, sub.notes
+    return sub.findings, sub.notes, sub.unchecked
 
 
 def _run_families(ctx: CheckContext, workers: int | None) -> None:
@@ -160,18 +166,54 @@ def _run_families(ctx: CheckContext, workers: int | None) -> None:
                 results = pool.map(_run_shard, [(k, n) for k in range(n)])
         finally:
             _SHARD_CTX = None
-        for findings, notes in results:
+        for findings, notes, unchecked in results:
             ctx.findings.extend(findings)
             ctx.notes.extend(notes)
-        for name, fam in families():
+            ctx.unchecked += unchecked
+        for name, fam in _families(ctx):
             if name == "engine":
                 fam(ctx)
         return
-    for _name, fam in families():
+    for _name, fam in _families(ctx):
         fam(ctx)
 
 
-def _inputs_key(root: Path, dashboard_dirs: Sequence[Path], sql: bool | None, data_dir: Path | None) -> str:
+def _dependency_findings(ctx: CheckContext) -> None:
+    """One info finding per dependency that is not here, with the references it left unchecked."""
+    for name, (file, line) in sorted(ctx.project.missing_dependencies.items()):
+        ctx.report(
+            all_rules()["LKM007"],
+            f"the project imports {name}, which is not here: {ctx.unchecked} reference(s) to names defined "
+            f"nowhere in the project were not checked (give --dependency {name}=PATH to check them)",
+            file,
+            line,
+            f"dependency:{name}",
+        )
+
+
+def sql_skip_reason(ctx: CheckContext) -> str | None:
+    """Why ``--sql`` does not run by default on this project (None: it runs)."""
+    other = sorted(ctx.dialects() - {"athena"})
+    if other:
+        return (
+            f"--sql skipped: the project's SQL is {', '.join(other)} and the embedded engine runs Athena SQL"
+        )
+    if not sql_default(ctx.project):
+        return (
+            "--sql skipped: the project reads tables whose schema looker-ops does not know (only the "
+            "CloudTrail and geo-IP tables): give --data with --sql to run it on CloudTrail files"
+        )
+    return None
+
+
+def _inputs_key(
+    root: Path,
+    dashboard_dirs: Sequence[Path],
+    sql: bool | None,
+    data_dir: Path | None,
+    dialects: str = "",
+    dependencies: dict[str, Path] | None = None,
+) -> str:
     """A hash of everything a check without SQL depends on: every input file's path and content,
     the options and the versions of looker-ops, lkml and sqlglot."""
     import hashlib
@@ -183,10 +225,10 @@ def _inputs_key(root: Path, dashboard_dirs: Sequence[Path], sql: bool | None, da
 
     h = hashlib.sha256()
     h.update(
-        f"{RESULT_FORMAT}|{__version__}|{getattr(lkml, '__version__', '')}|{sqlglot.__version__}|{sql}|{data_dir}".encode()
+        f"{RESULT_FORMAT}|{__version__}|{getattr(lkml, '__version__', '')}|{sqlglot.__version__}|{sql}|{data_dir}|{dialects}".encode()
     )
     h.update(str(root.resolve()).encode())
-    for rel, path in input_files(root, dashboard_dirs):
+    for rel, path in input_files(root, dashboard_dirs, dependencies):
         try:
             data = path.read_bytes()
         except OSError:
@@ -197,6 +239,43 @@ def _inputs_key(root: Path, dashboard_dirs: Sequence[Path], sql: bool | None, da
     for src in [*sorted((pkg / "check").rglob("*.py")), *sorted((pkg / "lookml").rglob("*.py"))]:
         h.update(src.name.encode() + hashlib.sha256(src.read_bytes()).digest())
     return h.hexdigest()
+
+
+def _check_dialects(dialect: str, connections: dict[str, str]) -> None:
+    """Every dialect name is one sqlglot knows (bad input otherwise)."""
+    from sqlglot.dialects.dialect import Dialect
+
+    for where, name in [
+        ("--dialect", dialect),
+        *((f"check.connections.{c}", d) for c, d in connections.items()),
+    ]:
+        try:
+            Dialect.get_or_raise(name)
+        except ValueError:
+            raise BadInput(
+                f"{where}: unknown SQL dialect {name!r} (sqlglot's names: athena, bigquery, snowflake...)"
+            ) from None
+
+
+def _use_sql(
+    ctx: CheckContext, sql: bool | None, data_dir: Path | None, athena: Any
+) -> tuple[bool, str | None]:
+    """Whether the SQL checks run, and why not when they would by request or by default."""
+    if athena is not None:
+        return True, None
+    other = sorted(ctx.dialects() - {"athena"})
+    if other and "athena" not in ctx.dialects():
+        return False, (
+            f"--sql skipped: the project's SQL is {', '.join(other)} and the embedded engine runs Athena SQL"
+            if sql or data_dir is not None or sql is None
+            else None
+        )
+    if sql is not None:
+        return sql, None
+    if data_dir is not None:
+        return True, None
+    reason = sql_skip_reason(ctx)
+    return reason is None, reason
 
 
 def exit_code(findings: Sequence[Finding], fail_on: str) -> int:
@@ -217,8 +296,18 @@ def run_check(
     batch_size: int = 200,
     workers: int | None = None,
     athena: Any = None,
+    dialect: str = "athena",
+    connections: dict[str, str] | None = None,
+    dependencies: dict[str, Path] | None = None,
 ) -> CheckResult:
+    """Check the project at ``root``. ``dialect``: the SQL dialect of its connections (sqlglot's
+    names), ``connections``: a dialect per connection name; ``dependencies``: local checkouts of
+    the projects it imports (name -> folder)."""
     start = time.perf_counter()
+    for name, dep in (dependencies or {}).items():
+        if not dep.is_dir():
+            raise BadInput(f"--dependency {name}={dep}: no such folder")
+    _check_dialects(dialect, connections or {})
     if not root.is_dir():
         raise BadInput(f"{root}: not a folder (give the LookML project folder)")
     if data_dir is not None and not data_dir.exists():
@@ -231,7 +320,14 @@ def run_check(
     # Whole-result cache: an unchanged project (same files, same tool) checked without SQL
     # gives the same findings; exemptions and the baseline are applied afterwards.
     inputs = (
-        _inputs_key(root, dashboard_dirs, sql, data_dir)
+        _inputs_key(
+            root,
+            dashboard_dirs,
+            sql,
+            data_dir,
+            f"{dialect}|{sorted((connections or {}).items())}",
+            dependencies,
+        )
         if cdir is not None and sql is not True and data_dir is None and athena is None
         else None
     )
@@ -246,22 +342,33 @@ def run_check(
         use_sql = False
         notes.append("unchanged since the last check: results from the cache")
     else:
-        project = load_project(root, dashboard_dirs=dashboard_dirs, cache_dir=cache_dir, workers=workers)
+        project = load_project(
+            root,
+            dashboard_dirs=dashboard_dirs,
+            cache_dir=cache_dir,
+            workers=workers,
+            dependencies=dependencies,
+        )
         if not project.files:
             raise BadInput(
                 f"{root}: no .lkml or .dashboard.lookml file in this folder: is it a LookML project?"
             )
-        use_sql = athena is not None or (
-            sql if sql is not None else (data_dir is not None or sql_default(project))
+        options = CheckOptions(
+            data_dir=data_dir,
+            batch_size=batch_size,
+            cache_dir=cdir,
+            athena=athena,
+            dialect=dialect,
+            connections=dict(connections or {}),
         )
-        ctx = CheckContext(
-            project,
-            CheckOptions(
-                sql=use_sql, data_dir=data_dir, batch_size=batch_size, cache_dir=cdir, athena=athena
-            ),
-        )
+        ctx = CheckContext(project, options)
+        use_sql, reason = _use_sql(ctx, sql, data_dir, athena)
+        options.sql = use_sql
+        if reason:
+            ctx.notes.append(reason)
         ctx.findings.extend(project.problems)
         _run_families(ctx, workers)
+        _dependency_findings(ctx)
         all_rules()
         notes.extend(ctx.notes)
         # de-duplicate (a field inherited by extends is checked once per view)

@@ -71,6 +71,20 @@ from looker_ops.errors import EXIT_FINDINGS, EXIT_OK, BadInput
 )
 @athena_run_options
 @athena_config_option
+@click.option(
+    "--dialect",
+    default=None,
+    help="SQL dialect of the project's connections (sqlglot's names: athena, bigquery, snowflake...). "
+    "Default: check.dialect in --config, else athena. Athena rules run only for athena.",
+)
+@click.option(
+    "--dependency",
+    "dependencies",
+    multiple=True,
+    metavar="NAME=PATH",
+    help="A local checkout of a project this one imports (local_dependency, remote_dependency, "
+    "include: //NAME/...), resolved as Looker resolves it (repeatable).",
+)
 @click.option("--no-cache", is_flag=True, help="Do not read or write the parse cache.")
 @click.option(
     "--batch-size", type=click.IntRange(1, 5000), default=200, show_default=True, help="Fields per SQL query."
@@ -88,6 +102,8 @@ def check(
     no_cache: bool,
     batch_size: int,
     on_athena: bool,
+    dialect: str | None,
+    dependencies: tuple[str, ...],
     **athena_options: Any,
 ) -> None:
     """Check a LookML project offline: syntax, references, Athena rules, and SQL on the embedded engine.
@@ -123,6 +139,7 @@ def check(
         if not d.is_dir():
             raise BadInput(f"--dashboards {d}: no such folder")
     kwargs: dict[str, Any] = {} if not no_cache else {"cache_dir": None}
+    kwargs.update(_dialect_settings(athena_options.get("config_path"), dialect, dependencies))
     if on_athena:
         if sql is False or data_dir is not None:
             raise BadInput("--athena runs the SQL checks on Athena: it does not go with --no-sql or --data")
@@ -182,3 +199,24 @@ def check(
         click.echo(text, nl=False)
     code = exit_code(findings, fail_on)
     sys.exit(EXIT_FINDINGS if code else EXIT_OK)
+
+
+def _dialect_settings(
+    config_path: Path | None, dialect: str | None, dependencies: tuple[str, ...]
+) -> dict[str, Any]:
+    """``dialect``, ``connections`` and ``dependencies`` for run_check, from the options over the
+    ``check:`` section of looker-ops.yaml (paths there are relative to the file)."""
+    out: dict[str, Any] = {"dialect": dialect or "athena", "connections": {}, "dependencies": {}}
+    if config_path is not None:
+        from looker_ops.config.settings import load_config
+
+        cfg = load_config(config_path, uses=("check",), secrets=False)
+        out["dialect"] = dialect or cfg.check.dialect
+        out["connections"] = dict(cfg.check.connections)
+        out["dependencies"] = {n: cfg.resolve(p) for n, p in cfg.check.dependencies.items()}
+    for item in dependencies:
+        name, sep, path = item.partition("=")
+        if not sep or not name.strip() or not path.strip():
+            raise BadInput(f"--dependency {item!r}: expected NAME=PATH")
+        out["dependencies"][name.strip()] = Path(path.strip())
+    return out

@@ -156,6 +156,20 @@ class AthenaTableSettings:
 
 
 @dataclass
+class CheckSettings:
+    dialect: str = field(
+        default="athena",
+        metadata=_doc("SQL dialect of the project's connections for `check` (sqlglot's names: bigquery...)"),
+    )
+    connections: dict[str, str] = field(
+        default_factory=dict, metadata=_doc("dialect per connection name (projects with several models)")
+    )
+    dependencies: dict[str, str] = field(
+        default_factory=dict, metadata=_doc("local checkouts of imported projects: name -> folder")
+    )
+
+
+@dataclass
 class Config:
     looker: LookerSettings = field(default_factory=LookerSettings)
     connection: ConnectionSettings = field(default_factory=ConnectionSettings)
@@ -163,6 +177,7 @@ class Config:
     dashboards: DashboardSettings = field(default_factory=DashboardSettings)
     validation: ValidationSettings = field(default_factory=ValidationSettings)
     athena: AthenaTableSettings = field(default_factory=AthenaTableSettings)
+    check: CheckSettings = field(default_factory=CheckSettings)
     constants: dict[str, str] = field(
         default_factory=dict, metadata=_doc("manifest constants to override (e.g. CLOUDTRAIL_TABLE)")
     )

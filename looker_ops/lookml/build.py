@@ -89,7 +89,12 @@ class Builder:
     duplicates: dict[tuple[str, str], list[tuple[str, int]]]
 
     def _make_view(
-        self, name: str, d: dict[str, Any], base: dict[str, Any], defs: list[tuple[str, int]]
+        self,
+        name: str,
+        d: dict[str, Any],
+        base: dict[str, Any],
+        defs: list[tuple[str, int]],
+        model: str | None = None,
     ) -> View:
         fields: dict[str, Field] = {}
         groups: dict[str, Field] = {}
@@ -134,6 +139,7 @@ class Builder:
             end_line=int(base.get("_end", 0)),
             definitions=defs,
             groups=groups,
+            model=model,
         )
 
     def _add_field(self, fields: dict[str, Field], seen: dict[str, tuple[str, int]], f: Field) -> None:

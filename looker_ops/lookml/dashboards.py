@@ -283,6 +283,8 @@ def _parse_element(
             )
             props[k] = [props[k]] if k != "dynamic_fields" else []
     for k in _MAP_KEYS:
+        if k == "listen" and isinstance(props.get(k), list) and all(isinstance(x, dict) for x in props[k]):
+            continue  # a merged-query element listens with one mapping per query
         if k in props and props[k] is not None and not isinstance(props[k], dict):
             problems.append(
                 Finding(
@@ -308,10 +310,9 @@ def _parse_element(
             )
         )
     limit_v = props.get("limit")
-    limit: int | None = None
     if limit_v is not None:
         try:
-            limit = int(limit_v)
+            int(limit_v)
         except (TypeError, ValueError):
             problems.append(
                 Finding(
@@ -323,22 +324,43 @@ def _parse_element(
                     where,
                 )
             )
+    return make_element(props, line, node.end_mark.line + (1 if node.end_mark.column else 0))
+
+
+def _listen(v: Any) -> dict[str, str]:
+    """``listen``: a mapping (filter -> field), or for merged queries one mapping per query."""
+    out: dict[str, str] = {}
+    for m in v if isinstance(v, list) else [v]:
+        if isinstance(m, dict):
+            out.update({str(k): str(x) for k, x in m.items()})
+    return out
+
+
+def make_element(
+    props: dict[str, Any], line: int, end_line: int, file: str | None = None
+) -> DashboardElement:
+    """A dashboard element from its (parsed or merged) keys."""
+    try:
+        limit = int(props["limit"]) if props.get("limit") is not None else None
+    except (TypeError, ValueError):
+        limit = None
     return DashboardElement(
-        name=name,
+        name=_s(props.get("name")) or "",
         title=_s(props.get("title")),
-        type=etype,
+        type=_s(props.get("type")),
         model=_s(props.get("model")),
         explore=_s(props.get("explore")),
         fields=[str(x) for x in props.get("fields") or []],
         filters={str(k): _s(v) or "" for k, v in (props.get("filters") or {}).items()},
         sorts=[str(x) for x in props.get("sorts") or []],
         pivots=[str(x) for x in props.get("pivots") or []],
-        listen={str(k): str(v) for k, v in (props.get("listen") or {}).items()},
+        listen=_listen(props.get("listen")),
         limit=limit,
         dynamic_fields=[x for x in props.get("dynamic_fields") or [] if isinstance(x, dict)],
         line=line,
-        end_line=node.end_mark.line + (1 if node.end_mark.column else 0),
+        end_line=end_line,
         props=props,
+        file=file,
     )
 
 
@@ -484,3 +506,57 @@ def load_dashboards(
         if igs:
             ignores[r] = igs
     return dashboards, problems, ignores
+
+
+def _merged(base: list[Any], over: list[Any], file_of_base: str) -> list[Any]:
+    """Elements (or filters) of an extended dashboard, overridden by name by the extending one's."""
+    out: dict[str, Any] = {}
+    for item in base:
+        out[item.name] = item
+    for item in over:
+        old = out.get(item.name)
+        if old is not None and isinstance(item, DashboardElement):
+            props = {**old.props, **item.props}
+            props["_lines"] = {**old.props.get("_lines", {}), **item.props.get("_lines", {})}
+            out[item.name] = make_element(props, item.line, item.end_line, item.file)
+        elif old is not None:
+            out[item.name] = DashboardFilter(
+                **{**old.__dict__, **{k: v for k, v in item.__dict__.items() if v is not None}}
+            )
+        else:
+            out[item.name] = item
+    for item in out.values():
+        if isinstance(item, DashboardElement) and item.file is None and item in base:
+            item.file = file_of_base
+    return list(out.values())
+
+
+def apply_extends(dashboards: list[Dashboard]) -> list[tuple[Dashboard, str, str]]:
+    """Give each dashboard that ``extends`` others their elements and filters (an element or
+    filter of the same name overrides the extended one's keys), in place, as Looker does.
+    Returns (dashboard, name, why) for each extended dashboard that cannot be used."""
+    by_name = {d.name: d for d in dashboards}
+    done: set[str] = set()
+    bad: list[tuple[Dashboard, str, str]] = []
+
+    def resolve(d: Dashboard, stack: tuple[str, ...]) -> None:
+        if d.name in done:
+            return
+        done.add(d.name)
+        ext = d.props.get("extends")
+        for name in ext if isinstance(ext, list) else [ext] if ext else []:
+            base = by_name.get(str(name))
+            if base is None or base.name in stack or base is d:
+                bad.append((d, str(name), "is not defined" if base is None else "leads back to it (a cycle)"))
+                continue
+            resolve(base, (*stack, d.name))
+            d.elements = _merged([_copy(e) for e in base.elements], d.elements, base.file)
+            d.filters = _merged(list(base.filters), d.filters, base.file)
+
+    for d in dashboards:
+        resolve(d, ())
+    return bad
+
+
+def _copy(e: DashboardElement) -> DashboardElement:
+    return make_element(dict(e.props), e.line, e.end_line, e.file)

@@ -68,11 +68,15 @@ class FieldCompiler(LiquidRenderer):
     ) -> str:
         """``expr`` of the field under ``alias`` (default: the view's name), or NULL and a problem."""
         alias = alias or view_name
-        view = self.project.views.get(view_name)
+        view = self.view(view_name)
         f = view.fields.get(field_name) if view else None
         if view is None or f is None:
             self._problem(
-                "unresolved", f"field {view_name}.{field_name} does not exist", view_name, field_name
+                "unresolved",
+                f"field {view_name}.{field_name} does not exist",
+                view_name,
+                field_name,
+                view_name,
             )
             return NULL
         self.used_aliases.add(alias)
@@ -108,20 +112,25 @@ class FieldCompiler(LiquidRenderer):
             parts = parts[:-1]
         vname: str | None
         if len(parts) == 1:
-            if view is None:
-                # explore-level SQL: ${view.field} only; a bare name may be an alias
+            if view is None and self.explore is not None:
+                # explore-level SQL (sql_always_where, sql_on...): a bare name is a field of the
+                # explore's base view, as in Looker's documentation
+                vname, fname, valias = self.explore.view_name, parts[0], self.explore.name
+            elif view is None:
                 self._problem("unresolved", f"${{{ref}}} does not name a field (use view.field)", None, owner)
                 return NULL
-            vname, fname, valias = view.name, parts[0], alias or view.name
+            else:
+                vname, fname, valias = view.name, parts[0], alias or view.name
         elif len(parts) == 2:
             if parts[1] == "SQL_TABLE_NAME":
-                target = self.project.views.get(parts[0])
+                target = self.view(parts[0])
                 if target is None:
                     self._problem(
                         "unresolved",
                         f"${{{ref}}}: view {parts[0]} does not exist",
                         view.name if view else None,
                         owner,
+                        parts[0],
                     )
                     return NULL
                 return self.table_sql(target)
@@ -133,6 +142,7 @@ class FieldCompiler(LiquidRenderer):
                     + (f" nor a join of explore {self.explore.name}" if self.explore is not None else ""),
                     view.name if view else None,
                     owner,
+                    parts[0],
                 )
                 return NULL
             vname, valias = res
@@ -142,7 +152,7 @@ class FieldCompiler(LiquidRenderer):
                 "unresolved", f"${{{ref}}} is not a valid reference", view.name if view else None, owner
             )
             return NULL
-        target = self.project.views.get(vname)
+        target = self.view(vname)
         f = target.fields.get(fname) if target else None
         if target is None or f is None:
             hint = ""
@@ -153,6 +163,7 @@ class FieldCompiler(LiquidRenderer):
                 f"${{{ref}}}: field {vname}.{fname} does not exist{hint}",
                 view.name if view else None,
                 owner,
+                vname,
             )
             return NULL
         self.used_aliases.add(valias)
@@ -262,6 +273,18 @@ class FieldCompiler(LiquidRenderer):
             if base:
                 return f"COUNT({when(base)})"
             return f"COUNT({when('1')})" if cond else "COUNT(*)"
+        if t == "list" and not base and f.props.get("list_field"):
+            # type: list lists the values of another field of the view (list_field, no sql)
+            lf = view.fields.get(str(f.props["list_field"]))
+            if lf is None:
+                self._problem(
+                    "unresolved",
+                    f"measure {view.name}.{f.name}: list_field {f.props['list_field']} does not exist",
+                    view.name,
+                    f.name,
+                )
+                return NULL
+            base = self._ref(view, lf, alias)
         if not base and t in AGGREGATE_TYPES:
             self._problem(
                 "unresolved", f"measure {view.name}.{f.name} of type {t} has no sql", view.name, f.name
@@ -300,16 +323,21 @@ class FieldCompiler(LiquidRenderer):
                         f"filter field {ref} of measure {f.name} does not exist",
                         view.name,
                         f.name,
+                        vn,
                     )
                     continue
                 tv, ta = res
             else:
                 tv, ta, fn = view.name, alias, ref
-            target = self.project.views.get(tv)
+            target = self.view(tv)
             tf = target.fields.get(fn) if target else None
             if target is None or tf is None:
                 self._problem(
-                    "unresolved", f"filter field {ref} of measure {f.name} does not exist", view.name, f.name
+                    "unresolved",
+                    f"filter field {ref} of measure {f.name} does not exist",
+                    view.name,
+                    f.name,
+                    tv,
                 )
                 continue
             sql = self._ref(target, tf, ta)
@@ -324,7 +352,7 @@ class FieldCompiler(LiquidRenderer):
         res = self.resolve_alias(a)
         if res is None:
             return None
-        view = self.project.views.get(res[0])
+        view = self.view(res[0])
         f = view.fields.get(fn) if view else None
         if view is None or f is None:
             return None

@@ -8,7 +8,7 @@ project (a dependency).
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from pathlib import Path
 
 from looker_ops.findings import Finding, Severity
@@ -16,7 +16,7 @@ from looker_ops.lookml.merge import str_list
 from looker_ops.lookml.parsecache import ParsedFile
 
 INCLUDE_NOTHING = "LKM002"
-REMOTE_INCLUDE = "LKM007"
+MISSING_DEPENDENCY = "LKM007"
 
 
 def _glob_regex(pattern: str) -> re.Pattern[str]:
@@ -58,18 +58,35 @@ def _normalize(path: str) -> str:
     return "/".join(parts)
 
 
-def resolve_include(pattern: str, from_file: str, files: Sequence[str]) -> list[str] | None:
-    """Files (relative, posix) an include pattern matches; None for a remote-project include."""
+def split_dependency(rel: str) -> tuple[str, str]:
+    """("//name/", rest) for a file of a dependency (``//name/views/x.view.lkml``), else ("", rel)."""
+    if rel.startswith("//"):
+        name, _, rest = rel[2:].partition("/")
+        return f"//{name}/", rest
+    return "", rel
+
+
+def resolve_include(
+    pattern: str, from_file: str, files: Sequence[str], dependencies: Collection[str] = ()
+) -> list[str] | None:
+    """Files (relative, posix) an include pattern matches; None for an include of a dependency
+    that is not here (``//name/...`` with ``name`` not in ``dependencies``).
+
+    A dependency's files are named ``//name/path``: its own includes (``/views/*``) resolve in it.
+    Dashboards match as LookML files do (``*.dashboard`` matches ``x.dashboard.lookml``)."""
     pat = pattern.strip()
+    prefix, local = split_dependency(from_file)
     if pat.startswith("//"):
-        return None
-    if pat.startswith("/"):
+        dep, _, rest = pat[2:].partition("/")
+        if dep not in dependencies:
+            return None
+        prefix, full = f"//{dep}/", rest
+    elif pat.startswith("/"):
         full = pat[1:]
     else:
-        base = from_file.rsplit("/", 1)[0] if "/" in from_file else ""
+        base = local.rsplit("/", 1)[0] if "/" in local else ""
         full = f"{base}/{pat}" if base else pat
-    full = _normalize(full)
-    rx = _glob_regex(full)
+    rx = _glob_regex(prefix + _normalize(full))
     return [f for f in files if rx.match(f)]
 
 
@@ -90,8 +107,15 @@ class IncludeResolver:
     parsed: dict[str, ParsedFile]
     _reported_set: set[tuple[str, str]]
 
-    def resolve_includes(self, start: str, files: list[str]) -> list[str]:
+    dependencies: dict[str, Path]
+    # Dependencies named by an include (//name/...) but not here: name -> (file, line) of the first.
+    missing_dependencies: dict[str, tuple[str, int]]
+
+    def resolve_includes(self, start: str, files: list[str]) -> tuple[list[str], list[str]]:
+        """The LookML files and the dashboard files ``start`` includes, directly or through
+        included files, in include order."""
         out: list[str] = []
+        dashboards: list[str] = []
         seen = {start}
         queue = [start]
         while queue:
@@ -101,20 +125,11 @@ class IncludeResolver:
                 continue
             lines = pf.doc.get("_lines", {})
             for pat in str_list(pf.doc.get("includes")):
-                matched = resolve_include(pat, cur, files)
+                matched = resolve_include(pat, cur, files, self.dependencies)
                 if matched is None:
-                    if not self._reported(cur, pat):
-                        self._reported_set.add((cur, pat))
-                        self.problems.append(
-                            Finding(
-                                REMOTE_INCLUDE,
-                                Severity.INFO,
-                                f'include "{pat}" reads another project, which is not checked: findings about '
-                                "names it defines (extends, joins, fields) may not apply",
-                                cur,
-                                self._include_line(cur, pat, int(lines.get("include", 1))),
-                            )
-                        )
+                    dep = pat.strip()[2:].partition("/")[0]
+                    line = self._include_line(cur, pat, int(lines.get("include", 1)))
+                    self.missing_dependencies.setdefault(dep, (cur, line))
                     continue
                 if not matched and not self._reported(cur, pat):
                     self.problem(
@@ -125,18 +140,24 @@ class IncludeResolver:
                     )
                     self._reported_set.add((cur, pat))
                 for f in matched:
-                    if f not in seen and not f.endswith(".model.lkml"):
-                        seen.add(f)
+                    if f in seen or f.endswith(".model.lkml"):
+                        continue
+                    seen.add(f)
+                    if f.endswith(".dashboard.lookml"):
+                        dashboards.append(f)
+                    else:
                         out.append(f)
                         queue.append(f)
-        return out
+        return out, dashboards
 
     def _reported(self, f: str, pat: str) -> bool:
         return (f, pat) in self._reported_set
 
     def _include_line(self, rel: str, pat: str, default: int) -> int:
+        prefix, local = split_dependency(rel)
+        base = self.dependencies.get(prefix[2:-1], self.root) if prefix else self.root
         try:
-            text = (self.root / rel).read_text(encoding="utf-8", errors="replace")
+            text = (base / local).read_text(encoding="utf-8", errors="replace")
         except OSError:
             return default
         for i, ln in enumerate(text.splitlines(), 1):

@@ -20,6 +20,21 @@ NULL = "NULL"
 _LIQUID_RE = re.compile(r"\{%-?\s*(.*?)\s*-?%\}|\{\{-?\s*(.*?)\s*-?\}\}", re.S)
 
 
+# Liquid block tags other than if/unless/condition/comment, and the tag that ends each.
+_BLOCK_ENDS = {
+    "incrementcondition": "endincrementcondition",
+    "capture": "endcapture",
+    "for": "endfor",
+    "tablerow": "endtablerow",
+    "case": "endcase",
+    "raw": "endraw",
+}
+# Tags that render nothing SQL depends on here (Liquid's own and Looker's).
+_SIMPLE_TAGS = frozenset(
+    ["break", "continue", "cycle", "increment", "decrement", "echo", "include", "render", "liquid", "layout"]
+)
+
+
 @dataclass(frozen=True)
 class SqlProblem:
     """Something the SQL compiler could not resolve (a finding's raw material)."""
@@ -28,6 +43,7 @@ class SqlProblem:
     message: str
     view: str | None
     field: str | None
+    missing: str | None = None  # the view or alias name not found (or found only in part)
 
 
 @dataclass
@@ -47,19 +63,29 @@ class LiquidRenderer:
     """The state of one compilation (project, explore, Liquid context, problems) and Liquid."""
 
     def __init__(
-        self, project: Project, explore: Explore | None = None, liquid_ctx: LiquidContext | None = None
+        self,
+        project: Project,
+        explore: Explore | None = None,
+        liquid_ctx: LiquidContext | None = None,
+        model: str | None = None,
     ):
         self.project = project
         self.explore = explore
+        # Views are looked up as this model sees them (the explore's model by default).
+        self.model = explore.model if explore is not None else model
         self.ctx = liquid_ctx or LiquidContext()
         self.aliases: dict[str, str] = explore.aliases() if explore is not None else {}
         self.problems: list[SqlProblem] = []
         self.used_aliases: set[str] = set()
         self._stack: list[tuple[str, str, str]] = []
+        self.assigned: dict[str, object] = {}  # Liquid variables set by assign / capture
 
     # -- lookups
-    def _problem(self, kind: str, msg: str, view: str | None, fld: str | None) -> None:
-        p = SqlProblem(kind, msg, view, fld)
+    def _problem(
+        self, kind: str, msg: str, view: str | None, fld: str | None, missing: str | None = None
+    ) -> None:
+        """Record a problem once; ``missing``: the view (or alias) name that was not found."""
+        p = SqlProblem(kind, msg, view, fld, missing)
         if p not in self.problems:
             self.problems.append(p)
 
@@ -67,20 +93,30 @@ class LiquidRenderer:
         """(view name, alias) for an alias or view name used in ``${name.x}``."""
         if name in self.aliases:
             return self.aliases[name], name
-        if name in self.project.views:
+        if self.view(name) is not None:
             # A view joined under another alias is reached through its first alias.
             for a, v in self.aliases.items():
                 if v == name:
                     return name, a
             return name, name
+        if self.explore is None:
+            # A view's own SQL may name a join alias of an explore that uses it
+            # (``join: x { from: y }`` then ``${x.field}``): resolve it to the joined view.
+            vname = self.project.join_aliases(self.model).get(name)
+            if vname is not None and self.view(vname) is not None:
+                return vname, name
         return None
+
+    def view(self, name: str) -> View | None:
+        """The view ``name`` as this compilation's model sees it."""
+        return self.project.view_for(self.model, name)
 
     # -- parameters
     def _parameter_value(self, view: View | None, name: str) -> str | None:
         """The SQL value of a parameter (quoted for string parameters), or None."""
         vname, pname = name.split(".", 1) if "." in name else (view.name if view else "", name)
         res = self.resolve_alias(vname) if vname else None
-        target = self.project.views.get(res[0]) if res else None
+        target = self.view(res[0]) if res else None
         pf = target.fields.get(pname) if target else None
         value = self.ctx.parameters.get(f"{vname}.{pname}", self.ctx.parameters.get(pname))
         if value is None and pf is not None:
@@ -106,7 +142,7 @@ class LiquidRenderer:
         if "." in name:
             vn, fn = name.split(".", 1)
             res = self.resolve_alias(vn)
-            target = self.project.views.get(res[0]) if res else None
+            target = self.view(res[0]) if res else None
             return (target.fields.get(fn) if target else None), f"{res[1] if res else vn}.{fn}"
         f = view.fields.get(name) if view else None
         return f, f"{view.name if view else ''}.{name}"
@@ -185,7 +221,14 @@ class LiquidRenderer:
             elif word == "comment":
                 _, j = self._render_tokens(tokens, i + 1, view, alias, ("endcomment",))
                 i = j + 1
-            elif word in ("assign", "capture", "endcapture", "raw", "endraw"):
+            elif word in _BLOCK_ENDS:
+                rendered, i = self._render_block(tokens, i, word, arg, view, alias)
+                out.append(rendered)
+            elif word == "assign":
+                name, _, expr = arg.partition("=")
+                self.assigned[name.strip()] = self._liquid_value(expr.strip(), view)
+                i += 1
+            elif word in _SIMPLE_TAGS:
                 i += 1
             else:
                 self._problem(
@@ -195,6 +238,70 @@ class LiquidRenderer:
         if stop:
             self._problem("liquid", f"missing {{% {stop[0]} %}}", view.name if view else None, None)
         return "".join(out), i
+
+    def _render_block(
+        self,
+        tokens: list[tuple[str, str]],
+        i: int,
+        word: str,
+        arg: str,
+        view: View | None,
+        alias: str | None,
+    ) -> tuple[str, int]:
+        """A block tag other than if/unless/condition: (its SQL, the index after its end tag).
+
+        ``incrementcondition`` (incremental PDTs) is a condition true for a full build;
+        ``capture`` assigns its body; ``for`` / ``tablerow`` render their body once; ``case``
+        renders the first ``when`` equal to its value, else its ``else``; ``raw`` its text as is.
+        """
+        end = _BLOCK_ENDS[word]
+        if word == "raw":
+            j = i + 1
+            parts: list[str] = []
+            while j < len(tokens) and tokens[j] != ("tag", end):
+                k, v = tokens[j]
+                parts.append(
+                    v
+                    if k == "text"
+                    else ("{%" if k == "tag" else "{{") + f" {v} " + ("%}" if k == "tag" else "}}")
+                )
+                j += 1
+            return "".join(parts), j + 1
+        if word == "case":
+            return self._render_case(tokens, i, arg, view, alias)
+        body, j = self._render_tokens(tokens, i + 1, view, alias, (end,))
+        if word == "capture":
+            self.assigned[arg.strip()] = body
+            return "", j + 1
+        if word == "incrementcondition":
+            return "1=1", j + 1
+        return body, j + 1
+
+    def _render_case(
+        self, tokens: list[tuple[str, str]], i: int, arg: str, view: View | None, alias: str | None
+    ) -> tuple[str, int]:
+        """``{% case x %}{% when 'a', 'b' %}...{% else %}...{% endcase %}``."""
+        value = str(self._liquid_value(arg, view))
+        j = i + 1
+        _, j = self._render_tokens(tokens, j, view, alias, ("when", "else", "endcase"))
+        chosen: str | None = None
+        while j < len(tokens):
+            tw = tokens[j][1].split(None, 1)
+            if tw[0] == "endcase":
+                break
+            body, k = self._render_tokens(tokens, j + 1, view, alias, ("when", "else", "endcase"))
+            if chosen is None:
+                if tw[0] == "else":
+                    chosen = body
+                else:
+                    opts = [
+                        str(self._liquid_value(o.strip(), view))
+                        for o in re.split(r",|\bor\b", tw[1] if len(tw) > 1 else "")
+                    ]
+                    if value in opts:
+                        chosen = body
+            j = k
+        return chosen or "", j + 1
 
     def _render_if(
         self,
@@ -241,6 +348,8 @@ class LiquidRenderer:
             return float(e)
         if e in ("true", "false"):
             return e == "true"
+        if e in self.assigned:
+            return self.assigned[e]
         m = re.fullmatch(r"_user_attributes\[['\"](.+?)['\"]\]", e)
         if m:
             return self.ctx.user_attributes.get(m.group(1), "")

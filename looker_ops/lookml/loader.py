@@ -36,7 +36,7 @@ Parts: :mod:`~looker_ops.lookml.includes` (include patterns), :mod:`~looker_ops.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -48,7 +48,7 @@ from looker_ops.lookml.build import (
     Builder,
     expand_group_names,
 )
-from looker_ops.lookml.includes import INCLUDE_NOTHING, REMOTE_INCLUDE, IncludeResolver
+from looker_ops.lookml.includes import INCLUDE_NOTHING, MISSING_DEPENDENCY, IncludeResolver
 from looker_ops.lookml.merge import (
     BAD_EXTENDS,
     META,
@@ -77,8 +77,8 @@ __all__ = [
     "DEFAULT_TIMEFRAMES",
     "DURATION_INTERVALS",
     "INCLUDE_NOTHING",
+    "MISSING_DEPENDENCY",
     "ORPHAN_REFINEMENT",
-    "REMOTE_INCLUDE",
     "TIMEFRAMES",
     "Dashboard",
     "Explore",
@@ -104,9 +104,18 @@ class Loader(IncludeResolver, Assembler, Builder):
     """Loads one project: discovery, parse, manifest, models and includes, views, explores."""
 
     def __init__(
-        self, root: Path, dashboard_dirs: Sequence[Path], cache_dir: Path | None, workers: int | None
+        self,
+        root: Path,
+        dashboard_dirs: Sequence[Path],
+        cache_dir: Path | None,
+        workers: int | None,
+        dependencies: Mapping[str, Path] | None = None,
     ):
         self.root = root
+        self.dependencies = dict(dependencies or {})
+        self.missing_dependencies: dict[str, tuple[str, int]] = {}
+        self.dependency_missing = False
+        self.paths: dict[str, Path] = {}  # rel -> path of the files of dependencies
         self.dashboard_dirs = dashboard_dirs
         self.cache_dir = cache_dir
         self.workers = workers
@@ -133,6 +142,12 @@ class Loader(IncludeResolver, Assembler, Builder):
                 dash.append(p)
             elif rel.endswith(".lkml"):
                 lkml.append(rel)
+        for name, dep_root in sorted(self.dependencies.items()):
+            for p in sorted(_walk(dep_root, skip)):
+                rel = f"//{name}/" + p.relative_to(dep_root).as_posix()
+                if rel.endswith(".lkml") and not rel.endswith("/manifest.lkml"):
+                    lkml.append(rel)
+                    self.paths[rel] = p
         seen = {d.resolve() for d in dash}
         for d in self.dashboard_dirs:
             if not d.is_dir():
@@ -153,7 +168,7 @@ class Loader(IncludeResolver, Assembler, Builder):
         lkml_files, dash_paths = self.discover()
         dash_rels = [self.rel(p) for p in dash_paths]
         parsed_all = parse_files(
-            [self.root / f for f in lkml_files] + list(dash_paths),
+            [self.paths.get(f, self.root / f) for f in lkml_files] + list(dash_paths),
             cache_dir=self.cache_dir,
             workers=self.workers,
             rels=lkml_files + dash_rels,
@@ -170,9 +185,11 @@ class Loader(IncludeResolver, Assembler, Builder):
                             tag_file(b, rel)
         self.read_manifest()
         self.resolve_file_constants()
-        models = self.build_models(lkml_files)
+        models = self.build_models(lkml_files + [r for r in dash_rels if not r.startswith("../")])
+        self.declared_dependencies()
+        self.dependency_missing = bool(self.missing_dependencies)
         order = self.file_order(models, lkml_files)
-        views, raw_views = self.build_views(order)
+        views, raw_views = self.build_views(order, models)
         explores, raw_explores = self.build_explores(models)
         datagroups: dict[str, dict[str, Any]] = {}
         for m in models.values():
@@ -183,6 +200,11 @@ class Loader(IncludeResolver, Assembler, Builder):
                     datagroups[str(dg["_name"])] = dg
 
         dashboards, dash_ignores = self.read_dashboards(dash_rels, parsed_all[len(lkml_files) :])
+        for m in models.values():
+            for d in dashboards:
+                if d.file in m.dashboards:
+                    d.models.append(m.name)
+        self.dashboard_extends(dashboards)
         project = Project(
             root=self.root,
             constants=dict(self.constants),
@@ -198,6 +220,7 @@ class Loader(IncludeResolver, Assembler, Builder):
             raw_views=raw_views,
             raw_explores=raw_explores,
             tests=self.collect_tests(models),
+            missing_dependencies=dict(self.missing_dependencies),
         )
         project.exemptions = self.exemptions(dash_ignores, dashboards)
         return project
@@ -228,6 +251,27 @@ class Loader(IncludeResolver, Assembler, Builder):
             else:
                 seen_dash[d.name] = (d.file, d.line)
         return dashboards, dash_ignores
+
+    def dashboard_extends(self, dashboards: list[Dashboard]) -> None:
+        """Apply dashboard ``extends``; a dashboard extending one that is not defined is a
+        problem unless a dependency that is not here may define it."""
+        from looker_ops.lookml.dashboards import apply_extends
+
+        for d, name, why in apply_extends(dashboards):
+            if why == "is not defined" and self.dependency_missing:
+                continue
+            line = (
+                int((d.props.get("_lines") or {}).get("extends", d.line))
+                if isinstance(d.props, dict)
+                else d.line
+            )
+            self.problem(
+                BAD_EXTENDS,
+                f"dashboard {d.name} extends {name}, which {why}",
+                d.file,
+                line,
+                f"dashboard:{d.name}",
+            )
 
     def resolve_file_constants(self) -> None:
         """Replace @{CONSTANTS} in each file's views and explores before anything is merged, so a
@@ -296,7 +340,7 @@ class Loader(IncludeResolver, Assembler, Builder):
             pf = self.parsed[rel]
             doc = pf.doc or {}
             includes = str_list(doc.get("includes"))
-            included = self.resolve_includes(rel, files)
+            included, dashboards = self.resolve_includes(rel, files)
             explores = [
                 str(e.get("_name"))
                 for e in doc.get("explores", []) or []
@@ -310,8 +354,20 @@ class Loader(IncludeResolver, Assembler, Builder):
             if name in models:
                 self.duplicates.setdefault(("model", name), [(models[name].file, 1)]).append((rel, 1))
                 continue
-            models[name] = Model(name, rel, conn, includes, explores, doc, included)
+            models[name] = Model(name, rel, conn, includes, explores, doc, included, dashboards)
         return models
+
+    def declared_dependencies(self) -> None:
+        """Dependencies manifest.lkml declares (local_dependency, remote_dependency) that are not
+        here join those named by ``//`` includes."""
+        doc = self.manifest
+        lines = doc.get("_lines", {}) if isinstance(doc, dict) else {}
+        for key, name_key in (("local_dependencies", "project"), ("remote_dependencies", "_name")):
+            for dep in doc.get(key, []) or [] if isinstance(doc, dict) else []:
+                name = str(dep.get(name_key) or "") if isinstance(dep, dict) else ""
+                if name and name not in self.dependencies:
+                    line = int(dep.get("_line") or lines.get(key[:-3] + "y", 1))
+                    self.missing_dependencies.setdefault(name, ("manifest.lkml", line))
 
     def file_order(self, models: dict[str, Model], files: list[str]) -> list[str]:
         order: list[str] = []
@@ -346,10 +402,38 @@ class Loader(IncludeResolver, Assembler, Builder):
                 out.append(b)
         return out
 
-    def build_views(self, order: list[str]) -> tuple[dict[str, View], list[dict[str, Any]]]:
+    def build_views(
+        self, order: list[str], models: dict[str, Model]
+    ) -> tuple[dict[str, View], list[dict[str, Any]]]:
+        """The project's views, and each model's own definition of a name that several files
+        define (views belong to the models that include them: two models may each include their
+        own view ``preview``; "defined more than once" means twice in one model's includes)."""
         raw = self._named_blocks(order, "views", "view")
-        final, bases, defs = self._assemble("view", raw, "", "a view that is not defined")
+        base_files: dict[str, set[str]] = {}
+        for b in raw:
+            if not str(b["_name"]).startswith("+"):
+                base_files.setdefault(str(b["_name"]), set()).add(str(b["_file"]))
+        contested = {n for n, files in base_files.items() if len(files) > 1}
+        shared_blocks = [b for b in raw if str(b["_name"]).lstrip("+") not in contested]
+        final, bases, defs = self._assemble("view", shared_blocks, "", "a view that is not defined")
         views = {name: self._make_view(name, d, bases[name], defs[name]) for name, d in final.items()}
+        if not contested:
+            return views, raw
+        in_a_model: set[str] = set()
+        for mname in sorted(models):
+            m = models[mname]
+            files = {m.file, *m.included_files}
+            in_a_model |= files
+            blocks = [b for b in raw if str(b["_name"]).lstrip("+") in contested and b["_file"] in files]
+            mfinal, mbases, mdefs = self._assemble("view", blocks, "", "a view that is not defined", final)
+            for name, d in mfinal.items():
+                m.views[name] = self._make_view(name, d, mbases[name], mdefs[name], mname)
+                views.setdefault(name, m.views[name])
+        for name in sorted(contested - set(views)):  # defined only in files no model includes
+            first = next(b for b in raw if b["_name"] == name)
+            views[name] = self._make_view(name, first, first, [(first["_file"], first["_line"])])
+        for places in self.duplicates.values():  # one entry per place, however many models saw it
+            places[:] = list(dict.fromkeys(places))
         return views, raw
 
     # ---- explores
@@ -461,9 +545,12 @@ def load_project(
     dashboard_dirs: Sequence[Path] = (),
     cache_dir: Path | object | None = DEFAULT_CACHE,
     workers: int | None = None,
+    dependencies: Mapping[str, Path] | None = None,
 ) -> Project:
     """Load the LookML project at ``root`` (and dashboards under ``dashboard_dirs``).
 
+    ``dependencies``: local checkouts of the projects it imports (name -> folder); their files
+    are read as ``//name/path`` and resolved as Looker resolves them.
     ``cache_dir``: where parsed files are cached (default: $LOOKER_OPS_CACHE_DIR, else
     $XDG_CACHE_HOME/looker-ops/parse, else ~/.cache/looker-ops/parse); ``None`` disables it.
     ``workers``: parse processes (default: the number of CPUs).
@@ -471,7 +558,7 @@ def load_project(
     """
     root = Path(root)
     cdir: Path | None = default_cache_dir(root) if cache_dir is DEFAULT_CACHE else cache_dir  # type: ignore[assignment]
-    loader = Loader(root, list(dashboard_dirs), cdir, workers)
+    loader = Loader(root, list(dashboard_dirs), cdir, workers, dependencies)
     project = loader.load()
     seen: set[tuple[str, str | None, int | None, str]] = set()
     unique: list[Finding] = []
@@ -490,8 +577,10 @@ def load_project(
     return project
 
 
-def input_files(root: Path, dashboard_dirs: Sequence[Path] = ()) -> list[tuple[str, Path]]:
+def input_files(
+    root: Path, dashboard_dirs: Sequence[Path] = (), dependencies: Mapping[str, Path] | None = None
+) -> list[tuple[str, Path]]:
     """Every file a load of ``root`` reads: (path relative to root, path), .lkml then dashboards."""
-    loader = Loader(root, list(dashboard_dirs), None, None)
+    loader = Loader(root, list(dashboard_dirs), None, None, dependencies)
     lkml_files, dash = loader.discover()
-    return [(r, root / r) for r in lkml_files] + [(loader.rel(p), p) for p in dash]
+    return [(r, loader.paths.get(r, root / r)) for r in lkml_files] + [(loader.rel(p), p) for p in dash]

@@ -23,7 +23,7 @@ FIELD_LISTS = {
     "parameters": "parameter",
 }
 NAMED_LISTS = frozenset([*FIELD_LISTS, "sets", "joins", "aggregate_tables", "access_filters", "queries"])
-META = frozenset(["_type", "_name", "_line", "_end", "_file", "_lines", "_origin"])
+META = frozenset(["_type", "_name", "_line", "_end", "_file", "_lines", "_origin", "_partial"])
 
 
 def str_list(v: Any) -> list[str]:
@@ -146,14 +146,25 @@ class Assembler:
         """Record an error finding."""
         self.problems.append(Finding(code, Severity.ERROR, msg, file, line, where))
 
+    # True when a dependency the project imports is not here: a name defined nowhere may be
+    # defined there, so a refinement of it or an ``extends`` of it is not an error.
+    dependency_missing: bool
+
     def _assemble(
-        self, kind: str, blocks: list[dict[str, Any]], scope: str, orphan: str
+        self,
+        kind: str,
+        blocks: list[dict[str, Any]],
+        scope: str,
+        orphan: str,
+        outside: dict[str, dict[str, Any]] | None = None,
     ) -> tuple[dict[str, dict[str, Any]], dict[str, dict[str, Any]], dict[str, list[tuple[str, int]]]]:
         """Merge each ``kind`` object's refinements into its base definition, then apply extends.
 
         Returns the final objects, their base definitions and every place that defines each.
         A second base definition is recorded as a duplicate under ``scope`` + name; a refinement
-        of nothing is a problem, saying it "refines ``orphan``".
+        of nothing is a problem, saying it "refines ``orphan``" (unless a missing dependency may
+        define it: then the refinements alone make the object, marked ``_partial``).
+        ``outside``: objects assembled elsewhere that ``extends`` may name.
         """
         bases: dict[str, dict[str, Any]] = {}
         refinements: dict[str, list[dict[str, Any]]] = {}
@@ -180,6 +191,14 @@ class Assembler:
                 defs[name].append((r["_file"], r["_line"]))
             merged[name] = cur
         for name, refs in refinements.items():
+            if self.dependency_missing:
+                cur = dict(refs[0])
+                for r in refs[1:]:
+                    cur = merge_blocks(cur, r)
+                cur["_name"], cur["_partial"] = name, True
+                bases[name], merged[name] = refs[0], cur
+                defs[name] = [(r["_file"], r["_line"]) for r in refs]
+                continue
             for r in refs:
                 self.problem(
                     ORPHAN_REFINEMENT,
@@ -188,7 +207,7 @@ class Assembler:
                     r["_line"],
                     f"{kind}:+{name}",
                 )
-        return self._apply_extends(merged, kind), bases, defs
+        return self._apply_extends(merged, kind, outside or {}), bases, defs
 
     def _refinement_duplicates(self, view: str, block: dict[str, Any]) -> None:
         """A field defined twice in one refinement block is a duplicate, as in a plain view
@@ -205,7 +224,10 @@ class Assembler:
                 else:
                     seen[fname] = here
 
-    def _apply_extends(self, merged: dict[str, dict[str, Any]], kind: str) -> dict[str, dict[str, Any]]:
+    def _apply_extends(
+        self, merged: dict[str, dict[str, Any]], kind: str, outside: dict[str, dict[str, Any]]
+    ) -> dict[str, dict[str, Any]]:
+        """Each object with its ``extends`` applied (bases in order, then the object on top)."""
         final: dict[str, dict[str, Any]] = {}
 
         def resolve(name: str, stack: tuple[str, ...]) -> dict[str, Any]:
@@ -220,7 +242,15 @@ class Assembler:
             for e in exts:
                 if e == name or e in stack:
                     why = f"leads back to {name} (a cycle)"
+                elif e not in merged and e in outside:
+                    base = dict(outside[e])
+                    base.pop("extension", None)
+                    acc = base if acc is None else merge_blocks(acc, base)
+                    continue
                 elif e not in merged:
+                    if self.dependency_missing:
+                        d["_partial"] = True  # the base may come from the missing dependency
+                        continue
                     why = "is not defined"
                 else:
                     base = dict(resolve(e, (*stack, name)))
@@ -238,6 +268,8 @@ class Assembler:
                 final[name] = d
                 return d
             out = merge_blocks(acc, d)
+            if d.get("_partial"):
+                out["_partial"] = True
             for k in ("_name", "_file", "_line", "_end"):
                 if k in d:
                     out[k] = d[k]

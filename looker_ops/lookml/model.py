@@ -85,6 +85,15 @@ class View:
     definitions: list[tuple[str, int]] = field(default_factory=list)
     # Dimension groups by name (the timeframe fields are in ``fields``).
     groups: dict[str, Field] = field(default_factory=dict)
+    # The model this definition belongs to when another model includes another view of the
+    # same name (None: the one definition the whole project shares).
+    model: str | None = None
+
+    @property
+    def partial(self) -> bool:
+        """Part of the view may be defined in a dependency that is not here (a refinement or an
+        ``extends`` of a view defined nowhere in the project)."""
+        return bool(self.props.get("_partial"))
 
     @property
     def extension_required(self) -> bool:
@@ -153,6 +162,11 @@ class Explore:
     def extension_required(self) -> bool:
         return str(self.props.get("extension", "")).lower() == "required"
 
+    @property
+    def partial(self) -> bool:
+        """Part of the explore may be defined in a dependency that is not here."""
+        return bool(self.props.get("_partial"))
+
     def join(self, name: str) -> Join | None:
         for j in self.joins:
             if j.name == name:
@@ -181,6 +195,11 @@ class Model:
     props: dict[str, Any]
     # Files the model includes, directly or through included files, in include order.
     included_files: list[str] = field(default_factory=list)
+    # Dashboard files the model includes (their elements' explores resolve in this model).
+    dashboards: list[str] = field(default_factory=list)
+    # Views of this model that differ from the project's of the same name (another model
+    # includes another definition): name -> View.
+    views: dict[str, View] = field(default_factory=dict)
 
 
 @dataclass
@@ -213,6 +232,8 @@ class DashboardElement:
     line: int
     end_line: int = 0
     props: dict[str, Any] = field(default_factory=dict)
+    # The file it is written in when not its dashboard's (inherited from an extended dashboard).
+    file: str | None = None
 
 
 @dataclass
@@ -226,6 +247,8 @@ class Dashboard:
     elements: list[DashboardElement]
     props: dict[str, Any] = field(default_factory=dict)
     end_line: int = 0
+    # The models that include this dashboard's file (an element without ``model:`` uses them).
+    models: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -269,12 +292,51 @@ class Project:
     raw_explores: list[dict[str, Any]] = field(default_factory=list)
     # LookML data tests (``test:`` blocks) of each model: (model name, raw test dict with _file).
     tests: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    # Dependencies the project imports that are not here: name -> (file, line) that names it.
+    missing_dependencies: dict[str, tuple[str, int]] = field(default_factory=dict)
 
     def explore(self, model: str, name: str) -> Explore | None:
         return self.explores.get((model, name))
 
     def view(self, name: str) -> View | None:
         return self.views.get(name)
+
+    def view_for(self, model: str | None, name: str) -> View | None:
+        """The view ``name`` as model ``model`` sees it (its own definition when two models
+        include different views of that name), else the project's."""
+        m = self.models.get(model) if model else None
+        if m is not None and name in m.views:
+            return m.views[name]
+        return self.views.get(name)
+
+    def all_views(self) -> list[View]:
+        """Every view definition: the project's, then each model's own of a shared name."""
+        out = list(self.views.values())
+        seen = {id(v) for v in out}
+        for m in self.models.values():
+            for v in m.views.values():
+                if id(v) not in seen:
+                    seen.add(id(v))
+                    out.append(v)
+        return out
+
+    def join_aliases(self, model: str | None) -> dict[str, str]:
+        """Join and explore names (aliases) -> view name, over the explores of ``model`` (all
+        models when None): a view used through ``join: x { from: y }`` may say ``${x.field}``."""
+        memo: dict[str | None, dict[str, str]] = self.__dict__.setdefault("_join_aliases", {})
+        if model not in memo:
+            out: dict[str, str] = {}
+            for (mname, _), e in self.explores.items():
+                if model is None or mname == model:
+                    for alias, vname in e.aliases().items():
+                        out.setdefault(alias, vname)
+            memo[model] = out
+        return memo[model]
+
+    def may_come_from_dependency(self, name: str) -> bool:
+        """A view or explore ``name`` defined nowhere in the project may be defined in a
+        dependency that is not here."""
+        return bool(self.missing_dependencies) and name not in self.views and not self.explores_named(name)
 
     def get_field(self, view: str, name: str) -> Field | None:
         v = self.views.get(view)

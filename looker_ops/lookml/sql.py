@@ -86,7 +86,9 @@ class SqlCompiler(FieldCompiler):
                 self._stack.pop()
         if isinstance(dt.get("explore_source"), dict):
             return "(" + self._ndt(view, dt["explore_source"]) + ")"
-        if not dt:
+        if not dt or "create_process" in dt or "sql_create" in dt:
+            # create_process / sql_create build the table with statements of their own: Looker
+            # reads it under the view's name
             return view.name
         self._problem("unsupported", f"derived table of view {view.name} has no sql", view.name, None)
         return view.name
@@ -136,7 +138,7 @@ class SqlCompiler(FieldCompiler):
         exp = self.explore
         if exp is None:
             raise ValueError("select() needs an explore")
-        base_view = self.project.views.get(exp.view_name)
+        base_view = self.view(exp.view_name)
         if base_view is None:
             self._problem(
                 "unresolved", f"explore {exp.name}: view {exp.view_name} does not exist", None, None
@@ -250,7 +252,7 @@ class SqlCompiler(FieldCompiler):
         for j in exp.joins:
             if j.name not in needed:
                 continue
-            view = self.project.views.get(j.view_name)
+            view = self.view(j.view_name)
             if view is None:
                 self._problem("unresolved", f"join {j.name}: view {j.view_name} does not exist", None, j.name)
                 continue
@@ -271,7 +273,7 @@ class SqlCompiler(FieldCompiler):
         if j.sql_on:
             return self.render(j.sql_on, None, None, f"join:{j.name}")
         if j.foreign_key:
-            view = self.project.views.get(j.view_name)
+            view = self.view(j.view_name)
             pk = view.primary_key() if view else None
             if view is None or pk is None:
                 self._problem(

@@ -1,6 +1,6 @@
 """One small scenario project per rule (tests/check_scenarios/<rule>/): ``bad/`` must produce
 exactly the findings its ``# expect: CODE`` comments name (code, file, line), ``good/`` (its clean
-twin) none at all. ``scenario.json`` sets --sql, the data folder and findings with no line."""
+twin) none at all. ``scenario.json`` sets --sql, --dialect, the data folder and findings with no line."""
 
 from __future__ import annotations
 
@@ -45,6 +45,7 @@ def run(name: str, kind: str):
         data_dir=(DATA / data) if data else None,
         cache_dir=None,
         workers=1,
+        dialect=opts.get("dialect", "athena"),
     )
     return result, opts
 

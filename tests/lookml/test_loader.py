@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from looker_ops.check.run import run_check
 from looker_ops.lookml import parsecache
 from looker_ops.lookml.loader import load_project
 from looker_ops.lookml.sql import LiquidContext, SqlCompiler, compile_explore_select, compile_field_sql
@@ -317,9 +318,20 @@ def test_no_model_is_a_warning(tmp_path: Path) -> None:
     assert [(f.code, f.severity.value) for f in p.problems] == [("LKM006", "warning")]
 
 
-def test_remote_include_is_reported_as_info(tmp_path: Path) -> None:
-    write(tmp_path, {"m.model.lkml": 'connection: "c"\ninclude: "//other_project/views/*.view.lkml"\n'})
+def test_include_of_a_missing_dependency_is_one_info_finding(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        {
+            "m.model.lkml": 'connection: "c"\ninclude: "//other_project/views/*.view.lkml"\n'
+            'include: "//other_project/x.view"\nexplore: e { view_name: from_dep }\n',
+        },
+    )
     p = load_project(tmp_path, cache_dir=None)
-    assert [(f.code, f.severity.value, f.file, f.line) for f in p.problems] == [
+    assert p.problems == []
+    assert p.missing_dependencies == {"other_project": ("m.model.lkml", 2)}
+    result = run_check(tmp_path, cache_dir=None, workers=1)
+    assert [(f.code, f.severity.value, f.file, f.line) for f in result.findings] == [
         ("LKM007", "info", "m.model.lkml", 2)
     ]
+    assert "1 reference(s)" in result.findings[0].message
+    assert "--dependency other_project=PATH" in result.findings[0].message

@@ -48,6 +48,12 @@ class CheckOptions:
     batch_size: int = 200
     cache_dir: Path | None = None  # for rules' result caches (None: no cache)
     athena: Any = None  # AthenaSettings: run the SQL checks on Athena instead of the embedded engine
+    dialect: str = "athena"  # sqlglot dialect of the project's SQL (--dialect, check.dialect)
+    connections: dict[str, str] = field(default_factory=dict)  # connection name -> dialect
+
+    def dialect_of(self, connection: str | None) -> str:
+        """The SQL dialect of a model's connection (the default dialect when it is not mapped)."""
+        return self.connections.get(connection or "", self.dialect)
 
 
 @dataclass
@@ -57,6 +63,8 @@ class CheckContext:
     findings: list[Finding] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # information for the summary (not findings)
     shard: tuple[int, int] = (0, 1)  # (k, n): this process checks the k-th of n shares of the objects
+    # References left unchecked because they may name something of a dependency that is not here.
+    unchecked: int = 0
 
     def _mine(self, i: int) -> bool:
         return i % self.shard[1] == self.shard[0]
@@ -66,7 +74,28 @@ class CheckContext:
         return self.shard[0] == 0
 
     def views(self) -> list[View]:
-        return [v for i, v in enumerate(self.project.views.values()) if self._mine(i)]
+        return [v for i, v in enumerate(self.project.all_views()) if self._mine(i)]
+
+    def dialects(self) -> set[str]:
+        """The SQL dialects of the project's models (the default one when it has no model)."""
+        conns = [m.connection for m in self.project.models.values()]
+        return {self.options.dialect_of(c) for c in conns} or {self.options.dialect}
+
+    def may_be_in_dependency(self, name: str | None) -> bool:
+        """``name`` (a view or explore) is defined nowhere here, or only in part, and a dependency
+        that may define it is not here: a reference to it is counted as unchecked."""
+        p = self.project
+        if not p.missing_dependencies or not name:
+            return False
+        v = p.views.get(name)
+        if (
+            p.may_come_from_dependency(name)
+            or (v is not None and v.partial)
+            or any(e.partial for e in p.explores_named(name))
+        ):
+            self.unchecked += 1
+            return True
+        return False
 
     def explores(self) -> list[Explore]:
         return [e for i, e in enumerate(self.project.explores.values()) if self._mine(i)]
@@ -90,12 +119,15 @@ class CheckContext:
 
 
 Family = Callable[[CheckContext], None]
+# Families that hold for Athena only (they are skipped when no model's dialect is athena).
+ATHENA_FAMILIES = frozenset(["persistence", "fanout", "primary_keys", "athena_sql", "partitions", "engine"])
 
 
 def families() -> list[tuple[str, Family]]:
     """Every rule family in the order they run."""
     from looker_ops.check.rules import (
         athena_sql,
+        dialect_sql,
         fanout,
         on_data,
         partitions,
@@ -106,6 +138,7 @@ def families() -> list[tuple[str, Family]]:
 
     return [
         ("references", references.check),
+        ("dialect", dialect_sql.check),
         ("persistence", persistence.check),
         ("fanout", fanout.check),
         ("primary_keys", primary_keys.check),
@@ -130,6 +163,7 @@ FAMILY_TITLES = {
     "athena_sql": "Athena 4: Athena SQL",
     "partitions": "Athena 5: partition pruning",
     "references": "References",
+    "dialect": "SQL in the connection's dialect",
     "engine": "SQL on the embedded engine (--sql)",
 }
 
@@ -138,6 +172,7 @@ def render_rules_markdown() -> str:
     """The rule reference of docs/check.md, generated from the rules themselves."""
     from looker_ops.check.rules import (
         athena_sql,
+        dialect_sql,
         fanout,
         loading,
         on_data,
@@ -150,6 +185,7 @@ def render_rules_markdown() -> str:
     modules = {
         "loading": loading,
         "references": references,
+        "dialect": dialect_sql,
         "persistence": persistence,
         "fanout": fanout,
         "primary_keys": primary_keys,

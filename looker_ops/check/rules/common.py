@@ -24,12 +24,12 @@ class Compiled:
 
 def compiled_field(ctx: CheckContext, view: View, f: Field, alias: str | None = None) -> Compiled:
     """The field's SELECT SQL (Liquid with no filter values), cached on the context."""
-    cache: dict[tuple[str, str, str], Compiled] = ctx.__dict__.setdefault("_field_sql", {})
+    cache: dict[tuple[str | None, str, str, str], Compiled] = ctx.__dict__.setdefault("_field_sql", {})
     a = alias or view.name
-    key = (view.name, f.name, a)
+    key = (view.model, view.name, f.name, a)
     hit = cache.get(key)
     if hit is None:
-        c = SqlCompiler(ctx.project)
+        c = SqlCompiler(ctx.project, model=view.model)
         sql = c.field_sql(view.name, f.name, a)
         hit = Compiled(sql, c.problems)
         cache[key] = hit
@@ -37,13 +37,13 @@ def compiled_field(ctx: CheckContext, view: View, f: Field, alias: str | None = 
 
 
 def compiled_table(ctx: CheckContext, view: View) -> Compiled:
-    cache: dict[str, Compiled] = ctx.__dict__.setdefault("_table_sql", {})
-    hit = cache.get(view.name)
+    cache: dict[tuple[str | None, str], Compiled] = ctx.__dict__.setdefault("_table_sql", {})
+    hit = cache.get((view.model, view.name))
     if hit is None:
-        c = SqlCompiler(ctx.project)
+        c = SqlCompiler(ctx.project, model=view.model)
         sql = c.table_sql(view)
         hit = Compiled(sql, c.problems)
-        cache[view.name] = hit
+        cache[(view.model, view.name)] = hit
     return hit
 
 
@@ -155,7 +155,7 @@ def _exposed_fields(project: Project, explore: Explore) -> dict[str, tuple[View,
     pairs: list[tuple[str, str, list[str] | None]] = [(explore.name, explore.view_name, None)]
     pairs += [(j.name, j.view_name, j.fields) for j in explore.joins]
     for alias, vname, jfields in pairs:
-        view = project.views.get(vname)
+        view = project.view_for(explore.model, vname)
         if view is None:
             continue
         allowed = set(_expand(project, view, alias, jfields, False)) if jfields is not None else None
@@ -168,7 +168,7 @@ def _exposed_fields(project: Project, explore: Explore) -> dict[str, tuple[View,
         keep: set[str] = set()
         drop: set[str] = set()
         for alias, vname, _ in pairs:
-            view = project.views.get(vname)
+            view = project.view_for(explore.model, vname)
             if view is None:
                 continue
             own = [

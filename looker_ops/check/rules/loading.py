@@ -64,12 +64,16 @@ rule(
 rule(
     "LKM007",
     Severity.INFO,
-    "include of another project",
+    "dependency not here",
     F,
-    '`include: "//other_project/..."` (a local or remote dependency) is not followed: objects defined there '
-    "are unknown, so findings about them (undefined extends, joins, fields) may not apply.",
-    'include: "//block-config/views/*.view.lkml"',
-    "the dependency vendored into the project, or the findings it explains exempted",
+    "The project imports another (`local_dependency`, `remote_dependency` in manifest.lkml, or an "
+    '`include: "//name/..."`) whose files are not here. One finding per dependency, saying how many '
+    "references it left unchecked: a view, explore, refinement or `extends` naming something defined "
+    "nowhere in the project may come from it, so it is not an error. "
+    "`--dependency NAME=PATH` (or `check.dependencies` in looker-ops.yaml) points at a local checkout of "
+    "it, which is then resolved as Looker resolves it.",
+    'include: "//block_config/views/*.view.lkml"   # block_config not given',
+    "looker-ops check --dependency block_config=../block-config",
 )
 rule(
     "DSH001",

@@ -29,8 +29,9 @@ from typing import Any
 from looker_ops.check.rules import CheckContext, Rule, rule
 from looker_ops.check.rules.common import compiled_field, compiled_table, exposed_fields
 from looker_ops.findings import Severity
+from looker_ops.lookml.dashboards import make_element
 from looker_ops.lookml.merge import measure_filters
-from looker_ops.lookml.model import Dashboard, Explore, Field, Project, View
+from looker_ops.lookml.model import Dashboard, DashboardElement, Explore, Field, Project, View
 from looker_ops.lookml.sql import SqlCompiler, SqlProblem, references
 
 F = "references"
@@ -194,6 +195,10 @@ def _report_problems(
     for pr in probs:
         if only is not None and (pr.view, pr.field) != only:
             continue
+        if pr.kind == "unsupported" or (pr.missing is not None and ctx.may_be_in_dependency(pr.missing)):
+            continue
+        if pr.view is not None and ctx.may_be_in_dependency(pr.view):
+            continue
         r: Rule = {"cycle": CYCLE, "liquid": LIQUID}.get(pr.kind, UNRESOLVED)
         ctx.report(r, pr.message, file, line, where)
 
@@ -214,7 +219,7 @@ def _view_refs(ctx: CheckContext, view: View) -> None:
         if f.kind == "measure":
             for ref, value in measure_filters(f.props).items():
                 vn, _, fn = ref.rpartition(".")
-                target = ctx.project.views.get(vn) if vn else view
+                target = ctx.project.view_for(view.model, vn) if vn else view
                 tf = target.fields.get(fn) if target else None
                 err = _filter_error(tf, value) if tf is not None else None
                 if err:
@@ -262,9 +267,9 @@ def _sets_and_drills(ctx: CheckContext, project: Project, view: View) -> None:
         if it in ("ALL_FIELDS*",):
             return True
         vname, _, name = it.rpartition(".")
-        target = view if not vname else project.views.get(vname)
-        if target is None:
-            return False
+        target = view if not vname else project.view_for(view.model, vname)
+        if target is None or target.partial:
+            return target is not None or ctx.may_be_in_dependency(vname)
         if name.endswith("*"):
             tsets = {str(s.get("_name")) for s in target.props.get("sets", []) or [] if isinstance(s, dict)}
             return name[:-1] in tsets
@@ -310,12 +315,13 @@ def _sets_and_drills(ctx: CheckContext, project: Project, view: View) -> None:
 def _explore_refs(ctx: CheckContext, project: Project, e: Explore) -> None:
     where = f"model:{e.model}/explore:{e.name}"
     efile = str(e.props.get("_file", e.file))
-    if e.view_name not in project.views:
-        ctx.report(NO_VIEW, f"explore {e.name}: view {e.view_name} does not exist", e.file, e.line, where)
+    if project.view_for(e.model, e.view_name) is None:
+        if not ctx.may_be_in_dependency(e.view_name):
+            ctx.report(NO_VIEW, f"explore {e.name}: view {e.view_name} does not exist", e.file, e.line, where)
         return
     aliases = e.aliases()
     for j in e.joins:
-        if j.view_name not in project.views:
+        if project.view_for(e.model, j.view_name) is None and not ctx.may_be_in_dependency(j.view_name):
             ctx.report(
                 NO_VIEW,
                 f"explore {e.name}: join {j.name} names view {j.view_name}, which does not exist",
@@ -325,7 +331,7 @@ def _explore_refs(ctx: CheckContext, project: Project, e: Explore) -> None:
             )
     comp = SqlCompiler(project, e)
     for j in e.joins:
-        if j.view_name not in project.views:
+        if project.view_for(e.model, j.view_name) is None:
             continue
         for text, _owner in ((j.sql_on, "sql_on"), (j.sql_where, "sql_where")):
             if text:
@@ -356,8 +362,12 @@ def _explore_refs(ctx: CheckContext, project: Project, e: Explore) -> None:
 
     def exists(ref: str) -> bool:
         alias, _, name = ref.partition(".")
-        v = project.views.get(aliases.get(alias, ""))
-        return v is not None and name in _names_in_view(v)
+        v = project.view_for(e.model, aliases.get(alias, ""))
+        return v is not None and (name in _names_in_view(v) or ctx.may_be_in_dependency(v.name))
+
+    if e.partial:
+        ctx.may_be_in_dependency(e.name)
+        return  # its joins and fields may be defined in the dependency that is not here
 
     for label, refs, key in (
         ("always_filter", list(e.always_filter), "always_filter"),
@@ -369,7 +379,7 @@ def _explore_refs(ctx: CheckContext, project: Project, e: Explore) -> None:
         ("access_filter", [a["field"] for a in e.access_filter], "access_filter"),
     ):
         for ref in refs:
-            if ref not in all_fields:
+            if ref not in all_fields and not exists(ref):
                 ctx.report(
                     BAD_EXPLORE_FIELD,
                     f"explore {e.name}: {label} field {ref} does not exist",
@@ -395,7 +405,7 @@ def _explore_refs(ctx: CheckContext, project: Project, e: Explore) -> None:
                 continue
             if it.endswith("*"):
                 alias, _, sname = it[:-1].rpartition(".")
-                v = project.views.get(aliases.get(alias, ""))
+                v = project.view_for(e.model, aliases.get(alias, ""))
                 if v is None or sname not in {
                     str(s.get("_name")) for s in v.props.get("sets", []) or [] if isinstance(s, dict)
                 }:
@@ -415,8 +425,8 @@ def _explore_refs(ctx: CheckContext, project: Project, e: Explore) -> None:
                     where,
                 )
     for j in e.joins:
-        v = project.views.get(j.view_name)
-        if v is None or j.fields is None:
+        v = project.view_for(e.model, j.view_name)
+        if v is None or j.fields is None or v.partial:
             continue
         for item in j.fields:
             it = item.lstrip("-")
@@ -448,7 +458,8 @@ def _unrestricted(e: Explore) -> Explore:
     )
 
 
-_SORT_RE = re.compile(r"^\s*(\S+?)(?:\s+(asc|desc))?\s*$", re.I)
+# A sort: field, then asc/desc, then (for a pivoted query) the index of the pivot column.
+_SORT_RE = re.compile(r"^\s*(\S+?)(?:\s+(asc|desc))?(?:\s+\d+)?\s*$", re.I)
 
 
 def _dashboard_refs(ctx: CheckContext, project: Project, d: Dashboard) -> None:
@@ -461,13 +472,9 @@ def _dashboard_refs(ctx: CheckContext, project: Project, d: Dashboard) -> None:
             or fl.field
             or ((fl.type or "field_filter") == "field_filter" and (fl.model or fl.explore))
         ):
-            e = (
-                project.explore(fl.model, fl.explore)
-                if fl.model and fl.explore
-                else next(iter(project.explores_named(fl.explore)), None)
-                if fl.explore
-                else None
-            )
+            e = _element_explore(project, d, fl.model, fl.explore)
+            if e is None and ctx.may_be_in_dependency(fl.explore):
+                continue
             if e is None:
                 ctx.report(
                     BAD_DASH_FILTER,
@@ -497,84 +504,133 @@ def _dashboard_refs(ctx: CheckContext, project: Project, d: Dashboard) -> None:
                 where,
             )
     for el in d.elements:
-        where = f"dashboard:{d.name}/element:{el.name}"
-        has_query = bool(el.fields or el.explore or el.model)
-        if not has_query:
-            continue
-        e = project.explore(el.model, el.explore) if el.model and el.explore else None
-        if e is None:
+        queries = [q for q in el.props.get("merged_queries") or [] if isinstance(q, dict)]
+        if queries:
+            listens = el.props.get("listen")
+            for i, q in enumerate(queries):
+                sub = make_element(
+                    {
+                        **q,
+                        "name": el.name,
+                        "listen": listens[i] if isinstance(listens, list) and i < len(listens) else {},
+                    },
+                    el.line,
+                    el.end_line,
+                    el.file,
+                )
+                sub.props["_lines"] = el.props.get("_lines") or {}
+                _element_refs(ctx, project, d, sub, filter_names)
+        else:
+            _element_refs(ctx, project, d, el, filter_names)
+
+
+def _element_explore(
+    project: Project, d: Dashboard, model: str | None, explore: str | None
+) -> Explore | None:
+    """The explore of a dashboard element: its model's, else one of the models that include the
+    dashboard, else the one explore of that name in the project."""
+    if not explore:
+        return None
+    if model:
+        return project.explore(model, explore)
+    for m in d.models:
+        e = project.explore(m, explore)
+        if e is not None:
+            return e
+    named = project.explores_named(explore)
+    return named[0] if len(named) == 1 else None
+
+
+def _element_refs(
+    ctx: CheckContext, project: Project, d: Dashboard, el: DashboardElement, filter_names: set[str]
+) -> None:
+    """The model, explore, fields, filters, sorts, pivots and listen of one element (or of one
+    query of a merged-query element)."""
+    where = f"dashboard:{d.name}/element:{el.name}"
+    file = el.file or d.file
+    if not (el.fields or el.explore or el.model):
+        return
+    e = _element_explore(project, d, el.model, el.explore)
+    if e is None:
+        if not ctx.may_be_in_dependency(el.explore):
             ctx.report(
                 BAD_TILE_SOURCE,
                 f"element {el.name}: explore {el.model or '?'}::{el.explore or '?'} does not exist",
-                d.file,
+                file,
                 el.line,
                 where,
             )
-            continue
-        exposed = exposed_fields(project, e)
-        dynamic = set()
-        for df in el.dynamic_fields:
-            for k in ("table_calculation", "measure", "dimension", "category"):
-                if df.get(k):
-                    dynamic.add(str(df[k]))
-        lines = el.props.get("_lines") or {}
+        return
+    if e.partial and ctx.may_be_in_dependency(e.name):
+        return
+    exposed = exposed_fields(project, e)
+    dynamic = set()
+    for df in el.dynamic_fields:
+        for k in ("table_calculation", "measure", "dimension", "category"):
+            if df.get(k):
+                dynamic.add(str(df[k]))
+    lines = el.props.get("_lines") or {}
 
-        def known(ref: str, exposed: object = exposed, dynamic: set[str] = dynamic) -> bool:
-            return ref in exposed or ref in dynamic  # type: ignore[operator]
+    def known(ref: str) -> bool:
+        # an undotted name is a table calculation, custom field or row total Looker resolves itself
+        return ref in exposed or ref in dynamic or "." not in ref or _partial_ref(ctx, project, e, ref)
 
-        bad: list[tuple[str, str]] = []
-        for ref in el.fields:
-            if not known(ref):
-                bad.append(("fields", ref))
-        for ref in el.filters:
-            if not known(ref):
-                bad.append(("filters", ref))
-        for s in el.sorts:
-            m = _SORT_RE.match(s)
-            ref = m.group(1) if m else s
-            if not known(ref):
-                bad.append(("sorts", ref))
-        for ref in el.pivots:
-            if not known(ref):
-                bad.append(("pivots", ref))
-            elif ref not in el.fields:
-                bad.append(("pivots", f"{ref} (a pivot must also be in fields)"))
-        for ref, value in el.filters.items():
-            if ref in exposed:
-                err = _filter_error(exposed[ref][1], value)
-                if err:
-                    ctx.report(
-                        BAD_FILTER_VALUE,
-                        f"element {el.name}: filter {ref}: {err}",
-                        d.file,
-                        int(lines.get("filters", el.line)),
-                        where,
-                    )
-        for key, ref in bad:
+    bad: list[tuple[str, str]] = []
+    for key, refs in (("fields", el.fields), ("filters", list(el.filters)), ("pivots", el.pivots)):
+        bad.extend((key, ref) for ref in refs if not known(ref))
+    for srt in el.sorts:
+        m = _SORT_RE.match(srt)
+        ref = m.group(1) if m else srt
+        if not known(ref):
+            bad.append(("sorts", ref))
+    for ref in el.pivots:
+        if known(ref) and ref not in el.fields and ref in exposed:
+            bad.append(("pivots", f"{ref} (a pivot must also be in fields)"))
+    for ref, value in el.filters.items():
+        if ref in exposed:
+            err = _filter_error(exposed[ref][1], value)
+            if err:
+                ctx.report(
+                    BAD_FILTER_VALUE,
+                    f"element {el.name}: filter {ref}: {err}",
+                    file,
+                    int(lines.get("filters", el.line)),
+                    where,
+                )
+    for key, ref in bad:
+        ctx.report(
+            BAD_TILE_FIELD,
+            f"element {el.name}: {key} entry {ref} is not a field of explore {e.name}",
+            file,
+            int(lines.get(key, el.line)),
+            where,
+        )
+    for fname, target in el.listen.items():
+        if fname not in filter_names:
             ctx.report(
-                BAD_TILE_FIELD,
-                f"element {el.name}: {key} entry {ref} is not a field of explore {e.name}",
-                d.file,
-                int(lines.get(key, el.line)),
+                BAD_LISTEN,
+                f"element {el.name}: listens to dashboard filter {fname!r}, which does not exist",
+                file,
+                int(lines.get("listen", el.line)),
                 where,
             )
-        for fname, target in el.listen.items():
-            if fname not in filter_names:
-                ctx.report(
-                    BAD_LISTEN,
-                    f"element {el.name}: listens to dashboard filter {fname!r}, which does not exist",
-                    d.file,
-                    int(lines.get("listen", el.line)),
-                    where,
-                )
-            if target not in exposed:
-                ctx.report(
-                    BAD_LISTEN,
-                    f"element {el.name}: listen target {target} is not a field of explore {e.name}",
-                    d.file,
-                    int(lines.get("listen", el.line)),
-                    where,
-                )
+        if not known(target):
+            ctx.report(
+                BAD_LISTEN,
+                f"element {el.name}: listen target {target} is not a field of explore {e.name}",
+                file,
+                int(lines.get("listen", el.line)),
+                where,
+            )
+
+
+def _partial_ref(ctx: CheckContext, project: Project, e: Explore, ref: str) -> bool:
+    """``alias.field`` of an explore whose view is defined only in part here (a dependency that
+    is not here may define the field): counted as unchecked."""
+    alias = ref.partition(".")[0]
+    vname = e.aliases().get(alias)
+    v = project.view_for(e.model, vname) if vname else None
+    return v is not None and v.partial and ctx.may_be_in_dependency(v.name)
 
 
 def _test_refs(ctx: CheckContext, project: Project, model: str, t: dict[str, Any]) -> None:
@@ -660,4 +716,5 @@ def check(ctx: CheckContext) -> None:
             continue
         _explore_refs(ctx, p, e)
     for d in ctx.dashboards():
-        _dashboard_refs(ctx, p, d)
+        if str(d.props.get("extension", "")).lower() != "required":  # a template: checked where extended
+            _dashboard_refs(ctx, p, d)
