@@ -11,7 +11,10 @@ from looker_ops.looker.client import Identity, LookerClient
 
 
 def _identity(looker_ini: str | None, section: str | None) -> Identity:
-    with LookerClient.from_config(looker_ini, section) as client:
+    def progress(line: str) -> None:  # retries on stderr: an unreachable Looker never looks like a hang
+        click.echo(line, err=True)
+
+    with LookerClient.from_config(looker_ini, section, on_retry=progress) as client:
         return client.whoami()
 
 

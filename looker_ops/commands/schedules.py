@@ -82,14 +82,22 @@ def _spec(p: _Paths, *, require_secrets: bool = True) -> Any:
 
 
 def make_client(p: _Paths) -> Any:
+    """The Looker client of the online schedules commands; its retries are reported on stderr."""
     from looker_ops.looker.client import LookerClient
 
+    def progress(line: str) -> None:  # retries on stderr: a slow Looker never looks like a hang
+        click.echo(line, err=True)
+
     if p.config is None:
-        return LookerClient.from_config(p.looker_ini, p.section)
+        return LookerClient.from_config(p.looker_ini, p.section, on_retry=progress)
     # The config's `looker:` section (ini, section, timeouts, retries), checked like the deploy
     # reads it; read only here, so the offline commands never depend on it.
     return LookerClient.from_looker_settings(
-        load_looker_settings(p.config), base_dir=p.config.parent, looker_ini=p.looker_ini, section=p.section
+        load_looker_settings(p.config),
+        base_dir=p.config.parent,
+        looker_ini=p.looker_ini,
+        section=p.section,
+        on_retry=progress,
     )
 
 

@@ -7,6 +7,7 @@ from looker_sdk.sdk.api40 import models as m
 
 from looker_ops import gitops
 from looker_ops.deploy.context import StepBase
+from looker_ops.deploy.preflight import branch_name_problem
 from looker_ops.deploy.report import APPLIED, UNCHANGED, StepRecord
 from looker_ops.errors import BadInput, ValidationFailed
 from looker_ops.looker import content as content_mod
@@ -26,6 +27,9 @@ class BranchSteps(StepBase):
                 f"--branch: a branch of its own is required, not {branch or 'an empty name'} "
                 f"({ps.deploy_branch} is the deploy branch that production follows)"
             )
+        problem = branch_name_problem(branch)
+        if problem:
+            raise BadInput(f"--branch: {problem}")
         if branch == project_mod.VALIDATE_BRANCH and not cleanup:
             raise BadInput(
                 f"--branch: {branch} is the branch `looker-ops deploy` validates on; pick another name "

@@ -1,29 +1,138 @@
 """What the selected deploy steps need from the config, checked before the first call to
-Looker or git: a run that would fail half-way on bad input fails here, having written nothing.
+Looker or git: a run (a ``--dry-run`` too) that would fail half-way on bad input fails here,
+having written nothing.
+
+Checked: the connection's settings; a git remote for the steps that use one; the LookML and
+dashboards folders; the deploy branch's name by git's own rules (``git check-ref-format
+--branch``); and the ``project.models`` list against the LookML (each is a ``*.model.lkml``
+file) and the dashboards (every model a dashboard element or filter uses is in the list).
+Every problem is reported at once, each with the file, the key's line and the key.
 """
 
 from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import yaml
 
 from looker_ops.config.settings import Config
 from looker_ops.deploy.context import STEP_NAMES
 from looker_ops.errors import BadInput
 from looker_ops.looker import connection as conn_mod
 from looker_ops.looker import dashboards as dash_mod
+from looker_ops.lookml.dashboards import load_dashboards
+
+# Steps that push to or read the git remote, or give Looker the branch to follow.
+GIT_STEPS = frozenset({"project", "lookml", "validate", "production", "branch", "cleanup"})
+MODEL_SUFFIX = ".model.lkml"
 
 
 def check_config(cfg: Config, steps: tuple[str, ...] = STEP_NAMES) -> None:
-    """What the selected steps need from the config, checked before any remote call."""
+    """What the selected steps need from the config, checked before any remote call. Raises
+    one BadInput listing every problem."""
     file = str(cfg.path or "looker-ops.yaml")
     if "connection" in steps:
         conn_mod.check_settings(cfg.connection, file)
-    if {"project", "lookml", "validate", "production", "branch", "cleanup"} & set(
-        steps
-    ) and not cfg.project.git_remote_url:
-        raise BadInput(f"{file}: project.git_remote_url: required (the git repository Looker pulls)")
-    if "lookml" in steps and not cfg.resolve(cfg.project.lookml_dir).is_dir():
-        raise BadInput(f"{file}: project.lookml_dir: {cfg.resolve(cfg.project.lookml_dir)} is not a folder")
+    problems: list[str] = []
+    where = _Where(cfg, file)
+    ps = cfg.project
+    lookml_dir = cfg.resolve(ps.lookml_dir)
+    if GIT_STEPS & set(steps):
+        if not ps.git_remote_url:
+            problems.append(f"{where('project.git_remote_url')}: required (the git repository Looker pulls)")
+        problem = branch_name_problem(ps.deploy_branch)
+        if problem:
+            problems.append(f"{where('project.deploy_branch')}: {problem}")
+    if {"lookml", "models"} & set(steps) and not lookml_dir.is_dir():
+        problems.append(f"{where('project.lookml_dir')}: {lookml_dir} is not a folder")
     if "dashboards" in steps:
         if not cfg.resolve(cfg.dashboards.dir).is_dir():
-            raise BadInput(f"{file}: dashboards.dir: {cfg.resolve(cfg.dashboards.dir)} is not a folder")
+            problems.append(f"{where('dashboards.dir')}: {cfg.resolve(cfg.dashboards.dir)} is not a folder")
         if not dash_mod.folder_path(cfg.dashboards.folder):
-            raise BadInput(f"{file}: dashboards.folder: a folder path under Shared is required")
+            problems.append(f"{where('dashboards.folder')}: a folder path under Shared is required")
+    if "models" in steps and lookml_dir.is_dir():
+        problems.extend(_model_problems(cfg, lookml_dir, where("project.models")))
+    if len(problems) == 1:
+        raise BadInput(problems[0])
+    if problems:
+        raise BadInput(f"{file}: {len(problems)} problems:\n  " + "\n  ".join(problems))
+
+
+def branch_name_problem(name: str) -> str | None:
+    """Why ``name`` is not a branch name git accepts (``git check-ref-format --branch``), or
+    None. A name git would expand (``@{-1}``) is refused too: it is not a name of its own."""
+    if not name:
+        return "a branch name is required"
+    try:
+        done = subprocess.run(
+            ["git", "check-ref-format", "--branch", name],
+            capture_output=True,
+            text=True,
+            check=False,
+            cwd=Path("/"),  # outside any repository: nothing to expand `@{-1}` against
+        )
+    except OSError as exc:
+        raise BadInput(f"git is needed to check branch names and to push the LookML: {exc}") from None
+    if done.returncode != 0 or done.stdout.strip() != name:
+        return f"{name!r} is not a valid git branch name (see `git check-ref-format --help`)"
+    return None
+
+
+def lookml_models(lookml_dir: Path) -> list[str]:
+    """The models a LookML project defines: its ``*.model.lkml`` files, by name."""
+    return sorted(p.name.removesuffix(MODEL_SUFFIX) for p in lookml_dir.rglob(f"*{MODEL_SUFFIX}"))
+
+
+def _model_problems(cfg: Config, lookml_dir: Path, where: str) -> list[str]:
+    """``project.models`` against the LookML (each must exist) and the dashboards (each model
+    they use must be listed, or its tiles would break once deployed)."""
+    problems: list[str] = []
+    defined = lookml_models(lookml_dir)
+    models = cfg.project.models
+    for name in models:
+        if name not in defined:
+            problems.append(
+                f"{where}: {name!r}: no {name}{MODEL_SUFFIX} in {lookml_dir} "
+                f"(models there: {', '.join(defined) or 'none'})"
+            )
+    dash_dir = cfg.resolve(cfg.dashboards.dir)
+    if not dash_dir.is_dir():
+        return problems
+    dashboards, _, _ = load_dashboards(sorted(dash_dir.glob(f"*{dash_mod.SUFFIX}")), str)
+    used: dict[str, str] = {}  # model -> first file:line using it
+    for d in dashboards:
+        uses = [(e.model, e.line) for e in d.elements] + [(f.model, f.line) for f in d.filters]
+        for model, line in uses:
+            if model and model not in used:
+                used[model] = f"{d.file}:{line}"
+    for name, first in sorted(used.items()):
+        if name not in models:
+            problems.append(
+                f"{where}: model {name!r} is used by the dashboards ({first}) but not listed: "
+                "add it, or Looker will not let its tiles use the connection"
+            )
+    return problems
+
+
+class _Where:
+    """``file:line: key`` for a key path of the config (the line when the key is in the file)."""
+
+    def __init__(self, cfg: Config, file: str) -> None:
+        self.file = file
+        self.root: yaml.Node | None = None
+        if cfg.path is not None and cfg.path.is_file():
+            try:
+                self.root = yaml.compose(cfg.path.read_text(encoding="utf-8"))
+            except (yaml.YAMLError, OSError, UnicodeDecodeError):
+                self.root = None  # the config was read already; without lines then
+
+    def __call__(self, key: str) -> str:
+        node = self.root
+        for part in key.split("."):
+            if not isinstance(node, yaml.MappingNode):
+                return f"{self.file}: {key}"
+            node = next((v for k, v in node.value if getattr(k, "value", None) == part), None)
+        if node is None:
+            return f"{self.file}: {key}"
+        return f"{self.file}:{node.start_mark.line + 1}: {key}"
