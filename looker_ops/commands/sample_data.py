@@ -38,6 +38,12 @@ def sample_data(out_dir: Path, days: int, seed: int, end: str | None) -> None:
             end_day = dt.date.fromisoformat(end)
         except ValueError:
             raise BadInput(f"--end {end!r}: expected a date YYYY-MM-DD") from None
+    # The days written must be dates the preview's filters can reach (four-digit years).
+    first_day = end_day - dt.timedelta(days=days - 1) if end_day.year >= 1000 else end_day
+    if first_day.year < 1000 or end_day.year > 9998:
+        raise BadInput(
+            f"--end {end_day.isoformat()} with --days {days}: the days must fall in the years 1000 to 9998"
+        )
     if out_dir.exists() and not out_dir.is_dir():
         raise BadInput(f"--out {out_dir}: not a directory")
     if out_dir.is_dir() and any(out_dir.iterdir()):

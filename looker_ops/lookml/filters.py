@@ -35,6 +35,7 @@ the predicate on any SQL expression and, for dates, :attr:`ParsedFilter.window` 
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -45,7 +46,9 @@ from looker_ops.errors import BadInput
 
 __all__ = [
     "DATE_TIMEFRAMES",
+    "EARLIEST",
     "FILTER_KINDS",
+    "LATEST",
     "DateWindow",
     "ParsedFilter",
     "filter_kind",
@@ -55,6 +58,12 @@ __all__ = [
 ]
 
 FILTER_KINDS = ("string", "number", "yesno", "date")
+
+# The times a date filter may reach (a window's bounds, ``now``): four-digit years, with room
+# for a year-long window to end inside what Python's datetime and SQL timestamps can hold.
+EARLIEST = datetime(1000, 1, 1)
+LATEST = datetime(9999, 1, 1)
+_RANGE_TEXT = "dates from 1000-01-01 to 9999-01-01"
 
 # Timeframes of a dimension group that hold a point in time (filtered as dates), by Looker name.
 DATE_TIMEFRAMES = frozenset(
@@ -157,7 +166,7 @@ def timestamp_literal(value: datetime | None) -> str:
         return "NULL"
     if value.tzinfo is not None:
         value = value.astimezone(UTC).replace(tzinfo=None)
-    return f"TIMESTAMP '{value:%Y-%m-%d %H:%M:%S}'"
+    return f"TIMESTAMP '{value.year:04d}-{value:%m-%d %H:%M:%S}'"
 
 
 def _or(parts: Sequence[str]) -> str:
@@ -340,10 +349,17 @@ def parse_filter(
         anchor = now if now is not None else clock.now()
         if anchor.tzinfo is not None:
             anchor = anchor.astimezone(UTC).replace(tzinfo=None)
-        pos_d, neg_d, windows = _parse_date(text, anchor)
+        if not EARLIEST <= anchor <= LATEST:
+            raise _Unparsable(f"'now' ({anchor:%Y-%m-%d}) is out of range: the filters handle {_RANGE_TEXT}")
+        try:
+            pos_d, neg_d, windows = _parse_date(text, anchor)
+        except (OverflowError, ValueError):
+            # a period count too large for any calendar (timedelta or int conversion overflow)
+            raise _Unparsable(f"out of range: the filters handle {_RANGE_TEXT}") from None
         return ParsedFilter(name, text, kind, pos_d, neg_d, windows)
     except _Unparsable as exc:
-        raise BadInput(f"filter {name}: cannot read {text!r} as a {kind} filter expression: {exc}") from None
+        shown = text if len(text) <= 80 else text[:77] + "..."
+        raise BadInput(f"filter {name}: cannot read {shown!r} as a {kind} filter expression: {exc}") from None
 
 
 class _Unparsable(Exception):
@@ -438,6 +454,8 @@ def _num(text: str) -> str:
     if not _NUM_RE.match(text):
         raise _Unparsable(f"{text!r} is not a number")
     value = float(text)
+    if not math.isfinite(value):
+        raise _Unparsable(f"{text!r} is out of range for a number (at most about 1.8e308)")
     if value == int(value) and "e" not in text.lower() and "." not in text:
         return str(int(value))
     return text.lstrip("+")
@@ -597,14 +615,16 @@ def _add(t: datetime, n: int, unit: str) -> datetime:
     months = n * {"month": 1, "quarter": 3, "year": 12}[unit]
     index = t.year * 12 + (t.month - 1) + months
     year, month = divmod(index, 12)
+    if not EARLIEST.year <= year <= LATEST.year:
+        raise _Unparsable(f"it reaches the year {year}: the filters handle {_RANGE_TEXT}")
     # Only ever called on month-truncated times for these units, so day 1 is always valid;
     # clamp anyway for arbitrary absolute times (Jan 31 + 1 month -> Feb 28/29).
-    day = t.day
-    while True:
+    for day in range(t.day, 27, -1):  # 31, 30, 29: the first that exists in the month
         try:
             return t.replace(year=year, month=month + 1, day=day)
         except ValueError:
-            day -= 1
+            continue
+    return t.replace(year=year, month=month + 1, day=min(t.day, 28))
 
 
 _ABS_RE = re.compile(
@@ -693,7 +713,13 @@ def _parse_date(
         return (), (_Clause("null", negated=True),), ()
     windows: list[DateWindow] = []
     for piece in t.split(","):
-        windows.append(_date_range(piece.strip(), now))
+        window = _date_range(piece.strip(), now)
+        for bound in (window.start, window.end):
+            if bound is not None and not EARLIEST <= bound <= LATEST:
+                raise _Unparsable(
+                    f"{piece.strip()!r} reaches {bound.year:04d}-{bound:%m-%d}: the filters handle {_RANGE_TEXT}"
+                )
+        windows.append(window)
     clauses = tuple(_Clause("window", window=w) for w in windows)
     return clauses, (), tuple(windows)
 

@@ -27,6 +27,7 @@ from typing import Any
 from looker_ops import clock
 from looker_ops.engines.local import LocalEngine
 from looker_ops.errors import BadInput, LookerOpsError
+from looker_ops.lookml.filters import EARLIEST, LATEST, parse_filter
 from looker_ops.lookml.loader import load_project
 from looker_ops.lookml.model import Dashboard, DashboardElement, DashboardFilter, Project
 from looker_ops.lookml.query import PinnedFilterCompiler, QueryError, QuerySpec, compile_query, pivot_rows
@@ -162,8 +163,6 @@ def validate_filter_overrides(
             if target is not None:
                 PinnedFilterCompiler(now).parse(target, value)
             else:
-                from looker_ops.lookml.filters import parse_filter
-
                 parse_filter(value, kind, name=f.name, now=now)
         except BadInput as exc:
             on = f" (field {f.field})" if f.field else ""
@@ -351,7 +350,16 @@ def parse_now(text: str) -> dt.datetime:
         raise BadInput(f"--now {text!r}: expected an ISO 8601 time such as 2026-11-20T12:00:00Z") from None
     if value.tzinfo is None:
         value = value.replace(tzinfo=dt.UTC)
-    return value.astimezone(dt.UTC)
+    try:
+        value = value.astimezone(dt.UTC)
+    except OverflowError:
+        value = dt.datetime.max.replace(tzinfo=dt.UTC)  # past the calendar: refused just below
+    if not EARLIEST <= value.replace(tzinfo=None) <= LATEST:
+        raise BadInput(
+            f"--now {text!r}: out of range; the date filters handle times from "
+            f"{EARLIEST:%Y-%m-%d} to {LATEST:%Y-%m-%d}"
+        )
+    return value
 
 
 def parse_filter_options(items: Sequence[str]) -> dict[str, str]:

@@ -7,12 +7,19 @@ the expression matches, not only what it prints.
 
 from __future__ import annotations
 
+import random
+import shutil
+import signal
+import time
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any, TypeVar
 
 import duckdb
 import pytest
+from click.testing import CliRunner
 
+from looker_ops.cli import main
 from looker_ops.errors import BadInput
 from looker_ops.lookml.filters import (
     DateWindow,
@@ -22,6 +29,7 @@ from looker_ops.lookml.filters import (
     timestamp_literal,
 )
 
+REPO = Path(__file__).resolve().parents[2]
 NOW = datetime(2026, 11, 20, 12, 0, 0, tzinfo=UTC)  # a Friday
 T = TypeVar("T")
 
@@ -389,3 +397,178 @@ def test_bad_expressions_name_the_filter_and_the_expression(kind: str, expr: str
 def test_unknown_kind_is_a_programming_error() -> None:
     with pytest.raises(ValueError):
         parse_filter("x", "blob")
+
+
+# --------------------------------------------------------------------------- out of the calendar
+
+
+@pytest.mark.parametrize(
+    ("kind", "expr", "reason"),
+    [
+        # relative periods that leave the calendar: these looped forever before
+        ("date", "3000 years", "it reaches the year -973"),
+        ("date", "2030 years", "it reaches the year -3"),
+        ("date", "9000 years ago", "it reaches the year"),
+        ("date", "99999 months", "it reaches the year"),
+        ("date", "8000 years from now", "it reaches the year 10026"),
+        # absolute dates and counts past what a timestamp holds: these raised OverflowError
+        ("date", "9999-12-31", "out of range"),
+        ("date", "0001-01-01 to 9999-12-31", "out of range"),
+        ("date", "after 9999-12-31", "out of range"),
+        ("date", "0999-12-31", "reaches 0999-12-31"),
+        ("date", "99999999999999999999 days", "out of range"),
+        ("date", "1" * 5000 + " days", "out of range"),  # past int()'s digit limit
+        ("number", "1e999", "'1e999' is out of range for a number"),
+        ("number", "[1e308,1e309]", "'1e309' is out of range for a number"),
+        ("number", "-1e400 to 5", "out of range for a number"),
+    ],
+)
+def test_out_of_range_is_bad_input_at_once(kind: str, expr: str, reason: str) -> None:
+    with pytest.raises(BadInput) as info:
+        parse_filter(expr, kind, name="cloudtrail_logs.event_date", now=NOW)
+    assert "cloudtrail_logs.event_date" in info.value.message
+    assert reason in info.value.message
+    assert len(info.value.message) < 400  # a huge expression is shortened in the message
+    assert info.value.exit_code == 2
+
+
+def test_the_edges_of_the_range_still_work() -> None:
+    first = parse_filter("1000-01-01", "date", now=NOW).window
+    assert first == DateWindow(datetime(1000, 1, 1), datetime(1000, 1, 2))
+    assert timestamp_literal(datetime(1000, 1, 1)) == "TIMESTAMP '1000-01-01 00:00:00'"
+    last = parse_filter("9998", "date", now=NOW).window
+    assert last == DateWindow(datetime(9998, 1, 1), datetime(9999, 1, 1))
+    assert parse_filter("1e308", "number").sql("x") == "x = 1e308"
+    with pytest.raises(BadInput, match="'now' \\(9999-12-31\\) is out of range"):
+        parse_filter("7 days", "date", now=datetime(9999, 12, 31))
+
+
+def test_month_arithmetic_clamps_to_the_month_end() -> None:
+    w = parse_filter("2026-01-31 for 1 month", "date", now=NOW).window
+    assert w == DateWindow(datetime(2026, 1, 31), datetime(2026, 2, 28))
+    w = parse_filter("2028-01-31 for 1 month", "date", now=NOW).window
+    assert w == DateWindow(datetime(2028, 1, 31), datetime(2028, 2, 29))
+
+
+# --------------------------------------------------------------------------- fuzz
+
+
+def _random_date_expression(rng: random.Random) -> str:
+    """One random date filter expression built from the grammar's own words and numbers of
+    every size (0, small, the calendar's edges, 20 digits), with random junk mixed in."""
+    numbers = ["0", "1", "7", "12", "99", "999", "1000", "2030", "3000", "9000", "9999", "99999"]
+    numbers += ["1" * rng.randint(5, 25), str(rng.randint(0, 10**6))]
+    units = ["second", "minutes", "hour", "days", "week", "months", "quarter", "years", "fortnights"]
+
+    def number() -> str:
+        return rng.choice(numbers)
+
+    def day() -> str:
+        sep = rng.choice("-/")
+        y = rng.choice(["0001", "0999", "1000", "1970", "2026", "9998", "9999", "10000", number()])
+        parts = [
+            y,
+            rng.choice(["01", "02", "12", "13", "00", "31"]),
+            rng.choice(["01", "28", "29", "31", "32"]),
+        ]
+        text = sep.join(parts[: rng.randint(1, 3)])
+        return text + rng.choice(["", "", " 10:00", " 23:59:59", " 25:61"])
+
+    def point() -> str:
+        return rng.choice(
+            [
+                day(),
+                f"{number()} {rng.choice(units)} ago",
+                f"{number()} {rng.choice(units)} from now",
+                rng.choice(["today", "yesterday", "tomorrow", "now", "monday", "sunday"]),
+                f"{rng.choice(['this', 'last', 'next', 'previous'])} {rng.choice(units)}",
+            ]
+        )
+
+    def piece() -> str:
+        return rng.choice(
+            [
+                point(),
+                f"{number()} {rng.choice(units)}",
+                f"last {number()} complete {rng.choice(units)}",
+                f"{point()} to {point()}",
+                f"{point()} for {number()} {rng.choice(units)}",
+                f"{rng.choice(['before', 'after', 'on or after'])} {point()}",
+                rng.choice(["NULL", "not null", "-null", "", " "]),
+                "".join(rng.choice("0123456789-/: ,abcz^%") for _ in range(rng.randint(1, 12))),
+            ]
+        )
+
+    return ", ".join(piece() for _ in range(rng.choice([1, 1, 1, 2, 3])))
+
+
+def test_fuzz_date_filters_end_quickly_with_the_projects_own_errors() -> None:
+    """3,000 random date expressions (fixed seed): each one parses or raises BadInput, none
+    raises anything else, none runs long (an alarm stops a hang instead of the CI job's limit)."""
+    rng = random.Random(17)
+    expressions = [_random_date_expression(rng) for _ in range(3000)]
+    nows = [NOW, datetime(1000, 1, 1, tzinfo=UTC), datetime(9998, 12, 31, tzinfo=UTC)]
+
+    def timed_out(signum: int, frame: object) -> None:
+        raise TimeoutError("the date filter parser ran past its time bound")
+
+    previous = signal.signal(signal.SIGALRM, timed_out)
+    signal.alarm(60)  # the whole run takes about a second; a hang fails the test instead
+    outcomes = {"ok": 0, "bad input": 0}
+    slowest = (0.0, "")
+    try:
+        for i, expr in enumerate(expressions):
+            started = time.perf_counter()
+            try:
+                parsed = parse_filter(expr, "date", name="fuzz", now=nows[i % len(nows)])
+                parsed.sql("x")
+                outcomes["ok"] += 1
+            except BadInput as exc:
+                assert exc.exit_code == 2 and "filter fuzz" in exc.message, expr
+                outcomes["bad input"] += 1
+            slowest = max(slowest, (time.perf_counter() - started, expr))
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+    assert slowest[0] < 1.0, slowest
+    # the generator reaches both outcomes in numbers (so the test exercises the parser)
+    assert outcomes["ok"] > 300 and outcomes["bad input"] > 300, outcomes
+
+
+def test_fuzz_number_filters_raise_only_bad_input() -> None:
+    rng = random.Random(5)
+    atoms = ["1", "-2.5", "1e308", "1e309", "-1e999", ".5", "inf", "-inf", "NULL", "x", "1e-400"]
+    ok = 0
+    for _ in range(1000):
+        a, b = rng.choice(atoms), rng.choice(atoms)
+        expr = rng.choice(
+            [f"{a}", f"[{a}, {b}]", f"({a}, {b}]", f"{a} to {b}", f">{a} AND <{b}", f"NOT {a}, {b}", f">={a}"]
+        )
+        try:
+            parse_filter(expr, "number", name="fuzz").sql("x")
+            ok += 1
+        except BadInput as exc:
+            assert exc.exit_code == 2, expr
+    assert ok > 100
+
+
+def test_check_reports_an_out_of_range_default_value_instead_of_hanging(tmp_path: Path) -> None:
+    """A dashboard ``default_value: 3000 years`` made ``check --no-sql`` loop forever."""
+    shutil.copytree(REPO / "lookml_project", tmp_path / "lookml_project")
+    shutil.copytree(REPO / "dashboards", tmp_path / "dashboards")
+    board = tmp_path / "dashboards" / "cis_aws_foundations.dashboard.lookml"
+    board.write_text(board.read_text().replace("default_value: 7 days", "default_value: 3000 years", 1))
+    result = CliRunner().invoke(
+        main,
+        [
+            "check",
+            str(tmp_path / "lookml_project"),
+            "--dashboards",
+            str(tmp_path / "dashboards"),
+            "--no-sql",
+            "--no-cache",
+        ],
+    )
+    assert result.exit_code == 1, result.output
+    assert "REF012" in result.output
+    assert "cannot read '3000 years' as a date filter expression: it reaches the year -973" in result.output

@@ -203,6 +203,13 @@ def test_failing_tiles_exit_1_and_the_others_still_run(data: Path) -> None:
         ),
         (["--all", "--filter", "Date=fortnight"], "cannot read 'fortnight' as a date filter expression"),
         ([CIS, "--filter", "account=>5"], None),  # a string filter reads any text: not bad input
+        # out of the calendar: a clear message at once (these hung or raised OverflowError)
+        ([CIS, "--filter", "date=3000 years"], "it reaches the year -973"),
+        ([CIS, "--filter", "date=99999 months"], "it reaches the year"),
+        ([CIS, "--filter", "date=0001-01-01 to 9999-12-31"], "out of range"),
+        ([CIS, "--filter", "date=99999999999999999999 days"], "out of range"),
+        ([CIS, "--now", "9999-12-31"], "--now '9999-12-31': out of range"),
+        ([CIS, "--now", "9999-12-31T23:00:00-05:00"], "out of range"),
     ],
 )
 def test_bad_input_exits_2(args: list[str], message: str | None) -> None:
