@@ -154,10 +154,7 @@ def preview(
     else:
         sys.stdout.write(text)
     failed = [
-        (p.dashboard, t.title)
-        for p in previews
-        for t in p.tiles
-        if t.error is not None and (t.type or "") not in ("text", "button")
+        (p.dashboard, t.title) for p in previews for t in p.tiles if t.error is not None and not t.is_text
     ]
     if failed:
         raise ValidationFailed(

@@ -20,13 +20,18 @@ does:
 - pivots are compiled as extra GROUP BY columns; :func:`pivot_rows` reshapes the long result
   into Looker's wide table (one column per pivot value and measure).
 
+:func:`tile_query` is the one place a dashboard tile becomes a :class:`QuerySpec` (its fields,
+its own filters, the dashboard filters it listens to, sorts, pivots, limit): ``preview``,
+``check --sql`` (SQL004) and the block's tests all compile tiles through it and
+:func:`compile_query`.
+
 Problems (an unknown field, a field not in the explore, a bad filter expression, an
 unresolved reference or bad Liquid) raise :class:`QueryError` (a BadInput) naming them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -40,11 +45,12 @@ from looker_ops.lookml.filters import (
     parse_filter,
     timestamp_literal,
 )
-from looker_ops.lookml.model import Explore, Field, Project
+from looker_ops.lookml.model import Dashboard, DashboardElement, Explore, Field, Project
 from looker_ops.lookml.sql import LiquidContext, SqlCompiler
 
 __all__ = [
     "DEFAULT_LIMIT",
+    "TEXT_TILE_TYPES",
     "CompiledQuery",
     "PinnedFilterCompiler",
     "QueryColumn",
@@ -53,6 +59,7 @@ __all__ = [
     "compile_query",
     "default_sorts",
     "pivot_rows",
+    "tile_query",
 ]
 
 DEFAULT_LIMIT = 500
@@ -351,6 +358,69 @@ def _normalise_sort(s: str) -> str:
     if len(parts) == 1:
         return parts[0]
     raise QueryError(f"sort {s!r}: expected 'view.field' or 'view.field desc'")
+
+
+# --------------------------------------------------------------------------- dashboard tiles
+
+# Tile types without a query: their body is shown as it is.
+TEXT_TILE_TYPES = frozenset({"text", "button"})
+
+
+def tile_query(
+    dashboard: Dashboard,
+    element: DashboardElement,
+    values: Mapping[str, str] | None = None,
+    *,
+    lenient: bool = False,
+) -> QuerySpec:
+    """The query a dashboard tile runs, as Looker builds it.
+
+    ``values`` maps dashboard filter names to their current value; a filter it does not name
+    takes its ``default_value``. Each filter the tile ``listen``s to sets its value on the
+    listened field, replacing the tile's own filter on that field; an empty value leaves the
+    tile's own filter (Looker's "is any value").
+
+    Raises QueryError for a tile without a query (a text tile, no explore or fields), a merged
+    results tile, custom fields or table calculations, or a listened filter the dashboard does
+    not have. ``lenient`` (``check --sql``): custom fields and table calculations are left out
+    of the query (with the sorts on them) and a listen to a missing filter is ignored, so the
+    rest of the tile still runs; the offline rules report those.
+    """
+    if (element.type or "") in TEXT_TILE_TYPES:
+        raise QueryError(f"{element.type} tile: nothing to query")
+    if not element.explore or not element.fields:
+        raise QueryError("the tile has no explore and fields (a visualization-only tile)")
+    for key in ("merged_queries", "query"):
+        if element.props.get(key):
+            raise QueryError(f"`{key}` tiles (merged results) are not supported by preview")
+    calcs = {
+        str(d.get("table_calculation") or d.get("measure") or d.get("dimension") or "")
+        for d in element.dynamic_fields
+    }
+    custom = [f for f in element.fields if f in calcs or "." not in f]
+    if custom and not lenient:
+        raise QueryError(
+            f"custom fields or table calculations ({', '.join(custom)}) are not supported by preview"
+        )
+    current = {f.name: f.default_value or "" for f in dashboard.filters}
+    current.update(values or {})
+    filters = dict(element.filters)
+    for name, target in element.listen.items():
+        if name not in current:
+            if lenient:
+                continue
+            raise QueryError(f"the tile listens to filter {name!r}, which the dashboard does not have")
+        if current[name] != "":
+            filters[target] = current[name]
+    return QuerySpec(
+        model=element.model or "",
+        explore=element.explore,
+        fields=[f for f in element.fields if f not in custom],
+        filters=filters,
+        sorts=[s for s in element.sorts if (s.split() or [""])[0] not in custom],
+        pivots=[p for p in element.pivots if p not in custom],
+        limit=element.limit,
+    )
 
 
 # --------------------------------------------------------------------------- pivots

@@ -13,8 +13,9 @@ from decimal import Decimal
 from typing import Any
 
 from looker_ops.engines.local import LoadProblem
+from looker_ops.lookml.query import TEXT_TILE_TYPES
 
-TEXT_TYPES = frozenset({"text", "button"})
+TEXT_TYPES = TEXT_TILE_TYPES  # text and button tiles: no query
 FORMATS = ("table", "json", "csv", "html")
 
 

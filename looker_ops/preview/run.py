@@ -30,7 +30,7 @@ from looker_ops.errors import BadInput, LookerOpsError
 from looker_ops.lookml.filters import EARLIEST, LATEST, parse_filter
 from looker_ops.lookml.loader import load_project
 from looker_ops.lookml.model import Dashboard, DashboardElement, DashboardFilter, Project
-from looker_ops.lookml.query import PinnedFilterCompiler, QueryError, QuerySpec, compile_query, pivot_rows
+from looker_ops.lookml.query import PinnedFilterCompiler, QuerySpec, compile_query, pivot_rows, tile_query
 from looker_ops.preview.csv import render_csv
 from looker_ops.preview.html import render_html
 from looker_ops.preview.model import FORMATS, TEXT_TYPES, DashboardPreview, TilePreview, render_json
@@ -170,43 +170,6 @@ def validate_filter_overrides(
             raise BadInput(
                 f"--filter {key}={value!r}: dashboard {dashboard.name} filter {f.name}{on}: {reason}"
             ) from None
-
-
-def tile_query(dashboard: Dashboard, element: DashboardElement, values: Mapping[str, str]) -> QuerySpec:
-    """The query a tile runs, with the dashboard filters it listens to. Raises QueryError for a
-    tile without a query or with a feature the preview does not support (text tiles have no
-    query: :func:`preview_dashboard` shows them as they are)."""
-    if (element.type or "") in TEXT_TYPES:
-        raise QueryError(f"{element.type} tile: nothing to query")
-    if not element.explore or not element.fields:
-        raise QueryError("the tile has no explore and fields (a visualization-only tile)")
-    for key in ("merged_queries", "query"):
-        if element.props.get(key):
-            raise QueryError(f"`{key}` tiles (merged results) are not supported by preview")
-    calcs = {
-        str(d.get("table_calculation") or d.get("measure") or d.get("dimension") or "")
-        for d in element.dynamic_fields
-    }
-    used = [f for f in element.fields if f in calcs or "." not in f]
-    if used:
-        raise QueryError(
-            f"custom fields or table calculations ({', '.join(used)}) are not supported by preview"
-        )
-    filters = {k: v for k, v in element.filters.items()}
-    for fname, target in element.listen.items():
-        if fname not in values:
-            raise QueryError(f"the tile listens to filter {fname!r}, which the dashboard does not have")
-        if values[fname] != "":
-            filters[target] = values[fname]
-    return QuerySpec(
-        model=element.model or "",
-        explore=element.explore,
-        fields=list(element.fields),
-        filters=filters,
-        sorts=list(element.sorts),
-        pivots=list(element.pivots),
-        limit=element.limit,
-    )
 
 
 def run_tile(

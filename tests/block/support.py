@@ -1,4 +1,6 @@
-"""Helpers shared by the block's tests (tests/test_block_*.py): the project, engines, tiles."""
+"""Helpers shared by the block's tests (tests/block/test_block_*.py): the project, engines, tiles.
+
+Adding a tile test: see "Adding a tile test" in docs/preview.md."""
 
 from __future__ import annotations
 
@@ -9,9 +11,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from looker_ops import clock
 from looker_ops.engines.local import LocalEngine, QueryResult
 from looker_ops.lookml.loader import load_project
 from looker_ops.lookml.model import Dashboard, DashboardElement, Project
+from looker_ops.lookml.query import compile_query, tile_query
 from looker_ops.lookml.sql import LiquidContext, SqlCompiler
 
 REPO = Path(__file__).resolve().parents[2]
@@ -60,23 +64,12 @@ def tile(project: Project, dashboard: str, element: str) -> Tile:
 
 
 def tile_sql(project: Project, t: Tile, dashboard_filters: Mapping[str, str]) -> str:
-    """The Athena SQL of a tile as Looker runs it: its own fields, filters, sorts and limit, plus
-    the dashboard filters it listens to (``dashboard_filters`` by filter name, else the filter's
-    default value)."""
-    e = t.element
-    assert e.model and e.explore, t.id
-    explore = project.explore(e.model, e.explore)
-    assert explore is not None, t.id
-    defaults = {f.name: f.default_value or "" for f in t.dashboard.filters}
-    filters = dict(e.filters)
-    for name, field in e.listen.items():
-        value = dashboard_filters.get(name, defaults.get(name, ""))
-        if value:
-            filters[field] = value
-    compiler = SqlCompiler(project, explore, LiquidContext())
-    sql = compiler.select(e.fields, filters=filters, sorts=e.sorts, limit=e.limit)
-    assert not compiler.problems, (t.id, compiler.problems)
-    return sql
+    """The Athena SQL of a tile as Looker runs it, built by the same function as ``preview``
+    and ``check --sql`` (:func:`~looker_ops.lookml.query.tile_query`): its own fields, filters,
+    sorts and limit, plus the dashboard filters it listens to (``dashboard_filters`` by filter
+    name, else the filter's default value); relative dates from the pinned clock."""
+    spec = tile_query(t.dashboard, t.element, dashboard_filters)
+    return compile_query(project, spec, now=clock.now()).sql
 
 
 def explore_sql(

@@ -345,35 +345,41 @@ class _Runner:
                 )
 
     def tiles(self) -> None:
+        """SQL004: every dashboard tile's query (:func:`~looker_ops.lookml.query.tile_query`, the
+        dashboard filters at their defaults) compiled by ``compile_query`` and run, with every
+        date window opened to all the data so each row goes through the SQL. Fields the
+        explore does not expose and custom fields are left out (the reference rules report
+        them); a tile without a query is skipped."""
+        from looker_ops.lookml.query import QueryError, compile_query, tile_query
+
         p = self.ctx.project
         for d in p.dashboards:
-            defaults = {fl.name: fl.default_value for fl in d.filters}
             for el in d.elements:
-                if not el.model or not el.explore or not el.fields:
-                    continue
-                e = p.explore(el.model, el.explore)
+                e = p.explore(el.model, el.explore) if el.model and el.explore else None
                 if e is None:
-                    continue  # REF006
-                exposed = exposed_fields(p, e)
-                fields = [f for f in el.fields if f in exposed]
-                if not fields:
-                    continue
-                filters = {k: v for k, v in el.filters.items() if k in exposed}
-                for fname, target in el.listen.items():
-                    dv = defaults.get(fname)
-                    if dv and target in exposed:
-                        filters.setdefault(target, dv)
-                # date windows are opened to all the data, so every row goes through the SQL
-                for k in list(filters):
-                    if is_date_field(exposed[k][1]):
-                        filters[k] = OPEN_WINDOW
-                for k, v in _open_filters(self.ctx, e).items():
-                    filters.setdefault(k, v)
-                comp = SqlCompiler(p, e, LiquidContext())
+                    continue  # no query, or REF006
                 try:
-                    sql = comp.select(fields, filters=filters, sorts=el.sorts, limit=el.limit or 500)
-                except Exception as exc:  # a bad filter expression, etc.
-                    err: str | None = str(exc)
+                    spec = tile_query(d, el, lenient=True)
+                except QueryError:
+                    continue  # a text or merged-results tile: nothing the engine can run
+                exposed = exposed_fields(p, e)
+                spec.fields = [f for f in spec.fields if f in exposed]
+                if not spec.fields:
+                    continue
+                spec.sorts = [s for s in spec.sorts if (s.split() or [""])[0] in spec.fields]
+                spec.pivots = [f for f in spec.pivots if f in spec.fields]
+                spec.limit = spec.limit or None  # `limit: 0`: Looker's default row limit
+                spec.filters = {
+                    k: OPEN_WINDOW if is_date_field(exposed[k][1]) else v
+                    for k, v in spec.filters.items()
+                    if k in exposed
+                }
+                for k, v in _open_filters(self.ctx, e).items():
+                    spec.filters.setdefault(k, v)
+                try:
+                    sql = compile_query(p, spec).sql
+                except QueryError as exc:  # a bad filter expression, etc.
+                    err: str | None = exc.message
                 else:
                     err = self.run(sql)
                 if err is not None:
