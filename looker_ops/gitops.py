@@ -172,6 +172,29 @@ def _temp_repo(push_url: str, env: Mapping[str, str] | None) -> Iterator[_Git]:
         shutil.rmtree(tmp, ignore_errors=True)
 
 
+def branch_name_problem(name: str) -> str | None:
+    """What is wrong with ``name`` as a branch name by git's own rules (``git check-ref-format
+    --branch``), or None. Offline: no repository is needed. Without a ``git`` program the name
+    is not judged here (the push would say)."""
+    if not name or name.startswith("-") or "\x00" in name:
+        return f"{name!r} is not a valid git branch name"
+    try:
+        out = subprocess.run(
+            ["git", "check-ref-format", "--branch", name],
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=False,
+            cwd=tempfile.gettempdir(),
+            env={**os.environ, "GIT_CEILING_DIRECTORIES": tempfile.gettempdir()},
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    if out.returncode == 0:
+        return None
+    return f"{name!r} is not a valid git branch name (git check-ref-format --branch refuses it)"
+
+
 def validated_ref(branch: str) -> str:
     """The ref recording the last state whose deploy passed content validation."""
     return f"refs/looker-ops/validated/{branch}"

@@ -28,8 +28,8 @@ import pytest
 from click.testing import Result
 
 import looker_ops.athena.runner as athena_engine
-from looker_ops.athena.ddl import AthenaSettings
 from looker_ops.cli import main
+from looker_ops.config.athena import AthenaSettings
 from looker_ops.config.settings import describe, load_config
 from tests.athena.stubs import AwsStubs
 from tests.fake_looker import fixtures as fx
@@ -356,7 +356,7 @@ def check_init(sb: Sandbox, r: Result) -> None:
     cfg = load_config(sb.root / "looker-ops.yaml")
     assert cfg.connection.region == "eu-west-1" and cfg.project.git_remote_url == SSH_REMOTE
     assert cfg.athena.layout == "organization" and cfg.athena.org_id == "o-a1b2c3d4e5"
-    assert cfg.athena.account_ids == ["111111111111", "222222222222"]
+    assert cfg.athena.account_ids == ("111111111111", "222222222222")
     assert cfg.resolve(cfg.project.lookml_dir) == sb.root / "lookml_project"
     assert "security-team@example.com" in (sb.root / "schedules.yaml").read_text()
     assert sb.fake.calls == []

@@ -14,8 +14,8 @@ runner and stops the check.
 
 from __future__ import annotations
 
-from looker_ops.athena.ddl import AthenaSettings
 from looker_ops.athena.runner import AthenaRunner, Guard, validate_sql_on_athena
+from looker_ops.config.athena import AthenaSettings
 from looker_ops.engines.local import EngineError, LoadProblem, QueryResult
 
 

@@ -37,13 +37,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from looker_ops.athena.ddl import (
-    GEOIP_FIELD_DELIMITER,
-    GEOIP_FORMATS,
-    AthenaSettings,
-    GeoipFormat,
-    render_geoip_ddl,
-)
+from looker_ops.athena.ddl import GEOIP_FIELD_DELIMITER, render_geoip_ddl
+from looker_ops.config.athena import GEOIP_FORMATS, AthenaSettings, GeoipFormat
 from looker_ops.errors import BadInput
 from looker_ops.lookml.schema import GEOIP
 

@@ -20,7 +20,6 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
 from looker_ops.athena.ddl import (
-    AthenaSettings,
     TableDefinition,
     cloudtrail_definition,
     geoip_definition,
@@ -28,6 +27,7 @@ from looker_ops.athena.ddl import (
     render_drop_table,
     render_table,
 )
+from looker_ops.config.athena import AthenaSettings
 from looker_ops.errors import BadInput, RemoteError
 
 if TYPE_CHECKING:

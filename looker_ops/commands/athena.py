@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 
 import click
 
-from looker_ops.athena.ddl import AthenaSettings, cli_name, parse_date, split_list
+from looker_ops.config.athena import AthenaSettings, cli_name, parse_date, split_list
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -100,12 +100,11 @@ def settings_from_options(options: dict[str, Any], base: AthenaSettings | None =
     """
     config_path = options.pop("config_path", None)
     if config_path is not None and base is None:
-        from looker_ops.athena.ddl import settings_from_config
         from looker_ops.config.settings import load_config
 
         # Athena runs with the caller's AWS credentials: the Looker connection's secret is not
         # needed here, nor any section but these two.
-        base = settings_from_config(load_config(config_path, uses=("athena", "connection"), secrets=False))
+        base = load_config(config_path, uses=("athena", "connection"), secrets=False).athena
     values: dict[str, Any] = {}
     for key, value in options.items():
         if value is None or value == ():

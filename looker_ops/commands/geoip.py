@@ -7,9 +7,9 @@ from typing import Any
 
 import click
 
-from looker_ops.athena.ddl import GeoipFormat
 from looker_ops.athena.geoip import ROWS_PER_FILE
 from looker_ops.commands.athena import config_option, run_options, settings_from_options
+from looker_ops.config.athena import GeoipFormat
 
 _MAX_LISTED = 50
 

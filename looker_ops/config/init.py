@@ -104,7 +104,7 @@ athena:                      # the table `looker-ops athena setup` creates
   bucket: {a.bucket}
 {org}  account_ids: {_yaml_list(a.account_ids)}
   regions: {_yaml_list(a.regions)}{"" if a.regions else "   # empty: every commercial region (list yours to narrow the projection)"}
-  first_date: 2025/01/01
+  first_date: 2025-01-01
 
 schedules: schedules.yaml
 """

@@ -15,50 +15,44 @@ adding a field (with a ``doc`` in its metadata, rendered by ``looker-ops init``)
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import datetime as dt
 import os
 import re
-import types
 import typing
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
-import yaml
+from looker_ops.config.athena import (
+    DEFAULT_REGIONS,
+    FILE_FIRST_DATE,
+    AthenaSettings,
+    valid_athena_name,
+    valid_region,
+)
+from looker_ops.config.reader import Reader, Secret, Stop, compose, read_file
+from looker_ops.config.values import (
+    branch_name_problem,
+    folder_problem,
+    git_url_problem,
+    project_name_problem,
+    timezone_problem,
+)
 
-from looker_ops.errors import BadInput
-from looker_ops.yamlutil import not_valid_yaml
-
-_ENV_RE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
-
-
-class Secret:
-    """A secret value. Never printed; ``reveal()`` to use it."""
-
-    __slots__ = ("_source", "_value")
-
-    def __init__(self, value: str, source: str = "") -> None:
-        self._value = value
-        self._source = source
-
-    def reveal(self) -> str:
-        return self._value
-
-    @property
-    def source(self) -> str:
-        """Where it came from, e.g. ``env:AWS_SECRET_ACCESS_KEY`` (safe to print)."""
-        return self._source
-
-    def __repr__(self) -> str:
-        return f"Secret({self._source or '***'})"
-
-    __str__ = __repr__
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, Secret) and other._value == self._value
-
-    def __hash__(self) -> int:
-        return hash(self._value)
+__all__ = [
+    "Config",
+    "ConnectionSettings",
+    "DashboardSettings",
+    "LookerSettings",
+    "ProjectSettings",
+    "Secret",
+    "ValidationSettings",
+    "describe",
+    "load_config",
+    "load_looker_settings",
+]
 
 
 def _doc(text: str, secret: bool = False) -> dict[str, Any]:
@@ -143,19 +137,6 @@ class ValidationSettings:
 
 
 @dataclass
-class AthenaTableSettings:
-    layout: str = field(default="single", metadata=_doc("single | multi | organization"))
-    bucket: str = field(default="", metadata=_doc("S3 bucket the trail writes to"))
-    prefix: str = field(default="", metadata=_doc("key prefix before AWSLogs/ (optional)"))
-    account_ids: list[str] = field(default_factory=list, metadata=_doc("12-digit account ids"))
-    org_id: str | None = field(default=None, metadata=_doc("organization id (o-...), organization layout"))
-    regions: list[str] = field(default_factory=list, metadata=_doc("regions the trail covers"))
-    first_date: str = field(default="2024/01/01", metadata=_doc("first day of logs, yyyy/MM/dd"))
-    table: str = field(default="cloudtrail_logs", metadata=_doc("CloudTrail table name"))
-    geoip_table: str = field(default="geoip_blocks", metadata=_doc("geo-IP table name"))
-
-
-@dataclass
 class CheckSettings:
     dialect: str = field(
         default="athena",
@@ -176,7 +157,7 @@ class Config:
     project: ProjectSettings = field(default_factory=ProjectSettings)
     dashboards: DashboardSettings = field(default_factory=DashboardSettings)
     validation: ValidationSettings = field(default_factory=ValidationSettings)
-    athena: AthenaTableSettings = field(default_factory=AthenaTableSettings)
+    athena: AthenaSettings = field(default_factory=lambda: AthenaSettings(first_date=FILE_FIRST_DATE))
     check: CheckSettings = field(default_factory=CheckSettings)
     constants: dict[str, str] = field(
         default_factory=dict, metadata=_doc("manifest constants to override (e.g. CLOUDTRAIL_TABLE)")
@@ -215,20 +196,13 @@ class Config:
         return out
 
 
-# --------------------------------------------------------------------------- parsing
-
-T = TypeVar("T")
+# --------------------------------------------------------------------------- reading
 
 
-class _Problem(Exception):
-    """One problem of the file; collected, so that every problem is reported at once."""
+class _SettingsReader(Reader):
+    """The reader of looker-ops.yaml: an unset ``${ENV_VAR}`` is a problem only in a section
+    the command uses, and in a secret only when the command sends secrets."""
 
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
-
-
-class _Ctx:
     def __init__(
         self,
         file: str,
@@ -236,154 +210,14 @@ class _Ctx:
         uses: typing.Collection[str] | None = None,
         secrets: bool = True,
     ) -> None:
-        self.file = file
-        self.env = env
-        self.secrets = secrets  # does the command send the secrets (else they may be unset)
+        super().__init__(file, env)
+        self.secrets = secrets
         # Top-level sections whose ${ENV} values the command needs; None: every section.
         self.uses = None if uses is None else frozenset(uses)
-        self.problems: list[str] = []
-        self.lines: dict[str, int] = {}  # key path -> 1-based line of its value
 
-    def error(self, node: yaml.Node | None, key: str, msg: str) -> _Problem:
-        where = self.file
-        if node is not None:
-            where += f":{node.start_mark.line + 1}"
-        return _Problem(f"{where}: {key}: {msg}" if key else f"{where}: {msg}")
-
-    def report(self, key: str, msg: str) -> None:
-        """A problem found after parsing (a value checked against others), at its key's line."""
-        line = self.lines.get(key)
-        where = f"{self.file}:{line}" if line else self.file
-        self.problems.append(f"{where}: {key}: {msg}")
-
-    def needs_env(self, key: str) -> bool:
-        return self.uses is None or key.split(".", 1)[0].split("[", 1)[0] in self.uses
-
-    def raise_problems(self) -> None:
-        if not self.problems:
-            return
-        if len(self.problems) == 1:
-            raise BadInput(self.problems[0])
-        raise BadInput(f"{self.file}: {len(self.problems)} problems:\n  " + "\n  ".join(self.problems))
-
-
-def _interpolate(ctx: _Ctx, node: yaml.ScalarNode, key: str, secret: bool) -> tuple[str, str]:
-    value = str(node.value)
-    sources: list[str] = []
-    unset: list[str] = []
-
-    def sub(m: re.Match[str]) -> str:
-        name, default = m.group(1), m.group(2)
-        sources.append(name)
-        if name in ctx.env and ctx.env[name] != "":
-            return ctx.env[name]
-        if default is not None:
-            return default
-        unset.append(name)
-        return ""
-
-    out = _ENV_RE.sub(sub, value)
-    if unset and ctx.needs_env(key) and (ctx.secrets or not secret):
-        raise ctx.error(node, key, f"environment variable {unset[0]} is not set")
-    if "${" in _ENV_RE.sub("", value):
-        raise ctx.error(node, key, "unclosed ${...}: write ${ENV_VAR} (or ${ENV_VAR:-default})")
-    if secret and not sources and value:
-        raise ctx.error(
-            node, key, "secrets must come from the environment: write ${ENV_VAR}, not the value itself"
-        )
-    return out, ",".join(f"env:{s}" for s in sources)
-
-
-def _scalar(ctx: _Ctx, node: yaml.Node, key: str, typ: Any, secret: bool) -> Any:
-    if not isinstance(node, yaml.ScalarNode):
-        raise ctx.error(node, key, f"expected a single value, got a {_kind(node)}")
-    if node.tag == "tag:yaml.org,2002:null":
-        raise ctx.error(node, key, "a value is required here")
-    text, source = _interpolate(ctx, node, key, secret)
-    if typ is Secret:
-        return Secret(text, source)
-    if typ is bool:
-        low = text.strip().lower()
-        if low in ("true", "yes", "on", "1"):
-            return True
-        if low in ("false", "no", "off", "0"):
-            return False
-        raise ctx.error(node, key, f"expected true or false, got {text!r}")
-    if typ is int:
-        try:
-            return int(text)
-        except ValueError:
-            raise ctx.error(node, key, f"expected a whole number, got {text!r}") from None
-    if typ is str:
-        return text
-    raise ctx.error(node, key, f"unsupported type {typ}")  # pragma: no cover - programming error
-
-
-def _kind(node: yaml.Node) -> str:
-    return {yaml.MappingNode: "mapping", yaml.SequenceNode: "list", yaml.ScalarNode: "value"}.get(
-        type(node), "node"
-    )
-
-
-def _value(ctx: _Ctx, node: yaml.Node, key: str, typ: Any, secret: bool) -> Any:
-    ctx.lines[key] = node.start_mark.line + 1
-    origin = typing.get_origin(typ)
-    if origin in (typing.Union, types.UnionType):
-        args = [a for a in typing.get_args(typ) if a is not type(None)]
-        if isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:null":
-            return None
-        return _value(ctx, node, key, args[0], secret)
-    if origin is list:
-        (item,) = typing.get_args(typ)
-        if not isinstance(node, yaml.SequenceNode):
-            raise ctx.error(node, key, f"expected a list, got a {_kind(node)}")
-        items = []
-        for i, n in enumerate(node.value):
-            try:
-                items.append(_value(ctx, n, f"{key}[{i}]", item, secret))
-            except _Problem as p:
-                ctx.problems.append(p.message)
-        return items
-    if origin is dict:
-        _, vt = typing.get_args(typ)
-        if not isinstance(node, yaml.MappingNode):
-            raise ctx.error(node, key, f"expected a mapping, got a {_kind(node)}")
-        out: dict[str, Any] = {}
-        for k, v in node.value:
-            try:
-                out[str(k.value)] = _value(ctx, v, f"{key}.{k.value}", vt, secret)
-            except _Problem as p:
-                ctx.problems.append(p.message)
-        return out
-    if isinstance(typ, type) and dataclasses.is_dataclass(typ):
-        return _section(ctx, node, key, typ)
-    return _scalar(ctx, node, key, typ, secret)
-
-
-def _section(ctx: _Ctx, node: yaml.Node, prefix: str, cls: type[T]) -> T:
-    """The section's dataclass; each bad key is recorded in ``ctx.problems`` and left at its
-    default, so one bad key does not hide the next."""
-    if not isinstance(node, yaml.MappingNode):
-        raise ctx.error(node, prefix, f"expected a mapping, got a {_kind(node)}")
-    hints = typing.get_type_hints(cls)
-    fields = {f.name: f for f in dataclasses.fields(cls) if not f.metadata.get("internal")}  # type: ignore[arg-type]
-    values: dict[str, Any] = {}
-    seen: set[str] = set()
-    for knode, vnode in node.value:
-        name = str(knode.value)
-        key = f"{prefix}.{name}" if prefix else name
-        try:
-            if name not in fields:
-                known = ", ".join(sorted(fields))
-                raise ctx.error(knode, key, f"unknown key (known keys here: {known})")
-            if name in seen:
-                raise ctx.error(knode, key, "key given twice")
-            seen.add(name)
-            secret = bool(fields[name].metadata.get("secret"))
-            values[name] = _value(ctx, vnode, key, hints[name], secret)
-        except _Problem as p:
-            ctx.problems.append(p.message)
-    return cls(**values)
+    def needs_env(self, key: str, secret: bool) -> bool:
+        used = self.uses is None or key.split(".", 1)[0].split("[", 1)[0] in self.uses
+        return used and (self.secrets or not secret)
 
 
 def load_config(
@@ -392,108 +226,194 @@ def load_config(
     *,
     uses: typing.Collection[str] | None = None,
     secrets: bool = True,
+    complete: bool = False,
 ) -> Config:
     """Read and check ``looker-ops.yaml``. Raises BadInput naming the file, line and key of every
     problem at once.
 
     ``uses``: the top-level sections the command reads (default: all). An unset ``${ENV_VAR}``
     in another section is no problem for that command (``athena ddl`` needs no Looker secret);
-    unknown keys and wrong types are problems wherever they are. ``secrets=False``: the command
-    sends no secret, so a secret's variable may be unset (its value is then empty).
+    unknown keys, wrong types and bad values are problems wherever they are. ``secrets=False``:
+    the command sends no secret, so a secret's variable may be unset (its value is then empty).
+    ``complete=True`` (``config check``): also require everything ``deploy`` and the ``athena``
+    commands need (the results location, the git remote, the trail's settings, the folders).
     """
     env = os.environ if env is None else env
-    ctx = _Ctx(str(path), env, uses, secrets)
-    root = _compose(path)
-    try:
-        cfg = Config() if root is None else _section(ctx, root, "", Config)
-    except _Problem as p:
-        raise BadInput(p.message) from None
+    r = _SettingsReader(str(path), env, uses, secrets)
+    root = compose(read_file(path, _MISSING, "config file"), path)
+    cfg = Config()
+    if root is not None:
+        try:
+            cfg = r.section(root, "", Config)
+        except Stop:
+            r.raise_problems()
     cfg.path = path
-    _check(ctx, cfg)
-    ctx.raise_problems()
+    cfg.athena = _athena(r, cfg)
+    _check(r, cfg)
+    if complete:
+        _check_complete(r, cfg)
+    r.raise_problems()
     return cfg
+
+
+_MISSING = "config file not found (create one with `looker-ops init`, or pass --config)"
 
 
 def load_looker_settings(path: Path, env: typing.Mapping[str, str] | None = None) -> LookerSettings:
     """Only the ``looker:`` section, checked as :func:`load_config` checks it, for commands that
     need no other key (and so none of the connection's secrets), e.g. ``schedules``."""
     env = os.environ if env is None else env
-    ctx = _Ctx(str(path), env, uses=("looker",))
-    root = _compose(path)
+    r = _SettingsReader(str(path), env, uses=("looker",))
+    root = compose(read_file(path, _MISSING, "config file"), path)
     if root is None:
         return LookerSettings()
-    if not isinstance(root, yaml.MappingNode):
-        raise BadInput(ctx.error(root, "", f"expected a mapping at the top, got a {_kind(root)}").message)
-    for knode, vnode in root.value:
-        if str(knode.value) == "looker":
-            try:
-                looker = _section(ctx, vnode, "looker", LookerSettings)
-            except _Problem as p:
-                raise BadInput(p.message) from None
-            _check_looker(ctx, looker)
-            ctx.raise_problems()
-            return looker
-    return LookerSettings()
-
-
-def _compose(path: Path) -> yaml.Node | None:
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise BadInput(
-            f"{path}: config file not found (create one with `looker-ops init`, or pass --config)"
-        ) from None
-    except UnicodeDecodeError as exc:
-        raise BadInput(f"{path}: not UTF-8 text (byte offset {exc.start}): save the file as UTF-8") from None
-    except OSError as exc:
-        raise BadInput(f"{path}: cannot read config file: {exc.strerror}") from None
-    try:
-        return yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.YAMLError as exc:
-        raise not_valid_yaml(path, exc) from None
+        top = r.mapping(root, "", {f.name for f in dataclasses.fields(Config)})
+    except Stop:
+        r.raise_problems()
+    r.problems.clear()  # other sections' keys are not this command's business
+    looker = LookerSettings()
+    if "looker" in top:
+        with contextlib.suppress(Stop):
+            looker = r.section(top["looker"][1], "looker", LookerSettings)
+        _check_looker(r, looker, Path(path).parent)
+    r.raise_problems()
+    return looker
 
 
-_REGION_RE = re.compile(r"^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$")
+def _athena(r: Reader, cfg: Config) -> AthenaSettings:
+    """The Athena settings: the ``athena:`` section, where Athena runs from ``connection:``;
+    messages name the key each value came from."""
+    a, c = cfg.athena, cfg.connection
+    return dataclasses.replace(
+        a,
+        regions=a.regions or DEFAULT_REGIONS,  # empty: every commercial region
+        first_date=a.first_date if "athena.first_date" in r.lines else FILE_FIRST_DATE,
+        database=c.database,
+        region=c.region,
+        workgroup=c.workgroup,
+        output_location=c.s3_staging_dir or None,
+        key_prefix="athena.",
+        key_names=_FROM_CONNECTION,
+    )
+
+
+_FROM_CONNECTION = {
+    "database": "connection.database",
+    "region": "connection.region",
+    "workgroup": "connection.workgroup",
+    "output_location": "connection.s3_staging_dir",
+}
 _ACCOUNT_RE = re.compile(r"^\d{12}$")
+_STAGING_RE = re.compile(r"^s3://[^/\s]+(/\S*)?$")
+_CONSTANT_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
-def _check(ctx: _Ctx, cfg: Config) -> None:
-    """Checks across keys that types alone cannot express, each reported at its key's line."""
-    bad = ctx.report
-    if not _REGION_RE.match(cfg.connection.region):
-        bad("connection.region", f"{cfg.connection.region!r} is not an AWS region name")
-    if cfg.connection.s3_staging_dir and not cfg.connection.s3_staging_dir.startswith("s3://"):
-        bad("connection.s3_staging_dir", "must be an s3:// URL")
-    if cfg.athena.layout not in ("single", "multi", "organization"):
-        bad("athena.layout", f"{cfg.athena.layout!r}: expected single, multi or organization")
-    for i, acct in enumerate(cfg.athena.account_ids):
+def _check(r: Reader, cfg: Config) -> None:
+    """Checks of values that types alone cannot express, each reported at its key's line."""
+    _check_connection(r, cfg.connection)
+    _check_project(r, cfg.project)
+    if "dashboards.folder" in r.lines and (problem := folder_problem(cfg.dashboards.folder)):
+        r.report("dashboards.folder", problem)
+    a = cfg.athena
+    for i, acct in enumerate(a.account_ids):
         if not _ACCOUNT_RE.match(acct):
-            bad(f"athena.account_ids[{i}]", f"{acct!r} is not a 12-digit account id")
-    for i, region in enumerate(cfg.athena.regions):
-        if not _REGION_RE.match(region):
-            bad(f"athena.regions[{i}]", f"{region!r} is not an AWS region name")
-    if cfg.athena.layout == "organization" and not (cfg.athena.org_id or "").startswith("o-"):
-        bad("athena.org_id", "the organization layout needs the organization id (o-...)")
+            r.report(f"athena.account_ids[{i}]", f"{acct!r} is not a 12-digit account id")
+    for i, region in enumerate(a.regions):
+        if not valid_region(region):
+            r.report(f"athena.regions[{i}]", f"{region!r} is not an AWS region name")
+    if a.layout == "organization" and not (a.org_id or "").startswith("o-"):
+        r.report("athena.org_id", "the organization layout needs the organization id (o-...)")
+    for key in ("table", "geoip_table"):
+        if f"athena.{key}" in r.lines and not valid_athena_name(getattr(a, key)):
+            r.report(
+                f"athena.{key}",
+                f"{getattr(a, key)!r} is not a valid Athena name (lowercase letters, digits and underscores)",
+            )
     for name in cfg.constants:
-        if not re.match(r"^[A-Za-z_][A-Za-z0-9_]*$", name):
-            bad(f"constants.{name}", "not a valid LookML constant name")
-    _check_looker(ctx, cfg.looker)
+        if not _CONSTANT_RE.match(name):
+            r.report(f"constants.{name}", "not a valid LookML constant name")
+    _check_looker(r, cfg.looker, cfg.base_dir)
+
+
+def _check_connection(r: Reader, c: ConnectionSettings) -> None:
+    if not valid_region(c.region):
+        r.report("connection.region", f"{c.region!r} is not an AWS region name")
+    if c.s3_staging_dir and not _STAGING_RE.match(c.s3_staging_dir):
+        r.report("connection.s3_staging_dir", f"{c.s3_staging_dir!r} is not an s3://bucket/prefix/ URL")
+    if not valid_athena_name(c.database):
+        r.report(
+            "connection.database",
+            f"{c.database!r} is not a valid Athena database name (lowercase letters, digits and underscores)",
+        )
+    if c.max_connections < 1:
+        r.report("connection.max_connections", "must be 1 or more")
+    if (problem := timezone_problem(c.query_timezone)) is not None:
+        r.report("connection.query_timezone", problem)
+
+
+def _check_project(r: Reader, p: ProjectSettings) -> None:
+    if (problem := project_name_problem(p.name)) is not None:
+        r.report("project.name", problem)
+    for key in ("git_remote_url", "git_push_url"):
+        url = getattr(p, key)
+        if url and (problem := git_url_problem(url)) is not None:
+            r.report(f"project.{key}", problem)
+    if (problem := branch_name_problem(p.deploy_branch)) is not None:
+        r.report("project.deploy_branch", problem)
 
 
 # Longer than any real timeout, and small enough for every clock and socket API.
 _MAX_SECONDS = 7 * 24 * 3600
 
 
-def _check_looker(ctx: _Ctx, looker: LookerSettings) -> None:
+def _check_looker(r: Reader, looker: LookerSettings, base_dir: Path) -> None:
     for key, value in (("timeout", looker.timeout), ("long_timeout", looker.long_timeout)):
         if value is not None and value <= 0:
-            ctx.report(f"looker.{key}", "must be a positive number of seconds")
+            r.report(f"looker.{key}", "must be a positive number of seconds")
         elif value is not None and value > _MAX_SECONDS:
-            ctx.report(f"looker.{key}", f"{value} s is more than a week ({_MAX_SECONDS} s at most)")
+            r.report(f"looker.{key}", f"{value} s is more than a week ({_MAX_SECONDS} s at most)")
     if looker.max_retries < 0:
-        ctx.report("looker.max_retries", "must be 0 or more")
+        r.report("looker.max_retries", "must be 0 or more")
     elif looker.max_retries > 100:
-        ctx.report("looker.max_retries", "100 at most")
+        r.report("looker.max_retries", "100 at most")
+    if looker.ini:
+        ini = Path(looker.ini)
+        ini = ini if ini.is_absolute() else base_dir / ini
+        if not ini.is_file():
+            r.report("looker.ini", f"{ini}: file not found (paths are relative to this file)")
+
+
+def _check_complete(r: Reader, cfg: Config) -> None:
+    """What ``deploy`` and the ``athena`` commands require beyond well-formed values."""
+    if not cfg.connection.s3_staging_dir:
+        r.report("connection.s3_staging_dir", "required: the s3:// location for Athena query results")
+    if not cfg.project.git_remote_url:
+        r.report("project.git_remote_url", "required: the git remote Looker pulls the project from")
+    seen: set[str] = set()
+    for name, message in cfg.athena.trail_problems():
+        key = cfg.athena.key(name)
+        if key not in seen and not _reported(r, key):
+            seen.add(key)
+            r.error(_line(r, key), key, message)
+    for key, value in (
+        ("project.lookml_dir", cfg.project.lookml_dir),
+        ("dashboards.dir", cfg.dashboards.dir),
+    ):
+        if not cfg.resolve(value).is_dir():
+            r.report(key, f"{cfg.resolve(value)} does not exist")
+    if cfg.schedules and not cfg.resolve(cfg.schedules).is_file():
+        r.report("schedules", f"{cfg.resolve(cfg.schedules)} does not exist")
+
+
+def _reported(r: Reader, key: str) -> bool:
+    """Whether a problem of ``key`` (or of one of its items) is already recorded."""
+    return any(f": {key}: " in m or f": {key}[" in m for _, m in r.problems)
+
+
+def _line(r: Reader, key: str) -> int | None:
+    """The line of ``key``, else of its section (a missing key is added there)."""
+    return r.lines.get(key) or r.lines.get(key.split(".", 1)[0])
 
 
 def describe(cls: type[Any] = Config, prefix: str = "") -> list[tuple[str, str, Any]]:
@@ -508,5 +428,10 @@ def describe(cls: type[Any] = Config, prefix: str = "") -> list[tuple[str, str, 
             out.extend(describe(hints[f.name], key + "."))
             continue
         default: Any = f.default_factory() if f.default_factory is not dataclasses.MISSING else f.default
+        default = f.metadata.get("shown_default", default)
+        if isinstance(default, tuple):
+            default = list(default)
+        if isinstance(default, dt.date):
+            default = default.isoformat()
         out.append((key, str(f.metadata.get("doc", "")), default))
     return out

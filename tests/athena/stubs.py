@@ -12,8 +12,9 @@ from typing import Any
 import boto3
 from botocore.stub import ANY, Stubber
 
-from looker_ops.athena.ddl import AthenaSettings, TableDefinition
+from looker_ops.athena.ddl import TableDefinition
 from looker_ops.athena.runner import AthenaRunner
+from looker_ops.config.athena import AthenaSettings
 
 _SESSION: list[boto3.Session] = []
 

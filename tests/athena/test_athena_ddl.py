@@ -13,13 +13,9 @@ import sqlglot
 from click.testing import CliRunner
 from sqlglot import exp
 
-from looker_ops.athena.ddl import (
-    AthenaSettings,
-    render_cloudtrail_ddl,
-    render_create_database,
-    render_geoip_ddl,
-)
+from looker_ops.athena.ddl import render_cloudtrail_ddl, render_create_database, render_geoip_ddl
 from looker_ops.cli import main
+from looker_ops.config.athena import AthenaSettings
 from looker_ops.errors import BadInput
 from looker_ops.lookml.schema import CLOUDTRAIL, GEOIP
 

@@ -12,7 +12,6 @@ from click.testing import CliRunner
 
 import looker_ops.athena.runner as athena_engine
 from looker_ops.athena.ddl import (
-    AthenaSettings,
     cloudtrail_definition,
     render_cloudtrail_ddl,
     render_create_database,
@@ -27,6 +26,7 @@ from looker_ops.athena.runner import (
     validate_sql_on_athena,
 )
 from looker_ops.cli import main
+from looker_ops.config.athena import AthenaSettings
 from looker_ops.errors import BadInput
 from tests.athena.stubs import AwsStubs
 

@@ -17,10 +17,10 @@ import pytest
 from click.testing import CliRunner
 
 from looker_ops.athena import check as athena_check
-from looker_ops.athena.ddl import AthenaSettings
 from looker_ops.athena.runner import AthenaError, QueryOutcome
 from looker_ops.check.run import run_check
 from looker_ops.cli import main
+from looker_ops.config.athena import AthenaSettings
 from looker_ops.engines.local import EngineError, LocalEngine
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -48,7 +48,7 @@ def test_good_config_is_typed(tmp_path: Path) -> None:
     cfg = load_config(write(tmp_path, GOOD), env=ENV)
     assert cfg.connection.name == "athena_ct"
     assert cfg.dashboards.prune is True
-    assert cfg.athena.regions == ["eu-west-1", "us-east-1"]
+    assert cfg.athena.regions == ("eu-west-1", "us-east-1")
     assert cfg.constants == {"CLOUDTRAIL_TABLE": "org_trail"}
     assert cfg.manifest_constants()["ATHENA_SCHEMA"] == "security"
     assert cfg.manifest_constants()["CLOUDTRAIL_TABLE"] == "org_trail"

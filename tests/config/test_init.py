@@ -7,6 +7,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from looker_ops.cli import main
+from looker_ops.config.athena import DEFAULT_REGIONS
 from looker_ops.config.settings import load_config
 
 ENV = {"LOOKER_ATHENA_ACCESS_KEY_ID": "AKIA", "LOOKER_ATHENA_SECRET_ACCESS_KEY": "s"}
@@ -20,7 +21,7 @@ def test_init_with_flags_writes_valid_files(tmp_path: Path) -> None:
         "--region",
         "eu-west-1",
         "--s3-staging-dir",
-        "s3://r/q/",
+        "s3://acme-results/q/",
         "--git-remote",
         "git@github.com:acme/ct.git",
         "--bucket",
@@ -39,12 +40,12 @@ def test_init_with_flags_writes_valid_files(tmp_path: Path) -> None:
     cfg = load_config(tmp_path / "looker-ops.yaml", env=ENV)
     assert cfg.connection.region == "eu-west-1"
     assert cfg.athena.layout == "organization" and cfg.athena.org_id == "o-abc"
-    assert cfg.athena.account_ids == ["111111111111"]
+    assert cfg.athena.account_ids == ("111111111111",)
     assert "sec@acme.test" in (tmp_path / "schedules.yaml").read_text()
 
 
 def test_init_asks_what_it_cannot_guess(tmp_path: Path) -> None:
-    answers = "s3://r/q/\ngit@github.com:acme/ct.git\ntrail\nsingle\nsec@acme.test\n"
+    answers = "s3://acme-results/q/\ngit@github.com:acme/ct.git\ntrail\nsingle\nsec@acme.test\n"
     result = CliRunner(env={"AWS_REGION": "ap-southeast-2"}).invoke(
         main, ["init", "--dir", str(tmp_path)], input=answers
     )
@@ -63,9 +64,9 @@ def test_init_refuses_to_overwrite_and_rejects_bad_answers(tmp_path: Path) -> No
         "--region",
         "eu-west-1",
         "--s3-staging-dir",
-        "s3://r/",
+        "s3://acme-results/",
         "--git-remote",
-        "x",
+        "git@github.com:acme/ct.git",
         "--bucket",
         "b",
         "--layout",
@@ -100,9 +101,9 @@ def test_init_in_a_subfolder_points_at_the_block_and_defaults_to_every_region(
             "--region",
             "eu-west-1",
             "--s3-staging-dir",
-            "s3://r/q/",
+            "s3://acme-results/q/",
             "--git-remote",
-            "x",
+            "git@github.com:acme/ct.git",
             "--bucket",
             "b",
             "--layout",
@@ -120,4 +121,4 @@ def test_init_in_a_subfolder_points_at_the_block_and_defaults_to_every_region(
     assert cfg.resolve(cfg.project.lookml_dir).resolve() == (tmp_path / "lookml_project").resolve()
     assert cfg.resolve(cfg.dashboards.dir).resolve() == (tmp_path / "dashboards").resolve()
     assert cfg.connection.workgroup == "analysts"
-    assert cfg.athena.regions == []  # the table projects every commercial region
+    assert cfg.athena.regions == DEFAULT_REGIONS  # the table projects every commercial region

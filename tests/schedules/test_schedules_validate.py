@@ -247,6 +247,58 @@ def test_error_cron_range(tmp_path: Path) -> None:
     assert "hour field: 25 is out of range" in msg
 
 
+@pytest.mark.parametrize(
+    ("expr", "fragment"),
+    [
+        ("0 7 31 2 *", "never fires: no day 31 in FEB"),
+        ("0 7 30,31 FEB *", "never fires"),
+        ("0 7 31 4,6,9,11 *", "no day 31 in APR, JUN, SEP, NOV"),
+    ],
+)
+def test_cron_that_never_fires_is_refused(expr: str, fragment: str) -> None:
+    with pytest.raises(CronError) as exc:
+        validate_cron(expr)
+    assert fragment in str(exc.value)
+
+
+@pytest.mark.parametrize("expr", ["0 7 29 2 *", "0 7 31 2 MON", "0 7 31 1-2 *", "0 7 */10 2 *"])
+def test_cron_that_fires_rarely_is_accepted(expr: str) -> None:
+    validate_cron(expr)  # 29 February (leap years), Mondays in February, 31 January, 1/11/21 Feb
+
+
+def test_error_cron_never_fires(tmp_path: Path) -> None:
+    msg = error_of(tmp_path, replace('cron: "0 7 * * 1"', 'cron: "0 7 31 2 *"'))
+    assert_names(msg, 4, "Weekly logins", "cron")
+    assert "never fires" in msg
+
+
+@pytest.mark.parametrize("value", ["banana", "7 dayz", "2026-13-01", "before"])
+def test_error_date_filter_value_read_as_preview_reads_it(tmp_path: Path, value: str) -> None:
+    """The dashboard's date filter is read with the one date-filter grammar preview uses."""
+    from looker_ops.lookml.filters import parse_filter
+
+    with pytest.raises(BadInput):
+        parse_filter(value, "date")  # preview refuses it ...
+    msg = error_of(tmp_path, replace("Date: 7 days", f"Date: {value}"))
+    assert_names(msg, 7, "Weekly logins", "filters.Date")  # ... and so does schedules validate
+    assert f"cannot read {value!r} as a date filter expression" in msg
+
+
+@pytest.mark.parametrize(
+    "value", ["7 days", "last 3 complete weeks", "2026-11-01 to 2026-11-08", "this month"]
+)
+def test_date_filter_values_preview_reads_are_accepted(tmp_path: Path, value: str) -> None:
+    (s,) = load(tmp_path, replace("Date: 7 days", f"Date: {value}")).schedules
+    assert s.filters == (("date", value),)
+
+
+def test_field_filter_values_are_not_judged_without_the_lookml(tmp_path: Path) -> None:
+    """A field filter's grammar is its field's type, which schedules do not read: precision first."""
+    text = replace("Date: 7 days", "Date: 7 days\n      Account ID: banana")
+    (s,) = load(tmp_path, text).schedules
+    assert ("account_id", "banana") in s.filters
+
+
 def test_error_timezone(tmp_path: Path) -> None:
     msg = error_of(tmp_path, replace("Europe/Paris", "Europe/Pariss"))
     assert_names(msg, 5, "Weekly logins", "timezone")
