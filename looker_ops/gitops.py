@@ -173,26 +173,25 @@ def _temp_repo(push_url: str, env: Mapping[str, str] | None) -> Iterator[_Git]:
 
 
 def branch_name_problem(name: str) -> str | None:
-    """What is wrong with ``name`` as a branch name by git's own rules (``git check-ref-format
-    --branch``), or None. Offline: no repository is needed. Without a ``git`` program the name
-    is not judged here (the push would say)."""
-    if not name or name.startswith("-") or "\x00" in name:
-        return f"{name!r} is not a valid git branch name"
+    """Why ``name`` is not a branch name git accepts (``git check-ref-format --branch``), or
+    None. Offline: run outside any repository. A name git would expand (``@{-1}``) is refused
+    too: it is not a name of its own."""
+    if not name:
+        return "a branch name is required"
     try:
-        out = subprocess.run(
+        done = subprocess.run(
             ["git", "check-ref-format", "--branch", name],
             capture_output=True,
             text=True,
-            timeout=10,
             check=False,
-            cwd=tempfile.gettempdir(),
-            env={**os.environ, "GIT_CEILING_DIRECTORIES": tempfile.gettempdir()},
+            timeout=30,
+            cwd=Path("/"),  # outside any repository: nothing to expand `@{-1}` against
         )
-    except (OSError, subprocess.TimeoutExpired):
-        return None
-    if out.returncode == 0:
-        return None
-    return f"{name!r} is not a valid git branch name (git check-ref-format --branch refuses it)"
+    except (OSError, ValueError, subprocess.TimeoutExpired) as exc:
+        raise BadInput(f"git is needed to check branch names and to push the LookML: {exc}") from None
+    if done.returncode != 0 or done.stdout.strip() != name:
+        return f"{name!r} is not a valid git branch name (see `git check-ref-format --help`)"
+    return None
 
 
 def validated_ref(branch: str) -> str:

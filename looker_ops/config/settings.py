@@ -359,8 +359,6 @@ def _check_project(r: Reader, p: ProjectSettings) -> None:
         url = getattr(p, key)
         if url and (problem := git_url_problem(url)) is not None:
             r.report(f"project.{key}", problem)
-    if (problem := branch_name_problem(p.deploy_branch)) is not None:
-        r.report("project.deploy_branch", problem)
 
 
 # Longer than any real timeout, and small enough for every clock and socket API.
@@ -390,6 +388,9 @@ def _check_complete(r: Reader, cfg: Config) -> None:
         r.report("connection.s3_staging_dir", "required: the s3:// location for Athena query results")
     if not cfg.project.git_remote_url:
         r.report("project.git_remote_url", "required: the git remote Looker pulls the project from")
+    # Also checked by deploy's preflight, with the other problems of the steps it runs.
+    if (problem := branch_name_problem(cfg.project.deploy_branch)) is not None:
+        r.report("project.deploy_branch", problem)
     seen: set[str] = set()
     for name, message in cfg.athena.trail_problems():
         key = cfg.athena.key(name)

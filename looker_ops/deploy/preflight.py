@@ -11,7 +11,6 @@ Every problem is reported at once, each with the file, the key's line and the ke
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 
 import yaml
@@ -19,6 +18,7 @@ import yaml
 from looker_ops.config.settings import Config
 from looker_ops.deploy.context import STEP_NAMES
 from looker_ops.errors import BadInput
+from looker_ops.gitops import branch_name_problem
 from looker_ops.looker import connection as conn_mod
 from looker_ops.looker import dashboards as dash_mod
 from looker_ops.lookml.dashboards import load_dashboards
@@ -57,26 +57,6 @@ def check_config(cfg: Config, steps: tuple[str, ...] = STEP_NAMES) -> None:
         raise BadInput(problems[0])
     if problems:
         raise BadInput(f"{file}: {len(problems)} problems:\n  " + "\n  ".join(problems))
-
-
-def branch_name_problem(name: str) -> str | None:
-    """Why ``name`` is not a branch name git accepts (``git check-ref-format --branch``), or
-    None. A name git would expand (``@{-1}``) is refused too: it is not a name of its own."""
-    if not name:
-        return "a branch name is required"
-    try:
-        done = subprocess.run(
-            ["git", "check-ref-format", "--branch", name],
-            capture_output=True,
-            text=True,
-            check=False,
-            cwd=Path("/"),  # outside any repository: nothing to expand `@{-1}` against
-        )
-    except OSError as exc:
-        raise BadInput(f"git is needed to check branch names and to push the LookML: {exc}") from None
-    if done.returncode != 0 or done.stdout.strip() != name:
-        return f"{name!r} is not a valid git branch name (see `git check-ref-format --help`)"
-    return None
 
 
 def lookml_models(lookml_dir: Path) -> list[str]:
