@@ -18,6 +18,7 @@ import sqlglot
 from sqlglot import exp
 from sqlglot.optimizer.annotate_types import annotate_types
 
+from looker_ops.engines.records import ISO_8601_PATTERN
 from looker_ops.lookml.schema import TABLES, Scalar
 
 #: Run once per DuckDB connection. Athena evaluates timestamps in UTC; so must DuckDB, or
@@ -35,6 +36,11 @@ SESSION_SETTINGS: tuple[str, ...] = (
     "WHEN regexp_full_match(x, '\\s*[+-]?[0-9]+\\s*') THEN x END",
     "CREATE OR REPLACE MACRO athena_nonzero_divisor(d) AS CASE "
     "WHEN d = 0 THEN error('Division by zero') ELSE d END",
+    "CREATE OR REPLACE MACRO athena_from_iso8601_timestamp(x) AS CASE WHEN x IS NULL THEN NULL "
+    f"WHEN regexp_full_match(x, '{ISO_8601_PATTERN}') THEN CAST(x AS TIMESTAMPTZ) "
+    "ELSE error('Invalid format: \"' || x || '\"') END",
+    "CREATE OR REPLACE MACRO athena_try_from_iso8601_timestamp(x) AS CASE "
+    f"WHEN regexp_full_match(x, '{ISO_8601_PATTERN}') THEN TRY_CAST(x AS TIMESTAMPTZ) END",
 )
 
 _INTEGER_HIVE = {"bigint", "int", "smallint", "tinyint"}
@@ -408,6 +414,25 @@ def fix_substr_start_zero(tree: exp.Expression) -> exp.Expression:
     return tree
 
 
+def fix_from_iso8601_timestamp(tree: exp.Expression) -> exp.Expression:
+    """``from_iso8601_timestamp(x)`` reads only what Athena reads.
+
+    DuckDB's cast to TIMESTAMPTZ also takes ``2026-11-20 10:00:00Z`` (a space for the ``T``),
+    which Athena rejects with ``Invalid format``: the macro fails the same way, and
+    ``try(from_iso8601_timestamp(x))`` (DuckDB's TRY cannot wrap a macro that may fail) gives
+    NULL for anything Athena would not read.
+    """
+    for node in list(tree.find_all(exp.FromISO8601Timestamp)):
+        parent = node.parent
+        if isinstance(parent, exp.Try) and parent.this is node:
+            parent.replace(
+                exp.Anonymous(this="athena_try_from_iso8601_timestamp", expressions=[node.this.copy()])
+            )
+        else:
+            node.replace(exp.Anonymous(this="athena_from_iso8601_timestamp", expressions=[node.this.copy()]))
+    return tree
+
+
 #: Every fix, applied in this order to the Athena tree before DuckDB SQL is generated.
 FIXES: tuple[Callable[[exp.Expression], exp.Expression], ...] = (
     fix_unnest_row_expansion,
@@ -421,6 +446,7 @@ FIXES: tuple[Callable[[exp.Expression], exp.Expression], ...] = (
     fix_substr_start_zero,
     fix_array_match,
     fix_format_datetime,
+    fix_from_iso8601_timestamp,
 )
 
 

@@ -191,6 +191,12 @@ CLOUDTRAIL_COLUMNS: tuple[Column, ...] = (
     Column("eventid", STRING, "eventID", "GUID of the event; unique per event.", unique=True),
     Column("resources", Array(RESOURCE), "resources", "Resources accessed in the event."),
     Column("eventtype", STRING, "eventType", "AwsApiCall, AwsServiceEvent, AwsConsoleSignIn, ..."),
+    Column(
+        "managementevent",
+        STRING,
+        "managementEvent",
+        "'true' for a management event, 'false' for a data or network activity event.",
+    ),
     Column("apiversion", STRING, "apiVersion", "API version of the call."),
     Column("readonly", STRING, "readOnly", "'true' for a read-only operation."),
     Column("recipientaccountid", STRING, "recipientAccountId", "Account that received the event."),

@@ -14,8 +14,15 @@ view: cloudtrail_logs {
 
   # ------------------------------------------------------------------ keys and event basics
 
-  dimension: event_id {
+  dimension: event_key {
     primary_key: yes
+    hidden: yes
+    description: "A key every record has: eventID with the event's time, source, name and request ID. Counts use it, so a record without eventID is counted, and two different events that share an eventID are counted twice (the engine reports such IDs when it loads them)."
+    type: string
+    sql: concat_ws('|', ${TABLE}.eventid, ${TABLE}.eventtime, ${TABLE}.eventsource, ${TABLE}.eventname, ${TABLE}.requestid) ;;
+  }
+
+  dimension: event_id {
     label: "Event ID"
     description: "CloudTrail's GUID for the event (eventID); unique per event."
     type: string
@@ -28,7 +35,7 @@ view: cloudtrail_logs {
     type: time
     timeframes: [raw, time, minute15, hour, date, week, month, hour_of_day, day_of_week]
     convert_tz: no
-    sql: from_iso8601_timestamp(${TABLE}.eventtime) ;;
+    sql: try(from_iso8601_timestamp(${TABLE}.eventtime)) ;;
   }
 
   dimension: event_time_iso {
@@ -76,23 +83,27 @@ view: cloudtrail_logs {
 
   dimension: event_category {
     group_label: "Event"
-    description: "Management, Data, Insight or NetworkActivity (Management when absent, as in older events)."
+    description: "Management, Data, Insight or NetworkActivity. When eventCategory is absent (older events): Insight for Insights events, Data when managementEvent is false, else Management."
     type: string
-    sql: COALESCE(${TABLE}.eventcategory, 'Management') ;;
+    sql: COALESCE(${TABLE}.eventcategory,
+           CASE WHEN ${TABLE}.eventtype = 'AwsCloudTrailInsight' THEN 'Insight'
+                WHEN lower(${TABLE}.managementevent) = 'false' THEN 'Data'
+                ELSE 'Management' END) ;;
   }
 
   dimension: is_management_event {
     group_label: "Event"
     label: "Is Management Event"
     type: yesno
-    sql: COALESCE(${TABLE}.eventcategory, 'Management') = 'Management' ;;
+    description: "managementEvent as CloudTrail records it; when absent, whether Event Category is Management."
+    sql: COALESCE(lower(${TABLE}.managementevent) = 'true', ${event_category} = 'Management') ;;
   }
 
   dimension: is_data_event {
     group_label: "Event"
     label: "Is Data Event"
     type: yesno
-    sql: ${TABLE}.eventcategory = 'Data' ;;
+    sql: ${event_category} = 'Data' ;;
   }
 
   dimension: is_read_only {
@@ -275,7 +286,7 @@ view: cloudtrail_logs {
     hidden: yes
     description: "The event's day and its file's delivery day (dt) are more than one day apart: such an event could be missed by the explore's partition range. Checked by a LookML data test."
     type: yesno
-    sql: abs(date_diff('day', CAST(from_iso8601_timestamp(${TABLE}.eventtime) AS DATE), CAST(date_parse(${TABLE}.dt, '%Y/%m/%d') AS DATE))) > 1 ;;
+    sql: abs(date_diff('day', CAST(try(from_iso8601_timestamp(${TABLE}.eventtime)) AS DATE), CAST(date_parse(${TABLE}.dt, '%Y/%m/%d') AS DATE))) > 1 ;;
   }
 
   dimension: account {
@@ -419,7 +430,7 @@ view: cloudtrail_logs {
     type: time
     timeframes: [raw, time, date]
     convert_tz: no
-    sql: from_iso8601_timestamp(${TABLE}.useridentity.sessioncontext.attributes.creationdate) ;;
+    sql: try(from_iso8601_timestamp(${TABLE}.useridentity.sessioncontext.attributes.creationdate)) ;;
   }
 
   dimension: source_identity {
@@ -557,7 +568,7 @@ view: cloudtrail_logs {
   dimension: error_code {
     group_label: "Errors"
     type: string
-    sql: ${TABLE}.errorcode ;;
+    sql: NULLIF(${TABLE}.errorcode, '') ;;
   }
 
   dimension: error_message {
@@ -570,7 +581,7 @@ view: cloudtrail_logs {
     group_label: "Errors"
     label: "Is Error"
     type: yesno
-    sql: ${TABLE}.errorcode IS NOT NULL ;;
+    sql: NULLIF(${TABLE}.errorcode, '') IS NOT NULL ;;
   }
 
   dimension: error_family {
@@ -578,25 +589,25 @@ view: cloudtrail_logs {
     description: "access denied, throttling, not found, validation or other; empty when the call succeeded."
     type: string
     sql: CASE
-           WHEN ${TABLE}.errorcode IS NULL THEN NULL
-           WHEN ${TABLE}.errorcode LIKE '%AccessDenied%'
-             OR ${TABLE}.errorcode LIKE '%UnauthorizedOperation%'
-             OR ${TABLE}.errorcode LIKE '%Unauthorized%'
-             OR ${TABLE}.errorcode LIKE '%Forbidden%'
-             OR ${TABLE}.errorcode IN ('AuthFailure', 'InvalidClientTokenId', 'SignatureDoesNotMatch', 'NotAuthorized')
+           WHEN NULLIF(${TABLE}.errorcode, '') IS NULL THEN NULL
+           WHEN NULLIF(${TABLE}.errorcode, '') LIKE '%AccessDenied%'
+             OR NULLIF(${TABLE}.errorcode, '') LIKE '%UnauthorizedOperation%'
+             OR NULLIF(${TABLE}.errorcode, '') LIKE '%Unauthorized%'
+             OR NULLIF(${TABLE}.errorcode, '') LIKE '%Forbidden%'
+             OR NULLIF(${TABLE}.errorcode, '') IN ('AuthFailure', 'InvalidClientTokenId', 'SignatureDoesNotMatch', 'NotAuthorized')
              THEN 'access denied'
-           WHEN ${TABLE}.errorcode LIKE '%Throttl%'
-             OR ${TABLE}.errorcode LIKE '%TooManyRequests%'
-             OR ${TABLE}.errorcode LIKE '%RateExceeded%'
-             OR ${TABLE}.errorcode IN ('RequestLimitExceeded', 'SlowDown', 'ProvisionedThroughputExceededException')
+           WHEN NULLIF(${TABLE}.errorcode, '') LIKE '%Throttl%'
+             OR NULLIF(${TABLE}.errorcode, '') LIKE '%TooManyRequests%'
+             OR NULLIF(${TABLE}.errorcode, '') LIKE '%RateExceeded%'
+             OR NULLIF(${TABLE}.errorcode, '') IN ('RequestLimitExceeded', 'SlowDown', 'ProvisionedThroughputExceededException')
              THEN 'throttling'
-           WHEN ${TABLE}.errorcode LIKE '%NotFound%'
-             OR ${TABLE}.errorcode LIKE 'NoSuch%'
+           WHEN NULLIF(${TABLE}.errorcode, '') LIKE '%NotFound%'
+             OR NULLIF(${TABLE}.errorcode, '') LIKE 'NoSuch%'
              THEN 'not found'
-           WHEN ${TABLE}.errorcode LIKE '%Validation%'
-             OR ${TABLE}.errorcode LIKE 'Invalid%'
-             OR ${TABLE}.errorcode LIKE '%Malformed%'
-             OR ${TABLE}.errorcode LIKE 'Missing%'
+           WHEN NULLIF(${TABLE}.errorcode, '') LIKE '%Validation%'
+             OR NULLIF(${TABLE}.errorcode, '') LIKE 'Invalid%'
+             OR NULLIF(${TABLE}.errorcode, '') LIKE '%Malformed%'
+             OR NULLIF(${TABLE}.errorcode, '') LIKE 'Missing%'
              THEN 'validation'
            ELSE 'other'
          END ;;
@@ -845,11 +856,11 @@ view: cloudtrail_logs {
   dimension: security_group_world_cidr_in_request {
     group_label: "Security Groups"
     label: "Security Group World CIDR In Request"
-    description: "0.0.0.0/0 or ::/0 appears anywhere in the request's rules (for any security group call, adding or removing)."
+    description: "A range open to every address (prefix length 0: 0.0.0.0/0, ::/0, or any address written with /0) appears anywhere in the request's rules (for any security group call, adding or removing)."
     type: yesno
     sql: ${is_security_group_change}
-      AND (regexp_like(COALESCE(${security_group_rules_json}, ''), '"(?:cidrIp|cidrIpv6|CidrIpv4|CidrIpv6)"\s*:\s*"(?:0\.0\.0\.0/0|::/0)"')
-           OR COALESCE(json_extract_scalar(${TABLE}.requestparameters, '$.cidrIp'), '') = '0.0.0.0/0') ;;
+      AND (regexp_like(COALESCE(${security_group_rules_json}, ''), '"(?:cidrIp|cidrIpv6|CidrIpv4|CidrIpv6)"\s*:\s*"[0-9A-Fa-f.:]+/0"')
+           OR regexp_like(COALESCE(json_extract_scalar(${TABLE}.requestparameters, '$.cidrIp'), ''), '^[0-9A-Fa-f.:]+/0$')) ;;
   }
 
   dimension: opens_to_world {
@@ -859,7 +870,7 @@ view: cloudtrail_logs {
     type: yesno
     sql: ${security_group_world_cidr_in_request}
       AND ${TABLE}.eventname IN ('AuthorizeSecurityGroupIngress', 'ModifySecurityGroupRules')
-      AND ${TABLE}.errorcode IS NULL ;;
+      AND NULLIF(${TABLE}.errorcode, '') IS NULL ;;
   }
 
   dimension: egress_to_world {
@@ -869,7 +880,7 @@ view: cloudtrail_logs {
     type: yesno
     sql: ${security_group_world_cidr_in_request}
       AND ${TABLE}.eventname = 'AuthorizeSecurityGroupEgress'
-      AND ${TABLE}.errorcode IS NULL ;;
+      AND NULLIF(${TABLE}.errorcode, '') IS NULL ;;
   }
 
   # ------------------------------------------------------------------ CIS AWS Foundations 4.1-4.15
@@ -879,7 +890,7 @@ view: cloudtrail_logs {
     group_label: "CIS Controls"
     label: "CIS 4.1 Unauthorized API Calls"
     type: yesno
-    sql: (${TABLE}.errorcode LIKE '%UnauthorizedOperation' OR ${TABLE}.errorcode LIKE 'AccessDenied%')
+    sql: (NULLIF(${TABLE}.errorcode, '') LIKE '%UnauthorizedOperation' OR NULLIF(${TABLE}.errorcode, '') LIKE 'AccessDenied%')
       AND COALESCE(${TABLE}.sourceipaddress, '') <> 'delivery.logs.amazonaws.com'
       AND COALESCE(${TABLE}.eventname, '') <> 'HeadBucket' ;;
   }
@@ -1158,9 +1169,9 @@ view: cloudtrail_logs {
 
   measure: event_id_count {
     hidden: yes
-    description: "Distinct event IDs; equals Events unless a join repeats events (checked by a data test)."
+    description: "Distinct event keys (see Event Key); equals Events unless a join repeats events (checked by a data test)."
     type: count_distinct
-    sql: ${event_id} ;;
+    sql: ${event_key} ;;
   }
 
   measure: events_outside_partition_margin {

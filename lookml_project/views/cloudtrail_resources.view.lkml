@@ -12,6 +12,7 @@ view: cloudtrail_resources {
     sql:
       SELECT
         t.eventid AS eventid,
+        concat_ws('|', t.eventid, t.eventtime, t.eventsource, t.eventname, t.requestid) AS event_key,
         r.position AS position,
         r.resource_arn AS resource_arn,
         r.resource_account_id AS resource_account_id,
@@ -21,7 +22,7 @@ view: cloudtrail_resources {
         t.eventname AS eventname,
         t.awsregion AS awsregion,
         t.sourceipaddress AS sourceipaddress,
-        t.errorcode AS errorcode,
+        NULLIF(t.errorcode, '') AS errorcode,
         t.recipientaccountid AS recipientaccountid,
         t.useridentity AS useridentity,
         t.account AS account,
@@ -33,9 +34,9 @@ view: cloudtrail_resources {
   dimension: pk {
     primary_key: yes
     hidden: yes
-    description: "Event ID and the resource's position in the event's resources array."
+    description: "The event's key (eventID, time, source, name, request ID: every record has one) and the resource's position in the event's resources array."
     type: string
-    sql: ${TABLE}.eventid || '-' || CAST(${TABLE}.position AS VARCHAR) ;;
+    sql: ${TABLE}.event_key || '-' || CAST(${TABLE}.position AS VARCHAR) ;;
   }
 
   dimension: position {
@@ -76,7 +77,7 @@ view: cloudtrail_resources {
     type: time
     timeframes: [raw, time, hour, date, week, month]
     convert_tz: no
-    sql: from_iso8601_timestamp(${TABLE}.eventtime) ;;
+    sql: try(from_iso8601_timestamp(${TABLE}.eventtime)) ;;
   }
 
   dimension: event_source {

@@ -103,7 +103,11 @@ def test_flat_plain_json_and_single_file(tmp_path: Path) -> None:
             (src / "notes.txt").write_text("not a log")
         with LocalEngine(src) as eng:
             n_files = 1 if src.is_file() else 2
-            assert eng.problems == []
+            # two copies of one file: every eventID is shared by two identical records
+            assert [p.message for p in eng.problems] == [
+                f"eventID {i} is shared by 2 identical records (counted once) (also in {src / 'b.json.gz'})"
+                for i in ("7d4e9f0a-0000-4000-8000-000000000002", "7d4e9f0a-0000-4000-8000-000000000003")
+            ][: 2 * (n_files - 1)]
             assert _scalar(eng, "SELECT count(*) FROM cloudtrail_logs") == 2 * n_files
             assert sorted({(f.account, f.region, f.dt) for f in eng.files()}) == [
                 ("123456789012", "ap-southeast-2", "2026/03/01"),
@@ -165,7 +169,11 @@ def test_malformed_files_are_reported_and_skipped(tmp_path: Path) -> None:
         "recordsnotlist.json",
         "binary.json",
     }
-    assert {m for n, m in problems if n == "good.json"} == {"record 1", "record 2", "record 3"}
+    assert {m for n, m in problems if n == "good.json"} == {
+        "record 1 (eventID e2)",
+        "record 2",
+        "record 3 (eventID e3)",
+    }
     assert ("notjson.json", "not JSON") in problems
 
 

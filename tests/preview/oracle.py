@@ -48,6 +48,14 @@ class Event:
     def time(self) -> dt.datetime:
         return dt.datetime.strptime(self.rec["eventTime"], "%Y-%m-%dT%H:%M:%SZ")
 
+    @property
+    def time_or_none(self) -> dt.datetime | None:
+        """eventTime; None when it is absent or not ISO 8601 with a ``T`` (Athena reads no time)."""
+        try:
+            return self.time
+        except (KeyError, TypeError, ValueError):
+            return None
+
     def get(self, key: str) -> Any:
         return self.rec.get(key)
 
@@ -66,7 +74,7 @@ def load(root: Path) -> list[Event]:
 
 
 def in_window(events: Iterable[Event], start: dt.datetime, end: dt.datetime) -> list[Event]:
-    return [e for e in events if start <= e.time < end]
+    return [e for e in events if (t := e.time_or_none) is not None and start <= t < end]
 
 
 def files_between(
@@ -155,12 +163,17 @@ def is_login_without_mfa(e: Fields) -> bool:
     )
 
 
+def error_code(e: Fields) -> str | None:
+    """The record's errorCode; an empty one (``"errorCode": ""``, seen in real logs) is a success."""
+    return e.get("errorCode") or None
+
+
 def is_error(e: Fields) -> bool:
-    return e.get("errorCode") is not None
+    return error_code(e) is not None
 
 
 def error_family(e: Fields) -> str | None:
-    code = e.get("errorCode")
+    code = error_code(e)
     if code is None:
         return None
     if any(s in code for s in ("AccessDenied", "Unauthorized", "Forbidden")) or code in (
@@ -239,15 +252,22 @@ def request_cidrs(e: Fields) -> list[str]:
 def _names_world_range(e: Fields) -> bool:
     rp = e.get("requestParameters") or {}
     rules = rp.get("ipPermissions") or rp.get("ModifySecurityGroupRulesRequest")
-    if any(c in ("0.0.0.0/0", "::/0") for c in _cidrs_in(rules)):
+    if any(is_world_range(c) for c in _cidrs_in(rules)):
         return True
-    return rp.get("cidrIp") == "0.0.0.0/0"
+    return isinstance(rp.get("cidrIp"), str) and is_world_range(rp["cidrIp"])
+
+
+def is_world_range(cidr: str) -> bool:
+    """A range of prefix length 0 is every address, whatever address is written before the
+    ``/0`` (``0.0.0.0/0``, ``::/0``, and ``208.236.235.254/0`` as in a real capture)."""
+    address, _, prefix = cidr.partition("/")
+    return prefix == "0" and address != ""
 
 
 def opens_to_world(e: Fields) -> bool:
     """A successful INGRESS rule addition to 0.0.0.0/0 or ::/0. ModifySecurityGroupRules counts:
     its event names the rule ID but not the rule's direction, so it is taken as ingress."""
-    if not is_sg_change(e) or e.get("errorCode") is not None:
+    if not is_sg_change(e) or is_error(e):
         return False
     if e.get("eventName") not in ("AuthorizeSecurityGroupIngress", "ModifySecurityGroupRules"):
         return False
@@ -256,7 +276,7 @@ def opens_to_world(e: Fields) -> bool:
 
 def egress_to_world(e: Fields) -> bool:
     """A successful egress rule addition to 0.0.0.0/0 or ::/0 (every Terraform-made group has one)."""
-    if not is_sg_change(e) or e.get("errorCode") is not None:
+    if not is_sg_change(e) or is_error(e):
         return False
     return e.get("eventName") == "AuthorizeSecurityGroupEgress" and _names_world_range(e)
 

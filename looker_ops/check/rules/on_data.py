@@ -400,7 +400,9 @@ def make_engine(ctx: CheckContext) -> object:
     from looker_ops.engines.local import LocalEngine
 
     data: Path | None = ctx.options.data_dir
-    return LocalEngine(data, table_names=_engine_tables(ctx) or None)
+    engine = LocalEngine(data, table_names=_engine_tables(ctx) or None)
+    engine.load_all()  # every window is opened to all the data: load it now, report its problems
+    return engine
 
 
 def check(ctx: CheckContext) -> None:
