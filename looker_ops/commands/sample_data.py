@@ -27,9 +27,23 @@ from looker_ops.errors import BadInput
     default=None,
     help="Last day, YYYY-MM-DD. Default: yesterday (UTC), so today's preview shows the data.",
 )
-def sample_data(out_dir: Path, days: int, seed: int, end: str | None) -> None:
+@click.option(
+    "--shape",
+    "shapes",
+    multiple=True,
+    metavar="NAME",
+    help="Also write records shaped as real logs sometimes are, on the last day: "
+    "empty-error-code, redacted-event-time, no-event-time, space-in-event-time, no-event-id, "
+    "duplicate-event-id, prefix-zero, data-event-without-category, or 'all'. Repeatable.",
+)
+def sample_data(out_dir: Path, days: int, seed: int, end: str | None, shapes: tuple[str, ...]) -> None:
     """Write CloudTrail-format sample logs (gzip JSON, CloudTrail's S3 key layout)."""
-    from looker_ops.sample_data.generate import generate
+    from looker_ops.sample_data.generate import REAL_LOG_SHAPES, generate
+
+    chosen = list(REAL_LOG_SHAPES) if "all" in shapes else list(dict.fromkeys(shapes))
+    unknown = [s for s in chosen if s not in REAL_LOG_SHAPES]
+    if unknown:
+        raise BadInput(f"--shape {unknown[0]}: choose from {', '.join(REAL_LOG_SHAPES)} or all")
 
     if end is None:
         end_day = clock.yesterday()
@@ -48,7 +62,7 @@ def sample_data(out_dir: Path, days: int, seed: int, end: str | None) -> None:
         raise BadInput(f"--out {out_dir}: not a directory")
     if out_dir.is_dir() and any(out_dir.iterdir()):
         raise BadInput(f"--out {out_dir}: directory is not empty (files from another run would mix in)")
-    summary = generate(out_dir, days=days, seed=seed, end=end_day)
+    summary = generate(out_dir, days=days, seed=seed, end=end_day, shapes=chosen)
     click.echo(
         f"wrote {summary.records} records in {summary.files} files, "
         f"{summary.first_day} to {summary.last_day}, under {out_dir}"

@@ -12,7 +12,7 @@ view: cloudtrail_resources {
     sql:
       SELECT
         t.eventid AS eventid,
-        concat_ws('|', t.eventid, t.eventtime, t.eventsource, t.eventname, t.requestid) AS event_key,
+        concat_ws('|', t.eventtime, t.eventsource, t.eventname, t.requestid) AS event_fields,
         r.position AS position,
         r.resource_arn AS resource_arn,
         r.resource_account_id AS resource_account_id,
@@ -34,9 +34,9 @@ view: cloudtrail_resources {
   dimension: pk {
     primary_key: yes
     hidden: yes
-    description: "The event's key (eventID, time, source, name, request ID: every record has one) and the resource's position in the event's resources array."
+    description: "The event's key (eventID, time, source, name, request ID: a key every record has, as the events view's) and the resource's position in the event's resources array."
     type: string
-    sql: ${TABLE}.event_key || '-' || CAST(${TABLE}.position AS VARCHAR) ;;
+    sql: concat_ws('|', ${TABLE}.eventid, ${TABLE}.event_fields, CAST(${TABLE}.position AS VARCHAR)) ;;
   }
 
   dimension: position {

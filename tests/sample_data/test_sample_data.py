@@ -17,14 +17,9 @@ from click.testing import CliRunner
 
 from looker_ops.cli import main
 from looker_ops.engines.local import bundled_sample_dir
-from looker_ops.sample_data.generate import (
-    BRUTE_FORCE_IP,
-    CIS_CONTROLS,
-    SAMPLE_IP_COUNTRIES,
-    UNMAPPED_PUBLIC_IP,
-    generate,
-    iter_records,
-)
+from looker_ops.sample_data.cis import CIS_CONTROLS
+from looker_ops.sample_data.generate import generate, iter_records
+from looker_ops.sample_data.world import BRUTE_FORCE_IP, SAMPLE_IP_COUNTRIES, UNMAPPED_PUBLIC_IP
 
 KEY = re.compile(
     r"AWSLogs/(\d{12})/CloudTrail/([a-z0-9-]+)/(\d{4})/(\d{2})/(\d{2})/"

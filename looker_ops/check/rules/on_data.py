@@ -337,12 +337,26 @@ class _Runner:
             n, d, nn = res.rows[0]
             if n != d or nn != n:
                 detail = f"{n} rows, {d} distinct values" + (f", {n - nn} NULL" if nn != n else "")
+                if d < nn:  # some value is on several rows: name them
+                    detail += self._repeated_keys(key, table, view.name)
                 self.ctx.report(
                     PK_NOT_UNIQUE,
                     f"view {view.name}: primary key {pk.name} is not unique on the data ({detail})",
                     *pk.origin("primary_key", "sql"),
                     f"view:{view.name}/dimension:{pk.name}",
                 )
+
+    def _repeated_keys(self, key: str, table: str, alias: str) -> str:
+        """``; repeated: a (2), b (3)`` for up to five key values found on several rows."""
+        sql = (
+            f"SELECT {key} AS k, COUNT(*) AS n FROM {table} AS {alias} WHERE {key} IS NOT NULL "
+            "GROUP BY 1 HAVING COUNT(*) > 1 ORDER BY 2 DESC, 1 LIMIT 5"
+        )
+        try:
+            rows = self.engine.query(sql).rows  # type: ignore[attr-defined]
+        except Exception:  # the count above ran; a failure here only loses the examples
+            return ""
+        return "; repeated: " + ", ".join(f"{k} ({n})" for k, n in rows) if rows else ""
 
     def tiles(self) -> None:
         """SQL004: every dashboard tile's query (:func:`~looker_ops.lookml.query.tile_query`, the
