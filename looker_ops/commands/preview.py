@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 import sys
 from pathlib import Path
 
@@ -62,6 +64,12 @@ _MAX_PROBLEM_LINES = 20
     type=click.Path(path_type=Path),
     help="Folder with the geo-IP table as *.parquet (geoip build) or *.csv (sample-data); default: DATA/geoip when it exists.",
 )
+@click.option(
+    "--verbose",
+    "-v",
+    is_flag=True,
+    help="Text output: every row, the partition predicate and the SQL of each tile.",
+)
 def preview(
     dashboards: tuple[str, ...],
     every: bool,
@@ -73,6 +81,7 @@ def preview(
     project_dir: Path | None,
     dashboards_dir: Path | None,
     geoip_dir: Path | None,
+    verbose: bool,
 ) -> None:
     """Run DASHBOARD's tiles (a slug or a file under dashboards/) on the embedded engine.
 
@@ -129,7 +138,16 @@ def preview(
             )
             for d in chosen
         ]
-    text = render(previews, fmt, many=every)
+    to_terminal = out is None and sys.stdout.isatty()
+    text = render(
+        previews,
+        fmt,
+        many=every,
+        # a file keeps the whole table; stdout is fitted to the terminal (COLUMNS, else 120)
+        width=None if out is not None else shutil.get_terminal_size((120, 24)).columns,
+        verbose=verbose,
+        color=to_terminal and "NO_COLOR" not in os.environ,
+    )
     problems = engine.problems
     if problems:
         # Visible whatever the format or --out: skipped files change every number shown.

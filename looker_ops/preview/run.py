@@ -336,9 +336,20 @@ def parse_filter_options(items: Sequence[str]) -> dict[str, str]:
     return out
 
 
-def render(previews: Sequence[DashboardPreview], fmt: str, *, many: bool = False) -> str:
+def render(
+    previews: Sequence[DashboardPreview],
+    fmt: str,
+    *,
+    many: bool = False,
+    width: int | None = None,
+    verbose: bool = False,
+    color: bool = False,
+) -> str:
+    """The output in format ``fmt``. ``many`` (``--all``): JSON is a list. ``width``,
+    ``verbose`` and ``color`` shape the text table only (the other formats are for machines
+    and files and hold everything)."""
     if fmt == "table":
-        return render_table(previews)
+        return render_table(previews, width=width, verbose=verbose, color=color)
     if fmt == "json":
         return render_json(previews, many=many)
     if fmt == "csv":

@@ -1,75 +1,195 @@
-"""The text renderer: each dashboard's tiles as plain tables."""
+"""The text renderer: each dashboard's tiles as compact tables for a terminal.
+
+Per tile: its title, one line on what it read (files, the partition window in short, the
+time taken), and a table headed by the field labels Looker shows, numbers right-aligned,
+fitted to ``width`` columns (the widest cells are shortened with ``…`` first; columns that
+still do not fit are left out and counted). ``verbose`` adds the full partition predicate and
+the tile's SQL, and shows every row (the compact form shows the first
+:data:`COMPACT_ROWS`). ``color`` styles titles, errors and notes with click's styling (the
+command passes it only when stdout is a terminal).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import textwrap
+from collections.abc import Callable, Sequence
 from typing import Any
 
-from looker_ops.preview.model import DashboardPreview, cell, jsonable, load_problems
+import click
+
+from looker_ops.preview.model import DashboardPreview, TilePreview, cell, jsonable, load_problems
+from looker_ops.preview.partitions import partition_summary
+
+# Rows shown per tile without --verbose, and the narrowest a shortened column gets.
+COMPACT_ROWS = 20
+MIN_COLUMN = 6
+HEADING_MIN = 12  # a heading widens a narrow column up to this many characters
+SHORT_VALUE = 19  # values this short (numbers, ids, timestamps) are never shortened to fit
+MAX_CELL = 48
+INDENT = "  "
+
+Style = Callable[..., str]
 
 
-def _text_table(columns: Sequence[str], rows: Sequence[Sequence[Any]], max_width: int = 48) -> list[str]:
-    cells = [[cell(v) for v in r] for r in rows]
-    cells = [[c if len(c) <= max_width else c[: max_width - 1] + "…" for c in r] for r in cells]
-    widths = [len(c) for c in columns]
-    for r in cells:
-        for i, c in enumerate(r):
-            widths[i] = max(widths[i], len(c))
+def _plain(text: str, **_: Any) -> str:
+    return text
+
+
+def _shorten(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: max(width - 1, 0)] + "…"
+
+
+def _fit(widths: list[int], floors: list[int], room: int) -> tuple[list[int], int]:
+    """Column widths that fit ``room`` characters (two spaces between columns): the widest
+    column above its floor is narrowed first; when every column is at its floor, columns are
+    dropped from the right. Returns the widths kept and how many columns were dropped."""
+    widths = list(widths)
+
+    def total(ws: list[int]) -> int:
+        return sum(ws) + 2 * (len(ws) - 1)
+
+    while total(widths) > room:
+        over = [i for i in range(len(widths)) if widths[i] > floors[i]]
+        if not over:
+            break
+        widest = max(over, key=lambda i: widths[i])
+        widths[widest] -= min(widths[widest] - floors[widest], total(widths) - room)
+    dropped = 0
+    while len(widths) > 1 and total(widths) > room:
+        widths.pop()
+        dropped += 1
+    return widths, dropped
+
+
+def text_table(
+    headings: Sequence[str], rows: Sequence[Sequence[Any]], *, width: int | None = None
+) -> tuple[list[str], int]:
+    """The table's lines (heading, rule, rows) and the number of columns left out to fit
+    ``width`` characters (None: no limit).
+
+    A column is as wide as its longest value, its heading adding at most a few characters
+    beyond that (a long heading is shortened rather than widening a column of small numbers).
+    To fit, long text is shortened first; short values (numbers, dates, ids up to
+    ``SHORT_VALUE`` characters) keep their width."""
+    cells = [[_shorten(cell(v), MAX_CELL) for v in r] for r in rows]
+    data = [max((len(r[i]) for r in cells), default=0) for i in range(len(headings))]
+    widths = [max(d, min(len(h), max(d, HEADING_MIN))) for d, h in zip(data, headings, strict=True)]
+    floors = [max(min(d, SHORT_VALUE), min(w, MIN_COLUMN)) for d, w in zip(data, widths, strict=True)]
     numeric = [
-        all(isinstance(jsonable(r[i]), (int, float)) or r[i] is None for r in rows) and bool(rows)
-        for i in range(len(columns))
+        bool(rows) and all(isinstance(jsonable(r[i]), (int, float)) or r[i] is None for r in rows)
+        for i in range(len(headings))
     ]
+    dropped = 0
+    if width is not None and widths:
+        widths, dropped = _fit(widths, floors, max(width, MIN_COLUMN))
 
     def line(values: Sequence[str]) -> str:
-        out = [v.rjust(w) if num else v.ljust(w) for v, w, num in zip(values, widths, numeric, strict=True)]
+        out = []
+        for v, w, num in zip(values, widths, numeric, strict=False):
+            v = _shorten(v, w)
+            out.append(v.rjust(w) if num else v.ljust(w))
         return "  ".join(out).rstrip()
 
-    sep = "  ".join("-" * w for w in widths)
-    return [line(list(columns)), sep, *(line(r) for r in cells)]
+    rule = "  ".join("-" * w for w in widths)
+    return [line(list(headings)), rule, *(line(r) for r in cells)], dropped
 
 
-def render_table(previews: Sequence[DashboardPreview]) -> str:
+def headings(t: TilePreview) -> list[str]:
+    """Column heads: the labels Looker shows; for a pivot column of a tile with one measure,
+    the pivot value alone (the measure's label is the same on every such column)."""
+    labels = t.labels if len(t.labels) == len(t.columns) else t.columns
+    pivoted = [lab for col, lab in zip(t.columns, labels, strict=True) if " | " in col]
+    one_measure = len({col.split(" | ", 1)[0] for col in t.columns if " | " in col}) == 1
+    if not pivoted or not one_measure:
+        return list(labels)
+    return [
+        lab.split(" | ", 1)[1] if " | " in col else lab for col, lab in zip(t.columns, labels, strict=True)
+    ]
+
+
+def _scan_line(t: TilePreview, verbose: bool) -> str:
+    """What the tile read: files, the partition window (short form), milliseconds."""
+    parts = []
+    if t.files_scanned is not None:
+        parts.append(f"{t.files_scanned} file{'s' if t.files_scanned != 1 else ''}")
+    if t.partition_filter and not verbose:
+        parts.append(partition_summary(t.partition_filter) or "partition filter")
+    if t.seconds is not None:
+        parts.append(f"{t.seconds * 1000:.0f} ms")
+    return " · ".join(parts)
+
+
+def _tile_lines(t: TilePreview, *, width: int | None, verbose: bool, style: Style) -> list[str]:
+    scan = _scan_line(t, verbose)
+    head = style(t.title, bold=True) + (style(f"  ({scan})", dim=True) if scan else "")
+    out = [head]
+    if t.is_text and t.error is None:
+        room = None if width is None else max(width - len(INDENT), 20)
+        for ln in (t.body or "").splitlines():
+            wrapped = textwrap.wrap(ln, room, subsequent_indent="  ") if room and ln.strip() else [ln]
+            out.extend(f"{INDENT}{w}".rstrip() for w in wrapped)
+        return out
+    if t.error is not None:
+        return [*out, INDENT + style(f"not run: {t.error}", fg="red")]
+    if verbose and t.partition_filter:
+        out.append(f"{INDENT}partition filter: {t.partition_filter}")
+    if verbose and t.sql:
+        out.append(f"{INDENT}sql:")
+        out.extend(f"{INDENT}  {ln}".rstrip() for ln in t.sql.splitlines())
+    if not t.rows:
+        return [*out, f"{INDENT}(no rows)"]
+    if len(t.rows) == 1 and len(t.columns) == 1:
+        # a single-value tile: the number on the title line, as the dashboard shows it
+        out[0] = style(f"{t.title}: ", bold=True) + style(cell(t.rows[0][0]), bold=True, fg="cyan")
+        out[0] += style(f"  ({scan})", dim=True) if scan else ""
+        return out
+    shown = t.rows if verbose else t.rows[:COMPACT_ROWS]
+    room = None if width is None else width - len(INDENT)
+    table, dropped = text_table(headings(t), shown, width=room)
+    out.extend(INDENT + ln for ln in table)
+    tail = [f"{len(t.rows)} row{'s' if len(t.rows) != 1 else ''}"]
+    if len(shown) < len(t.rows):
+        tail.append(f"first {len(shown)} shown, --verbose for all")
+    if dropped:
+        tail.append(
+            f"{dropped} column{'s' if dropped != 1 else ''} not shown: widen the terminal or use --format csv"
+        )
+    out.append(INDENT + style("(" + "; ".join(tail) + ")", dim=True))
+    return out
+
+
+def render_table(
+    previews: Sequence[DashboardPreview],
+    *,
+    width: int | None = None,
+    verbose: bool = False,
+    color: bool = False,
+) -> str:
+    """The text output (see the module doc). ``width``: the terminal's width, None: no limit."""
+    style: Style = click.style if color else _plain
     out: list[str] = []
     problems = load_problems(previews)
     if problems:
-        head = f"Skipped files: {len(problems)} problem(s) loading the logs (the rest was used)"
-        out.extend([head, "-" * len(head)])
-        out.extend(f"   {pr.file}: {pr.message}" for pr in problems)
+        out.append(
+            style(
+                f"Skipped files: {len(problems)} problem(s) loading the logs (the rest was used)", fg="yellow"
+            )
+        )
+        out.extend(f"{INDENT}{pr.file}: {pr.message}" for pr in problems)
         out.append("")
     for p in previews:
         head = f"{p.title or p.dashboard} ({p.dashboard})"
-        out.append(head)
-        out.append("=" * len(head))
-        out.extend(f"note: {n}" for n in p.notes)
+        out.extend([style(head, bold=True, underline=True)])
+        out.extend(style(f"note: {n}", fg="yellow") for n in p.notes)
+        meta = []
         if p.filters:
-            out.append("filters: " + ", ".join(f"{k}={v!r}" for k, v in p.filters.items()))
+            meta.append("filters: " + ", ".join(f"{k}={v!r}" for k, v in p.filters.items()))
         if p.now:
-            out.append(f"now: {p.now}")
+            meta.append(f"now: {p.now}")
+        if meta:
+            out.append("; ".join(meta))
         out.append("")
         for t in p.tiles:
-            out.append(f"## {t.title}")
-            if t.is_text and t.error is None:
-                out.append("   (text tile)")
-                out.extend(f"   {ln}".rstrip() for ln in (t.body or "").splitlines())
-                out.append("")
-                continue
-            if t.error is not None:
-                out.append(f"   not run: {t.error}")
-                out.append("")
-                continue
-            scan = []
-            if t.files_scanned is not None:
-                scan.append(f"{t.files_scanned} files scanned")
-            if t.partition_filter:
-                scan.append(f"partition filter: {t.partition_filter}")
-            if t.seconds is not None:
-                scan.append(f"{t.seconds * 1000:.0f} ms")
-            if scan:
-                out.append("   " + "; ".join(scan))
-            if not t.rows:
-                out.append("   (no rows)")
-            else:
-                out.extend("   " + ln for ln in _text_table(t.columns, t.rows))
-                out.append(f"   ({len(t.rows)} row{'s' if len(t.rows) != 1 else ''})")
+            out.extend(_tile_lines(t, width=width, verbose=verbose, style=style))
             out.append("")
     return "\n".join(out).rstrip() + "\n"

@@ -11,6 +11,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+import click
 import pytest
 from click.testing import CliRunner
 
@@ -93,9 +94,22 @@ def test_filter_option_and_table_format(data: Path) -> None:
     assert code == 0
     assert "filters: date='yesterday', account=''" in out
     n = len(oracle.in_window(oracle.load(data), dt.datetime(2026, 11, 19), dt.datetime(2026, 11, 20)))
-    events_block = out.split("## Events\n", 1)[1].split("##", 1)[0]
-    assert re.search(rf"^\s+{n}$", events_block, re.M)
-    assert "files scanned" in events_block
+    # a single-value tile: its number on the title line, then what it read
+    assert re.search(rf"^Events: {n}  \(\d+ files · dt 2026/11/18 – 2026/11/20 · \d+ ms\)$", out, re.M), out
+    # compact: no SQL and no partition predicate unless --verbose
+    assert "SELECT" not in out and "partition filter" not in out
+    code, verbose, _ = invoke(
+        "cloudtrail_operational_activity",
+        "--data",
+        str(data),
+        "--now",
+        NOW,
+        "--filter",
+        "date=yesterday",
+        "-v",
+    )
+    assert code == 0 and "SELECT" in verbose and "partition filter: " in verbose
+    assert "\x1b[" not in out + verbose  # no colour when stdout is not a terminal
 
 
 def test_html_is_self_contained(data: Path, tmp_path: Path) -> None:
@@ -128,18 +142,25 @@ def test_all_json_is_a_list_and_csv_parses(data: Path, all_json: list[dict[str, 
         assert not [t for t in d["tiles"] if "error" in t]  # text tiles are not errors
         [text] = [t for t in d["tiles"] if t["type"] == "text"]
         assert text["title"] == "How to read this dashboard" and text["body"] and text["rows"] == []
-    code, out, _ = invoke(
-        "cloudtrail_security_group_changes", "--data", str(data), "--now", NOW, "--format", "csv"
-    )
+    code, out, _ = invoke("--all", "--data", str(data), "--now", NOW, "--format", "csv")
     assert code == 0
-    blocks = out.strip().split("\n\n")
-    first = list(csv.reader(io.StringIO(blocks[0])))
-    assert first[0] == ["cloudtrail_security_group_changes", "How to read this dashboard"]
-    assert first[1] == ["text"] and len(first) > 3 and all(len(r) == 1 and r[0].strip() for r in first[2:])
-    changes = list(csv.reader(io.StringIO(blocks[1])))
-    assert changes[0] == ["cloudtrail_security_group_changes", "Security group changes"]
-    assert changes[1] == ["cloudtrail_logs.security_group_changes"]
-    assert int(changes[2][0]) > 0
+    lines = list(csv.DictReader(io.StringIO(out)))
+    assert list(lines[0]) == ["dashboard", "tile", "kind", "row", "field", "label", "value"]
+    # one long table holds every tile of every dashboard, each cell once, as in the JSON
+    for d in docs:
+        for t in d["tiles"]:
+            mine = [ln for ln in lines if (ln["dashboard"], ln["tile"]) == (d["dashboard"], t["title"])]
+            if t["type"] == "text":
+                assert [ln["value"] for ln in mine] == t["body"].splitlines()
+                assert {ln["kind"] for ln in mine} == {"text"}
+            elif not t["rows"]:
+                assert [ln["kind"] for ln in mine] == ["empty"]
+            else:
+                assert len(mine) == len(t["rows"]) * len(t["columns"])
+                first = {ln["field"]: ln for ln in mine if ln["row"] == "1"}
+                for column, label, value in zip(t["columns"], t["labels"], t["rows"][0], strict=True):
+                    assert first[column]["label"] == label and first[column]["kind"] == "value"
+                    assert first[column]["value"] == ("" if value is None else str(value))
 
 
 def test_dashboard_by_file_name(data: Path) -> None:
@@ -154,7 +175,7 @@ def test_bundled_sample_default_now() -> None:
     assert code == 0
     assert "now: 2026-11-20T23:59:59Z" in out
     assert out.count("not run:") == 0  # the text tile is shown, not "not run"
-    assert "## How to read this dashboard\n   (text tile)\n" in out
+    assert "\nHow to read this dashboard\n  One tile per CloudTrail monitoring control" in out
 
 
 def test_failing_tiles_exit_1_and_the_others_still_run(data: Path) -> None:
@@ -260,11 +281,52 @@ def test_html_escapes_and_charts() -> None:
 
 def test_text_table_and_csv_renderers() -> None:
     text = render_table([_sample_preview()])
-    assert "2 files scanned" in text and "not run: it <broke>" in text
+    assert "Over time <b>  (2 files · dt ≥ 2026/11/01)" in text and "not run: it <broke>" in text
     assert re.search(r"2026-11-01 +3\n", text)
+    assert "partition filter" not in text and "v.dt >= '2026/11/01'" not in text
+    assert "partition filter: v.dt >= '2026/11/01'" in render_table([_sample_preview()], verbose=True)
     rows = list(csv.reader(io.StringIO(render_csv([_sample_preview()]))))
-    assert ["d", "Over time <b>"] in rows and ["v.d", "v.n"] in rows and ["2026-11-01", "3"] in rows
-    assert ["d", "Broken", "error: it <broke>"] in rows
+    assert rows[0] == ["dashboard", "tile", "kind", "row", "field", "label", "value"]
+    assert ["d", "Over time <b>", "value", "1", "v.d", "v.d", "2026-11-01"] in rows
+    assert ["d", "Over time <b>", "value", "2", "v.n", "v.n", "5"] in rows
+    assert ["d", "Bars", "value", "2", "v.n", "v.n", ""] in rows  # NULL
+    assert ["d", "Broken", "error", "", "", "", "it <broke>"] in rows
+
+
+def _wide_tile(rows: int) -> TilePreview:
+    columns = ["v.name", "v.description", "v.a", "v.b", "v.c"]
+    labels = ["Name", "A long description heading", "Count A", "Count B", "Count C"]
+    data = [[f"user-{i}", "x" * 70, i * 1000, -i, 3.5] for i in range(rows)]
+    return TilePreview(title="Wide", type="table", columns=columns, labels=labels, rows=data)
+
+
+def test_text_tables_fit_the_width_with_labels_and_numbers_right_aligned() -> None:
+    preview = DashboardPreview("d", "D", {}, [_wide_tile(30)])
+    text = render_table([preview], width=60)
+    lines = text.splitlines()
+    assert max(len(ln) for ln in lines if not ln.startswith("  (")) <= 60
+    head = next(ln for ln in lines if "Name" in ln)
+    assert "Count A" in head and "v.a" not in head  # labels head the columns
+    row = next(ln for ln in lines if ln.startswith("  user-3 "))
+    assert row.endswith("   3000       -3      3.5")  # numbers right-aligned, never shortened
+    assert "xxx…" in row  # the long text is what gives way
+    # 20 rows without --verbose, and the count says so
+    assert "(30 rows; first 20 shown, --verbose for all)" in text
+    assert sum(ln.startswith("  user-") for ln in lines) == 20
+    assert sum(ln.startswith("  user-") for ln in render_table([preview], verbose=True).splitlines()) == 30
+    # too narrow for every column: columns are left out from the right, and counted
+    narrow = render_table([preview], width=40)
+    assert "columns not shown" in narrow and max(len(ln) for ln in narrow.splitlines()[:8]) <= 40
+    # no width (--out FILE): nothing shortened
+    assert "x" * 48 in render_table([preview]) or "x" * 47 + "…" in render_table([preview])
+
+
+def test_colour_only_when_asked() -> None:
+    preview = _sample_preview()
+    assert "\x1b[" not in render_table([preview])
+    coloured = render_table([preview], color=True)
+    assert "\x1b[1m" in coloured and "\x1b[31mnot run: it <broke>" in coloured
+    assert click.unstyle(coloured) == render_table([preview])
 
 
 # --------------------------------------------------------------------------- data problems
@@ -315,9 +377,9 @@ def test_skipped_files_are_shown_in_every_format_and_on_stderr(damaged: Path) ->
 
     code, out, _ = invoke(*args, "--format", "csv")
     assert code == 0
-    last = list(csv.reader(io.StringIO(out.strip().split("\n\n")[-1])))
-    assert last[:2] == [["skipped files"], ["file", "message"]]
-    assert {Path(r[0]).name for r in last[2:]} == set(BAD_FILES)
+    skipped = [r for r in csv.DictReader(io.StringIO(out)) if r["kind"] == "skipped_file"]
+    assert {Path(r["field"]).name: r["value"] for r in skipped}.keys() == set(BAD_FILES)
+    assert all(BAD_FILES[Path(r["field"]).name] in r["value"] for r in skipped)
 
     code, out, _ = invoke(*args, "--format", "html")
     assert code == 0
