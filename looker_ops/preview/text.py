@@ -111,7 +111,7 @@ def _scan_line(t: TilePreview, verbose: bool) -> str:
     """What the tile read: files, the partition window (short form), milliseconds."""
     parts = []
     if t.files_scanned is not None:
-        parts.append(f"{t.files_scanned} file{'s' if t.files_scanned != 1 else ''}")
+        parts.append(f"{t.files_scanned} file{'s' if t.files_scanned != 1 else ''} scanned")
     if t.partition_filter and not verbose:
         parts.append(partition_summary(t.partition_filter) or "partition filter")
     if t.seconds is not None:

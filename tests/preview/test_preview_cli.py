@@ -95,7 +95,9 @@ def test_filter_option_and_table_format(data: Path) -> None:
     assert "filters: date='yesterday', account=''" in out
     n = len(oracle.in_window(oracle.load(data), dt.datetime(2026, 11, 19), dt.datetime(2026, 11, 20)))
     # a single-value tile: its number on the title line, then what it read
-    assert re.search(rf"^Events: {n}  \(\d+ files · dt 2026/11/18 – 2026/11/20 · \d+ ms\)$", out, re.M), out
+    assert re.search(
+        rf"^Events: {n}  \(\d+ files scanned · dt 2026/11/18 – 2026/11/20 · \d+ ms\)$", out, re.M
+    ), out
     # compact: no SQL and no partition predicate unless --verbose
     assert "SELECT" not in out and "partition filter" not in out
     code, verbose, _ = invoke(
@@ -281,7 +283,7 @@ def test_html_escapes_and_charts() -> None:
 
 def test_text_table_and_csv_renderers() -> None:
     text = render_table([_sample_preview()])
-    assert "Over time <b>  (2 files · dt ≥ 2026/11/01)" in text and "not run: it <broke>" in text
+    assert "Over time <b>  (2 files scanned · dt ≥ 2026/11/01)" in text and "not run: it <broke>" in text
     assert re.search(r"2026-11-01 +3\n", text)
     assert "partition filter" not in text and "v.dt >= '2026/11/01'" not in text
     assert "partition filter: v.dt >= '2026/11/01'" in render_table([_sample_preview()], verbose=True)
