@@ -41,6 +41,7 @@ from looker_ops.athena.ddl import GEOIP_FIELD_DELIMITER, render_geoip_ddl
 from looker_ops.config.athena import GEOIP_FORMATS, AthenaSettings, GeoipFormat
 from looker_ops.errors import BadInput
 from looker_ops.lookml.schema import GEOIP
+from looker_ops.textfile import not_utf8_file
 
 if TYPE_CHECKING:
     from looker_ops.athena.runner import AthenaRunner, SetupReport
@@ -135,7 +136,15 @@ def _open_text(path: Path) -> io.TextIOBase:
 
 
 def _reader(path: Path, required: Sequence[str]) -> Iterator[tuple[int, dict[str, str]]]:
-    """(line number, row) for each data row; BadInput when the header lacks a column."""
+    """(line number, row) for each data row; BadInput when the header lacks a column or a byte
+    is not UTF-8 (named by its offset)."""
+    try:
+        yield from _rows(path, required)
+    except UnicodeDecodeError:
+        raise not_utf8_file(path) from None
+
+
+def _rows(path: Path, required: Sequence[str]) -> Iterator[tuple[int, dict[str, str]]]:
     with _open_text(path) as fh:
         reader = csv.DictReader(fh)
         header = reader.fieldnames or []
@@ -147,7 +156,7 @@ def _reader(path: Path, required: Sequence[str]) -> Iterator[tuple[int, dict[str
         try:
             for row in reader:
                 yield reader.line_num, row
-        except (csv.Error, UnicodeDecodeError) as exc:
+        except csv.Error as exc:
             raise BadInput(f"{path}:{reader.line_num}: unreadable CSV ({exc})") from exc
 
 

@@ -36,6 +36,7 @@ from looker_ops.findings import Finding, Severity
 from looker_ops.lookml.loader import DEFAULT_CACHE, input_files, load_project
 from looker_ops.lookml.model import Project
 from looker_ops.lookml.schema import table_for
+from looker_ops.textfile import read_utf8
 
 BASELINE_VERSION = 1
 FAIL_ON = ("error", "warning", "info", "never")
@@ -97,7 +98,7 @@ def _fingerprint(f: Finding) -> tuple[str, str, str, str]:
 
 def read_baseline(path: Path) -> list[dict[str, Any]]:
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(read_utf8(path))
     except OSError as exc:
         raise BadInput(f"--baseline {path}: cannot read: {exc.strerror or exc}") from None
     except json.JSONDecodeError as exc:
