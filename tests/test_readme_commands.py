@@ -514,7 +514,8 @@ def install_from_init(sb: Sandbox) -> None:
     """The block installed by an admin (init's one schedule), for the security team to extend."""
     init = sb.run(
         "looker-ops init --region eu-west-1 --s3-staging-dir s3://r/q/ --git-remote "
-        f"{sb.remote.path} --bucket b --layout single --security-email security-team@example.com"
+        f"{sb.remote.path} --bucket acme-cloudtrail --layout single --account-id 111111111111 "
+        "--security-email security-team@example.com"
     )
     assert init.exit_code == 0, init.output
     deploy = sb.run("looker-ops deploy")

@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import click
 
+from looker_ops.config import init as answers_mod
 from looker_ops.config.init import (
     InitAnswers,
+    existing_files,
     guess_git_remote,
     guess_region,
     relative_to_target,
     write_files,
 )
+from looker_ops.config.values import email_problem, local_git_remote, staging_dir_problem
+from looker_ops.errors import BadInput
 
 
 @click.command("init")
@@ -32,7 +37,9 @@ from looker_ops.config.init import (
     "--layout", type=click.Choice(["single", "multi", "organization"]), help="How the trail writes."
 )
 @click.option("--org-id", default="", help="Organization id (o-...), for an organization trail.")
-@click.option("--account-id", "account_ids", multiple=True, help="Account id in the trail (repeatable).")
+@click.option(
+    "--account-id", "account_ids", multiple=True, help="Account id whose logs the trail writes (repeatable)."
+)
 @click.option("--workgroup", default="primary", show_default=True, help="Athena workgroup Looker queries in.")
 @click.option(
     "--trail-region",
@@ -56,21 +63,57 @@ def init_cmd(
     security_email: str | None,
     force: bool,
 ) -> None:
-    """Write a commented looker-ops.yaml and schedules.yaml, asking only what cannot be guessed."""
-    region = region or guess_region() or click.prompt("AWS region of Athena", default="us-east-1")
-    s3_staging_dir = s3_staging_dir or click.prompt("S3 location for Athena query results (s3://...)")
-    git_remote = (
-        git_remote or guess_git_remote(target) or click.prompt("Git remote Looker pulls the project from")
+    """Write a commented looker-ops.yaml and schedules.yaml, asking only what cannot be guessed.
+
+    Every answer is checked as it is typed. Without a terminal to ask on, pass the options.
+    """
+    existing = existing_files(target)
+    if existing and not force:  # before asking anything
+        names = ", ".join(str(p) for p in existing)
+        raise BadInput(f"{names}: already exists; not overwritten (use --force to replace)")
+    if git_remote and local_git_remote(git_remote):
+        click.echo(f"note: --git-remote {git_remote} is {answers_mod.LOCAL_REMOTE}", err=True)
+    if not git_remote:
+        git_remote = _guessed_remote(target)
+    ask = _Asker(
+        region=not (region or guess_region()),
+        s3_staging_dir=not s3_staging_dir,
+        git_remote=not git_remote,
+        bucket=not bucket,
+        layout=not layout,
+        org_id=not org_id and layout in (None, "organization"),
+        account_id=not account_ids,
+        security_email=security_email is None,
     )
-    bucket = bucket or click.prompt("S3 bucket your CloudTrail trail writes to")
-    layout = layout or click.prompt(
-        "Trail layout", type=click.Choice(["single", "multi", "organization"]), default="single"
+    region = (
+        region
+        or guess_region()
+        or ask("AWS region of Athena", "region", answers_mod.region_problem, "us-east-1")
+    )
+    s3_staging_dir = s3_staging_dir or ask(
+        "S3 location for Athena query results (s3://...)", "s3_staging_dir", staging_dir_problem
+    )
+    git_remote = git_remote or ask(
+        "Git remote Looker pulls the project from", "git_remote", answers_mod.git_remote_problem
+    )
+    bucket = bucket or ask("S3 bucket your CloudTrail trail writes to", "bucket", answers_mod.bucket_problem)
+    layout = layout or ask(
+        "Trail layout", "layout", None, "single", click.Choice(["single", "multi", "organization"])
     )
     if layout == "organization" and not org_id:
-        org_id = click.prompt("Organization id (o-...)")
+        org_id = ask("Organization id (o-...)", "org_id", answers_mod.org_id_problem)
+    if not account_ids:
+        many = "s, separated by commas" if layout != "single" else ""
+        account_ids = answers_mod.split_ids(
+            ask(
+                f"AWS account id{many} whose logs the trail writes",
+                "account_id",
+                answers_mod.account_ids_problem,
+            )
+        )
     if security_email is None:
-        security_email = click.prompt(
-            "Security team email for scheduled PDFs", default="security@example.com"
+        security_email = ask(
+            "Security team email for scheduled PDFs", "security_email", email_problem, "security@example.com"
         )
     answers = InitAnswers(
         region=region,
@@ -90,3 +133,46 @@ def init_cmd(
     for path in write_files(target, answers, force=force):
         click.echo(f"wrote {path}")
     click.echo("next: set LOOKERSDK_* and LOOKER_ATHENA_* variables, then `looker-ops deploy --dry-run`")
+
+
+def _guessed_remote(target: Path) -> str | None:
+    """The repository's ``origin``, unless it is a folder on this machine (then said, and asked)."""
+    guess = guess_git_remote(target)
+    if guess and local_git_remote(guess):
+        click.echo(f"note: git origin {guess} is {answers_mod.LOCAL_REMOTE}", err=True)
+        return None
+    return guess
+
+
+class _Asker:
+    """Asks one question at a time, checking the answer as it is typed. Without a terminal (no
+    answer can come), it names the options to pass instead, for every question still open."""
+
+    def __init__(self, **needed: bool) -> None:
+        self.open = [name for name, need in needed.items() if need]
+
+    def __call__(
+        self,
+        text: str,
+        name: str,
+        check: Callable[[str], str | None] | None,
+        default: str | None = None,
+        choice: click.Choice | None = None,
+    ) -> str:
+        def proc(value: str) -> str:
+            value = value.strip()
+            problem = check(value) if check is not None else None
+            if problem is not None:
+                raise click.BadParameter(problem)
+            return value
+
+        try:
+            answer = click.prompt(text, default=default, type=choice, value_proc=None if choice else proc)
+        except click.Abort:
+            flags = ", ".join("--" + n.replace("_", "-") for n in self.open)
+            raise BadInput(
+                f"init: no answer to {text!r} (no terminal?): pass {flags} (see `looker-ops init --help`)"
+            ) from None
+        if name in self.open:
+            self.open.remove(name)
+        return str(answer)

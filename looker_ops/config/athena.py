@@ -35,7 +35,10 @@ __all__ = [
     "cli_name",
     "parse_date",
     "split_list",
+    "valid_account_id",
     "valid_athena_name",
+    "valid_bucket",
+    "valid_org_id",
     "valid_region",
 ]
 
@@ -101,6 +104,20 @@ _INTERNAL = {"internal": True}
 def valid_region(name: str) -> bool:
     """An AWS region name such as ``eu-west-1`` or ``us-gov-west-1``."""
     return bool(_REGION_RE.match(name))
+
+
+def valid_bucket(name: str) -> bool:
+    """An S3 bucket name: 3 to 63 lowercase letters, digits, dots and dashes."""
+    return bool(_BUCKET_RE.match(name)) and ".." not in name
+
+
+def valid_account_id(text: str) -> bool:
+    return bool(_ACCOUNT_RE.match(text))
+
+
+def valid_org_id(text: str) -> bool:
+    """An AWS Organizations id: ``o-`` and 10 to 32 lowercase letters or digits."""
+    return bool(_ORG_RE.match(text))
 
 
 def valid_athena_name(name: str) -> bool:
@@ -198,7 +215,7 @@ class AthenaSettings:
         yield from self.name_problems()
         if not self.bucket:
             yield "bucket", "the S3 bucket holding the CloudTrail logs is required"
-        elif not _BUCKET_RE.match(self.bucket) or ".." in self.bucket:
+        elif not valid_bucket(self.bucket):
             yield "bucket", f"{self.bucket!r} is not a valid S3 bucket name"
         if not _PREFIX_RE.match(self.prefix):
             yield "prefix", f"{self.prefix!r} has characters that cannot appear in the DDL"

@@ -3,10 +3,12 @@ installation, asking only for what cannot be guessed.
 
 Guessed: names (connection, project, models, folder) and everything with a sensible default;
 the AWS region from ``AWS_REGION`` / ``AWS_DEFAULT_REGION``; the git remote from the current
-repository's ``origin``. Asked: what is left (region if not guessed, S3 results location,
-git remote if not guessed, the trail's bucket and layout, the security team's address).
-The file is checked with the same loader ``deploy`` uses before it is written, and an existing
-file is never overwritten without ``--force``.
+repository's ``origin`` (unless it is a folder on this machine, which Looker cannot reach).
+Asked: what is left (region if not guessed, S3 results location, git remote if not guessed,
+the trail's bucket, layout, account id(s) and organization id, the security team's address),
+each answer checked as it is typed. An existing file is found before anything is asked and
+never overwritten without ``--force``; the file is checked with the same loader ``deploy``
+uses before it is written.
 """
 
 from __future__ import annotations
@@ -16,8 +18,12 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
+from looker_ops.config.athena import valid_account_id, valid_bucket, valid_org_id, valid_region
 from looker_ops.config.settings import load_config
+from looker_ops.config.values import git_url_problem, local_git_remote
 from looker_ops.errors import BadInput
+
+FILES = ("looker-ops.yaml", "schedules.yaml")
 
 
 @dataclass
@@ -57,6 +63,62 @@ def guess_git_remote(cwd: Path) -> str | None:
         return None
     url = out.stdout.strip()
     return url if out.returncode == 0 and url else None
+
+
+# --------------------------------------------------------------------------- answers
+# Each answer typed at a prompt is checked at once by one of these: None when it is good, else
+# what is wrong (the prompt shows it and asks again).
+
+
+def region_problem(text: str) -> str | None:
+    return None if valid_region(text) else f"{text!r} is not an AWS region name (e.g. eu-west-1)"
+
+
+def bucket_problem(text: str) -> str | None:
+    return (
+        None
+        if valid_bucket(text)
+        else f"{text!r} is not an S3 bucket name (3-63 lowercase letters, digits, . -)"
+    )
+
+
+def org_id_problem(text: str) -> str | None:
+    return (
+        None
+        if valid_org_id(text)
+        else f"{text!r} is not an AWS Organizations id (o- and 10-32 letters/digits)"
+    )
+
+
+def account_ids_problem(text: str) -> str | None:
+    """One or more 12-digit account ids, separated by commas or blanks."""
+    ids = split_ids(text)
+    bad = [i for i in ids if not valid_account_id(i)]
+    if not ids or bad:
+        return f"{(bad or [text])[0]!r} is not a 12-digit AWS account id"
+    return None
+
+
+def split_ids(text: str) -> tuple[str, ...]:
+    return tuple(p for p in text.replace(",", " ").split() if p)
+
+
+def git_remote_problem(text: str) -> str | None:
+    """A remote Looker can pull from: a URL, not a folder on this machine."""
+    if local_git_remote(text):
+        return f"{text!r} is {LOCAL_REMOTE}"
+    return git_url_problem(text)
+
+
+LOCAL_REMOTE = (
+    "a folder on this machine, which a Looker instance cannot pull from: give the URL of the "
+    "repository Looker reaches (e.g. git@github.com:acme/looker-cloudtrail.git)"
+)
+
+
+def existing_files(target: Path) -> list[Path]:
+    """The files ``init`` would write that already exist (checked before asking anything)."""
+    return [target / name for name in FILES if (target / name).exists()]
 
 
 def _yaml_list(items: tuple[str, ...]) -> str:
@@ -138,7 +200,7 @@ def write_files(target: Path, answers: InitAnswers, *, force: bool = False) -> l
         target / "looker-ops.yaml": render_config(answers),
         target / "schedules.yaml": render_schedules(answers),
     }
-    existing = [p for p in files if p.exists()]
+    existing = existing_files(target)
     if existing and not force:
         names = ", ".join(str(p) for p in existing)
         raise BadInput(f"{names}: already exists; not overwritten (use --force to replace)")

@@ -38,6 +38,7 @@ from looker_ops.config.values import (
     folder_problem,
     git_url_problem,
     project_name_problem,
+    staging_dir_problem,
     timezone_problem,
 )
 
@@ -305,7 +306,6 @@ _FROM_CONNECTION = {
     "output_location": "connection.s3_staging_dir",
 }
 _ACCOUNT_RE = re.compile(r"^\d{12}$")
-_STAGING_RE = re.compile(r"^s3://[^/\s]+(/\S*)?$")
 _CONSTANT_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
@@ -339,8 +339,8 @@ def _check(r: Reader, cfg: Config) -> None:
 def _check_connection(r: Reader, c: ConnectionSettings) -> None:
     if not valid_region(c.region):
         r.report("connection.region", f"{c.region!r} is not an AWS region name")
-    if c.s3_staging_dir and not _STAGING_RE.match(c.s3_staging_dir):
-        r.report("connection.s3_staging_dir", f"{c.s3_staging_dir!r} is not an s3://bucket/prefix/ URL")
+    if c.s3_staging_dir and (problem := staging_dir_problem(c.s3_staging_dir)) is not None:
+        r.report("connection.s3_staging_dir", problem)
     if not valid_athena_name(c.database):
         r.report(
             "connection.database",

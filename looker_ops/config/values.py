@@ -17,7 +17,9 @@ __all__ = [
     "email_problem",
     "folder_problem",
     "git_url_problem",
+    "local_git_remote",
     "project_name_problem",
+    "staging_dir_problem",
     "timezone_problem",
     "valid_email",
     "valid_timezone",
@@ -79,6 +81,20 @@ def git_url_problem(url: str) -> str | None:
     ):
         return None
     return f"{url!r} is not a git URL (expected e.g. git@github.com:acme/repo.git or https://…)"
+
+
+_STAGING_RE = re.compile(r"^s3://[^/\s]+(/\S*)?$")
+
+
+def staging_dir_problem(url: str) -> str | None:
+    """An ``s3://bucket/prefix/`` location for Athena's query results."""
+    return None if _STAGING_RE.match(url) else f"{url!r} is not an s3://bucket/prefix/ URL"
+
+
+def local_git_remote(url: str) -> bool:
+    """Whether ``url`` names a repository on this machine (a path or ``file://``), which a
+    Looker instance elsewhere cannot pull from."""
+    return url.startswith(("/", "./", "../", "~", "file:")) or (len(url) > 2 and url[1:3] in (":\\", ":/"))
 
 
 def project_name_problem(name: str) -> str | None:
