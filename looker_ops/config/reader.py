@@ -107,6 +107,7 @@ def compose(
 ) -> yaml.Node | None:
     """The YAML node tree of ``text`` (None for an empty document); BadInput for YAML that is
     not valid, at its line. ``hint(line)`` may add advice for that line (0-based)."""
+    _check_nesting(text, file)
     try:
         return yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError as exc:
@@ -127,6 +128,27 @@ def read_day(text: str) -> dt.date | None:
         return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
     except ValueError:
         return None
+
+
+# Deeper than any file of looker-ops needs, far below where the YAML parser's recursion (slow,
+# then RecursionError) starts.
+MAX_NESTING = 64
+
+
+def _check_nesting(text: str, file: object) -> None:
+    """BadInput when ``[`` / ``{`` nest deeper than :data:`MAX_NESTING` (counted roughly:
+    brackets inside quotes count too, which no real file comes near)."""
+    depth = 0
+    line = 1
+    for ch in text:
+        if ch in "[{":
+            depth += 1
+            if depth > MAX_NESTING:
+                raise BadInput(f"{file}:{line}: lists or mappings nested more than {MAX_NESTING} deep")
+        elif ch in "]}":
+            depth = max(0, depth - 1)
+        elif ch == "\n":
+            line += 1
 
 
 def kind(node: yaml.Node) -> str:
