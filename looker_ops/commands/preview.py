@@ -5,12 +5,17 @@ from __future__ import annotations
 import os
 import shutil
 import sys
+from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from looker_ops import clock
 from looker_ops.errors import BadInput, ValidationFailed
+
+if TYPE_CHECKING:  # the engine (duckdb) is imported when the command runs, not for --help
+    from looker_ops.engines.local import LoadProblem, LocalEngine
 
 _MAX_PROBLEM_LINES = 20
 
@@ -90,7 +95,6 @@ def preview(
     and a --data folder without CloudTrail log files). Log files the engine could not read
     are skipped and listed (stderr and the output).
     """
-    from looker_ops.engines.local import LocalEngine
     from looker_ops.preview.run import (
         default_project_dir,
         find_dashboards,
@@ -102,14 +106,7 @@ def preview(
         sample_now,
     )
 
-    if not dashboards and not every:
-        raise BadInput("name a dashboard (slug or file under dashboards/) or use --all")
-    if dashboards and every:
-        raise BadInput("give dashboard names or --all, not both")
-    if data_dir is not None and not data_dir.is_dir():
-        raise BadInput(f"--data {data_dir}: not a directory")
-    if geoip_dir is not None and not geoip_dir.is_dir():
-        raise BadInput(f"--geoip {geoip_dir}: not a directory")
+    _check_usage(dashboards, every, data_dir, geoip_dir)
     overrides = parse_filter_options(filters)
     project = load_preview_project(project_dir or default_project_dir(), dashboards_dir)
     chosen = find_dashboards(project, dashboards, every=every)
@@ -118,13 +115,7 @@ def preview(
         unknown = [k for k in overrides if k.lower() not in names]
         if unknown:
             raise BadInput(f"--filter {unknown[0]}: no dashboard has such a filter")
-    if data_dir is not None and geoip_dir is None and (data_dir / "geoip").is_dir():
-        geoip_dir = data_dir / "geoip"  # where `looker-ops sample-data` and `geoip build` put it
-    if data_dir is None and geoip_dir is None:
-        engine = LocalEngine(None)
-    else:
-        engine = LocalEngine(data_dir, geoip_dir=geoip_dir)
-    with engine:
+    with _engine(data_dir, geoip_dir) as engine:
         if now_text:
             now = parse_now(now_text)
         elif data_dir is None:
@@ -148,9 +139,46 @@ def preview(
         verbose=verbose,
         color=to_terminal and "NO_COLOR" not in os.environ,
     )
-    problems = engine.problems
+    _warn(engine.problems, [n for p in previews for n in p.notes])
+    _write(text, out)
+    failed = [
+        (p.dashboard, t.title) for p in previews for t in p.tiles if t.error is not None and not t.is_text
+    ]
+    if failed:
+        raise ValidationFailed(
+            f"{len(failed)} tile(s) could not run: " + "; ".join(f"{d}/{t}" for d, t in failed[:5])
+        )
+
+
+def _check_usage(
+    dashboards: tuple[str, ...], every: bool, data_dir: Path | None, geoip_dir: Path | None
+) -> None:
+    if not dashboards and not every:
+        raise BadInput("name a dashboard (slug or file under dashboards/) or use --all")
+    if dashboards and every:
+        raise BadInput("give dashboard names or --all, not both")
+    if data_dir is not None and not data_dir.is_dir():
+        raise BadInput(f"--data {data_dir}: not a directory")
+    if geoip_dir is not None and not geoip_dir.is_dir():
+        raise BadInput(f"--geoip {geoip_dir}: not a directory")
+
+
+def _engine(data_dir: Path | None, geoip_dir: Path | None) -> LocalEngine:
+    """The embedded engine over ``--data`` (else the bundled sample), with the geo-IP table
+    from ``--geoip`` or DATA/geoip."""
+    from looker_ops.engines.local import LocalEngine
+
+    if data_dir is not None and geoip_dir is None and (data_dir / "geoip").is_dir():
+        geoip_dir = data_dir / "geoip"  # where `looker-ops sample-data` and `geoip build` put it
+    if data_dir is None and geoip_dir is None:
+        return LocalEngine(None)
+    return LocalEngine(data_dir, geoip_dir=geoip_dir)
+
+
+def _warn(problems: Sequence[LoadProblem], notes: Sequence[str]) -> None:
+    """Skipped files and notes on stderr, whatever the format or --out: they change every
+    number shown."""
     if problems:
-        # Visible whatever the format or --out: skipped files change every number shown.
         click.echo(
             f"warning: skipped {len(problems)} file(s)/record(s) the engine could not load "
             "(the tiles use the rest):",
@@ -160,21 +188,17 @@ def preview(
             click.echo(f"  {problem.file}: {problem.message}", err=True)
         if len(problems) > _MAX_PROBLEM_LINES:
             click.echo(f"  ... and {len(problems) - _MAX_PROBLEM_LINES} more (see the output)", err=True)
-    for note in dict.fromkeys(n for p in previews for n in p.notes):
+    for note in dict.fromkeys(notes):
         click.echo(f"note: {note}", err=True)
-    if out is not None:
-        try:
-            out.parent.mkdir(parents=True, exist_ok=True)
-            out.write_text(text, encoding="utf-8")
-        except OSError as exc:
-            raise BadInput(f"--out {out}: {exc.strerror or exc}") from None
-        click.echo(f"wrote {out}", err=True)
-    else:
+
+
+def _write(text: str, out: Path | None) -> None:
+    if out is None:
         sys.stdout.write(text)
-    failed = [
-        (p.dashboard, t.title) for p in previews for t in p.tiles if t.error is not None and not t.is_text
-    ]
-    if failed:
-        raise ValidationFailed(
-            f"{len(failed)} tile(s) could not run: " + "; ".join(f"{d}/{t}" for d, t in failed[:5])
-        )
+        return
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise BadInput(f"--out {out}: {exc.strerror or exc}") from None
+    click.echo(f"wrote {out}", err=True)

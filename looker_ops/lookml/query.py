@@ -251,15 +251,19 @@ def default_sorts(columns: Sequence[QueryColumn]) -> list[str]:
     return [f"{cols[0].ref}"] if cols else []
 
 
-def compile_query(project: Project, spec: QuerySpec, *, now: datetime | None = None) -> CompiledQuery:
-    """Compile one explore query to Athena SQL (see the module doc)."""
+def _find_explore(project: Project, spec: QuerySpec) -> Explore:
+    """The query's explore; without a model, the one explore of that name."""
     explore = project.explore(spec.model, spec.explore)
     if explore is None:
         candidates = project.explores_named(spec.explore)
         if len(candidates) == 1 and not spec.model:
-            explore = candidates[0]
-        else:
-            raise QueryError(f"explore {spec.model}::{spec.explore} does not exist")
+            return candidates[0]
+        raise QueryError(f"explore {spec.model}::{spec.explore} does not exist")
+    return explore
+
+
+def _query_columns(project: Project, explore: Explore, spec: QuerySpec) -> list[QueryColumn]:
+    """The selected fields as columns (labels, kinds, time axis), pivots checked."""
     if not spec.fields:
         raise QueryError("the query selects no fields")
     columns: list[QueryColumn] = []
@@ -283,6 +287,15 @@ def compile_query(project: Project, spec: QuerySpec, *, now: datetime | None = N
             raise QueryError(f"pivot {ref} is not one of the query's fields")
         if _resolve(project, explore, ref, "pivot").is_measure:
             raise QueryError(f"pivot {ref} is a measure: only dimensions can be pivoted")
+    return columns
+
+
+def _effective_filters(
+    project: Project, explore: Explore, spec: QuerySpec
+) -> tuple[dict[str, str], dict[str, str]]:
+    """(filters, parameters) the query applies: its own filters, the explore's
+    ``always_filter`` and ``conditionally_filter`` defaults; a filter on a parameter field
+    sets the parameter."""
     # Effective filters: the query's own, then the explore's always_filter defaults.
     filters = dict(spec.filters)
     for ref, expr in explore.always_filter.items():
@@ -300,6 +313,14 @@ def compile_query(project: Project, spec: QuerySpec, *, now: datetime | None = N
         if _resolve(project, explore, ref, "filter on").kind == "parameter":
             # A dashboard filter on a parameter field sets the parameter's value.
             parameters.setdefault(ref, expr)
+    return filters, parameters
+
+
+def compile_query(project: Project, spec: QuerySpec, *, now: datetime | None = None) -> CompiledQuery:
+    """Compile one explore query to Athena SQL (see the module doc)."""
+    explore = _find_explore(project, spec)
+    columns = _query_columns(project, explore, spec)
+    filters, parameters = _effective_filters(project, explore, spec)
     sorts = list(spec.sorts) or default_sorts(columns)
     fields_in_query = set(spec.fields)
     for s in sorts:
