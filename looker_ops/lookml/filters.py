@@ -59,6 +59,7 @@ from looker_ops.lookml.filter_clauses import (
 from looker_ops.lookml.filter_dates import parse_date
 
 __all__ = [
+    "DASHBOARD_FILTER_KINDS",
     "DATE_TIMEFRAMES",
     "EARLIEST",
     "FILTER_KINDS",
@@ -72,6 +73,14 @@ __all__ = [
 ]
 
 FILTER_KINDS = ("string", "number", "yesno", "date")
+
+# A LookML dashboard filter's ``type`` (one not bound to a field) -> the grammar of its values.
+DASHBOARD_FILTER_KINDS = {
+    "date_filter": "date",
+    "number_filter": "number",
+    "string_filter": "string",
+    "yesno_filter": "yesno",
+}
 
 
 # Timeframes of a dimension group that hold a point in time (filtered as dates), by Looker name.

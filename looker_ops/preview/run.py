@@ -27,7 +27,7 @@ from typing import Any
 from looker_ops import clock
 from looker_ops.engines.local import LocalEngine
 from looker_ops.errors import BadInput, LookerOpsError
-from looker_ops.lookml.filters import EARLIEST, LATEST, parse_filter
+from looker_ops.lookml.filters import DASHBOARD_FILTER_KINDS, EARLIEST, LATEST, parse_filter
 from looker_ops.lookml.loader import load_project
 from looker_ops.lookml.model import Dashboard, DashboardElement, DashboardFilter, Project
 from looker_ops.lookml.query import PinnedFilterCompiler, QuerySpec, compile_query, pivot_rows, tile_query
@@ -115,9 +115,8 @@ def tile_title(element: DashboardElement) -> str:
 
 def _filter_kind_field(project: Project, f: DashboardFilter) -> tuple[str, Any] | None:
     """(kind, Field or None) a dashboard filter's values are read with, or None when unknown."""
-    simple = {"date_filter": "date", "number_filter": "number", "string_filter": "string"}
-    if (f.type or "") in simple:
-        return simple[f.type or ""], None
+    if (f.type or "") in DASHBOARD_FILTER_KINDS:
+        return DASHBOARD_FILTER_KINDS[f.type or ""], None
     if not f.field or "." not in f.field:
         return None
     explore = project.explore(f.model or "", f.explore or "") if f.explore else None
