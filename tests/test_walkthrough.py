@@ -95,7 +95,8 @@ def test_new_admin_installs_the_block_end_to_end(sandbox: Sandbox) -> None:
         assert f"+ dashboard {slug} (create)" in dry.stdout
     dry_report = json.loads((sandbox.root / "dry.json").read_text())
     assert dry_report["dry_run"] is True and dry_report["looker_calls"]["writes"] == 0
-    assert {s["status"] for s in dry_report["steps"]} == {"planned"}
+    assert {s["status"] for s in dry_report["steps"] if s["name"] != "alerts"} == {"planned"}
+    assert dry_report["steps"][-1]["status"] == "skipped"  # init's schedules.yaml has no alerts
 
     # 5. first install
     fake.reset_calls()
@@ -117,7 +118,7 @@ def test_new_admin_installs_the_block_end_to_end(sandbox: Sandbox) -> None:
             "schedules",
         ],
         "applied",
-    )
+    ) | {"alerts": "skipped"}  # init's schedules.yaml has no alerts
     conn = fake.table("connections")["athena_cloudtrail"]
     assert conn["dialect_name"] == "athena" and conn["host"] == "athena.eu-west-1.amazonaws.com"
     assert str(conn["port"]) == "443" and conn["database"] == "cloudtrail"
@@ -177,6 +178,13 @@ def test_new_admin_installs_the_block_end_to_end(sandbox: Sandbox) -> None:
         "cloud-platform-oncall@example.com",
         "security-team@example.com",
     ]
+
+    # 6b. and its alerts: checked offline, then applied, each on its tile
+    fake.reset_calls()
+    alerts = sandbox.run("looker-ops alerts apply")
+    assert alerts.exit_code == 0, alerts.output
+    assert "+ alert Root account used (create)" in alerts.stdout
+    assert [c.operation_id for c in fake.writes()].count("create_alert") == len(fake.table("alerts")) == 6
 
     # 7. a second deploy on the unchanged instance: reads only, pushes nothing
     commits = remote.git("rev-list", "--all").split()

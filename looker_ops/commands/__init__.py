@@ -25,6 +25,11 @@ class Entry(NamedTuple):
 
 
 REGISTRY: dict[str, Entry] = {
+    "alerts": Entry(
+        "looker_ops.commands.alerts",
+        "alerts",
+        "Alerts on the block's dashboard tiles, from the `alerts:` of schedules.yaml.",
+    ),
     "athena": Entry(
         "looker_ops.commands.athena", "athena", "Amazon Athena: the CloudTrail table's DDL and its set-up."
     ),

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-__all__ = ["DAYS", "MONTHS", "CronError", "canonical_cron", "normalize_cron", "validate_cron"]
+__all__ = ["DAYS", "MONTHS", "CronError", "canonical_cron", "cron_values", "normalize_cron", "validate_cron"]
 
 MONTHS = ("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC")
 DAYS = ("SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT")
@@ -108,6 +108,20 @@ def validate_cron(expr: str) -> None:
     if open_weekday and not any(d <= _MONTH_DAYS[m - 1] for m in months for d in days):
         shown = ", ".join(MONTHS[m - 1] for m in sorted(months))
         raise CronError(f"{normalize_cron(expr)!r} never fires: no day {parts[2]} in {shown}")
+
+
+def cron_values(expr: str) -> list[set[int]]:
+    """The five fields of a valid expression as the sets of values they stand for (minute,
+    hour, day-of-month, month, day-of-week; day-of-week 7 counted as 0, Sunday)."""
+    out = []
+    for f, part in zip(_CRON_FIELDS, expr.split(), strict=True):
+        values: set[int] = set()
+        for item in part.split(","):
+            values |= _cron_item(f, item)
+        if f.name == "day-of-week" and 7 in values:
+            values = (values - {7}) | {0}
+        out.append(values)
+    return out
 
 
 def normalize_cron(expr: str) -> str:

@@ -29,6 +29,7 @@ DEFAULT_TIMEZONE = "UTC"
 TOP_KEYS = {
     "defaults": "values every schedule takes unless it sets them itself",
     "schedules": "the list of schedules",
+    "alerts": "the list of alerts on dashboard tiles (read by looker_ops.config.alerts)",
 }
 SCHEDULE_KEYS = {
     "name": "identity of the schedule (the Looker plan is named '[looker-ops] <name>')",

@@ -163,7 +163,7 @@ def parse_schedules(
     except Stop:
         top = {}
     else:
-        if "schedules" not in top:
+        if "schedules" not in top and "alerts" not in top:
             r.error(root, "schedules", "missing: the list of schedules (write `schedules: []` for none)")
     defaults = _defaults(r, top)
     schedules: list[Schedule] = []

@@ -35,6 +35,7 @@ STEPS: tuple[tuple[str, str], ...] = (
     ("dashboards", "dashboards"),
     ("content", "content validation"),
     ("schedules", "scheduled deliveries"),
+    ("alerts", "alerts on dashboard tiles"),
 )
 STEP_NAMES = tuple(name for name, _ in STEPS)
 # Steps that are not part of `deploy`: pull-request validation on a branch of its own.

@@ -16,6 +16,8 @@ Steps, in order (each planned, printed, applied and verified; ``--dry-run`` stop
                 block's content fail and (unless --no-rollback) production goes back to the previous
                 ref and the dashboards to their previous LookML
 9. schedules    the schedules file (:func:`looker_ops.schedules.apply.apply_schedules`)
+10. alerts      the schedules file's `alerts:` (:mod:`looker_ops.deploy.alerts_step`): every managed
+                alert back on its tile after a re-import, none left on a deleted element
 
 Steps 5 and 6 are skipped when production already serves the commit; step 8 when neither
 production nor any dashboard changed, so a second run on an unchanged instance only reads.

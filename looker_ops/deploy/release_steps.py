@@ -288,3 +288,9 @@ class ReleaseSteps(StepBase):
         if rec.status == PENDING:
             rec.status = APPLIED
         rec.message = f"{len(result.changes)} change(s), {len(result.unchanged)} unchanged"
+
+    def step_alerts(self, rec: StepRecord) -> None:
+        """The schedules file's alerts, after the dashboards (re-imports give tiles new ids)."""
+        from looker_ops.deploy.alerts_step import run_alerts_step
+
+        run_alerts_step(self, rec)

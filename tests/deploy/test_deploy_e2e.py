@@ -272,6 +272,7 @@ def test_json_report(
         "dashboards",
         "content",
         "schedules",
+        "alerts",
     ]
     for s in data["steps"]:
         assert set(s) == {

@@ -229,8 +229,10 @@ def import_dashboard_from_lookml(fake: FakeLooker, req: Request) -> Any:
         _require_folder(fake, str(folder_id))
     slug = doc.get("preferred_slug")
     existing = _by_slug(fake, str(slug)) if slug else None
+    old_elements: list[str] = []
     if existing is not None:
         d = existing
+        old_elements = [str(e["id"]) for e in d.get("_elements") or []]
         d["deleted"] = False
         d["deleted_at"] = None
         if folder_id is not None:
@@ -238,6 +240,10 @@ def import_dashboard_from_lookml(fake: FakeLooker, req: Request) -> Any:
     else:
         d = _new(fake, req, str(folder_id or "100"), str(slug) if slug else _slug(), str(doc["title"]))
     _apply_lookml(fake, d, doc)
+    if old_elements:  # new element ids; alerts on the old ones are not maintained
+        from tests.fake_looker.alerts import on_elements_replaced
+
+        on_elements_replaced(fake, old_elements)
     return public(fake, d)
 
 

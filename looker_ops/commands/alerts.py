@@ -1,0 +1,357 @@
+"""``looker-ops alerts``: alerts on the block's dashboard tiles, as code (the ``alerts:`` list of
+schedules.yaml).
+
+    looker-ops alerts validate [--file PATH]                       offline: no Looker call
+    looker-ops alerts apply [--dry-run] [--prune] [--json PATH]    plan, then apply
+    looker-ops alerts list [--json PATH]                           alerts on the block's dashboards
+    looker-ops alerts test NAME                                    run one now (enqueue_alert)
+    looker-ops alerts evaluate [NAME]... [--data DIR] [--now T] [--since 7d] [--format text|json]
+
+The file is ``--file``, else the ``schedules:`` key of looker-ops.yaml (``--config``); the
+dashboards folder ``--dashboards`` (else the config's ``dashboards.dir``, else ./dashboards); the
+LookML project ``--project`` (else the config's ``project.lookml_dir``, else ./lookml_project).
+See docs/alerts.md.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import click
+import yaml
+
+from looker_ops.errors import EXIT_FINDINGS, BadInput
+
+
+@dataclass
+class _Paths:
+    file: Path | None
+    dashboards: Path
+    project: Path
+    looker_ini: str | None
+    section: str | None
+    config: Path | None
+
+
+def _from_config(config: Path | None) -> dict[str, Any]:
+    """The few paths needed here, read without the config's secrets (``validate`` and
+    ``evaluate`` run without AWS or Looker variables)."""
+    path = config if config is not None else Path("looker-ops.yaml")
+    if not path.is_file():
+        if config is not None:
+            raise BadInput(f"{config}: config file not found")
+        return {}
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as exc:
+        raise BadInput(f"{path}: not valid YAML: {exc}") from None
+    if not isinstance(data, dict):
+        raise BadInput(f"{path}: expected a mapping at the top")
+    base = path.parent
+    out: dict[str, Any] = {"_path": path}
+    if isinstance(data.get("schedules"), str):
+        out["file"] = base / data["schedules"]
+    dash = data.get("dashboards")
+    if isinstance(dash, dict) and isinstance(dash.get("dir"), str):
+        out["dashboards"] = base / dash["dir"]
+    proj = data.get("project")
+    if isinstance(proj, dict) and isinstance(proj.get("lookml_dir"), str):
+        out["project"] = base / proj["lookml_dir"]
+    return out
+
+
+def _paths(ctx: click.Context, file: Path | None, dashboards: Path | None, project: Path | None) -> _Paths:
+    o = ctx.obj
+    cfg = _from_config(o["config"])
+    return _Paths(
+        file=file or cfg.get("file"),
+        dashboards=dashboards or cfg.get("dashboards") or Path("dashboards"),
+        project=project or cfg.get("project") or Path("lookml_project"),
+        looker_ini=o["looker_ini"],
+        section=o["section"],
+        config=cfg.get("_path"),
+    )
+
+
+def _spec(p: _Paths, *, require_secrets: bool = True) -> Any:
+    from looker_ops.config.alerts import load_alerts
+
+    if p.file is None:
+        raise BadInput(
+            "no schedules file: pass --file PATH, or set `schedules:` in looker-ops.yaml (--config)"
+        )
+    return load_alerts(p.file, p.dashboards, p.project, require_secrets=require_secrets)
+
+
+def _client(p: _Paths) -> Any:
+    from looker_ops.config.settings import load_looker_settings
+    from looker_ops.looker.client import LookerClient
+
+    if p.config is None:
+        return LookerClient.from_config(p.looker_ini, p.section)
+    return LookerClient.from_looker_settings(
+        load_looker_settings(p.config), base_dir=p.config.parent, looker_ini=p.looker_ini, section=p.section
+    )
+
+
+def _write_json(target: str, data: Any) -> None:
+    text = json.dumps(data, indent=2, default=str)
+    if target == "-":
+        click.echo(text)
+        return
+    try:
+        Path(target).write_text(text + "\n", encoding="utf-8")
+    except OSError as exc:
+        raise BadInput(f"--json {target}: cannot write: {exc.strerror}") from None
+
+
+_file_opt = click.option(
+    "--file",
+    "file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="Schedules file holding `alerts:` (default: the `schedules:` key of looker-ops.yaml).",
+)
+_dash_opt = click.option(
+    "--dashboards",
+    "dashboards",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=None,
+    help="Folder of the *.dashboard.lookml files (default: the config's dashboards.dir, else ./dashboards).",
+)
+_proj_opt = click.option(
+    "--project",
+    "project",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=None,
+    help="LookML project folder (default: the config's project.lookml_dir, else ./lookml_project).",
+)
+
+
+@click.group("alerts")
+@click.option(
+    "--config",
+    "config",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    envvar="LOOKER_OPS_CONFIG",
+    help="looker-ops.yaml (default ./looker-ops.yaml when present).",
+)
+@click.option("--looker-ini", type=click.Path(dir_okay=False), default=None, help="looker.ini file.")
+@click.option("--section", default=None, help="Section of looker.ini.")
+@click.pass_context
+def alerts(ctx: click.Context, config: Path | None, looker_ini: str | None, section: str | None) -> None:
+    """Alerts on the block's dashboard tiles, from the `alerts:` of schedules.yaml."""
+    ctx.obj = {"config": config, "looker_ini": looker_ini, "section": section}
+
+
+@alerts.command("validate")
+@_file_opt
+@_dash_opt
+@_proj_opt
+@click.option(
+    "--no-secrets", is_flag=True, help="Accept unset variables of secret parameters (pull-request CI)."
+)
+@click.pass_context
+def validate_cmd(
+    ctx: click.Context, file: Path | None, dashboards: Path | None, project: Path | None, no_secrets: bool
+) -> None:
+    """Check the alerts offline: dashboards, tiles, fields, conditions, crons, filters, addresses."""
+    p = _paths(ctx, file, dashboards, project)
+    spec = _spec(p, require_secrets=not no_secrets)
+    for a in spec.alerts:
+        dests = ", ".join(d.label for d in a.destinations)
+        filters = ", ".join(f"{f.title}={f.value}" for f in a.filters) or "no filters"
+        click.echo(
+            f"ok {a.name}: {a.dashboard} / {a.tile}: {a.field} {a.condition.text} at '{a.cron}' ({filters}) -> {dests}"
+        )
+    click.echo(f"{spec.file}: {len(spec.alerts)} alert(s) valid")
+
+
+@alerts.command("apply")
+@_file_opt
+@_dash_opt
+@_proj_opt
+@click.option("--dry-run", is_flag=True, help="Print the plan; change nothing.")
+@click.option("--prune", is_flag=True, help="Delete looker-ops alerts no longer in the file (never others).")
+@click.option(
+    "--json", "json_path", default=None, help="Also write the report as JSON to PATH ('-': stdout)."
+)
+@click.pass_context
+def apply_cmd(
+    ctx: click.Context,
+    file: Path | None,
+    dashboards: Path | None,
+    project: Path | None,
+    dry_run: bool,
+    prune: bool,
+    json_path: str | None,
+) -> None:
+    """Make Looker's alerts match the file: create, update in place, (--prune) delete."""
+    from looker_ops.looker.alerts import apply_alerts
+
+    p = _paths(ctx, file, dashboards, project)
+    spec = _spec(p)  # every offline check before the first call
+    with _client(p) as client:
+        report = apply_alerts(client, spec, dry_run=dry_run, prune=prune)
+    for line in report.lines():
+        click.echo(line, err=json_path == "-")
+    if json_path:
+        _write_json(json_path, report.as_dict())
+
+
+@alerts.command("test")
+@click.argument("name")
+@_file_opt
+@_dash_opt
+@_proj_opt
+@click.pass_context
+def test_cmd(
+    ctx: click.Context, name: str, file: Path | None, dashboards: Path | None, project: Path | None
+) -> None:
+    """Run the applied alert NAME now (Looker's enqueue_alert): it notifies if its condition holds."""
+    from looker_ops.looker.alerts import run_alert_now
+
+    p = _paths(ctx, file, dashboards, project)
+    spec = _spec(p)
+    a = spec.get(name)  # unknown name: exit 2 before any call
+    with _client(p) as client:
+        aid = run_alert_now(client, spec, name)
+    click.echo(f"enqueued: {name} (alert {aid}) -> {', '.join(d.label for d in a.destinations)}")
+    click.echo("Looker runs it now and notifies its destinations if the condition holds.")
+
+
+@alerts.command("list")
+@_file_opt
+@_dash_opt
+@_proj_opt
+@click.option("--json", "json_path", default=None, help="Write the rows as JSON to PATH ('-': stdout).")
+@click.pass_context
+def list_cmd(
+    ctx: click.Context,
+    file: Path | None,
+    dashboards: Path | None,
+    project: Path | None,
+    json_path: str | None,
+) -> None:
+    """Show every alert on the block's dashboards (anyone's) and every looker-ops alert."""
+    from looker_ops.looker.alerts import list_alerts
+
+    p = _paths(ctx, file, dashboards, project)
+    spec = _spec(p)
+    with _client(p) as client:
+        rows = list_alerts(client, spec)
+    if json_path:
+        _write_json(json_path, {"alerts": [r.as_dict() for r in rows]})
+        if json_path == "-":
+            return
+    for r in rows:
+        owner = "looker-ops" if r.managed else f"not managed (owner {r.owner or '?'})"
+        state = " DISABLED" if r.disabled else ""
+        click.echo(f"{r.id:>6} {r.title}{state}")
+        click.echo(
+            f"       {r.dashboard} element {r.element_id}: {r.field} {r.condition} at '{r.cron}'; {owner}; in file: {r.in_file}"
+        )
+        for d in r.destinations:
+            click.echo(f"       -> {d}")
+    click.echo(f"{len(rows)} alert(s)")
+
+
+@alerts.command("evaluate")
+@click.argument("names", nargs=-1)
+@_file_opt
+@_dash_opt
+@_proj_opt
+@click.option(
+    "--data",
+    "data_dir",
+    type=click.Path(path_type=Path),
+    help="Folder of CloudTrail log files (S3 layout or flat, gzip or not). Default: the bundled sample.",
+)
+@click.option(
+    "--now",
+    "now_text",
+    metavar="TIME",
+    help="End of the window (ISO 8601, UTC). Default: the end of the bundled sample's last day with the sample, else now.",
+)
+@click.option(
+    "--since", "since_text", default="7d", show_default=True, help="Length of the window: 7d, 36h, 90m, 2w."
+)
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option(
+    "--events",
+    "max_events",
+    type=click.IntRange(0, 1000),
+    default=20,
+    show_default=True,
+    help="Events shown per firing.",
+)
+@click.option(
+    "--fail-on-fire", is_flag=True, help="Exit 1 when an alert would have fired (CI tuning checks)."
+)
+@click.pass_context
+def evaluate_cmd(
+    ctx: click.Context,
+    names: tuple[str, ...],
+    file: Path | None,
+    dashboards: Path | None,
+    project: Path | None,
+    data_dir: Path | None,
+    now_text: str | None,
+    since_text: str,
+    fmt: str,
+    max_events: int,
+    fail_on_fire: bool,
+) -> None:
+    """When each alert (or each NAME) would have fired on your own logs, with the value and the
+    events behind it: every cron tick in the window, the tile compiled as for `preview` and run
+    on the embedded engine."""
+    from looker_ops import clock
+    from looker_ops.alerts.evaluate import evaluate, parse_since, render_text
+    from looker_ops.engines.local import LocalEngine
+    from looker_ops.preview.run import parse_now, sample_now
+
+    p = _paths(ctx, file, dashboards, project)
+    since = parse_since(since_text)
+    if data_dir is not None and not data_dir.is_dir():
+        raise BadInput(f"--data {data_dir}: not a directory")
+    spec = _spec(p, require_secrets=False)  # nothing is sent: secrets are not needed
+    for n in names:
+        spec.get(n)
+    geoip = data_dir / "geoip" if data_dir is not None and (data_dir / "geoip").is_dir() else None
+    with LocalEngine(data_dir, geoip_dir=geoip) if data_dir is not None else LocalEngine(None) as engine:
+        if now_text:
+            now = parse_now(now_text)
+        elif data_dir is None:
+            now = sample_now(engine)
+        else:
+            now = clock.now()
+        evals = evaluate(spec, engine, now=now, since=since, names=names, max_events=max_events)
+        problems = list(engine.problems)
+    if problems:
+        click.echo(f"warning: skipped {len(problems)} file(s)/record(s) the engine could not load", err=True)
+    if fmt == "json":
+        click.echo(
+            json.dumps(
+                {
+                    "now": now.strftime("%Y-%m-%dT%H:%M:%SZ"),
+                    "since": since_text,
+                    "data": str(data_dir) if data_dir is not None else "bundled sample",
+                    "alerts": [e.as_dict() for e in evals],
+                },
+                indent=2,
+                default=str,
+            )
+        )
+    else:
+        sys.stdout.write(
+            render_text(evals, now=now, since=since, data=str(data_dir) if data_dir else "the bundled sample")
+        )
+    if any(e.error for e in evals):
+        raise SystemExit(EXIT_FINDINGS)
+    if fail_on_fire and any(e.firings for e in evals):
+        raise SystemExit(EXIT_FINDINGS)
