@@ -24,7 +24,7 @@ def test_deploy_dry_run_then_deploy_then_noop(block: Block, looker_env: FakeLook
     assert dry.exit_code == 0, dry.output
     assert looker_env.writes() == [] and block.remote.branches() == []
     assert "+ connection athena_ct (create)" in dry.stdout
-    assert "[1/9] Athena connection" in dry.stderr  # progress on stderr
+    assert "[1/10] Athena connection" in dry.stderr  # progress on stderr
     data = json.loads(report.read_text())
     assert data["dry_run"] is True and {s["status"] for s in data["steps"]} <= {"planned", "skipped"}
 
@@ -165,7 +165,7 @@ def test_validate_branch_for_a_pull_request_then_cleanup(block: Block, looker_en
 
 def test_an_unreadable_git_remote_fails_under_its_own_step(block: Block, looker_env: FakeLooker) -> None:
     """The connection step does not own the git remote: a remote that cannot be read is reported
-    by the step that uses it, not under "[1/9] Athena connection"."""
+    by the step that uses it, not under "[1/10] Athena connection"."""
     block.edit("looker-ops.yaml", block.remote.url, str(block.root / "no-such-remote.git"))
     report = block.root / "r.json"
     res = run("deploy", "-c", str(block.config_path), "--json", str(report))

@@ -97,7 +97,7 @@ def test_first_install_on_an_empty_instance(
     assert sorted(d["slug"] for d in dashes) == SLUGS
     assert {d["folder_id"] for d in dashes} == {ct}
     # progress lines were shown as steps ran
-    assert any(line.startswith("[7/9] dashboards") for line in block.lines)
+    assert any(line.startswith("[7/10] dashboards") for line in block.lines)
 
 
 def test_second_run_makes_zero_writes_and_no_push(

@@ -370,7 +370,7 @@ def test_error_unknown_key_in_destination(tmp_path: Path) -> None:
 
 def test_error_unknown_top_level_key(tmp_path: Path) -> None:
     msg = error_of(tmp_path, "version: 2\n" + BASE)
-    assert msg.endswith("version: unknown key (known keys: defaults, schedules)")
+    assert msg.endswith("version: unknown key (known keys: defaults, schedules, alerts)")
     assert ":1:" in msg
 
 
