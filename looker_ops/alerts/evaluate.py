@@ -1,7 +1,7 @@
 """``looker-ops alerts evaluate``: when each alert would have fired on your own CloudTrail logs.
 
 For every cron tick of an alert in the window (``--since``, ending at ``--now``), the alert's
-tile is compiled exactly as ``preview`` compiles it (:func:`looker_ops.preview.run.tile_query`
+tile is compiled exactly as ``preview`` compiles it (:func:`looker_ops.lookml.query.tile_query`
 and :func:`looker_ops.lookml.query.compile_query`), with the alert's dashboard filters applied
 and the tick as "now" of the relative dates, and run on the embedded engine. The condition is
 then checked as Looker checks it:
@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 
 from looker_ops.config.alerts import Alert, AlertSet, cron_times, resolve_field
 from looker_ops.errors import BadInput, LookerOpsError
-from looker_ops.lookml.query import QuerySpec, compile_query
+from looker_ops.lookml.query import QuerySpec, compile_query, tile_query
 
 if TYPE_CHECKING:
     from looker_ops.engines.local import LocalEngine
@@ -203,7 +203,6 @@ def evaluate_alert(
     max_events: int = MAX_EVENTS,
 ) -> Evaluation:
     """Every tick of ``alert`` in ``[now - since, now]``: when it fires, the value, the events."""
-    from looker_ops.preview.run import tile_query
 
     ev = Evaluation(
         alert.name, alert.dashboard, alert.tile, alert.field, alert.condition.text, alert.cron, alert.timezone

@@ -14,8 +14,7 @@ from looker_ops.alerts.evaluate import _check, evaluate, parse_since
 from looker_ops.cli import main
 from looker_ops.engines.local import LocalEngine
 from looker_ops.errors import EXIT_BAD_INPUT, BadInput
-from looker_ops.lookml.query import compile_query
-from looker_ops.preview.run import tile_query
+from looker_ops.lookml.query import compile_query, tile_query
 from tests.alerts.helpers import DASHBOARDS, PROJECT, ROOT, ROOT_ALERT, block_project, parse, write
 
 NOW = dt.datetime(2026, 11, 14, 23, 59, 59, tzinfo=dt.UTC)
