@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import gzip
 import json
+import os
 import shutil
 from collections import Counter
 from pathlib import Path
@@ -519,3 +520,69 @@ def test_pruned_and_unpruned_results_agree(engine: LocalEngine) -> None:
     )
     assert pruned.rows == full.rows and pruned.rows
     assert pruned.files_scanned < full.files_scanned
+
+
+# --------------------------------------------------------------------------- on-demand loading
+
+
+def test_files_outside_a_querys_partitions_are_never_opened(tmp_path: Path, sample_dir: Path) -> None:
+    shutil.copytree(sample_dir / "AWSLogs", tmp_path / "AWSLogs")
+    files = sorted((tmp_path / "AWSLogs").rglob("*.json.gz"))
+    days = sorted({"/".join(f.parent.parts[-3:]) for f in files})
+    first_day = [f for f in files if "/".join(f.parent.parts[-3:]) == days[0]]
+    last_day = [f for f in files if "/".join(f.parent.parts[-3:]) == days[-1]]
+    first_day[0].write_bytes(b"\x1f\x8b not gzip")  # would be a load problem if it were opened
+    with LocalEngine(tmp_path, progress=False) as eng:
+        assert eng.files_opened == 0 and {f.records for f in eng.files()} == {None}
+        res = eng.query(f"SELECT count(*) FROM cloudtrail_logs WHERE dt = '{days[-1]}'")
+        assert res.files_scanned == res.files_opened == eng.files_opened == len(last_day)
+        assert eng.problems == []
+        again = eng.query(f"SELECT count(DISTINCT eventname) FROM cloudtrail_logs WHERE dt = '{days[-1]}'")
+        assert again.files_opened == 0 and again.files_scanned == len(last_day)
+        loaded = {f.path for f in eng.files() if f.records is not None}
+        assert loaded == set(last_day)
+        everything = eng.query("SELECT count(*) FROM cloudtrail_logs")  # unpruned: loads the rest
+        assert everything.files_opened == len(files) - len(last_day) == eng.files_opened - len(last_day)
+        assert [Path(p.file) for p in eng.problems] == [first_day[0]]
+
+
+def test_progress_is_live_on_a_terminal_and_plain_elsewhere() -> None:
+    import io
+
+    from looker_ops.engines.loader import Progress
+
+    live = Progress(io.StringIO(), live=True)
+    live.begin()
+    live.last -= 1  # as if the last update were a second ago
+    live.update(3, 10, 300)
+    live.end(10, 1000)
+    assert live.stream.getvalue().startswith("\rloading logs: 3/10 files, 300 records\r\x1b[K")  # type: ignore[attr-defined]
+    plain = Progress(io.StringIO(), live=False)
+    plain.begin()
+    plain.update(3, 10, 300)  # a short load prints nothing
+    plain.end(10, 1000)
+    assert plain.stream.getvalue() == ""  # type: ignore[attr-defined]
+    plain.start -= 6  # a load running for 6 s: one plain line, then the summary
+    plain.last -= 6
+    plain.update(5, 10, 500)
+    plain.end(10, 1000)
+    lines = plain.stream.getvalue().splitlines()  # type: ignore[attr-defined]
+    assert lines[0] == "loading logs: 5/10 files, 500 records"
+    assert lines[1].startswith("loaded 1,000 records from 10 files in ")
+
+
+def test_loading_in_worker_processes_gives_the_same_rows(sample_dir: Path) -> None:
+    from looker_ops.engines import loader
+
+    sql = "SELECT eventid, eventtime, useridentity, requestparameters, account, dt FROM cloudtrail_logs ORDER BY 1"
+    with LocalEngine(sample_dir, progress=False) as inline:
+        expected = inline.query(sql).rows
+    old = (loader.INLINE_BYTES, loader.BATCH_BYTES)
+    loader.INLINE_BYTES, loader.BATCH_BYTES = 1, 50_000  # force workers and several batches
+    try:
+        with LocalEngine(sample_dir, progress=False) as pooled:
+            if (os.cpu_count() or 1) > 1:
+                assert pooled._loader._pool is not None  # the path under test
+            assert pooled.query(sql).rows == expected
+    finally:
+        loader.INLINE_BYTES, loader.BATCH_BYTES = old
