@@ -105,6 +105,8 @@ class FieldCompiler(LiquidRenderer):
             return alias
         if ref == "EXTENDED":
             return ""
+        if ref == "SQL_TABLE_NAME" and view is not None:
+            return view.name  # the table a create_process / sql_create step builds
         parts = ref.split(".")
         suffix = None
         if len(parts) >= 2 and parts[-1] in ("_sql", "_name", "_value"):

@@ -110,6 +110,7 @@ class IncludeResolver:
     dependencies: dict[str, Path]
     # Dependencies named by an include (//name/...) but not here: name -> (file, line) of the first.
     missing_dependencies: dict[str, tuple[str, int]]
+    files_using_missing: set[str]  # model files that include a dependency that is not here
 
     def resolve_includes(self, start: str, files: list[str]) -> tuple[list[str], list[str]]:
         """The LookML files and the dashboard files ``start`` includes, directly or through
@@ -130,6 +131,7 @@ class IncludeResolver:
                     dep = pat.strip()[2:].partition("/")[0]
                     line = self._include_line(cur, pat, int(lines.get("include", 1)))
                     self.missing_dependencies.setdefault(dep, (cur, line))
+                    self.files_using_missing.add(start)
                     continue
                 if not matched and not self._reported(cur, pat):
                     self.problem(

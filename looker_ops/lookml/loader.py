@@ -114,6 +114,8 @@ class Loader(IncludeResolver, Assembler, Builder):
         self.root = root
         self.dependencies = dict(dependencies or {})
         self.missing_dependencies: dict[str, tuple[str, int]] = {}
+        self.files_using_missing: set[str] = set()
+        self.model_files: dict[str, str] = {}
         self.dependency_missing = False
         self.paths: dict[str, Path] = {}  # rel -> path of the files of dependencies
         self.dashboard_dirs = dashboard_dirs
@@ -221,6 +223,7 @@ class Loader(IncludeResolver, Assembler, Builder):
             raw_explores=raw_explores,
             tests=self.collect_tests(models),
             missing_dependencies=dict(self.missing_dependencies),
+            dependency_models={m for m, mf in self.model_files.items() if mf in self.files_using_missing},
         )
         project.exemptions = self.exemptions(dash_ignores, dashboards)
         return project
@@ -257,8 +260,9 @@ class Loader(IncludeResolver, Assembler, Builder):
         problem unless a dependency that is not here may define it."""
         from looker_ops.lookml.dashboards import apply_extends
 
+        using = {m for m, mf in self.model_files.items() if mf in self.files_using_missing}
         for d, name, why in apply_extends(dashboards):
-            if why == "is not defined" and self.dependency_missing:
+            if why == "is not defined" and using.intersection(d.models):
                 continue
             line = (
                 int((d.props.get("_lines") or {}).get("extends", d.line))
@@ -355,6 +359,7 @@ class Loader(IncludeResolver, Assembler, Builder):
                 self.duplicates.setdefault(("model", name), [(models[name].file, 1)]).append((rel, 1))
                 continue
             models[name] = Model(name, rel, conn, includes, explores, doc, included, dashboards)
+            self.model_files[name] = rel
         return models
 
     def declared_dependencies(self) -> None:

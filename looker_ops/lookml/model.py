@@ -294,6 +294,8 @@ class Project:
     tests: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
     # Dependencies the project imports that are not here: name -> (file, line) that names it.
     missing_dependencies: dict[str, tuple[str, int]] = field(default_factory=dict)
+    # Models that include files of a dependency that is not here (only they can see its names).
+    dependency_models: set[str] = field(default_factory=set)
 
     def explore(self, model: str, name: str) -> Explore | None:
         return self.explores.get((model, name))
@@ -336,7 +338,11 @@ class Project:
     def may_come_from_dependency(self, name: str) -> bool:
         """A view or explore ``name`` defined nowhere in the project may be defined in a
         dependency that is not here."""
-        return bool(self.missing_dependencies) and name not in self.views and not self.explores_named(name)
+        return bool(self.dependency_models) and name not in self.views and not self.explores_named(name)
+
+    def models_of_file(self, file: str) -> list[str]:
+        """The models that include ``file`` (or are written in it)."""
+        return [m.name for m in self.models.values() if file == m.file or file in m.included_files]
 
     def get_field(self, view: str, name: str) -> Field | None:
         v = self.views.get(view)

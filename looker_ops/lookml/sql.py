@@ -87,11 +87,29 @@ class SqlCompiler(FieldCompiler):
         if isinstance(dt.get("explore_source"), dict):
             return "(" + self._ndt(view, dt["explore_source"]) + ")"
         if not dt or "create_process" in dt or "sql_create" in dt:
-            # create_process / sql_create build the table with statements of their own: Looker
-            # reads it under the view's name
+            # create_process / sql_create build the table with statements of their own (their
+            # references are resolved, for the problems); Looker reads it under the view's name
+            self._render_steps(view, dt)
             return view.name
         self._problem("unsupported", f"derived table of view {view.name} has no sql", view.name, None)
         return view.name
+
+    def _render_steps(self, view: View, dt: dict[str, object]) -> None:
+        """Resolve the references of ``sql_create`` and ``create_process`` steps."""
+        steps = [dt.get("sql_create")]
+        cp = dt.get("create_process")
+        if isinstance(cp, dict):
+            steps += list(cp.get("sql_steps") or [])
+        key = ("view", view.name, "SQL_TABLE_NAME")
+        if key in self._stack:
+            return
+        self._stack.append(key)
+        try:
+            for step in steps:
+                if step:
+                    self.render(str(step), view, view.name, "derived_table")
+        finally:
+            self._stack.pop()
 
     # -- native derived tables
     def _ndt(self, view: View, src: dict[str, object]) -> str:

@@ -8,7 +8,7 @@ documented here as rules too (family ``loading``) so every code has one place.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -81,12 +81,24 @@ class CheckContext:
         conns = [m.connection for m in self.project.models.values()]
         return {self.options.dialect_of(c) for c in conns} or {self.options.dialect}
 
-    def may_be_in_dependency(self, name: str | None) -> bool:
+    def may_be_in_dependency(self, name: str | None, models: Iterable[str] | None = None) -> bool:
         """``name`` (a view or explore) is defined nowhere here, or only in part, and a dependency
-        that may define it is not here: a reference to it is counted as unchecked."""
+        that may define it is not here (included by one of ``models``, by any model when None):
+        a reference to it is counted as unchecked."""
         p = self.project
-        if not p.missing_dependencies or not name:
+        if not p.dependency_models or not name:
             return False
+        if models is not None and not p.dependency_models.intersection(models):
+            return False
+        v = p.views.get(name)
+        if (
+            p.may_come_from_dependency(name)
+            or (v is not None and v.partial)
+            or any(e.partial for e in p.explores_named(name))
+        ):
+            self.unchecked += 1
+            return True
+        return False
         v = p.views.get(name)
         if (
             p.may_come_from_dependency(name)

@@ -191,13 +191,17 @@ def _report_problems(
     line: int,
     where: str,
     only: tuple[str | None, str | None] | None = None,
+    models: list[str] | None = None,
 ) -> None:
+    """Report the compiler's problems (``models``: where the text is used, for dependencies)."""
     for pr in probs:
         if only is not None and (pr.view, pr.field) != only:
             continue
-        if pr.kind == "unsupported" or (pr.missing is not None and ctx.may_be_in_dependency(pr.missing)):
+        if pr.kind == "unsupported" or (
+            pr.missing is not None and ctx.may_be_in_dependency(pr.missing, models)
+        ):
             continue
-        if pr.view is not None and ctx.may_be_in_dependency(pr.view):
+        if pr.view is not None and ctx.may_be_in_dependency(pr.view, models):
             continue
         r: Rule = {"cycle": CYCLE, "liquid": LIQUID}.get(pr.kind, UNRESOLVED)
         ctx.report(r, pr.message, file, line, where)
@@ -205,6 +209,7 @@ def _report_problems(
 
 def _view_refs(ctx: CheckContext, view: View) -> None:
     seen_groups: set[str] = set()
+    models = _view_models(ctx.project, view)
     for f in view.fields.values():
         if f.group is not None:
             if f.group in seen_groups:
@@ -214,7 +219,13 @@ def _view_refs(ctx: CheckContext, view: View) -> None:
         kind = "dimension_group" if f.group else f.kind
         name = f.group or f.name
         _report_problems(
-            ctx, c.problems, f.file, f.line, f"view:{view.name}/{kind}:{name}", only=(view.name, f.name)
+            ctx,
+            c.problems,
+            f.file,
+            f.line,
+            f"view:{view.name}/{kind}:{name}",
+            only=(view.name, f.name),
+            models=models,
         )
         if f.kind == "measure":
             for ref, value in measure_filters(f.props).items():
@@ -236,6 +247,7 @@ def _view_refs(ctx: CheckContext, view: View) -> None:
             f.file,
             f.line,
             f"view:{view.name}/{kind}:{name}",
+            models=models,
         )
     if view.derived_table is not None or view.sql_table_name:
         c = compiled_table(ctx, view)
@@ -252,7 +264,13 @@ def _view_refs(ctx: CheckContext, view: View) -> None:
             file,
             line,
             f"view:{view.name}/{key}",
+            models=models,
         )
+
+
+def _view_models(project: Project, view: View) -> list[str]:
+    """The models a view is used in (its own, or those including its file)."""
+    return [view.model] if view.model else project.models_of_file(view.file)
 
 
 def _names_in_view(view: View) -> set[str]:
@@ -269,7 +287,7 @@ def _sets_and_drills(ctx: CheckContext, project: Project, view: View) -> None:
         vname, _, name = it.rpartition(".")
         target = view if not vname else project.view_for(view.model, vname)
         if target is None or target.partial:
-            return target is not None or ctx.may_be_in_dependency(vname)
+            return target is not None or ctx.may_be_in_dependency(vname, _view_models(project, view))
         if name.endswith("*"):
             tsets = {str(s.get("_name")) for s in target.props.get("sets", []) or [] if isinstance(s, dict)}
             return name[:-1] in tsets
@@ -316,12 +334,14 @@ def _explore_refs(ctx: CheckContext, project: Project, e: Explore) -> None:
     where = f"model:{e.model}/explore:{e.name}"
     efile = str(e.props.get("_file", e.file))
     if project.view_for(e.model, e.view_name) is None:
-        if not ctx.may_be_in_dependency(e.view_name):
+        if not ctx.may_be_in_dependency(e.view_name, [e.model]):
             ctx.report(NO_VIEW, f"explore {e.name}: view {e.view_name} does not exist", e.file, e.line, where)
         return
     aliases = e.aliases()
     for j in e.joins:
-        if project.view_for(e.model, j.view_name) is None and not ctx.may_be_in_dependency(j.view_name):
+        if project.view_for(e.model, j.view_name) is None and not ctx.may_be_in_dependency(
+            j.view_name, [e.model]
+        ):
             ctx.report(
                 NO_VIEW,
                 f"explore {e.name}: join {j.name} names view {j.view_name}, which does not exist",
@@ -343,6 +363,7 @@ def _explore_refs(ctx: CheckContext, project: Project, e: Explore) -> None:
                     j.file,
                     j.line,
                     f"{where}/join:{j.name}",
+                    models=[e.model],
                 )
         for rj in j.required_joins:
             if rj not in aliases:
@@ -356,17 +377,17 @@ def _explore_refs(ctx: CheckContext, project: Project, e: Explore) -> None:
     if e.sql_always_where:
         comp.problems = []
         comp.render(e.sql_always_where, None, None, "sql_always_where")
-        _report_problems(ctx, comp.problems, efile, e.line_of("sql_always_where"), where)
+        _report_problems(ctx, comp.problems, efile, e.line_of("sql_always_where"), where, models=[e.model])
     exposed = exposed_fields(project, e)
     all_fields = exposed_fields(project, _unrestricted(e))
 
     def exists(ref: str) -> bool:
         alias, _, name = ref.partition(".")
         v = project.view_for(e.model, aliases.get(alias, ""))
-        return v is not None and (name in _names_in_view(v) or ctx.may_be_in_dependency(v.name))
+        return v is not None and (name in _names_in_view(v) or ctx.may_be_in_dependency(v.name, [e.model]))
 
     if e.partial:
-        ctx.may_be_in_dependency(e.name)
+        ctx.may_be_in_dependency(e.name, [e.model])
         return  # its joins and fields may be defined in the dependency that is not here
 
     for label, refs, key in (
@@ -473,7 +494,7 @@ def _dashboard_refs(ctx: CheckContext, project: Project, d: Dashboard) -> None:
             or ((fl.type or "field_filter") == "field_filter" and (fl.model or fl.explore))
         ):
             e = _element_explore(project, d, fl.model, fl.explore)
-            if e is None and ctx.may_be_in_dependency(fl.explore):
+            if e is None and ctx.may_be_in_dependency(fl.explore, [fl.model] if fl.model else d.models):
                 continue
             if e is None:
                 ctx.report(
@@ -552,7 +573,7 @@ def _element_refs(
         return
     e = _element_explore(project, d, el.model, el.explore)
     if e is None:
-        if not ctx.may_be_in_dependency(el.explore):
+        if not ctx.may_be_in_dependency(el.explore, [el.model] if el.model else d.models):
             ctx.report(
                 BAD_TILE_SOURCE,
                 f"element {el.name}: explore {el.model or '?'}::{el.explore or '?'} does not exist",
@@ -561,7 +582,7 @@ def _element_refs(
                 where,
             )
         return
-    if e.partial and ctx.may_be_in_dependency(e.name):
+    if e.partial and ctx.may_be_in_dependency(e.name, [e.model]):
         return
     exposed = exposed_fields(project, e)
     dynamic = set()
@@ -630,7 +651,7 @@ def _partial_ref(ctx: CheckContext, project: Project, e: Explore, ref: str) -> b
     alias = ref.partition(".")[0]
     vname = e.aliases().get(alias)
     v = project.view_for(e.model, vname) if vname else None
-    return v is not None and v.partial and ctx.may_be_in_dependency(v.name)
+    return v is not None and v.partial and ctx.may_be_in_dependency(v.name, [e.model])
 
 
 def _test_refs(ctx: CheckContext, project: Project, model: str, t: dict[str, Any]) -> None:
