@@ -28,6 +28,170 @@ from pathlib import Path
 
 DIMS_PER_VIEW = 19  # + pk + 1 dimension_group (4 timeframes) + 4 measures = 25 declared fields
 
+# Visualization settings as Looker writes them into a dashboard's elements (the keys a
+# "get LookML" of a dashboard carries): each generated element carries a share of them, so the
+# dashboards hold a few hundred distinct keys repeated thousands of times, as real ones do.
+_VIS_STEMS = {
+    "x_axis": [
+        "gridlines",
+        "label",
+        "reversed",
+        "scale",
+        "zoom",
+        "datetime_label",
+        "label_rotation",
+        "ticks",
+        "trim",
+        "tick_density",
+        "label_size",
+        "color",
+        "line",
+        "position",
+    ],
+    "y_axis": [
+        "gridlines",
+        "reversed",
+        "scale_mode",
+        "combined",
+        "tick_density",
+        "tick_density_custom",
+        "labels",
+        "ticks",
+        "zoom",
+        "unpin",
+        "value_format",
+        "min",
+        "max",
+        "orientation",
+    ],
+    "show": [
+        "view_names",
+        "y_axis_labels",
+        "y_axis_ticks",
+        "x_axis_label",
+        "x_axis_ticks",
+        "value_labels",
+        "null_labels",
+        "totals_labels",
+        "silhouette",
+        "null_points",
+        "row_numbers",
+        "totals",
+        "row_totals",
+        "sql_query_menu_options",
+        "comparison",
+        "comparison_label",
+        "single_value_title",
+        "legend",
+        "percent",
+        "dropoff",
+        "points",
+        "points_values",
+        "column_headers",
+        "transposed",
+    ],
+    "series": [
+        "colors",
+        "labels",
+        "types",
+        "point_styles",
+        "value_format",
+        "cell_visualizations",
+        "text_format",
+        "column_widths",
+        "stacking",
+        "line_width",
+        "interpolation",
+        "axis_id",
+    ],
+    "table": [
+        "theme",
+        "header_bg_color",
+        "header_font_color",
+        "font_size",
+        "row_height",
+        "striped",
+        "bordered",
+        "truncate_text",
+        "column_order",
+        "pivot_dimension_alignment",
+    ],
+    "conditional_formatting": ["include_totals", "include_nulls", "rules", "ignored_fields"],
+    "comparison": ["type", "reverse_colors", "label", "label_position", "value_format"],
+    "map": [
+        "plot_mode",
+        "tile_provider",
+        "position",
+        "scale_indicator",
+        "pannable",
+        "zoomable",
+        "marker_type",
+        "marker_icon",
+        "marker_units",
+        "marker_radius_mode",
+        "value_colors",
+        "value_scale_clamp_min",
+        "value_scale_clamp_max",
+        "latitude",
+        "longitude",
+        "zoom",
+    ],
+    "label": ["density", "type", "value_format", "color", "rotation", "font_size"],
+    "legend": ["position", "title", "wrap", "font_size", "value_format", "toggle_mode"],
+    "trend_lines": ["type", "color", "period", "regression_type", "label_position"],
+    "reference_lines": ["type", "value", "label", "color", "margin_top", "line_value"],
+    "header": ["text_alignment", "font_size", "font_color", "background_color"],
+    "value": ["labels", "format", "format_override", "color", "font_size"],
+    "totals": ["color", "position"],
+    "hidden": ["fields", "pivots", "points_if_no"],
+    "custom": ["color_enabled", "color", "x_column", "y_column", "value_label_column"],
+    "quadrants": ["enabled", "color", "label_1", "label_2"],
+    "swap": ["axes"],
+    "funnel": ["label_type", "bar_colors", "show_percent", "smoothed", "orientation"],
+    "box": ["plot_colors", "plot_outliers", "whisker_color", "width"],
+    "timeline": ["group_bars", "show_legend", "label_size", "bar_height"],
+    "word_cloud": ["rotation", "colors", "min_font", "max_font"],
+    "sankey": ["node_colors", "link_opacity", "label_type", "show_null"],
+    "waterfall": ["up_color", "down_color", "total_color", "connector_color"],
+    "single_value": ["font_size", "title_font_size", "comparison_font_size", "text_alignment"],
+    "pivot": ["column_width", "header_color", "total_color", "sort_order"],
+    "cell": ["padding", "font_weight", "wrap_text", "alignment"],
+    "interpolation": ["mode"],
+}
+VIS_KEYS = sorted(
+    [f"{stem}_{leaf}" for stem, leaves in _VIS_STEMS.items() for leaf in leaves]
+    + [
+        "stacking",
+        "trellis",
+        "point_style",
+        "ordering",
+        "limit_displayed_rows",
+        "plot_size_by_field",
+        "enable_conditional_formatting",
+        "single_value_title",
+        "font_size",
+        "text_color",
+        "color_application",
+        "inner_radius",
+        "start_angle",
+        "end_angle",
+        "value_labels",
+        "label_type",
+        "truncate_column_names",
+        "minimum_column_width",
+        "defaults_version",
+        "up_color",
+        "down_color",
+        "total_color",
+        "groupBars",
+        "labelSize",
+        "showLegend",
+        "charts_across",
+        "bin_type",
+        "outer_radius",
+    ]
+)
+
 
 def gen_view(i: int, extends: str | None) -> str:
     lines = [f"view: v{i} {{"]
@@ -61,6 +225,12 @@ def gen_view(i: int, extends: str | None) -> str:
     lines.append("  set: detail {\n    fields: [id, d2, d3, created_date]\n  }")
     lines.append("}")
     return "\n".join(lines) + "\n"
+
+
+def _vis_settings(n: int, per_element: int = 90) -> str:
+    """``per_element`` visualization keys of element ``n`` (a rotating window over VIS_KEYS)."""
+    keys = [VIS_KEYS[(n * 37 + j) % len(VIS_KEYS)] for j in range(per_element)]
+    return "".join(f"  {k}: {'true' if j % 3 == 0 else j}\n" for j, k in enumerate(dict.fromkeys(keys)))
 
 
 def generate(root: Path, n_views: int, n_dash: int) -> dict[str, int]:
@@ -128,6 +298,7 @@ def generate(root: Path, n_views: int, n_dash: int) -> dict[str, int]:
                       limit: 50
                     """
                 )
+                + _vis_settings(dnum * 8 + k)
             )
         body = "".join(textwrap.indent(e, "  ") for e in elems)
         (root / "dashboards" / f"d{dnum:03d}.dashboard.lookml").write_text(
@@ -143,6 +314,7 @@ def generate(root: Path, n_views: int, n_dash: int) -> dict[str, int]:
         "fields_with_timeframes": fields,
         "explores": n_models * explores_per_model,
         "dashboards": n_dash,
+        "vis_keys": len(VIS_KEYS),
         "bytes": sum(p.stat().st_size for p in root.rglob("*") if p.is_file()),
     }
 

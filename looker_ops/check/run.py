@@ -286,6 +286,98 @@ def exit_code(findings: Sequence[Finding], fail_on: str) -> int:
     return 1 if any(f.severity.rank >= threshold for f in findings) else 0
 
 
+def _unique(findings: list[Finding]) -> list[Finding]:
+    """Findings once each (a field inherited by extends is checked once per view), sorted."""
+    seen: set[tuple[str, str | None, int | None, str]] = set()
+    unique = []
+    for f in findings:
+        key = (f.code, f.file, f.line, f.message)
+        if key not in seen:
+            seen.add(key)
+            unique.append(f)
+    unique.sort(key=Finding.sort_key)
+    return unique
+
+
+def _store_result(store: Any, inputs: str, root: Path, project: Project, unique: list[Finding]) -> None:
+    """Keep this result (and only the latest one per project root) in the result cache."""
+    store.data = {
+        k: v
+        for k, v in store.data.items()
+        if not (isinstance(v, dict) and v.get("root") == str(root.resolve()))
+    }
+    store.set(
+        inputs,
+        {
+            "sql": False,
+            "root": str(root.resolve()),
+            "files": project.files,
+            "exemptions": project.exemptions,
+            "findings": unique,
+        },
+    )
+    store.save()
+
+
+def _exemptions(
+    unique: list[Finding], project: Project, baseline: Path | None, entries: list[dict[str, Any]] | None
+) -> tuple[list[Finding], list[Suppressed]]:
+    """The findings left after inline exemptions and the baseline, and those they suppressed
+    (a baseline entry that matches nothing is a ``BSL001`` finding)."""
+    active: list[Finding] = []
+    suppressed: list[Suppressed] = []
+    for f in unique:
+        ex = next((e for e in project.exemptions if e.covers(f)), None)
+        if ex is not None:
+            suppressed.append(Suppressed(f, "inline", ex.reason))
+        else:
+            active.append(f)
+    if baseline is not None and entries is not None:
+        remaining: dict[tuple[str, str, str, str], int] = {}
+        for e in entries:
+            k = (str(e["code"]), str(e.get("file") or ""), str(e.get("where") or ""), str(e["message"]))
+            remaining[k] = remaining.get(k, 0) + 1
+        kept: list[Finding] = []
+        for f in active:
+            k = _fingerprint(f)
+            if remaining.get(k, 0) > 0:
+                remaining[k] -= 1
+                suppressed.append(Suppressed(f, "baseline", str(baseline)))
+            else:
+                kept.append(f)
+        active = kept
+        stale_rule = RULES["BSL001"]
+        for (code, file, where, message), n in remaining.items():
+            for _ in range(n):
+                active.append(
+                    Finding(
+                        stale_rule.code,
+                        stale_rule.severity,
+                        f"stale baseline entry (nothing matches it any more): {code} {file} {where}: {message}",
+                        str(baseline),
+                        None,
+                        "baseline",
+                    )
+                )
+    return active, suppressed
+
+
+def _check_project(
+    project: Project, options: CheckOptions, sql: bool | None, workers: int | None
+) -> tuple[CheckContext, bool]:
+    """Run every rule family that applies on a loaded project; whether the SQL checks ran."""
+    ctx = CheckContext(project, options)
+    use_sql, reason = _use_sql(ctx, sql, options.data_dir, options.athena)
+    options.sql = use_sql
+    if reason:
+        ctx.notes.append(reason)
+    ctx.findings.extend(project.problems)
+    _run_families(ctx, workers)
+    _dependency_findings(ctx)
+    all_rules()
+    return ctx, use_sql
+
+
 def run_check(
     root: Path,
     *,
@@ -362,78 +454,12 @@ def run_check(
             dialect=dialect,
             connections=dict(connections or {}),
         )
-        ctx = CheckContext(project, options)
-        use_sql, reason = _use_sql(ctx, sql, data_dir, athena)
-        options.sql = use_sql
-        if reason:
-            ctx.notes.append(reason)
-        ctx.findings.extend(project.problems)
-        _run_families(ctx, workers)
-        _dependency_findings(ctx)
-        all_rules()
+        ctx, use_sql = _check_project(project, options, sql, workers)
         notes.extend(ctx.notes)
-        # de-duplicate (a field inherited by extends is checked once per view)
-        seen: set[tuple[str, str | None, int | None, str]] = set()
-        unique = []
-        for f in ctx.findings:
-            key = (f.code, f.file, f.line, f.message)
-            if key not in seen:
-                seen.add(key)
-                unique.append(f)
-        unique.sort(key=Finding.sort_key)
+        unique = _unique(ctx.findings)
         if store is not None and inputs is not None and not use_sql:
-            # keep only the latest result per project root
-            store.data = {
-                k: v
-                for k, v in store.data.items()
-                if not (isinstance(v, dict) and v.get("root") == str(root.resolve()))
-            }
-            store.set(
-                inputs,
-                {
-                    "sql": False,
-                    "root": str(root.resolve()),
-                    "files": project.files,
-                    "exemptions": project.exemptions,
-                    "findings": unique,
-                },
-            )
-            store.save()
-    active: list[Finding] = []
-    suppressed: list[Suppressed] = []
-    for f in unique:
-        ex = next((e for e in project.exemptions if e.covers(f)), None)
-        if ex is not None:
-            suppressed.append(Suppressed(f, "inline", ex.reason))
-        else:
-            active.append(f)
-    if baseline is not None and entries is not None:
-        remaining: dict[tuple[str, str, str, str], int] = {}
-        for e in entries:
-            k = (str(e["code"]), str(e.get("file") or ""), str(e.get("where") or ""), str(e["message"]))
-            remaining[k] = remaining.get(k, 0) + 1
-        kept: list[Finding] = []
-        for f in active:
-            k = _fingerprint(f)
-            if remaining.get(k, 0) > 0:
-                remaining[k] -= 1
-                suppressed.append(Suppressed(f, "baseline", str(baseline)))
-            else:
-                kept.append(f)
-        active = kept
-        stale_rule = RULES["BSL001"]
-        for (code, file, where, message), n in remaining.items():
-            for _ in range(n):
-                active.append(
-                    Finding(
-                        stale_rule.code,
-                        stale_rule.severity,
-                        f"stale baseline entry (nothing matches it any more): {code} {file} {where}: {message}",
-                        str(baseline),
-                        None,
-                        "baseline",
-                    )
-                )
+            _store_result(store, inputs, root, project, unique)
+    active, suppressed = _exemptions(unique, project, baseline, entries)
     return CheckResult(
         project=project,
         findings=active,

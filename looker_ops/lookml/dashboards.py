@@ -16,7 +16,8 @@ the element pages' basic, query and text parameters).
 from __future__ import annotations
 
 import difflib
-from collections.abc import Callable, Iterable, Sequence
+import functools
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -139,15 +140,19 @@ def _osa_distance(a: str, b: str) -> int:
     return prev[len(b)]
 
 
-def near_miss(key: str, known: Iterable[str]) -> str | None:
+@functools.lru_cache(maxsize=8192)
+def near_miss(key: str, known: frozenset[str]) -> str | None:
     """The known key ``key`` is probably a typo of: a close difflib match (ratio >= 0.8), or an
-    edit distance of 1 (2 for keys longer than 4 letters). None when nothing is that close."""
+    edit distance of 1 (2 for keys longer than 4 letters). None when nothing is that close.
+
+    Memoised: a project's dashboards repeat the same few hundred visualization keys thousands
+    of times, and each distinct key is compared with the known ones once."""
     k = key.lower()
     names = sorted(known)
     best = difflib.get_close_matches(k, names, n=1, cutoff=0.8)
     if best:
         return best[0]
-    scored = sorted((_osa_distance(k, n), n) for n in names)
+    scored = sorted((_osa_distance(k, n), n) for n in names if abs(len(n) - len(k)) <= 2)
     for dist, n in scored:
         if dist <= (2 if len(n) > 4 else 1):
             return n
@@ -155,7 +160,7 @@ def near_miss(key: str, known: Iterable[str]) -> str | None:
     return None
 
 
-def _hint(key: str, known: Iterable[str]) -> str:
+def _hint(key: str, known: frozenset[str]) -> str:
     guess = near_miss(key, known)
     return f" (did you mean {guess}?)" if guess else ""
 

@@ -88,3 +88,39 @@ def test_rule_reference_in_docs_is_current() -> None:
 
     docs = (Path(__file__).parents[2] / "docs" / "check.md").read_text()
     assert docs.endswith(render_rules_markdown()), "regenerate the rule reference of docs/check.md"
+
+
+# Rules that hold for Athena only: their "valid in Looker" twin is the bad project itself on a
+# BigQuery connection (a persistent derived table, an aggregate table, symmetric aggregates,
+# BigQuery functions... are all fine there), checked by test_athena_rules_stay_silent_on_bigquery.
+ATHENA_ONLY = ("ath", "sql001", "sql002", "sql003", "sql004", "sql005")
+VALID_TWINS = [n for n in SCENARIOS if not n.startswith(ATHENA_ONLY)]
+
+
+@pytest.mark.parametrize("name", VALID_TWINS)
+def test_valid_in_looker_twin_gives_no_error_or_warning(name: str) -> None:
+    """``looker_valid/``: the clean twin plus the real-world shape the rule could mistake for its
+    problem (constructs Looker documents and accepts). The rule must stay silent on it."""
+    project = HERE / name / "looker_valid"
+    assert project.is_dir(), f"scenario {name} has no looker_valid/ twin"
+    opts = (
+        json.loads((HERE / name / "scenario.json").read_text())
+        if (HERE / name / "scenario.json").exists()
+        else {}
+    )
+    result = run_check(project, sql=False, cache_dir=None, workers=1, dialect=opts.get("dialect", "athena"))
+    loud = [f for f in result.findings if f.severity.value in ("error", "warning")]
+    assert loud == [], "\n".join(f"{f.code} {f.file}:{f.line} {f.message}" for f in loud)
+
+
+@pytest.mark.parametrize("name", [n for n in SCENARIOS if n.startswith(ATHENA_ONLY)])
+def test_athena_rules_stay_silent_on_bigquery(name: str) -> None:
+    """The Athena rules' bad projects, on a BigQuery connection: no Athena or engine finding."""
+    result = run_check(HERE / name / "bad", cache_dir=None, workers=1, dialect="bigquery")
+    athena = [
+        f
+        for f in result.findings
+        if f.code.startswith("ATH") or f.code in ("SQL001", "SQL002", "SQL003", "SQL004", "SQL005")
+    ]
+    assert athena == [], "\n".join(f"{f.code} {f.file}:{f.line} {f.message}" for f in athena)
+    assert not result.sql

@@ -1,0 +1,236 @@
+"""Dashboard references (``REF006``-``REF009``): elements, merged queries and dashboard filters.
+
+An element's explore resolves in its ``model:``, else in the models that include the dashboard's
+file, else in the one explore of that name. Sorts may carry a pivot index (``view.field desc 0``);
+an undotted name is a table calculation or custom field Looker resolves itself.
+"""
+
+from __future__ import annotations
+
+import re
+
+from looker_ops.check.rules import CheckContext, rule
+from looker_ops.check.rules.common import exposed_fields
+from looker_ops.check.rules.filter_values import BAD_FILTER_VALUE, filter_error
+from looker_ops.findings import Severity
+from looker_ops.lookml.dashboards import make_element
+from looker_ops.lookml.model import Dashboard, DashboardElement, Explore, Project
+
+F = "references"
+BAD_TILE_SOURCE = rule(
+    "REF006",
+    Severity.ERROR,
+    "dashboard element model/explore does not exist",
+    F,
+    "A dashboard element with fields must name an existing model and explore.",
+    "model: cloudtrail_v2\nexplore: cloudtrail_logs",
+    "model: cloudtrail\nexplore: cloudtrail_logs",
+)
+BAD_TILE_FIELD = rule(
+    "REF007",
+    Severity.ERROR,
+    "dashboard element names a field not in its explore",
+    F,
+    "Every field, filter, sort and pivot of an element exists in its explore.",
+    "fields: [cloudtrail_logs.event_day]",
+    "fields: [cloudtrail_logs.event_date]",
+)
+BAD_LISTEN = rule(
+    "REF008",
+    Severity.ERROR,
+    "listen names a missing filter or field",
+    F,
+    "`listen: {Filter: view.field}`: the dashboard filter and the field both exist.",
+    "listen: {Date: cloudtrail_logs.event}",
+    "listen: {Date: cloudtrail_logs.event_date}",
+)
+BAD_DASH_FILTER = rule(
+    "REF009",
+    Severity.ERROR,
+    "dashboard filter names a missing model/explore/field",
+    F,
+    "A field_filter's model, explore and field exist.",
+    "- name: Account\n  type: field_filter\n  explore: logs\n  field: logs.acount",
+    "- name: Account\n  type: field_filter\n  model: cloudtrail\n  explore: cloudtrail_logs\n  field: cloudtrail_logs.account_id",
+)
+_DASH_FILTER_KINDS = {
+    "date_filter": "date",
+    "number_filter": "number",
+    "string_filter": "string",
+    "yesno_filter": "yesno",
+}
+
+
+# A sort: field, then asc/desc, then (for a pivoted query) the index of the pivot column.
+_SORT_RE = re.compile(r"^\s*(\S+?)(?:\s+(asc|desc))?(?:\s+\d+)?\s*$", re.I)
+
+
+def dashboard_refs(ctx: CheckContext, project: Project, d: Dashboard) -> None:
+    filter_names = {fl.name for fl in d.filters}
+    for fl in d.filters:
+        where = f"dashboard:{d.name}/filter:{fl.name}"
+        err: str | None = None  # what is wrong with the default_value
+        if (
+            fl.explore
+            or fl.field
+            or ((fl.type or "field_filter") == "field_filter" and (fl.model or fl.explore))
+        ):
+            e = _element_explore(project, d, fl.model, fl.explore)
+            if e is None and ctx.may_be_in_dependency(fl.explore, [fl.model] if fl.model else d.models):
+                continue
+            if e is None:
+                ctx.report(
+                    BAD_DASH_FILTER,
+                    f"dashboard filter {fl.name}: explore {fl.model or '?'}::{fl.explore or '?'} does not exist",
+                    d.file,
+                    fl.line,
+                    where,
+                )
+            elif fl.field and fl.field not in exposed_fields(project, e):
+                ctx.report(
+                    BAD_DASH_FILTER,
+                    f"dashboard filter {fl.name}: field {fl.field} is not in explore {e.name}",
+                    d.file,
+                    fl.line,
+                    where,
+                )
+            elif fl.field:
+                err = filter_error(exposed_fields(project, e)[fl.field][1], fl.default_value)
+        elif (fl.type or "") in _DASH_FILTER_KINDS:
+            err = filter_error(None, fl.default_value, _DASH_FILTER_KINDS[fl.type or ""])
+        if err:
+            ctx.report(
+                BAD_FILTER_VALUE,
+                f"dashboard filter {fl.name}: default_value: {err}",
+                d.file,
+                fl.line,
+                where,
+            )
+    for el in d.elements:
+        queries = [q for q in el.props.get("merged_queries") or [] if isinstance(q, dict)]
+        if queries:
+            listens = el.props.get("listen")
+            for i, q in enumerate(queries):
+                sub = make_element(
+                    {
+                        **q,
+                        "name": el.name,
+                        "listen": listens[i] if isinstance(listens, list) and i < len(listens) else {},
+                    },
+                    el.line,
+                    el.end_line,
+                    el.file,
+                )
+                sub.props["_lines"] = el.props.get("_lines") or {}
+                _element_refs(ctx, project, d, sub, filter_names)
+        else:
+            _element_refs(ctx, project, d, el, filter_names)
+
+
+def _element_explore(
+    project: Project, d: Dashboard, model: str | None, explore: str | None
+) -> Explore | None:
+    """The explore of a dashboard element: its model's, else one of the models that include the
+    dashboard, else the one explore of that name in the project."""
+    if not explore:
+        return None
+    if model:
+        return project.explore(model, explore)
+    for m in d.models:
+        e = project.explore(m, explore)
+        if e is not None:
+            return e
+    named = project.explores_named(explore)
+    return named[0] if len(named) == 1 else None
+
+
+def _element_refs(
+    ctx: CheckContext, project: Project, d: Dashboard, el: DashboardElement, filter_names: set[str]
+) -> None:
+    """The model, explore, fields, filters, sorts, pivots and listen of one element (or of one
+    query of a merged-query element)."""
+    where = f"dashboard:{d.name}/element:{el.name}"
+    file = el.file or d.file
+    if not (el.fields or el.explore or el.model):
+        return
+    e = _element_explore(project, d, el.model, el.explore)
+    if e is None:
+        if not ctx.may_be_in_dependency(el.explore, [el.model] if el.model else d.models):
+            ctx.report(
+                BAD_TILE_SOURCE,
+                f"element {el.name}: explore {el.model or '?'}::{el.explore or '?'} does not exist",
+                file,
+                el.line,
+                where,
+            )
+        return
+    if e.partial and ctx.may_be_in_dependency(e.name, [e.model]):
+        return
+    exposed = exposed_fields(project, e)
+    dynamic = set()
+    for df in el.dynamic_fields:
+        for k in ("table_calculation", "measure", "dimension", "category"):
+            if df.get(k):
+                dynamic.add(str(df[k]))
+    lines = el.props.get("_lines") or {}
+
+    def known(ref: str) -> bool:
+        # an undotted name is a table calculation, custom field or row total Looker resolves itself
+        return ref in exposed or ref in dynamic or "." not in ref or _partial_ref(ctx, project, e, ref)
+
+    bad: list[tuple[str, str]] = []
+    for key, refs in (("fields", el.fields), ("filters", list(el.filters)), ("pivots", el.pivots)):
+        bad.extend((key, ref) for ref in refs if not known(ref))
+    for srt in el.sorts:
+        m = _SORT_RE.match(srt)
+        ref = m.group(1) if m else srt
+        if not known(ref):
+            bad.append(("sorts", ref))
+    for ref in el.pivots:
+        if known(ref) and ref not in el.fields and ref in exposed:
+            bad.append(("pivots", f"{ref} (a pivot must also be in fields)"))
+    for ref, value in el.filters.items():
+        if ref in exposed:
+            err = filter_error(exposed[ref][1], value)
+            if err:
+                ctx.report(
+                    BAD_FILTER_VALUE,
+                    f"element {el.name}: filter {ref}: {err}",
+                    file,
+                    int(lines.get("filters", el.line)),
+                    where,
+                )
+    for key, ref in bad:
+        ctx.report(
+            BAD_TILE_FIELD,
+            f"element {el.name}: {key} entry {ref} is not a field of explore {e.name}",
+            file,
+            int(lines.get(key, el.line)),
+            where,
+        )
+    for fname, target in el.listen.items():
+        if fname not in filter_names:
+            ctx.report(
+                BAD_LISTEN,
+                f"element {el.name}: listens to dashboard filter {fname!r}, which does not exist",
+                file,
+                int(lines.get("listen", el.line)),
+                where,
+            )
+        if not known(target):
+            ctx.report(
+                BAD_LISTEN,
+                f"element {el.name}: listen target {target} is not a field of explore {e.name}",
+                file,
+                int(lines.get("listen", el.line)),
+                where,
+            )
+
+
+def _partial_ref(ctx: CheckContext, project: Project, e: Explore, ref: str) -> bool:
+    """``alias.field`` of an explore whose view is defined only in part here (a dependency that
+    is not here may define the field): counted as unchecked."""
+    alias = ref.partition(".")[0]
+    vname = e.aliases().get(alias)
+    v = project.view_for(e.model, vname) if vname else None
+    return v is not None and v.partial and ctx.may_be_in_dependency(v.name, [e.model])

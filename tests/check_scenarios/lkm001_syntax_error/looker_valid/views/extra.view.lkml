@@ -1,0 +1,6 @@
+view: extra {
+  dimension: a {
+    type: string
+    sql: ${TABLE}.a ;;
+  }
+}

@@ -1,0 +1,5 @@
+view: +zz_base {
+  dimension: extra {
+    sql: upper(${TABLE}.x) ;;
+  }
+}

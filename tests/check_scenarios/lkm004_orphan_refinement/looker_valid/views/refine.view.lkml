@@ -1,0 +1,3 @@
+view: +logs {
+  dimension: event_name { label: "Event" }
+}

@@ -1,0 +1,4 @@
+view: ext {
+  extends: [logs]
+  dimension: x {}
+}

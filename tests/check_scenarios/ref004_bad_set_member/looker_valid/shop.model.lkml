@@ -1,0 +1,3 @@
+connection: "shop"
+include: "/shop/*.view.lkml"
+explore: store_orders {}

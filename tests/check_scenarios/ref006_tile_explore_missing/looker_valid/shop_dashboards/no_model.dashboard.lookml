@@ -1,0 +1,8 @@
+- dashboard: no_model
+  title: No model key
+  layout: newspaper
+  elements:
+  - name: by_status
+    explore: store_orders
+    type: looker_bar
+    fields: [store_orders.status, store_orders.count]

@@ -1,0 +1,6 @@
+view: +logs {
+  dimension: event_name {
+    label: "Event name"
+    description: "The API call"
+  }
+}

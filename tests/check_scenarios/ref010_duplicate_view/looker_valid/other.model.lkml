@@ -1,0 +1,3 @@
+connection: "shop"
+include: "/other/*.view.lkml"
+explore: preview {}

@@ -1,0 +1,3 @@
+view: +logs {
+  label: "Events"
+}

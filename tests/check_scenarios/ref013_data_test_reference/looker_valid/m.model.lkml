@@ -1,0 +1,4 @@
+connection: "athena"
+include: "/views/*.view.lkml"
+include: "/explores/*.explore.lkml"
+include: "/tests/*.lkml"

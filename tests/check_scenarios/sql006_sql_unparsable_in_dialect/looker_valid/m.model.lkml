@@ -1,0 +1,3 @@
+connection: "bq"
+include: "/views/*.view.lkml"
+explore: orders {}
