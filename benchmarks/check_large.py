@@ -143,7 +143,7 @@ _VIS_STEMS = {
     "header": ["text_alignment", "font_size", "font_color", "background_color"],
     "value": ["labels", "format", "format_override", "color", "font_size"],
     "totals": ["color", "position"],
-    "hidden": ["fields", "pivots", "points_if_no"],
+    "hidden": ["pivots", "points_if_no", "series"],
     "custom": ["color_enabled", "color", "x_column", "y_column", "value_label_column"],
     "quadrants": ["enabled", "color", "label_1", "label_2"],
     "swap": ["axes"],

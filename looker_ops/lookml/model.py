@@ -342,7 +342,14 @@ class Project:
 
     def models_of_file(self, file: str) -> list[str]:
         """The models that include ``file`` (or are written in it)."""
-        return [m.name for m in self.models.values() if file == m.file or file in m.included_files]
+        memo: dict[str, list[str]] | None = self.__dict__.get("_models_of_file")
+        if memo is None:
+            memo = {}
+            for m in self.models.values():
+                for f in dict.fromkeys([m.file, *m.included_files]):
+                    memo.setdefault(f, []).append(m.name)
+            self.__dict__["_models_of_file"] = memo
+        return memo.get(file, [])
 
     def get_field(self, view: str, name: str) -> Field | None:
         v = self.views.get(view)

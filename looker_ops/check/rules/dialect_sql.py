@@ -47,9 +47,8 @@ def view_dialect(ctx: CheckContext, view: View) -> str:
     p = ctx.project
     if view.model is not None and view.model in p.models:
         return ctx.options.dialect_of(p.models[view.model].connection)
-    for m in p.models.values():
-        if view.file == m.file or view.file in m.included_files:
-            return ctx.options.dialect_of(m.connection)
+    for name in p.models_of_file(view.file):
+        return ctx.options.dialect_of(p.models[name].connection)
     return ctx.options.dialect
 
 
