@@ -97,7 +97,11 @@ def render_json(
     sql: bool,
     suppressed: Sequence[tuple[Finding, str, str]] = (),
     files_checked: int = 0,
+    notes: Sequence[str] = (),
 ) -> str:
+    """The JSON report (schema version 1); ``notes``: what the summary line says besides counts
+    (e.g. why --sql was skipped)."""
+
     def d(f: Finding) -> dict[str, Any]:
         out = f.to_dict()
         out["path"] = display(f.file)
@@ -111,6 +115,7 @@ def render_json(
         "project": project,
         "sql": sql,
         "summary": {**c, "suppressed": len(suppressed), "files": files_checked},
+        "notes": list(notes),
         "findings": [d(f) for f in findings],
         "suppressed": [{**d(f), "by": by, "reason": reason} for f, by, reason in suppressed],
     }

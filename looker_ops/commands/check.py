@@ -168,6 +168,7 @@ def check(
             sql=result.sql,
             suppressed=[(s.finding, s.by, s.reason) for s in result.suppressed],
             files_checked=files,
+            notes=result.notes,
         )
     elif fmt == "github":
         text = render_github(findings, display=display)

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -61,6 +62,8 @@ def test_dialect_option_and_sql_skip_note_on_the_command_line() -> None:
     assert r.exit_code == 0, r.output
     assert "0 errors, 0 warnings, 1 info" in r.output
     assert "--sql skipped: the project's SQL is bigquery" in r.output
+    r = invoke(str(REALISTIC), "--dialect", "bigquery", "--format", "json")
+    assert any(n.startswith("--sql skipped") for n in json.loads(r.output)["notes"])
     # the same project as Athena: the reference rules agree; --sql is skipped for unknown tables
     r = invoke(str(REALISTIC), "--fail-on", "never")
     assert "--sql skipped: the project reads tables whose schema looker-ops does not know" in r.output
