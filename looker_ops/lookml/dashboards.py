@@ -222,11 +222,44 @@ class _Constructor(yaml.SafeLoader):
 
 _CONSTRUCTOR = _Constructor()
 # libyaml's composer when PyYAML has it (20x faster, same nodes and marks)
-_COMPOSER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_BASE_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+# Implicit tags of plain scalars, and constructed scalar values, by text: a project's dashboards
+# repeat the same few thousand scalars (keys, true/false, numbers, field names) hundreds of
+# thousands of times, and YAML's resolver and constructor are pure Python.
+_TAGS: dict[tuple[str, Any], str] = {}
+_VALUES: dict[tuple[str, str], Any] = {}
+_MEMO_MAX = 200_000
+
+
+class _Composer(_BASE_LOADER):
+    """The safe loader (libyaml's when PyYAML has it), with scalar tags resolved once per text."""
+
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
+        if kind is not yaml.ScalarNode:
+            return super().resolve(kind, value, implicit)
+        key = (value, implicit)
+        tag = _TAGS.get(key)
+        if tag is None:
+            if len(_TAGS) > _MEMO_MAX:
+                _TAGS.clear()
+            tag = _TAGS[key] = super().resolve(kind, value, implicit)
+        return tag
+
+
+_COMPOSER: Any = _Composer
 
 
 def _scalar(node: yaml.ScalarNode) -> Any:
-    return _CONSTRUCTOR.construct_object(node, deep=True)
+    key = (node.tag, node.value)
+    try:
+        return _VALUES[key]
+    except KeyError:
+        pass
+    value = _CONSTRUCTOR.construct_object(node, deep=True)
+    if len(_VALUES) > _MEMO_MAX:
+        _VALUES.clear()
+    _VALUES[key] = value
+    return value
 
 
 def _map_items(node: yaml.Node) -> list[tuple[str, yaml.Node, int]]:
