@@ -76,6 +76,7 @@ class Layout:
     segments: dict[int, Segment] = field(default_factory=dict)
     records: dict[tuple[int, int], int] = field(default_factory=dict)  # (file, segment) -> rows
     flat_files: list[int] = field(default_factory=list)  # outside the layout: read up front
+    _bytes: int | None = None
 
     @classmethod
     def of(cls, paths: list[Path]) -> Layout:
@@ -97,6 +98,12 @@ class Layout:
         self.segments[segment.number] = segment
         return segment
 
+    def total_bytes(self) -> int:
+        """The files' size on disk (compressed), read once."""
+        if self._bytes is None:
+            self._bytes = sum(_size(p) for p in self.paths)
+        return self._bytes
+
     def files_of(self, segments: set[int] | None) -> set[int]:
         """The file numbers of the given segments (None: all)."""
         chosen = self.segments.values() if segments is None else (self.segments[s] for s in segments)
@@ -109,3 +116,10 @@ class Layout:
                 count = self.records.get((number, segment.number), 0) if segment.loaded else None
                 out.append(LogFile(self.paths[number], *segment.partition, count))
         return sorted(out, key=lambda f: (str(f.path), f.account or "", f.region or "", f.dt or ""))
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0

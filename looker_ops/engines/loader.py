@@ -14,9 +14,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-import shutil
 import sys
-import tempfile
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -106,7 +104,7 @@ def worker_pool(layout: Layout) -> Pool | None:
     no other thread (they only read files and write NDJSON, never touch DuckDB).
     """
     cores = os.cpu_count() or 1
-    if cores < 2 or sum(_size(str(p)) for p in layout.paths) < INLINE_BYTES:
+    if cores < 2 or layout.total_bytes() < INLINE_BYTES:
         return None
     context = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
     return multiprocessing.get_context(context).Pool(min(cores, 8))
@@ -121,13 +119,14 @@ class Loader:
         layout: Layout,
         progress: Progress | None,
         pool: Pool | None,
+        tmp: Path,
     ) -> None:
         self.conn = conn
         self.layout = layout
         self.progress = progress
         self.problems: list[LoadProblem] = []
         self.files_opened = 0
-        self._tmp = Path(tempfile.mkdtemp(prefix="looker-ops-engine-"))
+        self._tmp = tmp  # the engine's temporary folder: batches live here until inserted
         self._pool = pool
         self._batches = 0
         self._reported_ids: set[str] = set()
@@ -275,7 +274,6 @@ class Loader:
             self._pool.terminate()
             self._pool.join()
             self._pool = None
-        shutil.rmtree(self._tmp, ignore_errors=True)
 
 
 def _size(path: str) -> int:

@@ -25,6 +25,8 @@ from __future__ import annotations
 
 import csv
 import importlib.resources
+import shutil
+import tempfile
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -53,6 +55,8 @@ from looker_ops.lookml.schema import CLOUDTRAIL, GEOIP
 CLOUDTRAIL_TABLE = CLOUDTRAIL.name  # the view queries read
 GEOIP_TABLE = GEOIP.name
 LOCAL_TABLES = (CLOUDTRAIL_TABLE, GEOIP_TABLE)
+MEMORY_LIMIT = "1GB"  # DuckDB's: beyond it, the loaded rows and query state go to disk
+ON_DISK_BYTES = 64 << 20  # gzip bytes of logs from which the table lives in a file
 DEFAULT_TABLE_NAMES: Mapping[str, str] = {CLOUDTRAIL_TABLE: CLOUDTRAIL_TABLE, GEOIP_TABLE: GEOIP_TABLE}
 
 
@@ -114,11 +118,18 @@ class LocalEngine:
             raise BadInput(f"{data_dir}: no CloudTrail log files (*.json, *.json.gz) found")
         self._layout = Layout.of(paths)
         pool = worker_pool(self._layout)  # before DuckDB starts its threads
-        self._conn = duckdb.connect(":memory:")
+        # Large logs: a database file in a temporary folder, with a memory limit, so DuckDB keeps
+        # what does not fit on disk and memory stays bounded whatever the logs' size. Small
+        # ones: in memory (a file costs a few tenths of a second). Removed on close.
+        self._tmp = Path(tempfile.mkdtemp(prefix="looker-ops-engine-"))
+        large = self._layout.total_bytes() >= ON_DISK_BYTES
+        self._conn = duckdb.connect(str(self._tmp / "engine.duckdb") if large else ":memory:")
+        self._conn.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
+        self._conn.execute(f"SET temp_directory = '{self._tmp / 'spill'}'")
         for statement in SESSION_SETTINGS:
             self._conn.execute(statement)
         shown = progress if isinstance(progress, Progress) else None if progress is False else Progress()
-        self._loader = Loader(self._conn, self._layout, shown, pool)
+        self._loader = Loader(self._conn, self._layout, shown, pool, self._tmp)
         cols = ", ".join(f'"{c.name}"' for c in CLOUDTRAIL.all_columns)
         self._conn.execute(f"CREATE VIEW {CLOUDTRAIL_TABLE} AS SELECT {cols} FROM {ROWS_TABLE}")
         self._loader.load_flat_files()
@@ -214,6 +225,7 @@ class LocalEngine:
     def close(self) -> None:
         self._loader.close()
         self._conn.close()
+        shutil.rmtree(self._tmp, ignore_errors=True)
 
     def __enter__(self) -> LocalEngine:
         return self
