@@ -557,6 +557,40 @@ def check_sched_run(sb: Sandbox, r: Result) -> None:
     assert [d["address"] for d in delivery["plan"]["scheduled_plan_destination"]] == ["me@example.com"]
 
 
+def check_alerts_validate(sb: Sandbox, r: Result) -> None:
+    assert "deploy/schedules.yaml: 6 alert(s) valid" in r.stdout and sb.fake.calls == []
+
+
+def check_alerts_evaluate(sb: Sandbox, r: Result) -> None:
+    assert "  48 tick(s), would have fired 1 time(s), highest value 6" in r.stdout
+    assert "  fired 2026-11-20T22:15:00Z with 6" in r.stdout
+    assert "event_name=PutAlternateContact  user=root  source_ip=198.51.100.10" in r.stdout
+    assert sb.fake.calls == []  # nothing asked of Looker
+
+
+def check_alerts_dry_run(sb: Sandbox, r: Result) -> None:
+    assert sb.fake.writes() == [] and "+ alert Root account used (create)" in r.stdout
+
+
+def check_alerts_apply(sb: Sandbox, r: Result) -> None:
+    alerts = {a["custom_title"]: a for a in sb.fake.table("alerts").values()}
+    assert len(alerts) == 6 and "[looker-ops] Root account used" in alerts
+    live = {str(e["id"]) for d in sb.fake.table("dashboards").values() for e in d["_elements"]}
+    assert all(a["dashboard_element_id"] in live for a in alerts.values())
+    again = sb.run("looker-ops alerts apply --file deploy/schedules.yaml")
+    assert again.exit_code == 0 and "made 0 write(s)" in again.stdout
+
+
+def check_alerts_list(sb: Sandbox, r: Result) -> None:
+    assert "6 alert(s)" in r.stdout and r.stdout.count("; looker-ops; in file: yes") == 6
+
+
+def check_alerts_test(sb: Sandbox, r: Result) -> None:
+    assert r.stdout.startswith("enqueued: Root account used")
+    (run,) = sb.fake.table("alert_runs").values()
+    assert run["force"] is True
+
+
 STEPS: dict[str, list[Step]] = {
     "Developing the block (or any LookML project)": [
         Step("looker-ops check", 0, check_plain),
@@ -654,11 +688,24 @@ STEPS: dict[str, list[Step]] = {
             check_sched_run,
         ),
     ],
+    "Alerts (security teams)": [
+        Step("looker-ops alerts validate --file deploy/schedules.yaml", 0, check_alerts_validate),
+        Step(
+            "looker-ops alerts evaluate 'Root account used' --file deploy/schedules.yaml --since 2d",
+            0,
+            check_alerts_evaluate,
+        ),
+        Step("looker-ops alerts apply --file deploy/schedules.yaml --dry-run", 0, check_alerts_dry_run),
+        Step("looker-ops alerts apply --file deploy/schedules.yaml", 0, check_alerts_apply),
+        Step("looker-ops alerts list --file deploy/schedules.yaml", 0, check_alerts_list),
+        Step("looker-ops alerts test 'Root account used' --file deploy/schedules.yaml", 0, check_alerts_test),
+    ],
 }
 
 PREPARE: dict[str, Hook] = {
     "CI (GitHub Actions)": install_with_deploy_yaml,
     "Scheduled reports (security teams)": install_from_init,
+    "Alerts (security teams)": install_from_init,
 }
 
 
