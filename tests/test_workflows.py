@@ -9,6 +9,8 @@ import re
 import shlex
 import shutil
 import subprocess
+import sys
+import tomllib
 from pathlib import Path
 from typing import Any
 
@@ -122,3 +124,21 @@ def test_workflow_commands_exist_with_their_options() -> None:
         for a in rest:
             if a.startswith("--"):
                 assert a.split("=")[0] in opts, f"{wf}: {cmd.name} has no option {a}"
+
+
+def test_ci_runs_the_suite_at_the_dependency_floors() -> None:
+    """Job `floors` runs .ci/floors, which pins every dependency to its floor and runs pytest."""
+    jobs = _load(ROOT / ".github" / "workflows" / "ci.yml")["jobs"]
+    assert [s.get("run") for s in jobs["floors"]["steps"] if "run" in s] == ["bash .ci/floors"]
+    script = (ROOT / ".ci" / "floors").read_text().splitlines()
+    assert "VENV=.ci/.venv-floors" in script
+    assert '"$VENV"/bin/pip install -q -c "$VENV"/floors.txt -e \'.[test]\'' in script
+    assert script[-1] == '"$VENV"/bin/python -m pytest'
+    out = subprocess.run(
+        [sys.executable, str(ROOT / ".ci" / "floors.py")], capture_output=True, text=True, check=True
+    ).stdout.split()
+    deps = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dependencies"]
+    assert len(out) == len(deps) >= 10
+    for line, dep in zip(out, deps, strict=True):
+        name, floor = line.split("==")
+        assert dep.replace(" ", "") == f"{name}>={floor}"

@@ -126,10 +126,19 @@ def check(
     if path is None:
         path = Path("lookml_project")
         if not path.is_dir():
-            raise BadInput(
-                "no PATH given and ./lookml_project does not exist: give the LookML project folder"
+            from looker_ops.bundled import block_dirs
+
+            path, bundled_dashboards = block_dirs()
+            if not path.is_dir():
+                raise BadInput(
+                    "no PATH given and ./lookml_project does not exist: give the LookML project folder"
+                )
+            click.echo(
+                f"no ./lookml_project here: checking the block bundled with looker-ops ({path})", err=True
             )
-        if not dashboard_dirs and Path("dashboards").is_dir():
+            if not dashboard_dirs and bundled_dashboards.is_dir():
+                dashboard_dirs = (bundled_dashboards,)
+        elif not dashboard_dirs and Path("dashboards").is_dir():
             dashboard_dirs = (Path("dashboards"),)
     elif not path.exists():
         raise BadInput(f"{path}: no such folder")

@@ -52,7 +52,9 @@ def default_project_dir() -> Path:
     here = Path.cwd() / "lookml_project"
     if here.is_dir():
         return here
-    return Path(__file__).resolve().parents[2] / "lookml_project"
+    from looker_ops.bundled import block_dirs
+
+    return block_dirs()[0]
 
 
 def default_dashboards_dir(project_dir: Path) -> Path:
