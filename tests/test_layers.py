@@ -2,7 +2,8 @@
 
 Layers, lowest first (a package may import its own layer's ground and anything below it):
 
-- ground: ``errors``, ``findings``, ``yamlutil``, ``textfile``, ``gitops``, ``clock`` (import only ground);
+- ground: ``errors``, ``findings``, ``yamlutil``, ``textfile``, ``gitops``, ``clock``, ``bundled``
+  (import only ground);
 - ``lookml``: the offline model of a LookML project;
 - ``config`` (every file the user writes) and ``engines`` (the embedded engine);
 - ``looker``: the Looker client and one module per Looker resource;
@@ -22,7 +23,7 @@ from pathlib import Path
 
 PKG = Path(__file__).resolve().parents[1] / "looker_ops"
 
-GROUND = {"errors", "findings", "yamlutil", "textfile", "gitops", "clock"}
+GROUND = {"errors", "findings", "yamlutil", "textfile", "gitops", "clock", "bundled"}
 RANK = {
     **dict.fromkeys(GROUND, 0),
     "lookml": 1,
