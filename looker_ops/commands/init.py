@@ -75,6 +75,40 @@ def init_cmd(
         click.echo(f"note: --git-remote {git_remote} is {answers_mod.LOCAL_REMOTE}", err=True)
     if not git_remote:
         git_remote = _guessed_remote(target)
+    region, s3_staging_dir, git_remote, bucket, layout, org_id, account_ids, security_email = _ask_missing(
+        region, s3_staging_dir, git_remote, bucket, layout, org_id, account_ids, security_email
+    )
+    answers = InitAnswers(
+        region=region,
+        s3_staging_dir=s3_staging_dir,
+        git_remote_url=git_remote,
+        bucket=bucket,
+        layout=layout,
+        org_id=org_id,
+        account_ids=account_ids,
+        security_email=security_email,
+        workgroup=workgroup,
+        regions=trail_regions,
+        # The config's paths are relative to its own folder: point them at the block from there.
+        lookml_dir=relative_to_target(target, Path("lookml_project")),
+        dashboards_dir=relative_to_target(target, Path("dashboards")),
+    )
+    for path in write_files(target, answers, force=force):
+        click.echo(f"wrote {path}")
+    click.echo("next: set LOOKERSDK_* and LOOKER_ATHENA_* variables, then `looker-ops deploy --dry-run`")
+
+
+def _ask_missing(
+    region: str | None,
+    s3_staging_dir: str | None,
+    git_remote: str | None,
+    bucket: str | None,
+    layout: str | None,
+    org_id: str,
+    account_ids: tuple[str, ...],
+    security_email: str | None,
+) -> tuple[str, str, str, str, str, str, tuple[str, ...], str]:
+    """Every answer the options did not give, asked in order and checked as it is typed."""
     ask = _Asker(
         region=not (region or guess_region()),
         s3_staging_dir=not s3_staging_dir,
@@ -115,24 +149,7 @@ def init_cmd(
         security_email = ask(
             "Security team email for scheduled PDFs", "security_email", email_problem, "security@example.com"
         )
-    answers = InitAnswers(
-        region=region,
-        s3_staging_dir=s3_staging_dir,
-        git_remote_url=git_remote,
-        bucket=bucket,
-        layout=layout,
-        org_id=org_id,
-        account_ids=account_ids,
-        security_email=security_email,
-        workgroup=workgroup,
-        regions=trail_regions,
-        # The config's paths are relative to its own folder: point them at the block from there.
-        lookml_dir=relative_to_target(target, Path("lookml_project")),
-        dashboards_dir=relative_to_target(target, Path("dashboards")),
-    )
-    for path in write_files(target, answers, force=force):
-        click.echo(f"wrote {path}")
-    click.echo("next: set LOOKERSDK_* and LOOKER_ATHENA_* variables, then `looker-ops deploy --dry-run`")
+    return region, s3_staging_dir, git_remote, bucket, layout, org_id, account_ids, security_email
 
 
 def _guessed_remote(target: Path) -> str | None:

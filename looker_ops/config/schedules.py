@@ -539,6 +539,25 @@ def _destination(r: _ScheduleReader, node: yaml.Node, key: str, schedule_format:
             f"{value!r}: expected an action-hub integration id such as 1::slack_app (see `looker-ops schedules integrations`)",
         )
         return None
+    found = _integration_parameters(r, d, key)
+    if found is None:
+        return None
+    params, secrets = found
+    return Destination(
+        "integration",
+        fmt,
+        integration_id=value,
+        parameters=tuple(sorted(params)),
+        secret_parameters=tuple(sorted(secrets, key=lambda kv: kv[0])),
+        line=line,
+        key=f"{key}.integration",
+    )
+
+
+def _integration_parameters(
+    r: _ScheduleReader, d: Mapping[str, tuple[yaml.Node, yaml.Node]], key: str
+) -> tuple[list[tuple[str, str]], list[tuple[str, Secret]]] | None:
+    """An integration's ``parameters`` and ``secret_parameters``, or None after a problem."""
     params: list[tuple[str, str]] = []
     secrets: list[tuple[str, Secret]] = []
     ok = True
@@ -564,21 +583,10 @@ def _destination(r: _ScheduleReader, node: yaml.Node, key: str, schedule_format:
                     params.append((pname, r.text(vnode, pkey)))
             except Stop:
                 ok = False
-    both = {n for n, _ in params} & {n for n, _ in secrets}
-    for n in sorted(both):
+    for n in sorted({n for n, _ in params} & {n for n, _ in secrets}):
         r.error(d["secret_parameters"][0], f"{key}.secret_parameters.{n}", "also given in parameters")
         ok = False
-    if not ok:
-        return None
-    return Destination(
-        "integration",
-        fmt,
-        integration_id=value,
-        parameters=tuple(sorted(params)),
-        secret_parameters=tuple(sorted(secrets, key=lambda kv: kv[0])),
-        line=line,
-        key=f"{key}.integration",
-    )
+    return (params, secrets) if ok else None
 
 
 def _unknown_dashboard(

@@ -25,6 +25,8 @@ DEFAULT_SECTION = "Looker"
 KEYS = ("base_url", "client_id", "client_secret", "verify_ssl", "timeout")
 DEFAULT_TIMEOUT = 120
 DEFAULT_LONG_TIMEOUT = 900
+# Longer than any real timeout, and small enough for every clock and socket API.
+MAX_TIMEOUT = 7 * 24 * 3600
 
 _TRUE = {"1", "true", "t", "yes", "y", "on"}
 _FALSE = {"0", "false", "f", "no", "n", "off", ""}
@@ -104,15 +106,7 @@ def load_settings(
     values: dict[str, str] = {}
     origin: dict[str, str] = {}
     ini_label = None
-    ini_path: Path | None = None
-    if looker_ini is not None:
-        ini_path = Path(looker_ini)
-        if not ini_path.is_file():
-            raise BadInput(f"{ini_option} {ini_path}: file not found")
-    elif Path(DEFAULT_INI).is_file():
-        ini_path = Path(DEFAULT_INI)
-    elif section is not None:
-        raise BadInput(f"{section_option} {section} given but no looker.ini (set {ini_option})")
+    ini_path = _ini_file(looker_ini, section, ini_option, section_option)
     if ini_path is not None:
         ini_values, ini_label = _read_ini(ini_path, section, section_option)
         for k, v in ini_values.items():
@@ -151,23 +145,7 @@ def load_settings(
     else:
         raise BadInput(f"{origin['verify_ssl']}: verify_ssl {values['verify_ssl']!r} is not true/false")
 
-    per_call: float = DEFAULT_TIMEOUT
-    if timeout is not None:
-        if timeout <= 0:
-            raise BadInput(f"looker.timeout {timeout!r} is not a positive number of seconds")
-        per_call = timeout
-    elif "timeout" in values:
-        try:
-            per_call = int(values["timeout"])
-        except ValueError:
-            per_call = -1
-        if per_call <= 0:
-            raise BadInput(
-                f"{origin['timeout']}: timeout {values['timeout']!r} is not a positive number of seconds"
-            )
-    lt = float(long_timeout) if long_timeout is not None else max(DEFAULT_LONG_TIMEOUT, per_call)
-    if lt <= 0:
-        raise BadInput(f"long_timeout {long_timeout!r} is not a positive number of seconds")
+    per_call, lt = _timeouts(values, origin, timeout, long_timeout)
     sources = sorted({o if o.startswith(ENV_PREFIX) else (ini_label or "") for o in origin.values()})
     return ClientSettings(
         base_url=base_url,
@@ -178,3 +156,44 @@ def load_settings(
         long_timeout=lt,
         source=", ".join(s for s in sources if s) or "defaults",
     )
+
+
+def _ini_file(
+    looker_ini: str | Path | None, section: str | None, ini_option: str, section_option: str
+) -> Path | None:
+    """The looker.ini to read: the one given (it must exist), else ``./looker.ini`` if present."""
+    if looker_ini is not None:
+        ini_path = Path(looker_ini)
+        if not ini_path.is_file():
+            raise BadInput(f"{ini_option} {ini_path}: file not found")
+        return ini_path
+    if Path(DEFAULT_INI).is_file():
+        return Path(DEFAULT_INI)
+    if section is not None:
+        raise BadInput(f"{section_option} {section} given but no looker.ini (set {ini_option})")
+    return None
+
+
+def _timeouts(
+    values: Mapping[str, str], origin: Mapping[str, str], timeout: float | None, long_timeout: float | None
+) -> tuple[float, float]:
+    """(per call, long operations) in seconds: looker-ops.yaml's keys win over the SDK's setting."""
+    per_call: float = DEFAULT_TIMEOUT
+    if timeout is not None:
+        if timeout <= 0:
+            raise BadInput(f"looker.timeout {timeout!r} is not a positive number of seconds")
+        per_call = timeout
+    elif "timeout" in values:
+        try:
+            per_call = int(values["timeout"])
+        except ValueError:
+            per_call = -1
+        if per_call <= 0 or per_call > MAX_TIMEOUT:
+            raise BadInput(
+                f"{origin['timeout']}: timeout {values['timeout']!r} is not a positive number of seconds "
+                f"up to a week ({MAX_TIMEOUT})"
+            )
+    lt = float(long_timeout) if long_timeout is not None else max(DEFAULT_LONG_TIMEOUT, per_call)
+    if lt <= 0:
+        raise BadInput(f"long_timeout {long_timeout!r} is not a positive number of seconds")
+    return per_call, lt

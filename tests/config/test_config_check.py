@@ -175,3 +175,18 @@ def test_unknown_keys_get_a_suggestion(tmp_path: Path) -> None:
     with pytest.raises(BadInput) as err:
         load_config(path, env=ENV)
     assert f"{path}:15: project.deploy_brnach: unknown key (did you mean 'deploy_branch'?" in str(err.value)
+
+
+@pytest.mark.parametrize("value", ["0", "-5", "soon", "10000000000"])
+def test_sdk_timeout_outside_a_week_is_refused(value: str) -> None:
+    """LOOKERSDK_TIMEOUT (or looker.ini's timeout) is bounded like looker.timeout: no OverflowError later."""
+    from looker_ops.looker.settings import load_settings
+
+    env = {
+        "LOOKERSDK_BASE_URL": "https://looker.example.com",
+        "LOOKERSDK_CLIENT_ID": "id",
+        "LOOKERSDK_CLIENT_SECRET": "secret",
+        "LOOKERSDK_TIMEOUT": value,
+    }
+    with pytest.raises(BadInput, match=r"LOOKERSDK_TIMEOUT: timeout .* is not a positive number of seconds"):
+        load_settings(env=env)
