@@ -15,6 +15,7 @@ from urllib.parse import parse_qsl, quote_plus, urlencode, urlsplit
 
 from looker_ops.config.reader import Secret
 from looker_ops.errors import BadInput
+from looker_ops.lookml.filters import DASHBOARD_FILTER_KINDS
 
 MARKER = "[looker-ops] "
 """Prefix of the name of every plan this tool creates: how it recognises its own plans."""
@@ -66,16 +67,12 @@ DESTINATION_KEYS = {
 # --------------------------------------------------------------------------- dashboards
 
 
-# The filter grammar of a dashboard filter typed by itself (a field filter's grammar is its
-# field's, which only the LookML project knows).
-_FILTER_KINDS = {"date_filter": "date", "number_filter": "number", "string_filter": "string"}
-
-
 @dataclass(frozen=True)
 class DashboardFilterInfo:
     name: str
     title: str | None = None
-    # ``date``, ``number`` or ``string`` for a typed filter (``type: date_filter``...), else None.
+    # The grammar of a typed filter (``type: date_filter``...: ``date``...), else None (a field
+    # filter's grammar is its field's, which only the LookML project knows).
     kind: str | None = None
 
 
@@ -128,7 +125,7 @@ def dashboard_index(dashboards_dir: Path) -> dict[str, DashboardInfo]:
                 name=d.name,
                 title=d.title or "",
                 filters=tuple(
-                    DashboardFilterInfo(f.name, f.title, _FILTER_KINDS.get(f.type or ""))
+                    DashboardFilterInfo(f.name, f.title, DASHBOARD_FILTER_KINDS.get(f.type or ""))
                     for f in d.filters
                     if f.name
                 ),
