@@ -43,16 +43,8 @@ def whoami(ctx: click.Context, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(asdict(ident), indent=2))
         return
-    who = ident.display_name or "(no name)"
-    extra = ", ".join(x for x in (f"id {ident.user_id}" if ident.user_id else "", ident.email or "") if x)
-    click.echo(f"Looker {ident.base_url}")
-    click.echo(f"  user:          {who}" + (f" ({extra})" if extra else ""))
-    click.echo(f"  release:       {ident.looker_release or 'unknown'}")
-    versions = ", ".join(
-        f"{v} (current)" if v == ident.current_api_version else v for v in ident.api_versions
-    )
-    click.echo(f"  API versions:  {versions or 'unknown'}")
-    click.echo(f"  workspace:     {ident.workspace or 'unknown'}")
+    for line in ident.lines():
+        click.echo(line)
 
 
 @looker.command("ping")
@@ -60,7 +52,4 @@ def whoami(ctx: click.Context, as_json: bool) -> None:
 def ping(ctx: click.Context) -> None:
     """Log in and print one line: the instance answers, the credentials work, its release."""
     ident = _identity(ctx.obj["looker_ini"], ctx.obj["section"])
-    click.echo(
-        f"ok: {ident.base_url} Looker {ident.looker_release or 'unknown'}, "
-        f"API {ident.current_api_version or '?'}, logged in as {ident.display_name or ident.user_id}"
-    )
+    click.echo(ident.ping_line())

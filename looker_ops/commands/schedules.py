@@ -19,9 +19,8 @@ from pathlib import Path
 from typing import Any
 
 import click
-import yaml
 
-from looker_ops.config.settings import load_looker_settings
+from looker_ops.config.settings import load_config, load_looker_settings
 from looker_ops.errors import BadInput
 
 
@@ -34,40 +33,23 @@ class _Paths:
     config: Path | None = None  # looker-ops.yaml, when there is one (its `looker:` section applies)
 
 
-def _from_config(config: Path | None) -> dict[str, Any]:
-    """The few keys needed here, read without the config's secrets (so ``validate`` runs in CI
-    without AWS variables). The full config is checked by the commands that need it."""
-    path = config if config is not None else Path("looker-ops.yaml")
-    if not path.is_file():
-        if config is not None:
-            raise BadInput(f"{config}: config file not found")
-        return {}
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError as exc:
-        raise BadInput(f"{path}: not valid YAML: {exc}") from None
-    if not isinstance(data, dict):
-        raise BadInput(f"{path}: expected a mapping at the top")
-    base = path.parent
-    out: dict[str, Any] = {"_path": path}
-    if isinstance(data.get("schedules"), str):
-        out["schedules"] = base / data["schedules"]
-    dash = data.get("dashboards")
-    if isinstance(dash, dict) and isinstance(dash.get("dir"), str):
-        out["dashboards"] = base / dash["dir"]
-    return out
-
-
 def _paths(ctx: click.Context, file: Path | None, dashboards: Path | None) -> _Paths:
+    """The schedules file and dashboards folder: the options, else looker-ops.yaml's
+    ``schedules:`` and ``dashboards.dir`` (read by the config's own reader, without the
+    connection's secrets, so ``validate`` runs in CI without AWS variables)."""
     o = ctx.obj
-    cfg = _from_config(o["config"])
-    schedules = file or cfg.get("schedules")
+    path = o["config"] if o["config"] is not None else Path("looker-ops.yaml")
+    if not path.is_file():
+        if o["config"] is not None:
+            raise BadInput(f"{path}: config file not found")
+        return _Paths(file, dashboards or Path("dashboards"), o["looker_ini"], o["section"])
+    cfg = load_config(path, uses=("schedules", "dashboards", "looker"), secrets=False)
     return _Paths(
-        schedules=schedules,
-        dashboards=dashboards or cfg.get("dashboards") or Path("dashboards"),
+        schedules=file or (cfg.resolve(cfg.schedules) if cfg.schedules else None),
+        dashboards=dashboards or cfg.resolve(cfg.dashboards.dir),
         looker_ini=o["looker_ini"],
         section=o["section"],
-        config=cfg.get("_path"),
+        config=path,
     )
 
 

@@ -184,6 +184,28 @@ class Identity:
     api_versions: tuple[str, ...]
     workspace: str | None
 
+    def lines(self) -> list[str]:
+        """The text of ``looker whoami``: instance, user, release, API versions, workspace."""
+        who = self.display_name or "(no name)"
+        extra = ", ".join(x for x in (f"id {self.user_id}" if self.user_id else "", self.email or "") if x)
+        versions = ", ".join(
+            f"{v} (current)" if v == self.current_api_version else v for v in self.api_versions
+        )
+        return [
+            f"Looker {self.base_url}",
+            f"  user:          {who}" + (f" ({extra})" if extra else ""),
+            f"  release:       {self.looker_release or 'unknown'}",
+            f"  API versions:  {versions or 'unknown'}",
+            f"  workspace:     {self.workspace or 'unknown'}",
+        ]
+
+    def ping_line(self) -> str:
+        """The one line of ``looker ping``."""
+        return (
+            f"ok: {self.base_url} Looker {self.looker_release or 'unknown'}, "
+            f"API {self.current_api_version or '?'}, logged in as {self.display_name or self.user_id}"
+        )
+
 
 class LookerClient:
     """looker-sdk + the retry policy, error mapping, redaction and a read/write counter."""

@@ -214,6 +214,25 @@ def _operation_for(path: str, method: str, ctx: CallContext) -> str:
     return ctx.operation or f"{method} {path}"
 
 
+def never_connected(exc: BaseException) -> bool:
+    """True when the connection was never opened, so the request cannot have reached Looker:
+    urllib3's NewConnectionError (refused, no route, name not resolved) somewhere in the
+    exception's chain (``args``, ``reason``, cause, context). Read from the exception types,
+    not from the message text."""
+    stack: list[BaseException] = [exc]
+    seen: set[int] = set()
+    while stack:
+        err = stack.pop()
+        if id(err) in seen:
+            continue
+        seen.add(id(err))
+        if any(cls.__name__ == "NewConnectionError" for cls in type(err).__mro__):
+            return True
+        linked = [*err.args, getattr(err, "reason", None), err.__cause__, err.__context__]
+        stack.extend(e for e in linked if isinstance(e, BaseException))
+    return False
+
+
 def retry_line(op: str, attempt: int, attempts: int, cause: str, delay: float) -> str:
     """The progress line printed before a retry: ``looker: get_project: retrying (2/6) after 503
     in 1.1 s``. ``attempt`` is the attempt about to be made, ``cause`` the status code or
@@ -312,7 +331,7 @@ class PolicyTransport(sdk_transport.Transport):
                 never_sent = isinstance(exc, requests.exceptions.ConnectTimeout) or (
                     isinstance(exc, requests.exceptions.ConnectionError)
                     and not isinstance(exc, requests.exceptions.ReadTimeout)
-                    and "NewConnectionError" in repr(exc)
+                    and never_connected(exc)
                 )
                 kind = "timed out" if isinstance(exc, requests.exceptions.Timeout) else "network error"
                 reason = f"{kind} ({type(exc).__name__}: {exc})"

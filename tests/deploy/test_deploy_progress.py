@@ -11,7 +11,7 @@ import pytest
 from looker_ops.commands import steps
 from looker_ops.config.settings import Config
 from looker_ops.errors import EXIT_REMOTE
-from looker_ops.looker.retry import retry_line
+from looker_ops.looker.retry import never_connected, retry_line
 from tests.deploy import cli as deploy_cli
 from tests.deploy.helpers import Block
 from tests.fake_looker import fixtures as fx
@@ -85,3 +85,13 @@ def test_lookml_push_needs_no_looker_settings(
     # The steps that call Looker still say what is missing.
     other = run("models", "apply", "-c", str(block.config_path))
     assert other.exit_code == 2 and "LOOKERSDK_BASE_URL" in other.stderr
+
+
+def test_a_refused_connection_is_known_as_never_sent_from_its_type() -> None:
+    import requests
+
+    with pytest.raises(requests.exceptions.ConnectionError) as refused:
+        requests.post("http://127.0.0.1:9/api/4.0/connections", timeout=5)  # nothing listens there
+    assert never_connected(refused.value)
+    assert not never_connected(requests.exceptions.ConnectionError("NewConnectionError in the text only"))
+    assert not never_connected(requests.exceptions.ReadTimeout())
