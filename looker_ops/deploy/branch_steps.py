@@ -7,9 +7,9 @@ from looker_sdk.sdk.api40 import models as m
 
 from looker_ops import gitops
 from looker_ops.deploy.context import StepBase
-from looker_ops.deploy.preflight import branch_name_problem
 from looker_ops.deploy.report import APPLIED, UNCHANGED, StepRecord
 from looker_ops.errors import BadInput, ValidationFailed
+from looker_ops.gitops import branch_name_problem
 from looker_ops.looker import content as content_mod
 from looker_ops.looker import project as project_mod
 

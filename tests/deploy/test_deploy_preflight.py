@@ -9,7 +9,8 @@ import json
 
 import pytest
 
-from looker_ops.deploy.preflight import branch_name_problem, lookml_models
+from looker_ops.deploy.preflight import lookml_models
+from looker_ops.gitops import branch_name_problem
 from tests.deploy import cli as deploy_cli
 from tests.deploy.helpers import Block
 from tests.fake_looker import fixtures as fx
