@@ -270,15 +270,21 @@ def preview_dashboard(
         now=now.strftime("%Y-%m-%dT%H:%M:%SZ"),
         data=data_label,
         problems=list(engine.problems),
-        notes=empty_window_notes(project, dashboard, engine, tiles),
+        notes=empty_window_notes(project, dashboard, engine, tiles, now),
     )
 
 
 def empty_window_notes(
-    project: Project, dashboard: Dashboard, engine: LocalEngine, tiles: Sequence[TilePreview]
+    project: Project,
+    dashboard: Dashboard,
+    engine: LocalEngine,
+    tiles: Sequence[TilePreview],
+    now: dt.datetime | None = None,
 ) -> list[str]:
-    """A note when no tile read a single log file although the data has files on other days:
-    every number shown is then zero because of the window, not because of the logs."""
+    """A note when no tile read a single log file although the data has files: every number
+    shown is then zero because of the filters, not because of the logs. When "now" lies outside
+    the data's days, the date window is the cause and the note says how to move it; otherwise
+    another filter (an account, a region) matched no file."""
     ran = [t for t in tiles if t.files_scanned is not None]
     if not ran or any(t.files_scanned for t in ran):
         return []
@@ -287,6 +293,8 @@ def empty_window_notes(
         return []
     first, last = (d.replace("/", "-") for d in (days[0], days[-1]))
     after_last = (dt.date.fromisoformat(last) + dt.timedelta(days=1)).isoformat()
+    if now is not None and first <= now.date().isoformat() <= after_last:
+        return [f"no tile read a log file: the filters match no file of the data ({first} to {last})"]
     date_filter = next((f for f in dashboard.filters if _is_date_filter(project, f)), None)
     hint = f"--now {last}T23:59:59Z"
     if date_filter is not None:

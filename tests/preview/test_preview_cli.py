@@ -720,3 +720,23 @@ def test_window_note_in_text_and_html(data: Path) -> None:
     assert "note: the window holds no log file; the data spans 2026-11-12 to 2026-11-20" in out
     code, out, _ = invoke(CIS, "--data", str(data), "--now", "2027-01-15T00:00:00Z", "--format", "html")
     assert "<strong>Note:</strong> the window holds no log file" in out
+
+
+def test_a_filter_that_matches_no_file_is_not_blamed_on_the_window(data: Path) -> None:
+    """Inside the data's days, an account filter that matches nothing is the cause: the note
+    must not send the reader to --now."""
+    code, out, err = invoke(
+        CIS,
+        "--data",
+        str(data),
+        "--now",
+        "2026-11-20T12:00:00Z",
+        "--filter",
+        "account=999999999999",
+        "--format",
+        "json",
+    )
+    assert code == 0
+    (note,) = json.loads(out)["notes"]
+    assert note == "no tile read a log file: the filters match no file of the data (2026-11-12 to 2026-11-20)"
+    assert "--now" not in err
