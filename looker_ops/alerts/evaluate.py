@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 
 from looker_ops.config.alerts import Alert, AlertSet, cron_times, resolve_field
 from looker_ops.errors import BadInput, LookerOpsError
+from looker_ops.lookml.merge import pairs_to_dict
 from looker_ops.lookml.query import QuerySpec, compile_query, tile_query
 
 if TYPE_CHECKING:
@@ -166,17 +167,12 @@ def _check(
 def _measure_filters(project: Project, element: DashboardElement, alert: Alert) -> dict[str, str]:
     """The watched measure's own ``filters:`` (a filtered count), as query filters."""
     f = resolve_field(project, element, alert.field)
-    raw = f.props.get("filters") if f is not None else None
+    if f is None:
+        return {}
     alias = alert.field.split(".", 1)[0]
-    out: dict[str, str] = {}
-    items: list[Any] = raw if isinstance(raw, list) else [raw] if isinstance(raw, dict) else []
-    for item in items:
-        if isinstance(item, dict):
-            for k, v in item.items():
-                if k.startswith("_"):
-                    continue
-                out[k if "." in k else f"{alias}.{k}"] = str(v)
-    return out
+    # The loader keeps a measure's `filters: [field: "value", ...]` as `filters__all`.
+    own = pairs_to_dict(f.props.get("filters__all"))
+    return {k if "." in k else f"{alias}.{k}": str(v) for k, v in own.items()}
 
 
 def _events_spec(

@@ -3,6 +3,7 @@ embedded engine over the bundled sample (deterministic: it spans 2026-11-11 to 2
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 from pathlib import Path
@@ -175,3 +176,25 @@ def test_the_shipped_alerts_on_the_sample_day() -> None:
     )
     assert r.exit_code == 0, r.output
     assert "1 tick(s)" in r.output
+
+
+def test_the_events_behind_a_filtered_count_are_the_counted_ones(engine: LocalEngine) -> None:
+    """A tile's measure with its own `filters:` (world_open_changes counts only openings to the
+    world): the events listed for a firing are those the value counts, not every event of the hour."""
+    shipped = parse((ROOT / "deploy" / "schedules.yaml").read_text())
+    world = [a for a in shipped.alerts if a.field.endswith("world_open_changes")]
+    assert world, "the block ships a world-open alert"
+    evals = evaluate(
+        dataclasses.replace(shipped, alerts=world),
+        engine,
+        now=dt.datetime(2026, 11, 20, 23, 59, tzinfo=dt.UTC),
+        since=dt.timedelta(days=9),
+    )
+    firings = [f for ev in evals for f in ev.firings]
+    assert firings, "the sample opens a security group to the world"
+    for f in firings:
+        assert f.events_total == f.value
+        assert {e["event_name"] for e in f.events} <= {
+            "AuthorizeSecurityGroupIngress",
+            "ModifySecurityGroupRules",
+        }
