@@ -192,7 +192,7 @@ def apply_cmd(
     json_path: str | None,
 ) -> None:
     """Make Looker's alerts match the file: create, update in place, (--prune) delete."""
-    from looker_ops.looker.alerts import apply_alerts
+    from looker_ops.alerts.apply import apply_alerts
 
     p = _paths(ctx, file, dashboards, project)
     spec = _spec(p)  # every offline check before the first call
@@ -214,7 +214,7 @@ def test_cmd(
     ctx: click.Context, name: str, file: Path | None, dashboards: Path | None, project: Path | None
 ) -> None:
     """Run the applied alert NAME now (Looker's enqueue_alert): it notifies if its condition holds."""
-    from looker_ops.looker.alerts import run_alert_now
+    from looker_ops.alerts.run import run_alert_now
 
     p = _paths(ctx, file, dashboards, project)
     spec = _spec(p)
@@ -239,7 +239,7 @@ def list_cmd(
     json_path: str | None,
 ) -> None:
     """Show every alert on the block's dashboards (anyone's) and every looker-ops alert."""
-    from looker_ops.looker.alerts import list_alerts
+    from looker_ops.alerts.list import list_alerts
 
     p = _paths(ctx, file, dashboards, project)
     spec = _spec(p)

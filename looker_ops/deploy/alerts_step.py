@@ -1,7 +1,7 @@
 """The deploy's ``alerts`` step (after dashboards, content and schedules).
 
 The alerts of the schedules file (its ``alerts:`` list) are checked offline, then planned and
-applied by :func:`looker_ops.looker.alerts.apply_alerts`. Running after the dashboards step
+applied by :func:`looker_ops.alerts.apply.apply_alerts`. Running after the dashboards step
 matters: a re-import gives the block's tiles new element ids, and this step puts every managed
 alert back on its tile (re-pointed in place, or created again where Looker dropped it) and
 deletes any managed alert left on an element that no longer exists.
@@ -18,8 +18,8 @@ if TYPE_CHECKING:
 
 
 def run_alerts_step(deployer: StepBase, rec: StepRecord) -> None:
+    from looker_ops.alerts.apply import apply_alerts
     from looker_ops.config.alerts import load_alerts
-    from looker_ops.looker.alerts import apply_alerts
 
     cfg = deployer.cfg
     if not cfg.schedules:

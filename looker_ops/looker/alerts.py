@@ -1,4 +1,5 @@
-"""Alerts on Looker: plan the difference with the ``alerts:`` of schedules.yaml, apply it, test, list.
+"""The Looker alert resource: desired, read, plan and apply against the ``alerts:`` of schedules.yaml
+(the ``alerts`` verbs over it are in :mod:`looker_ops.alerts`).
 
 Identity and ownership. An alert's custom title is ``[looker-ops] <name>``
 (:data:`looker_ops.config.schedules.MARKER`). Only alerts whose title starts with the marker are
@@ -25,7 +26,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from looker_sdk.sdk.api40 import models as m
@@ -276,18 +277,18 @@ def _show(key: str, value: Any) -> Any:
     if key == "filters":
         return ", ".join(f"{v['field']}={v['value']}" for v in value or []) or None
     if key == "destinations":
-        return ", ".join(_dest_label(d) for d in value or []) or None
+        return ", ".join(dest_label(d) for d in value or []) or None
     return value
 
 
-def _dest_label(d: Mapping[str, Any]) -> str:
+def dest_label(d: Mapping[str, Any]) -> str:
     if d.get("type") == "EMAIL":
         return f"email {d.get('address')}"
     params = ", ".join(f"{k}={v}" for k, v in sorted((d.get("parameters") or {}).items()))
     return f"integration {d.get('integration')}" + (f" ({params})" if params else "")
 
 
-def _secret_keys(alerts: Iterable[Alert]) -> dict[str, set[str]]:
+def file_secret_keys(alerts: Iterable[Alert]) -> dict[str, set[str]]:
     out: dict[str, set[str]] = {}
     for a in alerts:
         for d in a.destinations:
@@ -323,7 +324,7 @@ def is_managed(alert: Any) -> bool:
     return str(get(alert, "custom_title") or "").startswith(MARKER)
 
 
-def _id_key(value: Any) -> tuple[int, str]:
+def id_key(value: Any) -> tuple[int, str]:
     text = str(value or "")
     return (int(text), "") if text.isdigit() else (1 << 62, text)
 
@@ -346,7 +347,7 @@ def plan(
         if is_managed(a):
             mine.setdefault(str(get(a, "custom_title")), []).append(a)
     for alerts in mine.values():
-        alerts.sort(key=lambda a: _id_key(get(a, "id")))
+        alerts.sort(key=lambda a: id_key(get(a, "id")))
     has_secrets = {w.title: any(d.secret_parameters for d in w.alert.destinations) for w in want}
     changes: list[Change] = []
     for w in want:
@@ -436,7 +437,7 @@ def live_elements(
     return out
 
 
-def _owner_id(client: LookerClient) -> str:
+def owner_id(client: LookerClient) -> str:
     return str(get(client.sdk.me(fields="id"), "id"))
 
 
@@ -456,84 +457,6 @@ def check_integrations(client: LookerClient, alerts: Sequence[Alert]) -> None:
 
 
 # --------------------------------------------------------------------------- apply
-
-
-@dataclass
-class Report:
-    """What ``alerts apply`` planned and did: printable and JSON-able, secrets never included."""
-
-    changes: list[Change] = field(default_factory=list)
-    unchanged: list[str] = field(default_factory=list)
-    ignored: int = 0
-    dry_run: bool = False
-    prune: bool = False
-    writes: int = 0
-    warnings: list[str] = field(default_factory=list)
-    file: str = ""
-
-    def lines(self) -> list[str]:
-        out = [ch.line() for ch in self.changes]
-        out.extend(f"= {KIND} {name} (unchanged)" for name in self.unchanged)
-        out.extend(f"warning: {w}" for w in self.warnings)
-        verb = "would make" if self.dry_run else "made"
-        n = len(self.changes)
-        out.append(
-            f"alerts: {n} change(s), {len(self.unchanged)} unchanged, {self.ignored} alert(s) not managed by "
-            f"looker-ops left alone; {verb} {n if self.dry_run else self.writes} write(s)"
-            + ("" if self.prune else " (without --prune: alerts removed from the file are kept)")
-        )
-        return out
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "file": self.file,
-            "dry_run": self.dry_run,
-            "prune": self.prune,
-            "writes": self.writes,
-            "changes": [ch.as_dict() for ch in self.changes],
-            "unchanged": list(self.unchanged),
-            "ignored_alerts": self.ignored,
-            "warnings": list(self.warnings),
-        }
-
-
-def apply_alerts(
-    client: LookerClient, spec: AlertSet, *, dry_run: bool = False, prune: bool = False
-) -> Report:
-    """Make Looker's alerts match the file: plan, then (unless ``dry_run``) apply and verify.
-
-    A tile not found on Looker (dashboard not imported yet, or older than the file) is an error
-    unless ``dry_run``, where it is a warning (the deploy's dashboards step has not run)."""
-    for secret in spec.secrets():
-        client.redactor.add(secret)
-    report = Report(dry_run=dry_run, prune=prune, file=spec.file)
-    tiles = resolve_tiles(client, spec)
-    problems = [(a, tiles[a.name]) for a in spec.alerts if tiles[a.name].problem]
-    if problems and not dry_run:
-        raise BadInput(
-            "\n".join(f"{a.where}: alert {a.name!r}: {t.problem}" for a, t in problems)
-            + "\nimport the block's dashboards first: `looker-ops deploy` (or `looker-ops dashboards import`)"
-        )
-    report.warnings.extend(f"alert {a.name!r}: {t.problem}" for a, t in problems)
-    check_integrations(client, spec.alerts)
-    current = read_current(client)
-    report.ignored = sum(1 for a in current if not is_managed(a))
-    owner = _owner_id(client) if spec.alerts else None
-    want = [desired(a, tiles[a.name].element_id, owner) for a in spec.alerts]
-    block = {t.dashboard_id for t in tiles.values() if t.dashboard_id}
-    live = live_elements(client, block, current)
-    report.changes = plan(
-        want, current, prune=prune, live_elements=live, secret_keys=_secret_keys(spec.alerts)
-    )
-    touched = {ch.name for ch in report.changes if ch.action in (CREATE, UPDATE)}
-    report.unchanged = [a.name for a in spec.alerts if a.name not in touched]
-    if dry_run or not report.changes:
-        return report
-    before = client.counter.writes
-    apply(client, report.changes)
-    report.writes = client.counter.writes - before
-    verify(client, spec)
-    return report
 
 
 def apply(client: LookerClient, changes: Sequence[Change]) -> None:
@@ -586,112 +509,27 @@ def verify(client: LookerClient, spec: AlertSet) -> None:
             )
 
 
-# --------------------------------------------------------------------------- test, list
-
-
-def run_alert_now(client: LookerClient, spec: AlertSet, name: str) -> str:
-    """Run the applied alert NAME now (enqueue_alert, forced): its destinations hear from it if
-    its condition holds. Returns the alert id. The alert must be applied and as in the file."""
-    a = spec.get(name)
-    found = [x for x in read_current(client) if get(x, "custom_title") == a.title]
-    if not found:
-        raise BadInput(f"{a.where}: alert {name!r} is not on Looker: run `looker-ops alerts apply` first")
-    aid = str(get(sorted(found, key=lambda x: _id_key(get(x, "id")))[0], "id"))
-    client.sdk.enqueue_alert(aid, force=True)
-    return aid
-
-
-@dataclass
-class AlertRow:
-    id: str
-    title: str
-    managed: bool
-    in_file: str  # yes | differs | no | -
-    dashboard: str
-    element_id: str | None
-    field: str
-    condition: str
-    cron: str
-    destinations: list[str]
-    owner: str
-    disabled: bool
-
-    def as_dict(self) -> dict[str, Any]:
-        return dict(vars(self))
-
-
-_SYMBOLS = {
-    "GREATER_THAN": ">",
-    "GREATER_THAN_OR_EQUAL_TO": ">=",
-    "LESS_THAN": "<",
-    "LESS_THAN_OR_EQUAL_TO": "<=",
-    "EQUAL_TO": "=",
-    "INCREASES_BY": "increases by",
-    "DECREASES_BY": "decreases by",
-    "CHANGES_BY": "changes by",
-}
-
-
-def list_alerts(client: LookerClient, spec: AlertSet) -> list[AlertRow]:
-    """Every alert on the block's dashboards (anyone's) and every marked alert elsewhere."""
-    tiles = resolve_tiles(client, spec)
-    slugs = {t.dashboard_id: t.dashboard for t in tiles.values() if t.dashboard_id}
-    for a in spec.alerts:
-        if a.dashboard not in slugs.values():
-            d = find_dashboard(client, a.dashboard)
-            if d is not None:
-                slugs[str(get(d, "id"))] = a.dashboard
-    by_title = {a.title: a for a in spec.alerts}
-    rows = []
-    for x in read_current(client):
-        did = str(get(x, "investigative_content_id") or "")
-        managed = is_managed(x)
-        if did not in slugs and not managed:
-            continue
-        cur = current_fields(x)
-        mine = by_title.get(str(get(x, "custom_title"))) if managed else None
-        if not managed:
-            in_file = "-"
-        elif mine is None:
-            in_file = "no"
-        else:
-            in_file = "differs" if diff(desired(mine, tiles[mine.name].element_id), x) else "yes"
-        threshold = cur["threshold"]
-        rows.append(
-            AlertRow(
-                id=str(get(x, "id")),
-                title=str(get(x, "custom_title") or get(cur, "field") or ""),
-                managed=managed,
-                in_file=in_file,
-                dashboard=slugs.get(did, did or "?"),
-                element_id=cur["dashboard_element_id"],
-                field=str(cur["field"] or ""),
-                condition=f"{_SYMBOLS.get(str(cur['comparison_type']), cur['comparison_type'])} {threshold:g}"
-                if threshold is not None
-                else str(cur["comparison_type"]),
-                cron=cur["cron"],
-                destinations=[_dest_label(d) for d in cur["destinations"]],
-                owner=str(get(x, "owner_display_name") or get(x, "owner_id") or ""),
-                disabled=cur["is_disabled"],
-            )
-        )
-    return rows
-
-
 __all__ = [
+    "COMPARED",
     "KIND",
-    "AlertRow",
     "Desired",
-    "Report",
+    "PlannedChange",
     "Tile",
     "apply",
-    "apply_alerts",
+    "check_integrations",
     "current_fields",
     "desired",
-    "list_alerts",
+    "dest_label",
+    "diff",
+    "file_secret_keys",
+    "find_dashboard",
+    "id_key",
+    "is_managed",
+    "live_elements",
+    "owner_id",
     "plan",
     "read_current",
     "resolve_tiles",
-    "run_alert_now",
     "verify",
+    "write_body",
 ]

@@ -11,9 +11,11 @@ import pytest
 from click.testing import CliRunner
 from looker_sdk.sdk.api40 import models as m
 
+from looker_ops.alerts.apply import apply_alerts
+from looker_ops.alerts.list import list_alerts
+from looker_ops.alerts.run import run_alert_now
 from looker_ops.cli import main
 from looker_ops.errors import EXIT_BAD_INPUT, BadInput
-from looker_ops.looker.alerts import apply_alerts, list_alerts, run_alert_now
 from looker_ops.looker.changes import CREATE, DELETE, UPDATE
 from looker_ops.looker.client import LookerClient
 from tests.alerts.helpers import CIS, DASHBOARDS, PROJECT, ROOT_ALERT, SG, import_block, parse, write
