@@ -1,138 +1,23 @@
 """The rules of ``looker-ops check``: one module per family.
 
 A rule is a :class:`Rule` (code, severity, title, doc with a bad and a good example) registered
-by its family module; a family exposes ``check(ctx) -> None`` that reports findings through
+by its family module (the registry and the base classes are in
+:mod:`looker_ops.check.rules.base`); a family exposes ``check(ctx) -> None`` that reports findings through
 :meth:`CheckContext.report`. The loader's own problems (syntax, includes, constants...) are
 documented here as rules too (family ``loading``) so every code has one place.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any, TypeVar
-
-from looker_ops.findings import Finding, Severity
-from looker_ops.lookml.model import Dashboard, Explore, Project, View
-
-T = TypeVar("T")
-
-
-@dataclass(frozen=True)
-class Rule:
-    code: str
-    severity: Severity
-    title: str
-    family: str
-    doc: str = ""
-    bad: str = ""
-    good: str = ""
-
-
-RULES: dict[str, Rule] = {}
-
-
-def rule(
-    code: str, severity: Severity, title: str, family: str, doc: str = "", bad: str = "", good: str = ""
-) -> Rule:
-    r = Rule(code, severity, title, family, doc, bad, good)
-    RULES[code] = r
-    return r
-
-
-@dataclass
-class CheckOptions:
-    sql: bool = False  # run SQL on the embedded engine
-    data_dir: Path | None = None  # CloudTrail files for the engine (None: the bundled sample)
-    batch_size: int = 200
-    cache_dir: Path | None = None  # for rules' result caches (None: no cache)
-    athena: Any = None  # AthenaSettings: run the SQL checks on Athena instead of the embedded engine
-    dialect: str = "athena"  # sqlglot dialect of the project's SQL (--dialect, check.dialect)
-    connections: dict[str, str] = field(default_factory=dict)  # connection name -> dialect
-
-    def dialect_of(self, connection: str | None) -> str:
-        """The SQL dialect of a model's connection (the default dialect when it is not mapped)."""
-        return self.connections.get(connection or "", self.dialect)
-
-
-@dataclass
-class CheckContext:
-    project: Project
-    options: CheckOptions = field(default_factory=CheckOptions)
-    findings: list[Finding] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)  # information for the summary (not findings)
-    shard: tuple[int, int] = (0, 1)  # (k, n): this process checks the k-th of n shares of the objects
-    # References left unchecked because they may name something of a dependency that is not here.
-    unchecked: int = 0
-
-    def _mine(self, i: int) -> bool:
-        return i % self.shard[1] == self.shard[0]
-
-    @property
-    def first_shard(self) -> bool:
-        return self.shard[0] == 0
-
-    def views(self) -> list[View]:
-        return [v for i, v in enumerate(self.project.all_views()) if self._mine(i)]
-
-    def dialects(self) -> set[str]:
-        """The SQL dialects of the project's models (the default one when it has no model)."""
-        conns = [m.connection for m in self.project.models.values()]
-        return {self.options.dialect_of(c) for c in conns} or {self.options.dialect}
-
-    def may_be_in_dependency(self, name: str | None, models: Iterable[str] | None = None) -> bool:
-        """``name`` (a view or explore) is defined nowhere here, or only in part, and a dependency
-        that may define it is not here (included by one of ``models``, by any model when None):
-        a reference to it is counted as unchecked."""
-        p = self.project
-        if not p.dependency_models or not name:
-            return False
-        if models is not None and not p.dependency_models.intersection(models):
-            return False
-        v = p.views.get(name)
-        if (
-            p.may_come_from_dependency(name)
-            or (v is not None and v.partial)
-            or any(e.partial for e in p.explores_named(name))
-        ):
-            self.unchecked += 1
-            return True
-        return False
-        v = p.views.get(name)
-        if (
-            p.may_come_from_dependency(name)
-            or (v is not None and v.partial)
-            or any(e.partial for e in p.explores_named(name))
-        ):
-            self.unchecked += 1
-            return True
-        return False
-
-    def explores(self) -> list[Explore]:
-        return [e for i, e in enumerate(self.project.explores.values()) if self._mine(i)]
-
-    def dashboards(self) -> list[Dashboard]:
-        return [d for i, d in enumerate(self.project.dashboards) if self._mine(i)]
-
-    def mine(self, items: list[T]) -> list[T]:
-        return [x for i, x in enumerate(items) if self._mine(i)]
-
-    def report(
-        self,
-        r: Rule,
-        message: str,
-        file: str | None = None,
-        line: int | None = None,
-        where: str | None = None,
-        severity: Severity | None = None,
-    ) -> None:
-        self.findings.append(Finding(r.code, severity or r.severity, message, file, line, where))
-
-
-Family = Callable[[CheckContext], None]
-# Families that hold for Athena only (they are skipped when no model's dialect is athena).
-ATHENA_FAMILIES = frozenset(["persistence", "fanout", "primary_keys", "athena_sql", "partitions", "engine"])
+from looker_ops.check.rules.base import (
+    ATHENA_FAMILIES,
+    RULES,
+    CheckContext,
+    CheckOptions,
+    Family,
+    Rule,
+    rule,
+)
 
 
 def families() -> list[tuple[str, Family]]:
@@ -225,3 +110,18 @@ def render_rules_markdown() -> str:
             out.append("Bad:\n\n```\n" + r.bad.rstrip() + "\n```\n")
             out.append("Good:\n\n```\n" + r.good.rstrip() + "\n```\n")
     return "\n".join(out)
+
+
+__all__ = [
+    "ATHENA_FAMILIES",
+    "FAMILY_TITLES",
+    "RULES",
+    "CheckContext",
+    "CheckOptions",
+    "Family",
+    "Rule",
+    "all_rules",
+    "families",
+    "render_rules_markdown",
+    "rule",
+]

@@ -23,8 +23,8 @@ import sqlglot
 from sqlglot.dialects.athena import Athena
 from sqlglot.errors import SqlglotError
 
-from looker_ops.check.rules import CheckContext, rule
 from looker_ops.check.rules.athena_functions import ATHENA_FUNCTIONS, NOT_ATHENA_HINTS, NOT_FUNCTIONS
+from looker_ops.check.rules.base import CheckContext, rule
 from looker_ops.check.rules.common import compiled_field, compiled_table, view_schema
 from looker_ops.findings import Severity
 from looker_ops.lookml.model import Field, View

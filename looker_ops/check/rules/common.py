@@ -10,7 +10,7 @@ import sqlglot
 from sqlglot import exp
 from sqlglot.errors import SqlglotError
 
-from looker_ops.check.rules import CheckContext
+from looker_ops.check.rules.base import CheckContext
 from looker_ops.lookml.model import Explore, Field, Project, View
 from looker_ops.lookml.schema import TableSchema, table_for
 from looker_ops.lookml.sql import SqlCompiler, SqlProblem

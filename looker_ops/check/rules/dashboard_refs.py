@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from looker_ops.check.rules import CheckContext, rule
+from looker_ops.check.rules.base import CheckContext, rule
 from looker_ops.check.rules.common import exposed_fields
 from looker_ops.check.rules.filter_values import BAD_FILTER_VALUE, filter_error
 from looker_ops.findings import Severity

@@ -11,7 +11,7 @@ from __future__ import annotations
 import sqlglot
 from sqlglot.errors import SqlglotError
 
-from looker_ops.check.rules import CheckContext, rule
+from looker_ops.check.rules.base import CheckContext, rule
 from looker_ops.check.rules.common import compiled_table
 from looker_ops.findings import Severity
 from looker_ops.lookml.model import Explore, View

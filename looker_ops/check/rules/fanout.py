@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 
-from looker_ops.check.rules import CheckContext, rule
+from looker_ops.check.rules.base import CheckContext, rule
 from looker_ops.check.rules.common import exposed_fields
 from looker_ops.findings import Severity
 from looker_ops.lookml.model import Explore, Join, Project

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from looker_ops.check.rules import rule
+from looker_ops.check.rules.base import rule
 from looker_ops.findings import Severity
 from looker_ops.lookml.model import Field
 

@@ -21,7 +21,7 @@ import re
 from collections.abc import Sequence
 from pathlib import Path
 
-from looker_ops.check.rules import CheckContext, rule
+from looker_ops.check.rules.base import CheckContext, rule
 from looker_ops.check.rules.common import compiled_table, exposed_fields, parse_athena, tables_in
 from looker_ops.check.rules.partitions import is_date_field
 from looker_ops.findings import Severity

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from sqlglot import exp
 
-from looker_ops.check.rules import CheckContext, rule
+from looker_ops.check.rules.base import CheckContext, rule
 from looker_ops.check.rules.common import parse_athena, view_schema
 from looker_ops.findings import Severity
 from looker_ops.lookml.model import Explore, Field, Project

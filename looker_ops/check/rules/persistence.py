@@ -8,7 +8,7 @@ block does not set up and which goes stale silently. Ephemeral derived tables (p
 
 from __future__ import annotations
 
-from looker_ops.check.rules import CheckContext, rule
+from looker_ops.check.rules.base import CheckContext, rule
 from looker_ops.findings import Severity
 
 PERSIST_KEYS = (

@@ -22,7 +22,7 @@ from typing import Any
 
 from sqlglot import exp
 
-from looker_ops.check.rules import CheckContext, rule
+from looker_ops.check.rules.base import CheckContext, rule
 from looker_ops.check.rules.common import compiled_field, compiled_table, joined_views, parse_athena
 from looker_ops.findings import Severity
 from looker_ops.lookml.model import Field, View

@@ -26,7 +26,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from looker_ops.check.rules import CheckContext, Rule, rule
+from looker_ops.check.rules.base import CheckContext, Rule, rule
 from looker_ops.check.rules.common import compiled_field, compiled_table, exposed_fields
 from looker_ops.check.rules.dashboard_refs import dashboard_refs
 from looker_ops.check.rules.filter_values import BAD_FILTER_VALUE, filter_error
