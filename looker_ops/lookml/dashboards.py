@@ -24,8 +24,8 @@ from typing import Any
 import yaml
 
 from looker_ops.findings import Finding, Severity
+from looker_ops.lookml.ignores import IgnoreComment, scan_ignores
 from looker_ops.lookml.model import Dashboard, DashboardElement, DashboardFilter
-from looker_ops.lookml.parsecache import IgnoreComment, scan_ignores
 from looker_ops.yamlutil import error_line, error_problem
 
 YAML_ERROR = "DSH001"

@@ -48,6 +48,7 @@ from looker_ops.lookml.build import (
     Builder,
     expand_group_names,
 )
+from looker_ops.lookml.ignores import IgnoreComment
 from looker_ops.lookml.includes import INCLUDE_NOTHING, MISSING_DEPENDENCY, IncludeResolver
 from looker_ops.lookml.merge import (
     BAD_EXTENDS,
@@ -69,7 +70,7 @@ from looker_ops.lookml.model import (
     Project,
     View,
 )
-from looker_ops.lookml.parsecache import IgnoreComment, ParsedFile, default_cache_dir, parse_files
+from looker_ops.lookml.parsecache import ParsedFile, default_cache_dir, parse_files
 
 __all__ = [
     "BAD_EXTENDS",

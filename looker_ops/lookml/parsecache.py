@@ -30,22 +30,19 @@ from lkml.lexer import Lexer
 from lkml.parser import Parser
 from lkml.tree import BlockNode, ContainerNode, ListNode, PairNode
 
-# The cache key covers the code that produces the cached form, not only a hand-kept number:
+from looker_ops.lookml.ignores import IgnoreComment, scan_ignores
+
+# The cache key covers the code that produces the cached form (this module and ignores.py), not only a hand-kept number:
 # an upgrade of looker-ops (or of this module) that changes what a parsed file holds can never
 # be served entries written by the previous code.
-CACHE_FORMAT = "2-" + hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:12]
+CACHE_FORMAT = (
+    "2-"
+    + hashlib.sha256(
+        Path(__file__).read_bytes() + (Path(__file__).parent / "ignores.py").read_bytes()
+    ).hexdigest()[:12]
+)
 MAIN_SHARE_WEIGHT = 0.8  # the main process's share of the parsing, relative to a worker's
 _PLURAL = frozenset(PLURAL_KEYS)
-IGNORE_RE = re.compile(r"#\s*looker-ops:\s*ignore\s+(.*)$")
-_CODE_RE = re.compile(r"^[A-Z]{2,}[0-9]{2,}$|^ALL$")
-
-
-@dataclass
-class IgnoreComment:
-    line: int  # the comment's line
-    target: int  # the line it applies to (the next code line for a comment on its own line)
-    codes: tuple[str, ...]
-    reason: str
 
 
 @dataclass
@@ -163,41 +160,6 @@ def parse_text(text: str) -> ParsedFile:
     doc = _convert_container(tree.container, 0, _Ends(tokens))
     doc["_has_constants"] = "@{" in text
     return ParsedFile(doc, None, ignores)
-
-
-def scan_ignores(text: str) -> list[IgnoreComment]:
-    """Find ``# looker-ops: ignore CODE[,CODE] reason`` comments (LookML and YAML alike)."""
-    if "looker-ops:" not in text:
-        return []
-    out: list[IgnoreComment] = []
-    lines = text.splitlines()
-    for i, ln in enumerate(lines, 1):
-        if "looker-ops:" not in ln:
-            continue
-        hash_at = ln.find("#")
-        m = IGNORE_RE.search(ln[hash_at:]) if hash_at >= 0 else None
-        if not m:
-            continue
-        words = m.group(1).replace(",", " , ").split()
-        codes_l: list[str] = []
-        k = 0
-        while k < len(words) and (words[k] == "," or _CODE_RE.match(words[k])):
-            if words[k] != ",":
-                codes_l.append(words[k])
-            k += 1
-        if not codes_l:
-            continue
-        codes = tuple(codes_l)
-        reason = " ".join(words[k:]).replace(" , ", ", ").strip()
-        target = i
-        if not ln[:hash_at].strip():
-            for j in range(i, len(lines)):
-                s = lines[j].strip()
-                if s and not s.startswith("#"):
-                    target = j + 1
-                    break
-        out.append(IgnoreComment(i, target, codes, reason))
-    return out
 
 
 # --------------------------------------------------------------------------- cache + pool
