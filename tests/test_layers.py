@@ -1,4 +1,5 @@
-"""The package's layers, read from its imports: imports point down only, and no cycle.
+"""The package's layers, read from its imports: imports point down only, and no cycle (between
+packages, nor between modules).
 
 Layers, lowest first (a package may import its own layer's ground and anything below it):
 
@@ -107,3 +108,109 @@ def test_the_layer_check_can_fail() -> None:
     edges["lookml"] = {*edges.get("lookml", set()), "deploy"}
     edges["config"] = {*edges.get("config", set()), "engines"}
     assert upward(edges) == ["config -> engines", "lookml -> deploy"]
+
+
+def _is_type_checking(test: ast.expr) -> bool:
+    return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
+        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"
+    )
+
+
+def _imports(tree: ast.AST) -> list[ast.Import | ast.ImportFrom]:
+    """Every import statement in ``tree`` (inside functions too), except the bodies of
+    ``if TYPE_CHECKING:`` (those never run)."""
+    out: list[ast.Import | ast.ImportFrom] = []
+    todo: list[ast.AST] = [tree]
+    while todo:
+        node = todo.pop()
+        if isinstance(node, ast.If) and _is_type_checking(node.test):
+            todo.extend(node.orelse)
+            continue
+        if isinstance(node, ast.Import | ast.ImportFrom):
+            out.append(node)
+        todo.extend(ast.iter_child_nodes(node))
+    return out
+
+
+def module_imports() -> dict[str, set[str]]:
+    """Module -> the looker_ops modules it imports (dotted names; a package is its
+    ``__init__``). ``from pkg import name`` is an import of ``pkg.name`` when that is a module,
+    else of ``pkg``; relative imports are resolved against the importing module."""
+    modules: dict[str, Path] = {}
+    for path in PKG.rglob("*.py"):
+        parts = ("looker_ops", *path.relative_to(PKG).with_suffix("").parts)
+        if parts[-1] == "__init__":
+            parts = parts[:-1]
+        modules[".".join(parts)] = path
+    edges: dict[str, set[str]] = defaultdict(set)
+    for name, path in modules.items():
+        package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+        for node in _imports(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                targets = [a.name for a in node.names]
+            else:
+                base = node.module or ""
+                if node.level:
+                    anchor = package.split(".")
+                    anchor = anchor[: len(anchor) - (node.level - 1)]
+                    base = ".".join([*anchor, base] if base else anchor)
+                targets = [f"{base}.{a.name}" if f"{base}.{a.name}" in modules else base for a in node.names]
+            for target in targets:
+                while target and target not in modules:  # `import a.b.c` of a name inside a module
+                    target = target.rpartition(".")[0]
+                if target and target != name:
+                    edges[name].add(target)
+    return edges
+
+
+def module_cycles(edges: dict[str, set[str]]) -> list[list[str]]:
+    """The import cycles among modules, each once (as the strongly connected groups of more than
+    one module, every group sorted)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    groups: list[list[str]] = []
+
+    def connect(v: str) -> None:
+        index[v] = low[v] = len(index)
+        stack.append(v)
+        on_stack.add(v)
+        for w in sorted(edges.get(v, ())):
+            if w not in index:
+                connect(w)
+                low[v] = min(low[v], low[w])
+            elif w in on_stack:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            group = []
+            while True:
+                w = stack.pop()
+                on_stack.discard(w)
+                group.append(w)
+                if w == v:
+                    break
+            if len(group) > 1:
+                groups.append(sorted(group))
+
+    for v in sorted(edges):
+        if v not in index:
+            connect(v)
+    return sorted(groups)
+
+
+def test_no_import_cycle_between_modules() -> None:
+    """No two modules of looker_ops import each other, directly or round a longer circle (lazy
+    imports inside functions count: they only hide a cycle; ``if TYPE_CHECKING:`` ones do not)."""
+    assert module_cycles(module_imports()) == []
+
+
+def test_the_module_cycle_check_can_fail() -> None:
+    """A lazy import from the lowest ground module back up to a verb closes a circle, and it is found."""
+    edges = module_imports()
+    assert "looker_ops.errors" in edges["looker_ops.alerts.run"]
+    edges["looker_ops.errors"] = {*edges.get("looker_ops.errors", set()), "looker_ops.alerts.run"}
+    cycles = module_cycles(edges)
+    assert any({"looker_ops.alerts.run", "looker_ops.errors"} <= set(group) for group in cycles), cycles
+    assert "looker_ops.lookml.parsecache" in edges["looker_ops.lookml.loader"]
+    assert "looker_ops.check.rules.base" in edges["looker_ops.check.rules.fanout"]
