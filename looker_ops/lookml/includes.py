@@ -11,8 +11,7 @@ import re
 from collections.abc import Collection, Sequence
 from pathlib import Path
 
-from looker_ops.findings import Finding, Severity
-from looker_ops.lookml.merge import str_list
+from looker_ops.lookml.merge import LoaderProblems, str_list
 from looker_ops.lookml.parsecache import ParsedFile
 
 INCLUDE_NOTHING = "LKM002"
@@ -90,19 +89,10 @@ def resolve_include(
     return [f for f in files if rx.match(f)]
 
 
-class IncludeResolver:
+class IncludeResolver(LoaderProblems):
     """The files each model includes, recursively (a part of the loader)."""
 
     # The loader's state that this part reads and fills (set by the loader's __init__).
-    problems: list[Finding]
-    duplicates: dict[tuple[str, str], list[tuple[str, int]]]
-
-    def problem(
-        self, code: str, msg: str, file: str | None, line: int | None, where: str | None = None
-    ) -> None:
-        """Record an error finding."""
-        self.problems.append(Finding(code, Severity.ERROR, msg, file, line, where))
-
     root: Path
     parsed: dict[str, ParsedFile]
     _reported_set: set[tuple[str, str]]

@@ -129,11 +129,6 @@ class Loader(IncludeResolver, Assembler, Builder):
         self.duplicates: dict[tuple[str, str], list[tuple[str, int]]] = {}
         self._reported_set: set[tuple[str, str]] = set()
 
-    def problem(
-        self, code: str, msg: str, file: str | None, line: int | None, where: str | None = None
-    ) -> None:
-        self.problems.append(Finding(code, Severity.ERROR, msg, file, line, where))
-
     # ---- discovery + parse
     def discover(self) -> tuple[list[str], list[Path]]:
         lkml: list[str] = []

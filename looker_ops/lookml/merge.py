@@ -133,10 +133,10 @@ def tag_file(block: dict[str, Any], rel: str) -> None:
                     it["_file"] = rel
 
 
-class Assembler:
-    """Refinements and ``extends`` of one kind of object (the loader's base)."""
+class LoaderProblems:
+    """The loader's findings, shared by its parts (:class:`Assembler` here, the include resolver)."""
 
-    # The loader's state that this part reads and fills (set by the loader's __init__).
+    # The loader's state that its parts read and fill (set by the loader's __init__).
     problems: list[Finding]
     duplicates: dict[tuple[str, str], list[tuple[str, int]]]
 
@@ -145,6 +145,10 @@ class Assembler:
     ) -> None:
         """Record an error finding."""
         self.problems.append(Finding(code, Severity.ERROR, msg, file, line, where))
+
+
+class Assembler(LoaderProblems):
+    """Refinements and ``extends`` of one kind of object (the loader's base)."""
 
     # True when a dependency the project imports is not here: a name defined nowhere may be
     # defined there, so a refinement of it or an ``extends`` of it is not an error.
