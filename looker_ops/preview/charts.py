@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from looker_ops.preview.model import TilePreview, cell, jsonable
@@ -81,6 +81,16 @@ def esc(s: Any) -> str:
     return html.escape(cell(s) if not isinstance(s, str) else s, quote=True)
 
 
+def _y_grid(top: float, y: Callable[[float], float], pl: float, w: float) -> list[str]:
+    """The horizontal grid of a chart's value axis: lines at 0, half and the top, each labelled."""
+    parts = []
+    for frac in (0, 0.5, 1):
+        yy = y(top * frac)
+        parts.append(f'<line x1="{pl}" y1="{yy:.1f}" x2="{w - 10}" y2="{yy:.1f}" stroke="#e4e7eb"/>')
+        parts.append(f'<text x="{pl - 4}" y="{yy + 3:.1f}" text-anchor="end">{esc(cell(top * frac))}</text>')
+    return parts
+
+
 def _line_chart(t: TilePreview, label: int, cols: list[int]) -> str:
     rows = sorted(t.rows, key=lambda r: str(jsonable(r[label])))
     w, h, pl, pb, pt = 640, 220, 48, 28, 10
@@ -95,10 +105,7 @@ def _line_chart(t: TilePreview, label: int, cols: list[int]) -> str:
         return pt + (h - pt - pb) * (1 - v / top)
 
     parts = [f'<svg viewBox="0 0 {w} {h}" width="100%" role="img" aria-label="{esc(t.title)}">']
-    for frac in (0, 0.5, 1):
-        yy = y(top * frac)
-        parts.append(f'<line x1="{pl}" y1="{yy:.1f}" x2="{w - 10}" y2="{yy:.1f}" stroke="#e4e7eb"/>')
-        parts.append(f'<text x="{pl - 4}" y="{yy + 3:.1f}" text-anchor="end">{esc(cell(top * frac))}</text>')
+    parts.extend(_y_grid(top, y, pl, w))
     for k in sorted({0, n // 2, n - 1}):
         parts.append(f'<text x="{x(k):.1f}" y="{h - 8}" text-anchor="middle">{esc(rows[k][label])}</text>')
     for s, i in enumerate(cols):
@@ -167,10 +174,7 @@ def _column_chart(t: TilePreview, label: int, cols: list[int]) -> str:
         return pt + (h - pt - pb) * (1 - v / top)
 
     parts = [f'<svg viewBox="0 0 {w} {h}" width="100%" role="img" aria-label="{esc(t.title)}">']
-    for frac in (0, 0.5, 1):
-        yy = y(top * frac)
-        parts.append(f'<line x1="{pl}" y1="{yy:.1f}" x2="{w - 10}" y2="{yy:.1f}" stroke="#e4e7eb"/>')
-        parts.append(f'<text x="{pl - 4}" y="{yy + 3:.1f}" text-anchor="end">{esc(cell(top * frac))}</text>')
+    parts.extend(_y_grid(top, y, pl, w))
     for k, r in enumerate(rows):
         x0 = pl + k * slot + (slot - inner) / 2
         base = 0.0
