@@ -272,17 +272,22 @@ def _remote_state(git: _Git, branch: str, url_for_msg: str) -> tuple[str | None,
 def _fetch_head(git: _Git, branch: str, url_for_msg: str) -> str:
     """Fetch the head of ``branch`` (shallow: only its tree is needed); returns that tree."""
     local = f"refs/remotes/deploy/{branch}"
+    _shallow_fetch(git, f"+refs/heads/{branch}:{local}", url_for_msg)
+    return git.run("rev-parse", f"{local}^{{tree}}")
+
+
+def _shallow_fetch(git: _Git, refspec: str, url_for_msg: str) -> None:
+    """Fetch ``refspec`` from the ``deploy`` remote: one commit deep, no tags."""
     git.run(
         "fetch",
         "--quiet",
         "--no-tags",
         "--depth=1",
         "deploy",
-        f"+refs/heads/{branch}:{local}",
+        refspec,
         what=f"fetch {url_for_msg}",
         remote=True,
     )
-    return git.run("rev-parse", f"{local}^{{tree}}")
 
 
 def _stage(lookml_dir: Path, constants: Mapping[str, str], dest: Path) -> None:
@@ -419,9 +424,7 @@ def mark_validated(
     """
     shown = redact_url(push_url)
     with _temp_repo(push_url, env) as git:
-        git.run(
-            "fetch", "--quiet", "--no-tags", "--depth=1", "deploy", sha, what=f"fetch {shown}", remote=True
-        )
+        _shallow_fetch(git, sha, shown)
         tag = git.run("mktag", input=marker_text(sha, dashboards or {}))
         git.run(
             "push",
@@ -444,16 +447,7 @@ def marker_dashboards(
     with _temp_repo(push_url, env) as git:
         if ref not in _ls_remote(git, [ref], shown):
             return None
-        git.run(
-            "fetch",
-            "--quiet",
-            "--no-tags",
-            "--depth=1",
-            "deploy",
-            f"+{ref}:refs/marker",
-            what=f"fetch {shown}",
-            remote=True,
-        )
+        _shallow_fetch(git, f"+{ref}:refs/marker", shown)
         if git.run("cat-file", "-t", "refs/marker") != "tag":
             return None
         return parse_marker(git.run("cat-file", "tag", "refs/marker"))
