@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from looker_ops.errors import BadInput
 from looker_ops.looker import alerts as res
-from looker_ops.looker.changes import get
+from looker_ops.looker.changes import get, id_key
 
 if TYPE_CHECKING:
     from looker_ops.config.alerts import AlertSet
@@ -20,6 +20,6 @@ def run_alert_now(client: LookerClient, spec: AlertSet, name: str) -> str:
     found = [x for x in res.read_current(client) if get(x, "custom_title") == a.title]
     if not found:
         raise BadInput(f"{a.where}: alert {name!r} is not on Looker: run `looker-ops alerts apply` first")
-    aid = str(get(sorted(found, key=lambda x: res.id_key(get(x, "id")))[0], "id"))
+    aid = str(get(sorted(found, key=lambda x: id_key(get(x, "id")))[0], "id"))
     client.sdk.enqueue_alert(aid, force=True)
     return aid

@@ -34,7 +34,7 @@ from looker_sdk.sdk.api40 import models as m
 from looker_ops.config.alerts import Alert, AlertSet
 from looker_ops.config.schedules import MARKER, canonical_cron
 from looker_ops.errors import BadInput, LookerOpsError
-from looker_ops.looker.changes import CREATE, DELETE, SECRET, UPDATE, Change, FieldDiff, get
+from looker_ops.looker.changes import CREATE, DELETE, SECRET, UPDATE, Change, FieldDiff, get, id_key
 
 if TYPE_CHECKING:
     from looker_ops.looker.client import LookerClient
@@ -324,11 +324,6 @@ def is_managed(alert: Any) -> bool:
     return str(get(alert, "custom_title") or "").startswith(MARKER)
 
 
-def id_key(value: Any) -> tuple[int, str]:
-    text = str(value or "")
-    return (int(text), "") if text.isdigit() else (1 << 62, text)
-
-
 def plan(
     want: Sequence[Desired],
     current: Iterable[Any],
@@ -523,7 +518,6 @@ __all__ = [
     "diff",
     "file_secret_keys",
     "find_dashboard",
-    "id_key",
     "is_managed",
     "live_elements",
     "owner_id",

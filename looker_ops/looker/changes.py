@@ -71,6 +71,12 @@ def _show(value: Any) -> str:
     return text if len(text) <= 80 else text[:77] + "...'"
 
 
+def id_key(value: Any) -> tuple[int, str]:
+    """Sort key for Looker ids: numeric ids in number order (the oldest first), any other after them."""
+    text = str(value or "")
+    return (int(text), "") if text.isdigit() else (1 << 62, text)
+
+
 def get(obj: Any, key: str) -> Any:
     """A field of an SDK model or of a plain dict (plan() accepts both), None when absent."""
     if obj is None:

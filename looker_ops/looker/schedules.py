@@ -43,7 +43,7 @@ from looker_ops.config.schedules import (
     url_host,
 )
 from looker_ops.errors import BadInput
-from looker_ops.looker.changes import CREATE, DELETE, SECRET, UPDATE, Change, FieldDiff, get
+from looker_ops.looker.changes import CREATE, DELETE, SECRET, UPDATE, Change, FieldDiff, get, id_key
 
 if TYPE_CHECKING:
     from looker_ops.looker.client import LookerClient
@@ -370,7 +370,7 @@ def plan(
         if is_managed(p):
             mine.setdefault(str(get(p, "name")), []).append(p)
     for plans in mine.values():
-        plans.sort(key=lambda p: _id_key(get(p, "id")))
+        plans.sort(key=lambda p: id_key(get(p, "id")))
     changes: list[Change] = []
     for w in want:
         plans = mine.pop(w.name, [])
@@ -434,11 +434,6 @@ def plan(
 
 def _has(value: Any) -> bool:
     return value not in (None, "", [], False)
-
-
-def _id_key(value: Any) -> tuple[int, str]:
-    text = str(value or "")
-    return (int(text), "") if text.isdigit() else (1 << 62, text)
 
 
 # --------------------------------------------------------------------------- Looker reads
