@@ -98,6 +98,7 @@ __all__ = [
 SYNTAX = "LKM001"
 UNKNOWN_CONSTANT = "LKM003"
 NO_MODEL = "LKM006"
+NOT_UTF8 = "LKM008"
 _CONST_RE = re.compile(r"@\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
 
@@ -173,6 +174,9 @@ class Loader(IncludeResolver, Assembler, Builder):
         )
         parsed = parsed_all[: len(lkml_files)]
         self.parsed = dict(zip(lkml_files, parsed, strict=True))
+        for rel, pf in zip(lkml_files + dash_rels, parsed_all, strict=True):
+            if pf.encoding is not None:
+                self.problems.append(Finding(NOT_UTF8, Severity.WARNING, pf.encoding[1], rel, pf.encoding[0]))
         for rel, pf in self.parsed.items():
             if pf.error is not None:
                 self.problem(SYNTAX, pf.error[1], rel, pf.error[0])

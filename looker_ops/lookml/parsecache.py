@@ -14,6 +14,7 @@ an unchanged file is never parsed twice. An unwritable cache directory just disa
 from __future__ import annotations
 
 import hashlib
+import importlib.metadata
 import os
 import pickle
 import re
@@ -24,13 +25,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import lkml
 from lkml.keys import PLURAL_KEYS, pluralize
-from lkml.lexer import Lexer
 from lkml.parser import Parser
 from lkml.tree import BlockNode, ContainerNode, ListNode, PairNode
 
 from looker_ops.lookml.ignores import IgnoreComment, scan_ignores
+from looker_ops.lookml.lexer import GuardedLexer, LexError
 
 # The cache key covers the code that produces the cached form (this module and ignores.py), not only a hand-kept number:
 # an upgrade of looker-ops (or of this module) that changes what a parsed file holds can never
@@ -50,6 +50,8 @@ class ParsedFile:
     doc: dict[str, Any] | None
     error: tuple[int, str] | None = None
     ignores: list[IgnoreComment] = field(default_factory=list)
+    # (line, message) when the bytes are not UTF-8 (the text was parsed with U+FFFD in their place)
+    encoding: tuple[int, str] | None = None
 
 
 # --------------------------------------------------------------------------- conversion
@@ -134,9 +136,11 @@ def parse_text(text: str) -> ParsedFile:
     if "\0" in text:
         line = text.count("\n", 0, text.index("\0")) + 1
         return ParsedFile(None, (line, "the file contains NUL bytes: not a LookML text file"), ignores)
-    lexer = Lexer(text)
+    lexer = GuardedLexer(text)
     try:
         tokens = lexer.scan()
+    except LexError as exc:
+        return ParsedFile(None, (exc.line, f"LookML syntax error: {exc.message}"), ignores)
     except IndexError:
         last = next((t for t in reversed(lexer.tokens) if getattr(t, "line_number", None)), None)
         line = last.line_number if last is not None else lexer.line_number
@@ -153,6 +157,8 @@ def parse_text(text: str) -> ParsedFile:
     except KeyError as exc:
         msg = str(exc.args[0]) if exc.args else str(exc)
         return ParsedFile(None, (_dup_key_line(text, msg) or 1, f"LookML error: {msg}"), ignores)
+    except RecursionError:  # the lexer bounds block nesting; lists or pairs nested this deep
+        return ParsedFile(None, (1, "LookML syntax error: nested too deeply to parse"), ignores)
     if parser.index < len(tokens) - 1:
         tok = tokens[parser.index]
         what = "'}'" if type(tok).__name__ == "BlockEndToken" else repr(getattr(tok, "value", tok))
@@ -174,9 +180,18 @@ def default_cache_dir(root: Path) -> Path:
     return base / "looker-ops" / "parse"
 
 
+def lkml_version() -> str:
+    """The installed lkml distribution's version (lkml has no ``__version__``): the parse
+    cache's key includes it, so entries parsed by another lkml are never served."""
+    try:
+        return importlib.metadata.version("lkml")
+    except importlib.metadata.PackageNotFoundError:
+        return "unknown"
+
+
 def _cache_key(data: bytes) -> str:
     h = hashlib.sha256(data)
-    h.update(f"|{CACHE_FORMAT}|{getattr(lkml, '__version__', '')}".encode())
+    h.update(f"|{CACHE_FORMAT}|{lkml_version()}".encode())
     return h.hexdigest()
 
 
@@ -218,6 +233,20 @@ def _decode(data: bytes) -> str:
     return text.replace("\r\n", "\n")
 
 
+def encoding_problem(data: bytes) -> tuple[int, str] | None:
+    """(line, message) naming the first byte that is not UTF-8, or None for valid UTF-8."""
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        return (
+            line,
+            f"not UTF-8: byte 0x{data[exc.start]:02x} at offset {exc.start} (line {line}) "
+            "cannot be decoded; Looker reads LookML as UTF-8 (save the file as UTF-8)",
+        )
+    return None
+
+
 def _parse_one(text: str, rel: str | None) -> ParsedFile:
     if rel is not None and rel.endswith(".dashboard.lookml"):
         from looker_ops.lookml.dashboards import parse_dashboard_text
@@ -225,6 +254,14 @@ def _parse_one(text: str, rel: str | None) -> ParsedFile:
         dashboards, problems = parse_dashboard_text(text, rel)
         return ParsedFile({"dashboards": dashboards, "problems": problems}, None, scan_ignores(text))
     return parse_text(text)
+
+
+def parse_bytes(data: bytes, rel: str | None) -> ParsedFile:
+    """Parse one file's bytes (a LookML file, or a dashboard when ``rel`` ends in
+    ``.dashboard.lookml``); bytes that are not UTF-8 are replaced and named in ``encoding``."""
+    parsed = _parse_one(_decode(data), rel)
+    parsed.encoding = encoding_problem(data)
+    return parsed
 
 
 def _parse_batch_pickled(batch: list[tuple[str, str, str | None]], cache_dir: str | None) -> list[bytes]:
@@ -267,7 +304,7 @@ def _parse_into(
             except OSError as exc:
                 emit(ParsedFile(None, (1, f"cannot read file: {exc.strerror or exc}")))
                 continue
-            parsed = _parse_one(_decode(data), rel)
+            parsed = parse_bytes(data, rel)
             pickled = emit(parsed)
             if writer is not None and cache_dir is not None:
                 writer.submit(_cache_write, Path(cache_dir), key, pickled if pickled is not None else parsed)

@@ -24,7 +24,7 @@ def expected(project: Path) -> set[tuple[str, str, int | None]]:
     for p in sorted(project.rglob("*")):
         if not p.is_file():
             continue
-        for i, line in enumerate(p.read_text().splitlines(), 1):
+        for i, line in enumerate(p.read_text(errors="replace").splitlines(), 1):
             m = EXPECT_RE.search(line)
             if m:
                 for code in re.split(r"[,\s]+", m.group(1).strip()):

@@ -57,7 +57,7 @@ def parse_athena(sql: str) -> Any:
     """The first statement of ``sql`` parsed by sqlglot in the Athena dialect, or None."""
     try:
         trees = [t for t in sqlglot.parse(sql, read="athena") if t is not None]
-    except SqlglotError:
+    except (SqlglotError, RecursionError):  # nested too deeply: athena_sql says so (info)
         return None
     return trees[0] if trees else None
 

@@ -76,6 +76,17 @@ rule(
     "looker-ops check --dependency block_config=../block-config",
 )
 rule(
+    "LKM008",
+    Severity.WARNING,
+    "file is not UTF-8",
+    F,
+    "A .lkml or .dashboard.lookml file holding bytes that are not UTF-8 (e.g. a label saved as "
+    "Latin-1). Looker reads LookML as UTF-8, so such bytes show as U+FFFD; the finding names the "
+    "first byte's offset and line. The rest of the file is still checked.",
+    'label: "Caf\\xe9"   # the byte 0xe9 alone (Latin-1), not UTF-8',
+    'label: "Café"   # saved as UTF-8',
+)
+rule(
     "DSH001",
     Severity.ERROR,
     "dashboard file is not valid YAML",
