@@ -200,6 +200,13 @@ class Loader(IncludeResolver, Assembler, Builder):
                     dg = dict(dg)
                     dg["_file"] = m.file
                     datagroups[str(dg["_name"])] = dg
+        # datagroups may also sit in a file a model includes (datagroups.lkml)
+        for rel, pf in self.parsed.items():
+            for dg in (pf.doc or {}).get("datagroups", []) or []:
+                if isinstance(dg, dict) and dg.get("_name") and str(dg["_name"]) not in datagroups:
+                    dg = dict(dg)
+                    dg["_file"] = rel
+                    datagroups[str(dg["_name"])] = dg
 
         dashboards, dash_ignores = self.read_dashboards(dash_rels, parsed_all[len(lkml_files) :])
         for m in models.values():

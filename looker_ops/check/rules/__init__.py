@@ -27,6 +27,7 @@ def families() -> list[tuple[str, Family]]:
         dialect_sql,
         fanout,
         on_data,
+        parameters,
         partitions,
         persistence,
         primary_keys,
@@ -34,6 +35,7 @@ def families() -> list[tuple[str, Family]]:
     )
 
     return [
+        ("parameters", parameters.check),
         ("references", references.check),
         ("dialect", dialect_sql.check),
         ("persistence", persistence.check),
@@ -61,6 +63,7 @@ FAMILY_TITLES = {
     "partitions": "Athena 5: partition pruning",
     "references": "References",
     "dialect": "SQL in the connection's dialect",
+    "parameters": "Parameters and values (Looker's LookML reference)",
     "engine": "SQL on the embedded engine (--sql)",
 }
 
@@ -73,6 +76,7 @@ def render_rules_markdown() -> str:
         fanout,
         loading,
         on_data,
+        parameters,
         partitions,
         persistence,
         primary_keys,
@@ -81,6 +85,7 @@ def render_rules_markdown() -> str:
 
     modules = {
         "loading": loading,
+        "parameters": parameters,
         "references": references,
         "dialect": dialect_sql,
         "persistence": persistence,
