@@ -251,7 +251,10 @@ def _parse_one(text: str, rel: str | None) -> ParsedFile:
     if rel is not None and rel.endswith(".dashboard.lookml"):
         from looker_ops.lookml.dashboards import parse_dashboard_text
 
-        dashboards, problems = parse_dashboard_text(text, rel)
+        try:
+            dashboards, problems = parse_dashboard_text(text, rel)
+        except RecursionError:  # YAML nested just below libyaml's own depth limit
+            return ParsedFile(None, (1, "invalid YAML: nested too deeply to read"), scan_ignores(text))
         return ParsedFile({"dashboards": dashboards, "problems": problems}, None, scan_ignores(text))
     return parse_text(text)
 

@@ -136,3 +136,13 @@ def test_parse_cache_misses_when_lkml_version_changes(
     assert parsed, "another lkml version must not be served the cached parse"
     assert pf.doc is not None and pf.doc["views"][0]["_name"] == "a"
     assert len(list(cache.glob("*.pickle"))) == 2
+
+
+@pytest.mark.parametrize("depth", [900, 5000])
+def test_a_dashboard_nested_too_deeply_is_a_yaml_finding(depth: int) -> None:
+    text = b"- dashboard: d\n  elements:\n  - name: e\n    fields: " + b"[" * depth + b"]" * depth + b"\n"
+    pf = bounded(lambda: parse_bytes(text, "d.dashboard.lookml"))
+    problems = [p.message for p in (pf.doc or {}).get("problems", [])]
+    assert (pf.error is not None and "nested too deeply" in pf.error[1]) or any(
+        "nesting depth" in m for m in problems
+    ), (pf.error, problems)
