@@ -105,16 +105,18 @@ _FIELD = frozenset(
 _VIEW = frozenset(
     _words(
         """
-    derived_table dimension dimension_group drill_fields extends extension
-    fields_hidden_by_default filter final label measure parameter required_access_grants set
-    sql_table_name suggestions
+    autogenerate_primary_keys calendar_definition derived_analytic_model derived_table
+    dimension dimension_group drill_fields extends extension fields_hidden_by_default filter
+    final label measure parameter required_access_grants set sql_table_name suggestions
+    view_label
     """
     )
-)
+)  # view_label: not on the reference page for views, but set on views in real projects
 _EXPLORE = frozenset(
     _words(
         """
-    access_filter aggregate_table always_filter always_join cancel_grouping_fields
+    access_filter aggregate_table always_filter always_join autogenerate_primary_keys
+    cancel_grouping_fields
     case_sensitive conditionally_filter description extends extension fields final from
     group_label hidden join label persist_for persist_with query required_access_grants
     sql_always_having sql_always_where sql_preamble sql_table_name symmetric_aggregates tags
@@ -143,7 +145,8 @@ _DATAGROUP = frozenset(_words("description interval_trigger label max_cache_age 
 _YESNO = frozenset(
     _words(
         """
-    allow_approximate_optimization allow_fill alpha_sort approximate bypass_suggest_restrictions
+    allow_approximate_optimization allow_fill alpha_sort approximate autogenerate_primary_keys
+    bypass_suggest_restrictions
     can_filter case_sensitive convert_tz fields_hidden_by_default final full_suggestions hidden
     outer_only primary_key skip_drill_filter suggestable symmetric_aggregates value_to_date
     """
