@@ -163,6 +163,7 @@ _CLOSED: dict[str, frozenset[str]] = {
     "units": frozenset(["feet", "kilometers", "meters", "miles", "nautical_miles", "yards"]),
     "style": frozenset(["classic", "interval", "integer", "relational"]),
 }
+_VALUED = _YESNO | frozenset(_CLOSED)  # parameters whose value values() judges
 _JOIN_TYPES = frozenset(["left_outer", "full_outer", "inner", "cross"])
 _EXPORT = frozenset(["none", "override_required", "override_optional"])
 
@@ -199,13 +200,16 @@ _TEMPLATED = ("@{", "{{", "{%", "${")
 
 
 def _templated(v: str) -> bool:
-    return any(t in v for t in _TEMPLATED)
+    return "{" in v and any(t in v for t in _TEMPLATED)  # every marker holds a "{"
+
+
+_EMPTY: dict[str, int] = {}
 
 
 def _keys(block: dict[str, Any]) -> dict[str, int]:
     """Each parameter of a block (singular LookML name) with the line it is on."""
     lines = block.get("_lines")
-    return {k: int(v) for k, v in lines.items()} if isinstance(lines, dict) else {}
+    return lines if isinstance(lines, dict) else _EMPTY
 
 
 class _Checker:
@@ -219,9 +223,11 @@ class _Checker:
 
     # ---- parameters
     def params(self, block: dict[str, Any], known: frozenset[str], what: str, file: str, where: str) -> None:
-        for key, line in _keys(block).items():
-            if key.startswith("_") or key in known:
+        lines = _keys(block)
+        for key in lines.keys() - known:
+            if key.startswith("_"):
                 continue
+            line = int(lines[key])
             guess = near_miss(key, known)
             hint = f" (did you mean {guess}?)" if guess else ""
             self.report(
@@ -234,7 +240,8 @@ class _Checker:
 
     def values(self, block: dict[str, Any], what: str, file: str, where: str) -> None:
         lines = _keys(block)
-        for key, line in lines.items():
+        for key in lines.keys() & _VALUED:
+            line = int(lines[key])
             v = block.get(key)
             if not isinstance(v, str) or _templated(v):
                 continue
