@@ -403,7 +403,7 @@ def _article(word: str) -> str:
 
 
 def _did_you_mean(val: str, allowed: Iterable[str]) -> str:
-    guess = near_miss(val, allowed)
+    guess = near_miss(val, frozenset(allowed))
     return f" (did you mean {guess}?)" if guess else ""
 
 
@@ -433,7 +433,7 @@ def _persist_with(ctx: CheckContext, chk: _Checker) -> None:
         name = v.strip()
         if not name or _templated(name) or name in known:
             continue
-        guess = near_miss(name, known)
+        guess = near_miss(name, frozenset(known))
         hint = f" (did you mean {guess}?)" if guess else ""
         chk.report(
             NO_DATAGROUP, f"persist_with: {name} names no datagroup of the project{hint}", file, line, where

@@ -1,0 +1,4 @@
+constant: SCHEMA {
+  value: "cloudtrail"
+  export: override_optional
+}
