@@ -95,7 +95,7 @@ rule(
     "- dashboard: a\n  elements:\n  - name: x\n   type: text   # bad indentation",
     "- dashboard: a\n  elements:\n  - name: x\n    type: text",
 )
-rule(
+DSH002 = rule(
     "DSH002",
     Severity.ERROR,
     "unknown or malformed dashboard key",

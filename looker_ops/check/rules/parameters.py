@@ -26,7 +26,8 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from looker_ops.check.rules import CheckContext, Rule, all_rules, rule
+from looker_ops.check.rules import loading
+from looker_ops.check.rules.base import CheckContext, Rule, rule
 from looker_ops.findings import Severity
 from looker_ops.lookml.dashboards import near_miss
 
@@ -444,7 +445,7 @@ def _dashboard_keys(ctx: CheckContext, chk: _Checker) -> None:
     """Element keys YAML reads as booleans, numbers or null (str() shows True, 1, None...).
     Dashboard and filter keys are a closed set already (DSH002 in the loader); an element's
     other keys are visualization settings, free except for these."""
-    bad_key = all_rules()["DSH002"]
+    bad_key = loading.DSH002
     for d in ctx.dashboards():
         for e in d.elements:
             for key, line in _keys(e.props).items():
