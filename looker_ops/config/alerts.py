@@ -39,6 +39,7 @@ from looker_ops.config.reader import Reader, Secret, compose, read_file
 from looker_ops.config.reader import Stop as _Problems
 from looker_ops.config.reader import kind as _kind
 from looker_ops.config.schedule_model import DEFAULT_TIMEZONE, MARKER
+from looker_ops.config.schedules import integration_parameters
 from looker_ops.config.values import timezone_problem, valid_email
 from looker_ops.errors import BadInput
 
@@ -850,28 +851,10 @@ def _destination(r: _AlertReader, node: yaml.Node, key: str) -> AlertDestination
             f"{value!r}: expected an action-hub integration id such as 1::slack_app",
         )
         return None
-    params: list[tuple[str, str]] = []
-    secrets: list[tuple[str, Secret]] = []
-    ok = True
-    for extra_key in ("parameters", "secret_parameters"):
-        if extra_key not in d:
-            continue
-        pnode = d[extra_key][1]
-        if not isinstance(pnode, yaml.MappingNode):
-            r.error(pnode, f"{key}.{extra_key}", f"expected a mapping of name to value, got {_kind(pnode)}")
-            ok = False
-            continue
-        for knode, vnode in pnode.value:
-            pkey = f"{key}.{extra_key}.{knode.value}"
-            try:
-                if extra_key == "secret_parameters":
-                    secrets.append((str(knode.value), r.secret(vnode, pkey)))
-                else:
-                    params.append((str(knode.value), r.text(vnode, pkey)))
-            except _Problems:
-                ok = False
-    if not ok:
+    found = integration_parameters(r, d, key)
+    if found is None:
         return None
+    params, secrets = found
     return AlertDestination(
         "integration",
         integration_id=value,

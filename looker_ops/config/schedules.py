@@ -539,7 +539,7 @@ def _destination(r: _ScheduleReader, node: yaml.Node, key: str, schedule_format:
             f"{value!r}: expected an action-hub integration id such as 1::slack_app (see `looker-ops schedules integrations`)",
         )
         return None
-    found = _integration_parameters(r, d, key)
+    found = integration_parameters(r, d, key)
     if found is None:
         return None
     params, secrets = found
@@ -554,10 +554,11 @@ def _destination(r: _ScheduleReader, node: yaml.Node, key: str, schedule_format:
     )
 
 
-def _integration_parameters(
-    r: _ScheduleReader, d: Mapping[str, tuple[yaml.Node, yaml.Node]], key: str
+def integration_parameters(
+    r: Reader, d: Mapping[str, tuple[yaml.Node, yaml.Node]], key: str
 ) -> tuple[list[tuple[str, str]], list[tuple[str, Secret]]] | None:
-    """An integration's ``parameters`` and ``secret_parameters``, or None after a problem."""
+    """An integration's ``parameters`` and ``secret_parameters``, or None after a problem (the
+    one reader of them, for schedules' and alerts' destinations alike)."""
     params: list[tuple[str, str]] = []
     secrets: list[tuple[str, Secret]] = []
     ok = True

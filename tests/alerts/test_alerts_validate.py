@@ -192,6 +192,15 @@ def test_destinations_one_type_secrets_from_env_only() -> None:
     assert "s3cret" not in repr(a)
     body = GOOD + "    destinations:\n      - webhook: https://example.com/x\n"
     assert "unknown key" in problems(alert(body))
+    # integration parameters are read as schedules read them (one reader): names checked,
+    # a name given both plain and secret refused
+    bad = GOOD + (
+        "    recipients: []\n    destinations:\n      - integration: 1::slack_app\n"
+        "        parameters: {'bad name!': C01, token: x}\n        secret_parameters: {token: '${TOK}'}\n"
+    )
+    msg = problems(alert(bad), {"TOK": "s3cret"})
+    assert "destinations[0].parameters.bad name!: not a valid parameter name" in msg
+    assert "destinations[0].secret_parameters.token: also given in parameters" in msg
 
 
 def test_names_are_unique_and_the_marker_is_not_written() -> None:
