@@ -12,7 +12,7 @@ from looker_ops.looker import alerts as res
 from looker_ops.looker.changes import CREATE, UPDATE
 
 if TYPE_CHECKING:
-    from looker_ops.config.alerts import AlertSet
+    from looker_ops.config.alert_model import AlertSet
     from looker_ops.looker.client import LookerClient
 
 

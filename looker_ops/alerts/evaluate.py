@@ -27,7 +27,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from looker_ops.config.alerts import Alert, AlertSet, cron_times, resolve_field
+from looker_ops.config.alert_model import Alert, AlertSet
+from looker_ops.config.alert_tiles import resolve_field
+from looker_ops.config.cron import cron_times
 from looker_ops.errors import BadInput, LookerOpsError
 from looker_ops.lookml.merge import pairs_to_dict
 from looker_ops.lookml.query import QuerySpec, compile_query, tile_query

@@ -4,14 +4,30 @@ Five fields (minute hour day-of-month month day-of-week), Vixie-style: items ``*
 ``a-b``, ``*/s`` or ``a-b/s`` in comma lists; month and day-of-week take names (JAN..DEC,
 SUN..SAT); day-of-week 7 is Sunday. An expression that is well-formed but never fires (``0 7 31
 2 *``: there is no 31 February) is refused too: a schedule that never sends is a mistake.
+When it fires (:func:`cron_times`) and how close two runs come (:func:`min_interval_minutes`)
+are what ``alerts`` need: Looker refuses an alert under 15 minutes apart.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import itertools
 import re
+import zoneinfo
+from collections.abc import Iterator
 from dataclasses import dataclass
 
-__all__ = ["DAYS", "MONTHS", "CronError", "canonical_cron", "cron_values", "normalize_cron", "validate_cron"]
+__all__ = [
+    "DAYS",
+    "MONTHS",
+    "CronError",
+    "canonical_cron",
+    "cron_times",
+    "cron_values",
+    "min_interval_minutes",
+    "normalize_cron",
+    "validate_cron",
+]
 
 MONTHS = ("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC")
 DAYS = ("SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT")
@@ -144,3 +160,58 @@ def canonical_cron(expr: str) -> str:
                 part = re.sub(rf"(?i)\b{name}\b", str(i + f.name_base), part)
         out.append(part)
     return " ".join(out)
+
+
+def cron_times(expr: str, start: dt.datetime, end: dt.datetime, tz: str = "UTC") -> Iterator[dt.datetime]:
+    """Every time in ``[start, end)`` (aware datetimes) the cron fires, read in zone ``tz``,
+    returned in UTC. Vixie semantics: when both day fields are restricted, either may match."""
+    fields = cron_values(normalize_cron(expr))
+    minutes, hours = fields[0], fields[1]
+    parts = normalize_cron(expr).split()
+    dom_any, dow_any = parts[2].startswith("*"), parts[4].startswith("*")
+    zone = zoneinfo.ZoneInfo(tz)
+    t = start.astimezone(zone).replace(second=0, microsecond=0)
+    if t < start:
+        t += dt.timedelta(minutes=1)
+    seen: set[dt.datetime] = set()
+    while t < end:
+        if _day_matches(fields, dom_any, dow_any, t.date()):
+            if t.hour in hours:
+                if t.minute in minutes:
+                    u = t.astimezone(dt.UTC)
+                    if u not in seen:
+                        seen.add(u)
+                        yield u
+                t += dt.timedelta(minutes=1)
+            else:
+                t = (t + dt.timedelta(hours=1)).replace(minute=0)
+        else:
+            t = (t + dt.timedelta(days=1)).replace(hour=0, minute=0)
+
+
+def _day_matches(fields: list[set[int]], dom_any: bool, dow_any: bool, day: dt.date) -> bool:
+    _, _, doms, months, dows = fields
+    if day.month not in months:
+        return False
+    by_dom, by_dow = day.day in doms, (day.isoweekday() % 7) in dows
+    return by_dom and by_dow if dom_any or dow_any else by_dom or by_dow
+
+
+def min_interval_minutes(expr: str) -> int:
+    """The shortest gap between two runs of a valid cron expression, in minutes. Across
+    midnight only when the cron runs on two days in a row (checked over four years of days)."""
+    text = normalize_cron(expr)
+    fields = cron_values(text)
+    minutes, hours = fields[0], fields[1]
+    parts = text.split()
+    in_day = sorted(h * 60 + m for h in hours for m in minutes)
+    gaps = [b - a for a, b in itertools.pairwise(in_day)]
+    best = min(gaps) if gaps else 24 * 60
+    first = dt.date(2028, 1, 1)
+    runs = [
+        _day_matches(fields, parts[2].startswith("*"), parts[4].startswith("*"), first + dt.timedelta(days=i))
+        for i in range(4 * 366)
+    ]
+    if any(a and b for a, b in itertools.pairwise(runs)):
+        best = min(best, in_day[0] + 24 * 60 - in_day[-1])
+    return best

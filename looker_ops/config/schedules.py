@@ -80,7 +80,7 @@ __all__ = [
     "validate_cron",
 ]
 
-_INTEGRATION_RE = re.compile(r"^[A-Za-z0-9_-]+::[A-Za-z0-9_.-]+$")
+INTEGRATION_RE = re.compile(r"^[A-Za-z0-9_-]+::[A-Za-z0-9_.-]+$")
 _PARAM_NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]*$")
 
 
@@ -532,7 +532,7 @@ def _destination(r: _ScheduleReader, node: yaml.Node, key: str, schedule_format:
             r.error(d[dkind][1], f"{key}.webhook", f"{shown}: a webhook address must be an https:// URL")
             return None
         return Destination("webhook", fmt, address=value, line=line, key=f"{key}.webhook")
-    if not _INTEGRATION_RE.match(value):
+    if not INTEGRATION_RE.match(value):
         r.error(
             d[dkind][1],
             f"{key}.integration",

@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any
 
 from looker_sdk.sdk.api40 import models as m
 
-from looker_ops.config.alerts import Alert, AlertSet
+from looker_ops.config.alert_model import Alert, AlertSet
 from looker_ops.config.schedules import MARKER, canonical_cron
 from looker_ops.errors import BadInput, LookerOpsError
 from looker_ops.looker.changes import CREATE, DELETE, SECRET, UPDATE, Change, FieldDiff, get, id_key

@@ -8,7 +8,8 @@ from pathlib import Path
 
 from looker_sdk.sdk.api40 import models as m
 
-from looker_ops.config.alerts import AlertSet, load_alert_project, parse_alerts
+from looker_ops.config.alert_model import AlertSet
+from looker_ops.config.alerts import load_alert_project, parse_alerts
 from looker_ops.looker.client import LookerClient
 from looker_ops.lookml.model import Project
 

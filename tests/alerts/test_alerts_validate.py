@@ -6,7 +6,8 @@ import datetime as dt
 
 import pytest
 
-from looker_ops.config.alerts import cron_times, min_interval_minutes, parse_condition
+from looker_ops.config.alert_model import parse_condition
+from looker_ops.config.cron import cron_times, min_interval_minutes
 from looker_ops.config.schedules import load_schedules
 from looker_ops.errors import BadInput
 from tests.alerts.helpers import DASHBOARDS, ROOT, ROOT_ALERT, parse
