@@ -340,8 +340,8 @@ def _parse_element(
         problems.append(
             Finding(
                 BAD_KEY,
-                Severity.WARNING,
-                f"unknown element type `{etype}`",
+                Severity.INFO,  # a custom visualization's id (Admin > Visualizations, manifest)
+                f"element type `{etype}` is not a built-in visualization (a custom visualization's id?)",
                 file,
                 lines.get("type", line),
                 where,

@@ -81,7 +81,9 @@ class SqlCompiler(FieldCompiler):
                 return NULL
             self._stack.append(key)
             try:
-                return "(" + self.render(str(dt["sql"]), view, view.name, "derived_table") + ")"
+                # the closing parenthesis on a line of its own, as Looker writes it: a derived
+                # table whose SQL ends with a `--` comment must not swallow it
+                return "(" + self.render(str(dt["sql"]), view, view.name, "derived_table") + "\n)"
             finally:
                 self._stack.pop()
         if isinstance(dt.get("explore_source"), dict):

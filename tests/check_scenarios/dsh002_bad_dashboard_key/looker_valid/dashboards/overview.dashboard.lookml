@@ -16,3 +16,12 @@
     sorts: [logs.event_date desc]
     listen:
       Date: logs.event_date
+  - name: events_heatmap
+    title: Events heatmap
+    model: m
+    explore: logs
+    # a custom visualization's id (Admin > Visualizations, or a manifest `visualization`)
+    type: calendar_heatmap
+    fields: [logs.event_date, logs.count]
+    listen:
+      Date: logs.event_date
