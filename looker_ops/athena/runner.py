@@ -104,7 +104,7 @@ class QueryOutcome:
         return self.state == "SUCCEEDED"
 
 
-def _client_error_parts(exc: BaseException) -> tuple[str, str, str]:
+def client_error_parts(exc: BaseException) -> tuple[str, str, str]:
     """(operation, code, message) from a pyathena/botocore exception chain."""
     from botocore.exceptions import BotoCoreError, ClientError
 
@@ -195,7 +195,7 @@ class AthenaRunner:
                 raise BadInput(f"athena connection: {exc}") from exc
 
             except Exception as exc:
-                _, code, msg = _client_error_parts(exc)
+                _, code, msg = client_error_parts(exc)
                 raise AthenaError("Athena connection", msg, code=code, query=False) from exc
         return self._connection
 
@@ -237,17 +237,17 @@ class AthenaRunner:
                     error=last.error_message or last.state_change_reason or str(exc),
                     error_type=last.error_type,
                 )
-            op, code, msg = _client_error_parts(exc)
+            op, code, msg = client_error_parts(exc)
             raise AthenaError(f"Athena {op}", msg, query_id=cursor.query_id, code=code) from exc
         except Exception as exc:  # botocore errors pyathena did not wrap (credentials, endpoint)
-            op, code, msg = _client_error_parts(exc)
+            op, code, msg = client_error_parts(exc)
             raise AthenaError(f"Athena {op}", msg, query_id=cursor.query_id, code=code) from exc
         rows: tuple[tuple[Any, ...], ...] = ()
         if fetch:
             try:
                 rows = tuple(tuple(r) for r in cursor.fetchall())
             except Error as exc:
-                op, code, msg = _client_error_parts(exc)
+                op, code, msg = client_error_parts(exc)
                 raise AthenaError("Athena GetQueryResults", msg, query_id=cursor.query_id, code=code) from exc
         return QueryOutcome(
             sql=sql,
@@ -275,7 +275,7 @@ class AthenaRunner:
         except ClientError as exc:
             if exc.response.get("Error", {}).get("Code") == "EntityNotFoundException":
                 return None
-            _, code, msg = _client_error_parts(exc)
+            _, code, msg = client_error_parts(exc)
             raise AthenaError(f"Glue {op}", msg, code=code, query=False) from exc
         except BotoCoreError as exc:
             raise AthenaError(f"Glue {op}", str(exc), code=type(exc).__name__, query=False) from exc
@@ -306,7 +306,7 @@ def build_session(settings: AthenaSettings) -> boto3.Session:
             "Credentials"
         ]
     except (ClientError, BotoCoreError) as exc:
-        _, code, msg = _client_error_parts(exc)
+        _, code, msg = client_error_parts(exc)
         raise AthenaError(f"STS AssumeRole {settings.role_arn}", msg, code=code, query=False) from exc
     return boto3.Session(
         aws_access_key_id=creds["AccessKeyId"],

@@ -117,7 +117,7 @@ def upload_cmd(
     data_dir: Path, s3_url: str, no_table: bool, replace: bool, print_only: bool, **options: Any
 ) -> None:
     """Put the built files (Parquet or gzip TSV) in S3 and create the geo-IP table on Athena."""
-    from looker_ops.athena.geoip import upload
+    from looker_ops.athena.geoip_upload import upload
     from looker_ops.errors import ValidationFailed
 
     settings = settings_from_options(options)

@@ -20,7 +20,8 @@ from sqlglot import exp
 
 import looker_ops.athena.runner as athena_engine
 from looker_ops.athena.ddl import geoip_definition, render_geoip_ddl
-from looker_ops.athena.geoip import COLUMNS, BuildReport, build, duckdb_source, upload
+from looker_ops.athena.geoip import COLUMNS, BuildReport, build, duckdb_source
+from looker_ops.athena.geoip_upload import upload
 from looker_ops.athena.runner import AthenaError
 from looker_ops.cli import main
 from looker_ops.config.athena import AthenaSettings
