@@ -23,10 +23,13 @@ import os
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from looker_ops import __version__
 from looker_ops.findings import Finding, Severity
+
+if TYPE_CHECKING:
+    from looker_ops.check.run import CheckResult
 
 FORMATS = ("text", "json", "github", "junit", "sarif")
 
@@ -272,3 +275,34 @@ def render_sarif(findings: Sequence[Finding], *, display: Callable[[str | None],
         ],
     }
     return json.dumps(doc, indent=2) + "\n"
+
+
+def render_report(
+    result: CheckResult, fmt: str, *, display: Callable[[str | None], str | None], project: str
+) -> str:
+    """The report of a check in ``fmt`` (``text``, ``json``, ``github``, ``junit`` or ``sarif``)."""
+    findings = result.findings
+    files = len(result.project.files)
+    if fmt == "json":
+        return render_json(
+            findings,
+            display=display,
+            project=project,
+            sql=result.sql,
+            suppressed=[(s.finding, s.by, s.reason) for s in result.suppressed],
+            files_checked=files,
+            notes=result.notes,
+        )
+    if fmt == "github":
+        return render_github(findings, display=display)
+    if fmt == "junit":
+        return render_junit(findings, display=display, seconds=result.seconds)
+    if fmt == "sarif":
+        return render_sarif(findings, display=display)
+    return render_text(
+        findings,
+        display=display,
+        suppressed=len(result.suppressed),
+        files_checked=files,
+        notes=result.notes,
+    )

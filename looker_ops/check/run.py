@@ -378,6 +378,47 @@ def _check_project(
     return ctx, use_sql
 
 
+def _check_inputs(
+    root: Path,
+    data_dir: Path | None,
+    dialect: str,
+    connections: dict[str, str],
+    dependencies: dict[str, Path],
+) -> None:
+    """BadInput for a dependency, project or ``--data`` that is not there, or an unknown
+    dialect, before anything is read."""
+    for name, dep in dependencies.items():
+        if not dep.is_dir():
+            raise BadInput(f"--dependency {name}={dep}: no such folder")
+    _check_dialects(dialect, connections)
+    if not root.is_dir():
+        raise BadInput(f"{root}: not a folder (give the LookML project folder)")
+    if data_dir is not None and not data_dir.exists():
+        raise BadInput(f"--data {data_dir}: no such file or folder")
+
+
+def _cached_result(root: Path, hit: dict[str, Any]) -> tuple[Project, list[Finding]]:
+    """The project stand-in (files and exemptions only) and the findings of a cached result."""
+    project = Project(root, {}, list(hit["files"]), [], {}, {}, {}, [], exemptions=list(hit["exemptions"]))
+    return project, list(hit["findings"])
+
+
+def _load(
+    root: Path,
+    dashboard_dirs: Sequence[Path],
+    cache_dir: Path | object | None,
+    workers: int | None,
+    dependencies: dict[str, Path] | None,
+) -> Project:
+    """The project at ``root``; BadInput when the folder holds no LookML."""
+    project = load_project(
+        root, dashboard_dirs=dashboard_dirs, cache_dir=cache_dir, workers=workers, dependencies=dependencies
+    )
+    if not project.files:
+        raise BadInput(f"{root}: no .lkml or .dashboard.lookml file in this folder: is it a LookML project?")
+    return project
+
+
 def run_check(
     root: Path,
     *,
@@ -397,14 +438,7 @@ def run_check(
     names), ``connections``: a dialect per connection name; ``dependencies``: local checkouts of
     the projects it imports (name -> folder)."""
     start = time.perf_counter()
-    for name, dep in (dependencies or {}).items():
-        if not dep.is_dir():
-            raise BadInput(f"--dependency {name}={dep}: no such folder")
-    _check_dialects(dialect, connections or {})
-    if not root.is_dir():
-        raise BadInput(f"{root}: not a folder (give the LookML project folder)")
-    if data_dir is not None and not data_dir.exists():
-        raise BadInput(f"--data {data_dir}: no such file or folder")
+    _check_inputs(root, data_dir, dialect, connections or {}, dependencies or {})
     entries = read_baseline(baseline) if baseline is not None else None
     from looker_ops.lookml.parsecache import ResultCache, default_cache_dir
 
@@ -428,24 +462,11 @@ def run_check(
     hit = store.get(inputs) if store is not None and inputs is not None else None
     notes: list[str] = []
     if isinstance(hit, dict) and hit.get("sql") is False:
-        project = Project(
-            root, {}, list(hit["files"]), [], {}, {}, {}, [], exemptions=list(hit["exemptions"])
-        )
-        unique = list(hit["findings"])
+        project, unique = _cached_result(root, hit)
         use_sql = False
         notes.append("unchanged since the last check: results from the cache")
     else:
-        project = load_project(
-            root,
-            dashboard_dirs=dashboard_dirs,
-            cache_dir=cache_dir,
-            workers=workers,
-            dependencies=dependencies,
-        )
-        if not project.files:
-            raise BadInput(
-                f"{root}: no .lkml or .dashboard.lookml file in this folder: is it a LookML project?"
-            )
+        project = _load(root, dashboard_dirs, cache_dir, workers, dependencies)
         options = CheckOptions(
             data_dir=data_dir,
             batch_size=batch_size,

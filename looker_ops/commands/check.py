@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -13,6 +14,9 @@ from looker_ops.commands.athena import config_option as athena_config_option
 from looker_ops.commands.athena import run_options as athena_run_options
 from looker_ops.commands.athena import settings_from_options
 from looker_ops.errors import EXIT_FINDINGS, EXIT_OK, BadInput
+
+if TYPE_CHECKING:
+    from looker_ops.findings import Finding
 
 
 @click.command("check")
@@ -111,18 +115,48 @@ def check(
     PATH is the project folder (default: ./lookml_project, with ./dashboards).
     Exit 0: nothing at or above --fail-on; 1: findings; 2: bad usage or unreadable project.
     """
-    from looker_ops.check.render import (
-        github_summary,
-        make_display_path,
-        render_github,
-        render_json,
-        render_junit,
-        render_sarif,
-        render_text,
-    )
+    from looker_ops.check.render import make_display_path, render_report
     from looker_ops.check.run import exit_code, run_check
     from looker_ops.check.run import write_baseline as do_write_baseline
 
+    path, dashboard_dirs = _project_dirs(path, dashboard_dirs)
+    kwargs: dict[str, Any] = {} if not no_cache else {"cache_dir": None}
+    kwargs.update(_dialect_settings(athena_options.get("config_path"), dialect, dependencies))
+    if on_athena:
+        if sql is False or data_dir is not None:
+            raise BadInput("--athena runs the SQL checks on Athena: it does not go with --no-sql or --data")
+        kwargs["athena"] = settings_from_options(dict(athena_options))
+    result = run_check(
+        path,
+        dashboard_dirs=list(dashboard_dirs),
+        sql=sql,
+        data_dir=data_dir,
+        baseline=baseline,
+        batch_size=batch_size,
+        **kwargs,
+    )
+    if write_baseline is not None:
+        n = do_write_baseline(result, write_baseline)
+        click.echo(f"wrote {n} finding(s) to baseline {write_baseline}", err=True)
+        sys.exit(EXIT_OK)
+    display = make_display_path(path)
+    if fmt == "github":
+        _github_step_summary(result.findings, display)
+    text = render_report(result, fmt, display=display, project=str(path))
+    if output is not None:
+        try:
+            output.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise BadInput(f"--output {output}: cannot write: {exc.strerror or exc}") from None
+    else:
+        click.echo(text, nl=False)
+    code = exit_code(result.findings, fail_on)
+    sys.exit(EXIT_FINDINGS if code else EXIT_OK)
+
+
+def _project_dirs(path: Path | None, dashboard_dirs: tuple[Path, ...]) -> tuple[Path, tuple[Path, ...]]:
+    """The project folder and dashboard folders to check. Without PATH: ./lookml_project with
+    ./dashboards, else the block bundled with looker-ops (said on stderr)."""
     if path is None:
         path = Path("lookml_project")
         if not path.is_dir():
@@ -147,68 +181,21 @@ def check(
     for d in dashboard_dirs:
         if not d.is_dir():
             raise BadInput(f"--dashboards {d}: no such folder")
-    kwargs: dict[str, Any] = {} if not no_cache else {"cache_dir": None}
-    kwargs.update(_dialect_settings(athena_options.get("config_path"), dialect, dependencies))
-    if on_athena:
-        if sql is False or data_dir is not None:
-            raise BadInput("--athena runs the SQL checks on Athena: it does not go with --no-sql or --data")
-        kwargs["athena"] = settings_from_options(dict(athena_options))
-    result = run_check(
-        path,
-        dashboard_dirs=list(dashboard_dirs),
-        sql=sql,
-        data_dir=data_dir,
-        baseline=baseline,
-        batch_size=batch_size,
-        **kwargs,
-    )
-    if write_baseline is not None:
-        n = do_write_baseline(result, write_baseline)
-        click.echo(f"wrote {n} finding(s) to baseline {write_baseline}", err=True)
-        sys.exit(EXIT_OK)
-    display = make_display_path(path)
-    findings = result.findings
-    files = len(result.project.files)
-    if fmt == "json":
-        text = render_json(
-            findings,
-            display=display,
-            project=str(path),
-            sql=result.sql,
-            suppressed=[(s.finding, s.by, s.reason) for s in result.suppressed],
-            files_checked=files,
-            notes=result.notes,
-        )
-    elif fmt == "github":
-        text = render_github(findings, display=display)
-        summary_path = os.environ.get("GITHUB_STEP_SUMMARY")
-        if summary_path:
-            try:
-                with open(summary_path, "a", encoding="utf-8") as fh:
-                    fh.write(github_summary(findings, display=display))
-            except OSError as exc:
-                click.echo(f"warning: cannot write GITHUB_STEP_SUMMARY: {exc.strerror}", err=True)
-    elif fmt == "junit":
-        text = render_junit(findings, display=display, seconds=result.seconds)
-    elif fmt == "sarif":
-        text = render_sarif(findings, display=display)
-    else:
-        text = render_text(
-            findings,
-            display=display,
-            suppressed=len(result.suppressed),
-            files_checked=files,
-            notes=result.notes,
-        )
-    if output is not None:
+    return path, dashboard_dirs
+
+
+def _github_step_summary(findings: Sequence[Finding], display: Callable[[str | None], str | None]) -> None:
+    """Append the findings' summary table to $GITHUB_STEP_SUMMARY when it is set (a warning,
+    not a failure, when it cannot be written)."""
+    from looker_ops.check.render import github_summary
+
+    summary_path = os.environ.get("GITHUB_STEP_SUMMARY")
+    if summary_path:
         try:
-            output.write_text(text, encoding="utf-8")
+            with open(summary_path, "a", encoding="utf-8") as fh:
+                fh.write(github_summary(findings, display=display))
         except OSError as exc:
-            raise BadInput(f"--output {output}: cannot write: {exc.strerror or exc}") from None
-    else:
-        click.echo(text, nl=False)
-    code = exit_code(findings, fail_on)
-    sys.exit(EXIT_FINDINGS if code else EXIT_OK)
+            click.echo(f"warning: cannot write GITHUB_STEP_SUMMARY: {exc.strerror}", err=True)
 
 
 def _dialect_settings(

@@ -52,9 +52,9 @@ from looker_ops.config.alert_tiles import (
     time_series,
 )
 from looker_ops.config.cron import CronError, min_interval_minutes, normalize_cron, validate_cron
+from looker_ops.config.destinations import INTEGRATION_RE, integration_parameters
 from looker_ops.config.reader import Reader, Stop, compose, kind, read_file
 from looker_ops.config.schedule_model import DEFAULT_TIMEZONE, MARKER
-from looker_ops.config.schedules import INTEGRATION_RE, integration_parameters
 from looker_ops.config.values import timezone_problem, valid_email
 from looker_ops.errors import BadInput
 

@@ -289,7 +289,7 @@ class PolicyTransport(sdk_transport.Transport):
     ) -> sdk_transport.Response:
         """Send one SDK request under the policy (see the module doc).
 
-        One function of about 100 lines on purpose: the attempt loop decides, per outcome
+        Long: one function of about 100 lines on purpose: the attempt loop decides, per outcome
         (network error, 2xx, retryable status, 401, other), whether to back off, log in again or
         raise, and reads best as one piece next to the policy it applies."""
         verb = method.name

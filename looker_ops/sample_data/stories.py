@@ -222,7 +222,7 @@ def permission(
 def story_security_groups(ctx: DayContext) -> None:
     """Security group lifecycle; some rules opened to 0.0.0.0/0 and ::/0; one denied attempt.
 
-    One function over 80 lines on purpose: the steps share the day's group ids and the order of
+    Long: one function over 80 lines on purpose: the steps share the day's group ids and the order of
     the random draws, which fixes the bundled sample's bytes.
     """
     rng = ctx.rng

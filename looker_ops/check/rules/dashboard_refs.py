@@ -8,6 +8,7 @@ an undotted name is a table calculation or custom field Looker resolves itself.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Mapping
 
 from looker_ops.check.rules.base import CheckContext, rule
 from looker_ops.check.rules.common import exposed_fields
@@ -178,17 +179,7 @@ def _element_refs(
         # an undotted name is a table calculation, custom field or row total Looker resolves itself
         return ref in exposed or ref in dynamic or "." not in ref or _partial_ref(ctx, project, e, ref)
 
-    bad: list[tuple[str, str]] = []
-    for key, refs in (("fields", el.fields), ("filters", list(el.filters)), ("pivots", el.pivots)):
-        bad.extend((key, ref) for ref in refs if not known(ref))
-    for srt in el.sorts:
-        m = _SORT_RE.match(srt)
-        ref = m.group(1) if m else srt
-        if not known(ref):
-            bad.append(("sorts", ref))
-    for ref in el.pivots:
-        if known(ref) and ref not in el.fields and ref in exposed:
-            bad.append(("pivots", f"{ref} (a pivot must also be in fields)"))
+    bad = _unknown_refs(el, known, exposed)
     for ref, value in el.filters.items():
         if ref in exposed:
             err = filter_error(exposed[ref][1], value)
@@ -225,6 +216,25 @@ def _element_refs(
                 int(lines.get("listen", el.line)),
                 where,
             )
+
+
+def _unknown_refs(
+    el: DashboardElement, known: Callable[[str], bool], exposed: Mapping[str, object]
+) -> list[tuple[str, str]]:
+    """(key, entry) of each fields, filters, pivots or sorts entry of the element that is not a
+    field of its explore, and of each pivot missing from its fields."""
+    bad: list[tuple[str, str]] = []
+    for key, refs in (("fields", el.fields), ("filters", list(el.filters)), ("pivots", el.pivots)):
+        bad.extend((key, ref) for ref in refs if not known(ref))
+    for srt in el.sorts:
+        m = _SORT_RE.match(srt)
+        ref = m.group(1) if m else srt
+        if not known(ref):
+            bad.append(("sorts", ref))
+    for ref in el.pivots:
+        if known(ref) and ref not in el.fields and ref in exposed:
+            bad.append(("pivots", f"{ref} (a pivot must also be in fields)"))
+    return bad
 
 
 def _partial_ref(ctx: CheckContext, project: Project, e: Explore, ref: str) -> bool:

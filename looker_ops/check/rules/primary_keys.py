@@ -180,6 +180,9 @@ def _output_map(select: exp.Select) -> dict[str, Any]:
 
 
 def _derived_key(ctx: CheckContext, view: View, pk: Field) -> None:
+    """Report a primary key that is not unique per row of the view's derived table, read from
+    the table's SELECT: it must cover a DISTINCT's columns or the GROUP BY keys, hold the
+    element's position over an UNNEST, or be (or include) a row-unique column."""
     table = compiled_table(ctx, view).sql.strip()
     inner = table[1:-1] if table.startswith("(") and table.endswith(")") else table
     tree = parse_athena(inner)
@@ -208,22 +211,7 @@ def _derived_key(ctx: CheckContext, view: View, pk: Field) -> None:
         return
     group = select.args.get("group")
     if group is not None:
-        keys: set[str] = set()
-        exprs = list(outputs.items())
-        for g in group.expressions:
-            if isinstance(g, exp.Literal) and g.is_int:
-                idx = int(g.this) - 1
-                if 0 <= idx < len(exprs):
-                    keys.add(exprs[idx][0])
-                continue
-            gsql = g.sql(dialect="athena")
-            match = [n for n, e in exprs if e.sql(dialect="athena") == gsql]
-            if match:
-                keys.add(match[0])
-            elif isinstance(g, exp.Column) and g.name.lower() in outputs:
-                keys.add(g.name.lower())
-            else:
-                keys.add(gsql)
+        keys = _group_keys(group, outputs)
         missing = keys - pk_cols
         if missing:
             report(
@@ -233,30 +221,9 @@ def _derived_key(ctx: CheckContext, view: View, pk: Field) -> None:
         return
     unnests = list(select.find_all(exp.Unnest))
     if unnests:
-        positions = {
-            str(u.args["offset"].name).lower()
-            for u in unnests
-            if isinstance(u.args.get("offset"), exp.Identifier)
-        }
-        unnest_aliases = {u.alias.lower() for u in unnests if u.alias}
-        # output columns that carry an element position
-        pos_outputs = {
-            n
-            for n, e in outputs.items()
-            if isinstance(e, exp.Column)
-            and e.name.lower() in positions
-            and (not e.table or e.table.lower() in unnest_aliases)
-        }
-        if not positions or not (pk_cols & pos_outputs):
-            report(
-                UNNEST_KEY,
-                "keys rows of an unnested array without the element's position "
-                "(use WITH ORDINALITY and put the position in the key)",
-            )
-            return
-        rest = pk_cols - pos_outputs
-        if not any(_unique_output(outputs, c, select) for c in rest):
-            report(UNNEST_KEY, "includes the element's position but not a unique column of the parent row")
+        problem = _unnest_key_problem(unnests, outputs, select, pk_cols)
+        if problem:
+            report(UNNEST_KEY, problem)
         return
     if _is_composite(pk_sql):
         # a composite of row-unique parts is fine; of other parts, we cannot tell
@@ -267,6 +234,58 @@ def _derived_key(ctx: CheckContext, view: View, pk: Field) -> None:
     if len(pk_cols) == 1 and _unique_output(outputs, next(iter(pk_cols)), select):
         return
     report(DT_KEY, "is neither a GROUP BY key nor a row-unique column of the derived table")
+
+
+def _group_keys(group: exp.Expression, outputs: dict[str, exp.Expression]) -> set[str]:
+    """The output columns a GROUP BY groups on (by position, by expression or by name); a key
+    that is no output column stands as its SQL."""
+    keys: set[str] = set()
+    exprs = list(outputs.items())
+    for g in group.expressions:
+        if isinstance(g, exp.Literal) and g.is_int:
+            idx = int(g.this) - 1
+            if 0 <= idx < len(exprs):
+                keys.add(exprs[idx][0])
+            continue
+        gsql = g.sql(dialect="athena")
+        match = [n for n, e in exprs if e.sql(dialect="athena") == gsql]
+        if match:
+            keys.add(match[0])
+        elif isinstance(g, exp.Column) and g.name.lower() in outputs:
+            keys.add(g.name.lower())
+        else:
+            keys.add(gsql)
+    return keys
+
+
+def _unnest_key_problem(
+    unnests: list[exp.Unnest], outputs: dict[str, exp.Expression], select: exp.Select, pk_cols: set[str]
+) -> str | None:
+    """Why a key over unnested rows is not unique (None when it is): it needs the element's
+    position (WITH ORDINALITY) and a unique column of the parent row."""
+    positions = {
+        str(u.args["offset"].name).lower()
+        for u in unnests
+        if isinstance(u.args.get("offset"), exp.Identifier)
+    }
+    unnest_aliases = {u.alias.lower() for u in unnests if u.alias}
+    # output columns that carry an element position
+    pos_outputs = {
+        n
+        for n, e in outputs.items()
+        if isinstance(e, exp.Column)
+        and e.name.lower() in positions
+        and (not e.table or e.table.lower() in unnest_aliases)
+    }
+    if not positions or not (pk_cols & pos_outputs):
+        return (
+            "keys rows of an unnested array without the element's position "
+            "(use WITH ORDINALITY and put the position in the key)"
+        )
+    rest = pk_cols - pos_outputs
+    if not any(_unique_output(outputs, c, select) for c in rest):
+        return "includes the element's position but not a unique column of the parent row"
+    return None
 
 
 def _unique_output(outputs: dict[str, exp.Expression], name: str, select: exp.Select) -> bool:
