@@ -8,7 +8,7 @@ project (a dependency).
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from pathlib import Path
 
 from looker_ops.lookml.merge import LoaderProblems, str_list
@@ -57,6 +57,17 @@ def _normalize(path: str) -> str:
     return "/".join(parts)
 
 
+_CONSTANT = re.compile(r"@\{(\w+)\}")
+
+
+def with_constants(text: str, constants: Mapping[str, str]) -> str:
+    """``text`` with the manifest constants it names substituted (an unknown one is left as it
+    is: the loader reports it where constants are resolved)."""
+    if "@{" not in text:
+        return text
+    return _CONSTANT.sub(lambda m: constants.get(m.group(1), m.group(0)), text)
+
+
 def split_dependency(rel: str) -> tuple[str, str]:
     """("//name/", rest) for a file of a dependency (``//name/views/x.view.lkml``), else ("", rel)."""
     if rel.startswith("//"):
@@ -98,6 +109,7 @@ class IncludeResolver(LoaderProblems):
     _reported_set: set[tuple[str, str]]
 
     dependencies: dict[str, Path]
+    constants: dict[str, str]  # manifest.lkml's constants (an include may name one: //@{NAME}/...)
     # Dependencies named by an include (//name/...) but not here: name -> (file, line) of the first.
     missing_dependencies: dict[str, tuple[str, int]]
     files_using_missing: set[str]  # model files that include a dependency that is not here
@@ -116,6 +128,7 @@ class IncludeResolver(LoaderProblems):
                 continue
             lines = pf.doc.get("_lines", {})
             for pat in str_list(pf.doc.get("includes")):
+                pat = with_constants(pat, self.constants)
                 matched = resolve_include(pat, cur, files, self.dependencies)
                 if matched is None:
                     dep = pat.strip()[2:].partition("/")[0]

@@ -49,7 +49,7 @@ from looker_ops.lookml.build import (
     expand_group_names,
 )
 from looker_ops.lookml.ignores import IgnoreComment
-from looker_ops.lookml.includes import INCLUDE_NOTHING, MISSING_DEPENDENCY, IncludeResolver
+from looker_ops.lookml.includes import INCLUDE_NOTHING, MISSING_DEPENDENCY, IncludeResolver, with_constants
 from looker_ops.lookml.merge import (
     BAD_EXTENDS,
     META,
@@ -377,6 +377,7 @@ class Loader(IncludeResolver, Assembler, Builder):
         for key, name_key in (("local_dependencies", "project"), ("remote_dependencies", "_name")):
             for dep in doc.get(key, []) or [] if isinstance(doc, dict) else []:
                 name = str(dep.get(name_key) or "") if isinstance(dep, dict) else ""
+                name = with_constants(name, self.constants)  # project: "@{CONFIG_PROJECT_NAME}"
                 if name and name not in self.dependencies:
                     line = int(dep.get("_line") or lines.get(key[:-3] + "y", 1))
                     self.missing_dependencies.setdefault(name, ("manifest.lkml", line))

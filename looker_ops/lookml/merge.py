@@ -141,10 +141,16 @@ class LoaderProblems:
     duplicates: dict[tuple[str, str], list[tuple[str, int]]]
 
     def problem(
-        self, code: str, msg: str, file: str | None, line: int | None, where: str | None = None
+        self,
+        code: str,
+        msg: str,
+        file: str | None,
+        line: int | None,
+        where: str | None = None,
+        severity: Severity = Severity.ERROR,
     ) -> None:
-        """Record an error finding."""
-        self.problems.append(Finding(code, Severity.ERROR, msg, file, line, where))
+        """Record a finding (an error unless ``severity`` says otherwise)."""
+        self.problems.append(Finding(code, severity, msg, file, line, where))
 
 
 class Assembler(LoaderProblems):
@@ -254,6 +260,21 @@ class Assembler(LoaderProblems):
                 elif e not in merged:
                     if self.dependency_missing:
                         d["_partial"] = True  # the base may come from the missing dependency
+                        continue
+                    if d.get("extension") == "required":
+                        # Looker uses an `extension: required` object only where another object
+                        # extends it, so its base is looked up there (a block's config project
+                        # extends the core project's objects, which only the importer has)
+                        d["_partial"] = True
+                        self.problem(
+                            BAD_EXTENDS,
+                            f"{kind} {name} (extension: required) extends {e}, which is not defined "
+                            "here: Looker resolves it only in a project that extends it",
+                            d.get("_file"),
+                            d.get("_lines", {}).get("extends", d.get("_line")),
+                            f"{kind}:{name}",
+                            Severity.INFO,
+                        )
                         continue
                     why = "is not defined"
                 else:

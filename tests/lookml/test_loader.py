@@ -335,3 +335,31 @@ def test_include_of_a_missing_dependency_is_one_info_finding(tmp_path: Path) -> 
     ]
     assert "1 reference(s)" in result.findings[0].message
     assert "--dependency other_project=PATH" in result.findings[0].message
+
+
+def test_a_dependency_named_by_a_constant_is_the_constant_s_value(tmp_path: Path) -> None:
+    """A block's core project names its config project with a constant (manifest
+    ``local_dependency: { project: "@{CONFIG_PROJECT_NAME}" }``, ``include: "//@{...}/*.view"``):
+    the dependency is the constant's value, and ``--dependency`` that name finds it."""
+    files = {
+        "manifest.lkml": 'constant: CONFIG_PROJECT_NAME { value: "shop-config" }\n'
+        'local_dependency: { project: "@{CONFIG_PROJECT_NAME}" }\n',
+        "m.model.lkml": 'connection: "c"\ninclude: "//@{CONFIG_PROJECT_NAME}/*.view"\n'
+        'include: "//@{CONFIG_PROJECT_NAME}/*.explore"\nexplore: orders { extends: [orders_config] }\n',
+    }
+    write(tmp_path / "core", files)
+    p = load_project(tmp_path / "core", cache_dir=None)
+    assert p.problems == [] and set(p.missing_dependencies) == {"shop-config"}
+    result = run_check(tmp_path / "core", cache_dir=None, workers=1)
+    assert [(f.code, f.severity.value) for f in result.findings] == [("LKM007", "info")]
+    assert "--dependency shop-config=PATH" in result.findings[0].message
+    config = write(
+        tmp_path / "config",
+        {
+            "orders.view.lkml": "view: orders {\n  sql_table_name: shop.orders ;;\n"
+            "  dimension: id { sql: ${TABLE}.id ;; }\n}\n",
+            "orders.explore.lkml": "explore: orders_config {\n  view_name: orders\n  extension: required\n}\n",
+        },
+    )
+    p = load_project(tmp_path / "core", cache_dir=None, dependencies={"shop-config": config})
+    assert p.missing_dependencies == {} and p.problems == []
