@@ -4,12 +4,13 @@ This is the work done for every record, so it runs in worker processes (see
 :mod:`looker_ops.engines.loader`) and does as little as it can in Python:
 
 - a file is read, gunzipped (when it starts with gzip's magic bytes) and parsed with orjson;
-- a record keeps CloudTrail's own top-level keys (DuckDB maps them to the table's columns); only
-  a record whose keys are not all CloudTrail's exact spelling is re-keyed (Athena's SerDe
+- a record keeps its keys (DuckDB maps CloudTrail's to the table's columns and ignores the
+  rest); only a record with a known key spelt in another case is re-keyed (Athena's SerDe
   matches keys case-insensitively, and so does this);
-- the struct columns (``userIdentity``, ``resources``, ``addendum``, ``tlsDetails``) get their
-  keys lower-cased, as the SerDe presents them, and their shape checked: a record whose
-  struct column is not an object (or array of objects) is skipped and reported;
+- the struct columns (``userIdentity``, ``resources``, ``addendum``, ``tlsDetails``) have their
+  shape and spelling checked (a few set operations); a key spelt in another case is re-spelt
+  as CloudTrail spells it, and a record whose struct column is not an object (or array of
+  objects) is skipped and reported;
 - each line gets the record's file number and its segment (or, for a file outside the S3
   layout, its partition values learnt from the record).
 
@@ -70,35 +71,88 @@ class FileResult:
 
 
 # --------------------------------------------------------------------------- struct columns
+#
+# DuckDB's JSON reader matches keys exactly, and the loader's reader types spell every key as
+# CloudTrail does (``principalId``, ``ARN``); the insert into the table matches struct fields by
+# name in any case. So a record spelt as CloudTrail spells it, with structs where the table has
+# structs, is written as it was read: checking that costs a few set operations. Only a record
+# with a key spelt otherwise (the SerDe matches keys case-insensitively, and so does this) is
+# re-keyed, and one whose struct column is not an object (or array of objects) is skipped and
+# reported.
+
+Check = Callable[[Any], bool]
 
 
-def _struct_converter(sql_type: Struct, where: str) -> Converter:
-    """Lower-cases the keys of a JSON object as the SerDe does, keeping the struct's fields."""
-    fields: dict[str, Converter | None] = {
-        name: _nested_converter(t, f"{where}.{name}") for name, t in sql_type.fields
-    }
-
-    def convert(value: Any) -> Any:
-        if type(value) is not dict:
-            raise BadRecord(f"{where} is {_kind(value)}, not an object")
-        out = {}
-        for key, item in value.items():
-            lowered = key.lower()
-            if item is None or lowered not in fields:
-                continue
-            sub = fields[lowered]
-            out[lowered] = item if sub is None else sub(item)
-        return out
-
-    return convert
+def _lower_keys(keys: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(k.lower() for k in keys)
 
 
-def _nested_converter(sql_type: SqlType, where: str) -> Converter | None:
-    """The converter for a value of ``sql_type``; None when DuckDB reads the JSON as it is."""
+def _respelt(extra: Any, lower: frozenset[str]) -> bool:
+    """Whether a key outside the known spellings is a known key spelt in another case."""
+    return any(type(k) is str and k.lower() in lower for k in extra)
+
+
+def _checker(sql_type: SqlType) -> Check | None:
+    """True when a value of ``sql_type`` reads as it is (None: any JSON value reads)."""
     if isinstance(sql_type, Struct):
-        return _struct_converter(sql_type, where)
+        keys = frozenset(sql_type.source_keys)
+        lower = _lower_keys(sql_type.source_keys)
+        nested = [
+            (key, check)
+            for key, (_, t) in zip(sql_type.source_keys, sql_type.fields, strict=True)
+            if (check := _checker(t)) is not None
+        ]
+
+        def struct_ok(value: Any) -> bool:
+            if type(value) is not dict:
+                return False
+            if not value.keys() <= keys and _respelt(value.keys() - keys, lower):
+                return False
+            for key, check in nested:
+                item = value.get(key)
+                if item is not None and not check(item):
+                    return False
+            return True
+
+        return struct_ok
     if isinstance(sql_type, Array):
-        element = _nested_converter(sql_type.element, f"{where}[]")
+        element = _checker(sql_type.element)
+
+        def array_ok(value: Any) -> bool:
+            if type(value) is not list:
+                return False
+            return element is None or all(v is None or element(v) for v in value)
+
+        return array_ok
+    if isinstance(sql_type, Map):
+        return lambda value: type(value) is dict
+    return None
+
+
+def _converter(sql_type: SqlType, where: str) -> Converter | None:
+    """Re-spells a value of ``sql_type`` as CloudTrail does; raises BadRecord for a value that
+    is not the right shape (None: any JSON value reads)."""
+    if isinstance(sql_type, Struct):
+        fields: dict[str, tuple[str, Converter | None]] = {
+            key.lower(): (key, _converter(t, f"{where}.{name}"))
+            for key, (name, t) in zip(sql_type.source_keys, sql_type.fields, strict=True)
+        }
+
+        def struct(value: Any) -> Any:
+            if type(value) is not dict:
+                raise BadRecord(f"{where} is {_kind(value)}, not an object")
+            out = {}
+            for key, item in value.items():
+                hit = fields.get(str(key).lower())
+                if item is None or hit is None:
+                    continue
+                spelt, sub = hit
+                out[spelt] = item if sub is None else sub(item)
+            return out
+
+        return struct
+    if isinstance(sql_type, Array):
+        element = _converter(sql_type.element, f"{where}[]")
 
         def array(value: Any) -> Any:
             if type(value) is not list:
@@ -123,13 +177,14 @@ def _kind(value: Any) -> str:
     )
 
 
-_NESTED: tuple[tuple[str, Converter], ...] = tuple(
-    (c.source_key, conv)
+_NESTED: tuple[tuple[str, Check, Converter], ...] = tuple(
+    (c.source_key, check, convert)
     for c in CLOUDTRAIL.columns
-    if (conv := _nested_converter(c.type, c.source_key)) is not None
+    if (check := _checker(c.type)) is not None and (convert := _converter(c.type, c.source_key)) is not None
 )
 _CANONICAL = frozenset(c.source_key for c in CLOUDTRAIL.columns)
 _BY_LOWER = {key.lower(): key for key in _CANONICAL}
+_LOWER = frozenset(_BY_LOWER)
 
 
 def _canonical_keys(record: dict[str, Any]) -> dict[str, Any]:
@@ -143,14 +198,14 @@ def _canonical_keys(record: dict[str, Any]) -> dict[str, Any]:
 
 
 def normalise(record: Any) -> dict[str, Any]:
-    """The record as the loader writes it (see the module docstring); raises BadRecord."""
+    """The record as the loader writes it (see above); raises BadRecord."""
     if type(record) is not dict:
         raise BadRecord(f"is {_kind(record)}, not an object")
-    if not record.keys() <= _CANONICAL:
+    if not record.keys() <= _CANONICAL and _respelt(record.keys() - _CANONICAL, _LOWER):
         record = _canonical_keys(record)
-    for key, convert in _NESTED:
+    for key, check, convert in _NESTED:
         value = record.get(key)
-        if value is not None:
+        if value is not None and not check(value):
             record[key] = convert(value)
     return record
 
@@ -186,7 +241,7 @@ def flat_partition(record: dict[str, Any]) -> tuple[Any, Any, Any]:
     account = record.get("recipientAccountId")
     if not account:
         identity = record.get("userIdentity")
-        account = identity.get("accountid") if isinstance(identity, dict) else None
+        account = identity.get("accountId") if isinstance(identity, dict) else None
     when = record.get("eventTime")
     day = when[:10].replace("-", "/") if isinstance(when, str) and ISO_8601.match(when[:10]) else None
     return account, record.get("awsRegion"), day

@@ -39,13 +39,34 @@ class Scalar:
 
 @dataclass(frozen=True)
 class Struct:
+    """A struct: its fields' (lower-case) names and types, as Athena's SerDe presents them, and
+    the keys that spell them in the source JSON (CloudTrail's camelCase; the SerDe matches keys
+    case-insensitively, so the spelling is what the records use, not a requirement)."""
+
     fields: tuple[tuple[str, SqlType], ...]
+    source_keys: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if not self.source_keys:
+            object.__setattr__(self, "source_keys", tuple(n for n, _ in self.fields))
+        if len(self.source_keys) != len(self.fields):
+            raise ValueError("one source key per field")
 
     def hive(self) -> str:
         return "struct<" + ", ".join(f"{n}: {t.hive()}" for n, t in self.fields) + ">"
 
     def duckdb(self) -> str:
         return "STRUCT(" + ", ".join(f'"{n}" {t.duckdb()}' for n, t in self.fields) + ")"
+
+    def source_duckdb(self) -> str:
+        """The DuckDB type that reads this struct from JSON spelt as the source spells it."""
+        return (
+            "STRUCT("
+            + ", ".join(
+                f'"{k}" {source_duckdb(t)}' for k, (_, t) in zip(self.source_keys, self.fields, strict=True)
+            )
+            + ")"
+        )
 
     def field_type(self, name: str) -> SqlType | None:
         for n, t in self.fields:
@@ -79,6 +100,17 @@ class Map:
 
 SqlType = Union[Scalar, Struct, Array, Map]  # noqa: UP007 - used at runtime in dataclasses
 
+
+def source_duckdb(sql_type: SqlType) -> str:
+    """``sql_type`` in DuckDB, with struct fields spelt as the source JSON spells them (DuckDB's
+    JSON reader matches keys exactly; a struct cast to the table's type matches names in any case)."""
+    if isinstance(sql_type, Struct):
+        return sql_type.source_duckdb()
+    if isinstance(sql_type, Array):
+        return f"{source_duckdb(sql_type.element)}[]"
+    return sql_type.duckdb()
+
+
 STRING = Scalar("string")
 BIGINT = Scalar("bigint")
 INT = Scalar("int")
@@ -87,7 +119,9 @@ BOOLEAN = Scalar("boolean")
 
 
 def struct(**fields: SqlType) -> Struct:
-    return Struct(tuple(fields.items()))
+    """A struct whose fields are named as the source JSON spells them (``principalId``); the
+    field names are their lower-case forms, as the SerDe presents them."""
+    return Struct(tuple((k.lower(), t) for k, t in fields.items()), tuple(fields))
 
 
 # --------------------------------------------------------------------------- tables
@@ -143,27 +177,27 @@ class TableSchema:
         return tuple(c.name for c in self.partition_columns)
 
 
-_SESSION_ISSUER = struct(type=STRING, principalid=STRING, arn=STRING, accountid=STRING, username=STRING)
+_SESSION_ISSUER = struct(type=STRING, principalId=STRING, arn=STRING, accountId=STRING, userName=STRING)
 
 USER_IDENTITY = struct(
     type=STRING,
-    principalid=STRING,
+    principalId=STRING,
     arn=STRING,
-    accountid=STRING,
-    invokedby=STRING,
-    accesskeyid=STRING,
-    username=STRING,
-    onbehalfof=struct(userid=STRING, identitystorearn=STRING),
-    sessioncontext=struct(
-        attributes=struct(mfaauthenticated=STRING, creationdate=STRING),
-        sessionissuer=_SESSION_ISSUER,
-        ec2roledelivery=STRING,
-        sourceidentity=STRING,
-        webidfederationdata=struct(federatedprovider=STRING, attributes=Map(STRING, STRING)),
+    accountId=STRING,
+    invokedBy=STRING,
+    accessKeyId=STRING,
+    userName=STRING,
+    onBehalfOf=struct(userId=STRING, identityStoreArn=STRING),
+    sessionContext=struct(
+        attributes=struct(mfaAuthenticated=STRING, creationDate=STRING),
+        sessionIssuer=_SESSION_ISSUER,
+        ec2RoleDelivery=STRING,
+        sourceIdentity=STRING,
+        webIdFederationData=struct(federatedProvider=STRING, attributes=Map(STRING, STRING)),
     ),
 )
 
-RESOURCE = struct(arn=STRING, accountid=STRING, type=STRING)
+RESOURCE = struct(ARN=STRING, accountId=STRING, type=STRING)
 
 CLOUDTRAIL_COLUMNS: tuple[Column, ...] = (
     Column("eventversion", STRING, "eventVersion", "Version of the log event format."),
@@ -213,7 +247,7 @@ CLOUDTRAIL_COLUMNS: tuple[Column, ...] = (
     Column("eventcategory", STRING, "eventCategory", "Management, Data, Insight or NetworkActivity."),
     Column(
         "addendum",
-        struct(reason=STRING, updatedfields=STRING, originalrequestid=STRING, originaleventid=STRING),
+        struct(reason=STRING, updatedFields=STRING, originalRequestID=STRING, originalEventID=STRING),
         "addendum",
         "Why a late-delivered event was updated.",
     ),
@@ -225,7 +259,7 @@ CLOUDTRAIL_COLUMNS: tuple[Column, ...] = (
     ),
     Column(
         "tlsdetails",
-        struct(tlsversion=STRING, ciphersuite=STRING, clientprovidedhostheader=STRING),
+        struct(tlsVersion=STRING, cipherSuite=STRING, clientProvidedHostHeader=STRING),
         "tlsDetails",
         "TLS version and cipher of the request.",
     ),

@@ -118,6 +118,57 @@ def test_flat_plain_json_and_single_file(tmp_path: Path) -> None:
             assert res.rows == [(n_files,)] and res.files_scanned == n_files
 
 
+def test_keys_in_any_case_read_as_the_serde_reads_them(tmp_path: Path) -> None:
+    """CloudTrail's own spelling is read as it is; a key spelt in another case is matched
+    case-insensitively (as Athena's SerDe does); keys the table has no column for are ignored."""
+    records = [
+        {  # CloudTrail's spelling, plus keys the table does not have (at every level)
+            "eventID": "canonical",
+            "eventTime": "2026-01-01T00:00:00Z",
+            "insightDetails": {"state": "Start"},
+            "userIdentity": {"type": "IAMUser", "principalId": "P1", "identityStoreUserId": "x"},
+            "resources": [{"ARN": "arn:1", "accountId": "1", "type": "AWS::S3::Bucket", "extra": 1}],
+        },
+        {  # the same fields spelt otherwise
+            "EventID": "respelt",
+            "EVENTTIME": "2026-01-01T00:00:00Z",
+            "useridentity": {
+                "Type": "Root",
+                "PRINCIPALID": "P2",
+                "sessionContext": {"Attributes": {"MFAAuthenticated": "true"}},
+            },
+            "Resources": [{"arn": "arn:2", "AccountID": "2", "TYPE": "AWS::IAM::Role"}],
+            "tlsdetails": {"TLSVersion": "TLSv1.3"},
+        },
+    ]
+    (tmp_path / "a.json").write_text(json.dumps({"Records": records}))
+    with LocalEngine(tmp_path) as eng:
+        rows = eng.query(
+            "SELECT eventid, useridentity.type, useridentity.principalid, "
+            "useridentity.sessioncontext.attributes.mfaauthenticated, resources[1].arn, "
+            "resources[1].accountid, resources[1].type, tlsdetails.tlsversion, eventtime "
+            "FROM cloudtrail_logs ORDER BY eventid"
+        ).rows
+        assert eng.problems == []
+    assert rows == [
+        ("canonical", "IAMUser", "P1", None, "arn:1", "1", "AWS::S3::Bucket", None, "2026-01-01T00:00:00Z"),
+        ("respelt", "Root", "P2", "true", "arn:2", "2", "AWS::IAM::Role", "TLSv1.3", "2026-01-01T00:00:00Z"),
+    ]
+
+
+def test_a_record_spelt_as_cloudtrail_spells_it_is_written_as_read() -> None:
+    """The fast path: a record in CloudTrail's spelling is checked, not rebuilt."""
+    from looker_ops.engines.records import normalise
+
+    identity = {"type": "AssumedRole", "sessionContext": {"sessionIssuer": {"userName": "r"}}}
+    resources = [{"ARN": "a", "type": "t"}, None]
+    record = {"eventID": "e", "userIdentity": identity, "resources": resources}
+    out = normalise(record)
+    assert out is record and out["userIdentity"] is identity and out["resources"] is resources
+    respelt = normalise({"eventID": "e", "userIdentity": {"Type": "Root"}})
+    assert respelt["userIdentity"] == {"type": "Root"}
+
+
 def test_organization_trail_layout(tmp_path: Path, sample_dir: Path) -> None:
     src = next(sample_dir.rglob("*.json.gz"))
     parts = src.relative_to(sample_dir).parts  # AWSLogs/<acct>/CloudTrail/<region>/Y/M/D/name
@@ -571,18 +622,30 @@ def test_progress_is_live_on_a_terminal_and_plain_elsewhere() -> None:
     assert lines[1].startswith("loaded 1,000 records from 10 files in ")
 
 
-def test_loading_in_worker_processes_gives_the_same_rows(sample_dir: Path) -> None:
+def test_loading_in_worker_processes_gives_the_same_rows(
+    sample_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from looker_ops.engines import loader
 
     sql = "SELECT eventid, eventtime, useridentity, requestparameters, account, dt FROM cloudtrail_logs ORDER BY 1"
     with LocalEngine(sample_dir, progress=False) as inline:
         expected = inline.query(sql).rows
-    old = (loader.INLINE_BYTES, loader.BATCH_BYTES)
-    loader.INLINE_BYTES, loader.BATCH_BYTES = 1, 50_000  # force workers and several batches
+    old = (loader.INLINE_BYTES, loader.BATCH_BYTES, loader.INSERT_ROWS)
+    # force workers, several batches, and several inserts of several batches each
+    loader.INLINE_BYTES, loader.BATCH_BYTES, loader.INSERT_ROWS = 1, 50_000, len(expected) // 3
     try:
+        inserts: list[int] = []
+        insert = loader.Loader._insert_batches
+
+        def counted(self: loader.Loader, paths: list[Path]) -> None:
+            inserts.append(len(paths))
+            insert(self, paths)
+
+        monkeypatch.setattr(loader.Loader, "_insert_batches", counted)
         with LocalEngine(sample_dir, progress=False) as pooled:
             if (os.cpu_count() or 1) > 1:
                 assert pooled._loader._pool is not None  # the path under test
             assert pooled.query(sql).rows == expected
+        assert len([n for n in inserts if n]) >= 3 and max(inserts) > 1  # grouped inserts
     finally:
-        loader.INLINE_BYTES, loader.BATCH_BYTES = old
+        loader.INLINE_BYTES, loader.BATCH_BYTES, loader.INSERT_ROWS = old
