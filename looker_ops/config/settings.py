@@ -384,9 +384,10 @@ def _check_looker(r: Reader, looker: LookerSettings, base_dir: Path) -> None:
 
 def _check_complete(r: Reader, cfg: Config) -> None:
     """What ``deploy`` and the ``athena`` commands require beyond well-formed values."""
-    if not cfg.connection.s3_staging_dir:
+    # A value left empty by an unset ${VAR} is already reported as such: one problem per key.
+    if not cfg.connection.s3_staging_dir and not _reported(r, "connection.s3_staging_dir"):
         r.report("connection.s3_staging_dir", "required: the s3:// location for Athena query results")
-    if not cfg.project.git_remote_url:
+    if not cfg.project.git_remote_url and not _reported(r, "project.git_remote_url"):
         r.report("project.git_remote_url", "required: the git remote Looker pulls the project from")
     # Also checked by deploy's preflight, with the other problems of the steps it runs.
     if (problem := branch_name_problem(cfg.project.deploy_branch)) is not None:

@@ -190,3 +190,35 @@ def test_sdk_timeout_outside_a_week_is_refused(value: str) -> None:
     }
     with pytest.raises(BadInput, match=r"LOOKERSDK_TIMEOUT: timeout .* is not a positive number of seconds"):
         load_settings(env=env)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "key", "var"),
+    [
+        (
+            "  git_remote_url: git@github.com:acme/looker-cloudtrail.git",
+            "  git_remote_url: ${UX_UNSET_GIT_REMOTE}",
+            "project.git_remote_url",
+            "UX_UNSET_GIT_REMOTE",
+        ),
+        (
+            "  s3_staging_dir: s3://acme-athena-results/looker/",
+            "  s3_staging_dir: ${UX_UNSET_STAGING}",
+            "connection.s3_staging_dir",
+            "UX_UNSET_STAGING",
+        ),
+    ],
+    ids=["git_remote_url", "s3_staging_dir"],
+)
+def test_an_unset_variable_is_one_problem_of_its_key(
+    tmp_path: Path, old: str, new: str, key: str, var: str
+) -> None:
+    """A required value given as an unset ${VAR} is named once (the variable), not a second
+    time as "required"."""
+    assert old in GOOD
+    code, out = check(write(tmp_path, GOOD.replace(old, new)))
+    assert code == 2, out
+    lines = [line for line in out.splitlines() if f" {key}: " in line]
+    assert len(lines) == 1, out
+    assert f"environment variable {var} is not set" in lines[0]
+    assert "required" not in out
