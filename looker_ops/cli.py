@@ -21,8 +21,9 @@ from looker_ops.errors import LookerOpsError
 
 # An exception looker-ops did not expect (a bug): sysexits' EX_SOFTWARE, distinct from 0-3.
 EXIT_INTERNAL = 70
-# Where to report a bug when the installed package names no "Issues" project URL.
-ISSUES = "the issue tracker of the repository you installed looker-ops from"
+# Where to report a bug when the installed package names no "Issues" project URL (pyproject's
+# [project.urls]): the README's section, which says where and what to include.
+ISSUES = 'the issue tracker of the repository looker-ops comes from (README, "Reporting problems")'
 
 
 def report_address() -> str:

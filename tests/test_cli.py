@@ -132,3 +132,38 @@ def test_shell_completion_as_the_readme_shows() -> None:
     env = {**env, "COMP_WORDS": "looker-ops check --fo", "COMP_CWORD": "2"}
     proc = _python("from looker_ops.cli import main\nmain(prog_name='looker-ops')\n", env_extra=env)
     assert proc.stdout.split() == ["plain,--format"]
+
+
+def test_the_internal_error_line_says_where_to_report(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without an Issues project URL the line names the README's section, which exists and says
+    what to send; with one (a published package), the line gives that address."""
+    from importlib import metadata
+    from importlib.metadata import PackageNotFoundError
+
+    import looker_ops.cli as cli
+
+    line = cli.internal_error_line(KeyError("x"))
+    assert 'README, "Reporting problems"' in line
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    section = readme.split("\n## Reporting problems\n", 1)[1].split("\n## ", 1)[0]
+    assert "--debug" in section and "--version" in section and "secrets" in section
+
+    def published(name: str) -> dict[str, list[str]]:
+        raise PackageNotFoundError(name)
+
+    monkeypatch.setattr(metadata, "metadata", published)
+    assert cli.report_address() == cli.ISSUES
+
+    class Meta:
+        def get_all(self, key: str) -> list[str]:
+            assert key == "Project-URL"
+            return [
+                "Homepage, https://git.example.org/sec/looker-ops",
+                "Issues, https://git.example.org/sec/looker-ops/issues",
+            ]
+
+    monkeypatch.setattr(metadata, "metadata", lambda name: Meta())
+    assert cli.report_address() == "https://git.example.org/sec/looker-ops/issues"
+    assert "report it to https://git.example.org/sec/looker-ops/issues with" in cli.internal_error_line(
+        KeyError("x")
+    )
