@@ -7,7 +7,8 @@ schedules.yaml).
     looker-ops alerts test NAME                                    run one now (enqueue_alert)
     looker-ops alerts evaluate [NAME]... [--data DIR] [--now T] [--since 7d] [--format text|json]
 
-The file is ``--file``, else the ``schedules:`` key of looker-ops.yaml (``--config``); the
+The file is ``--file``, else the ``schedules:`` key of looker-ops.yaml (``--config``); without a
+config file, ./schedules.yaml or ./deploy/schedules.yaml; the
 dashboards folder ``--dashboards`` (else the config's ``dashboards.dir``, else ./dashboards); the
 LookML project ``--project`` (else the config's ``project.lookml_dir``, else ./lookml_project).
 See docs/alerts.md.
@@ -24,6 +25,7 @@ from typing import Any
 import click
 import yaml
 
+from looker_ops.commands.options import default_schedules_file, no_schedules_file
 from looker_ops.errors import EXIT_FINDINGS, BadInput
 
 
@@ -68,7 +70,8 @@ def _paths(ctx: click.Context, file: Path | None, dashboards: Path | None, proje
     o = ctx.obj
     cfg = _from_config(o["config"])
     return _Paths(
-        file=file or cfg.get("file"),
+        # Without a config file, the schedules file is looked for where it conventionally is.
+        file=file or (cfg.get("file") if cfg else default_schedules_file()),
         dashboards=dashboards or cfg.get("dashboards") or Path("dashboards"),
         project=project or cfg.get("project") or Path("lookml_project"),
         looker_ini=o["looker_ini"],
@@ -81,9 +84,7 @@ def _spec(p: _Paths, *, require_secrets: bool = True) -> Any:
     from looker_ops.config.alerts import load_alerts
 
     if p.file is None:
-        raise BadInput(
-            "no schedules file: pass --file PATH, or set `schedules:` in looker-ops.yaml (--config)"
-        )
+        raise no_schedules_file()
     return load_alerts(p.file, p.dashboards, p.project, require_secrets=require_secrets)
 
 
@@ -114,7 +115,8 @@ _file_opt = click.option(
     "file",
     type=click.Path(path_type=Path, dir_okay=False),
     default=None,
-    help="Schedules file holding `alerts:` (default: the `schedules:` key of looker-ops.yaml).",
+    help="Schedules file holding `alerts:` (default: the `schedules:` key of looker-ops.yaml, "
+    "else ./schedules.yaml or ./deploy/schedules.yaml).",
 )
 _dash_opt = click.option(
     "--dashboards",

@@ -7,7 +7,8 @@
     looker-ops schedules integrations                           action-hub destinations offered
 
 The schedules file is ``--file``, else the ``schedules:`` key of looker-ops.yaml (``--config``,
-default ./looker-ops.yaml); the dashboards folder is ``--dashboards``, else the config's
+default ./looker-ops.yaml); without a config file, ./schedules.yaml or ./deploy/schedules.yaml; the
+dashboards folder is ``--dashboards``, else the config's
 ``dashboards.dir``, else ./dashboards. See docs/schedules.md.
 """
 
@@ -20,6 +21,7 @@ from typing import Any
 
 import click
 
+from looker_ops.commands.options import default_schedules_file, no_schedules_file
 from looker_ops.config.settings import load_config, load_looker_settings
 from looker_ops.errors import BadInput
 
@@ -42,7 +44,9 @@ def _paths(ctx: click.Context, file: Path | None, dashboards: Path | None) -> _P
     if not path.is_file():
         if o["config"] is not None:
             raise BadInput(f"{path}: config file not found")
-        return _Paths(file, dashboards or Path("dashboards"), o["looker_ini"], o["section"])
+        return _Paths(
+            file or default_schedules_file(), dashboards or Path("dashboards"), o["looker_ini"], o["section"]
+        )
     cfg = load_config(path, uses=("schedules", "dashboards", "looker"), secrets=False)
     return _Paths(
         schedules=file or (cfg.resolve(cfg.schedules) if cfg.schedules else None),
@@ -57,9 +61,7 @@ def _spec(p: _Paths, *, require_secrets: bool = True) -> Any:
     from looker_ops.config.schedules import load_schedules
 
     if p.schedules is None:
-        raise BadInput(
-            "no schedules file: pass --file PATH, or set `schedules:` in looker-ops.yaml (--config)"
-        )
+        raise no_schedules_file()
     return load_schedules(p.schedules, p.dashboards, require_secrets=require_secrets)
 
 
@@ -99,7 +101,8 @@ _file_opt = click.option(
     "file",
     type=click.Path(path_type=Path, dir_okay=False),
     default=None,
-    help="Schedules file (default: the `schedules:` key of looker-ops.yaml).",
+    help="Schedules file (default: the `schedules:` key of looker-ops.yaml, else ./schedules.yaml "
+    "or ./deploy/schedules.yaml).",
 )
 _dash_opt = click.option(
     "--dashboards",

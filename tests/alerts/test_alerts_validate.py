@@ -5,11 +5,13 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from click.testing import CliRunner
 
+from looker_ops.cli import main
 from looker_ops.config.alert_model import parse_condition
 from looker_ops.config.cron import cron_times, min_interval_minutes
 from looker_ops.config.schedules import load_schedules
-from looker_ops.errors import BadInput
+from looker_ops.errors import EXIT_BAD_INPUT, BadInput
 from tests.alerts.helpers import DASHBOARDS, ROOT, ROOT_ALERT, parse
 
 
@@ -252,3 +254,19 @@ def test_conditions() -> None:
     assert parse_condition("decreases by 2").holds(4, 5) is False
     with pytest.raises(ValueError, match="is missing"):
         parse_condition(">")
+
+
+def test_bare_validate_at_the_repository_root_reads_deploy_schedules_yaml(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """From the repository's root (no looker-ops.yaml there), the conventional file is used; from
+    a folder without one, the error says what was looked for."""
+    monkeypatch.chdir(ROOT)
+    res = CliRunner().invoke(main, ["alerts", "validate", "--no-secrets"])
+    assert res.exit_code == 0, res.output
+    assert "deploy/schedules.yaml: 6 alert(s) valid" in res.stdout
+    assert "schedules file: deploy/schedules.yaml (found by default" in res.stderr
+    monkeypatch.chdir(ROOT / "docs")
+    res = CliRunner().invoke(main, ["alerts", "validate"])
+    assert res.exit_code == EXIT_BAD_INPUT
+    assert "neither ./schedules.yaml nor ./deploy/schedules.yaml exists here; pass --file PATH" in res.stderr

@@ -584,7 +584,38 @@ def test_cli_without_any_schedules_file(tmp_path: Path, monkeypatch: pytest.Monk
     monkeypatch.chdir(tmp_path)
     res = CliRunner().invoke(main, ["schedules", "validate"])
     assert res.exit_code == EXIT_BAD_INPUT
-    assert "no schedules file" in res.output
+    assert "no schedules file: neither ./schedules.yaml nor ./deploy/schedules.yaml exists here" in res.output
+    assert "--file PATH" in res.output
+
+
+def test_bare_validate_at_the_repository_root_reads_deploy_schedules_yaml(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """From the repository's root (no looker-ops.yaml there), the conventional file is used."""
+    monkeypatch.chdir(ROOT)
+    assert not (ROOT / "looker-ops.yaml").exists()
+    res = CliRunner().invoke(main, ["schedules", "validate"])
+    assert res.exit_code == 0, res.output
+    assert "deploy/schedules.yaml: 3 schedule(s) valid" in res.stdout
+    assert "schedules file: deploy/schedules.yaml (found by default" in res.stderr
+
+
+def test_schedules_yaml_beside_the_config_comes_first(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without a config file: ./schedules.yaml (where `init` writes it) before
+    ./deploy/schedules.yaml. A config file that names no schedules file still means none."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "dashboards").symlink_to(DASHBOARDS)
+    (tmp_path / "schedules.yaml").write_text(BASE)
+    (tmp_path / "deploy").mkdir()
+    (tmp_path / "deploy" / "schedules.yaml").write_text("not: [valid")
+    res = CliRunner().invoke(main, ["schedules", "validate"])
+    assert res.exit_code == 0, res.output
+    assert "schedules.yaml: 1 schedule(s) valid" in res.stdout
+    (tmp_path / "looker-ops.yaml").write_text("dashboards:\n  dir: dashboards\n")
+    res = CliRunner().invoke(main, ["schedules", "validate"])
+    assert res.exit_code == EXIT_BAD_INPUT and "no schedules file" in res.stderr
 
 
 def test_the_file_written_by_init_validates() -> None:
