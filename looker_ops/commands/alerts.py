@@ -91,11 +91,12 @@ def _spec(p: _Paths, *, require_secrets: bool = True) -> Any:
 def _client(p: _Paths) -> Any:
     from looker_ops.config.settings import load_looker_settings
     from looker_ops.looker.client import LookerClient
+    from looker_ops.looker.settings import client_settings
 
-    if p.config is None:
-        return LookerClient.from_config(p.looker_ini, p.section)
-    return LookerClient.from_looker_settings(
-        load_looker_settings(p.config), base_dir=p.config.parent, looker_ini=p.looker_ini, section=p.section
+    looker = load_looker_settings(p.config) if p.config is not None else None
+    base_dir = p.config.parent if p.config is not None else None
+    return LookerClient(
+        client_settings(looker, base_dir=base_dir, looker_ini=p.looker_ini, section=p.section)
     )
 
 

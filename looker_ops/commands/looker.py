@@ -8,13 +8,14 @@ from dataclasses import asdict
 import click
 
 from looker_ops.looker.client import Identity, LookerClient
+from looker_ops.looker.settings import client_settings
 
 
 def _identity(looker_ini: str | None, section: str | None) -> Identity:
     def progress(line: str) -> None:  # retries on stderr: an unreachable Looker never looks like a hang
         click.echo(line, err=True)
 
-    with LookerClient.from_config(looker_ini, section, on_retry=progress) as client:
+    with LookerClient(client_settings(looker_ini=looker_ini, section=section), on_retry=progress) as client:
         return client.whoami()
 
 

@@ -68,21 +68,17 @@ def _spec(p: _Paths, *, require_secrets: bool = True) -> Any:
 def make_client(p: _Paths) -> Any:
     """The Looker client of the online schedules commands; its retries are reported on stderr."""
     from looker_ops.looker.client import LookerClient
+    from looker_ops.looker.settings import client_settings
 
     def progress(line: str) -> None:  # retries on stderr: a slow Looker never looks like a hang
         click.echo(line, err=True)
 
-    if p.config is None:
-        return LookerClient.from_config(p.looker_ini, p.section, on_retry=progress)
     # The config's `looker:` section (ini, section, timeouts, retries), checked like the deploy
     # reads it; read only here, so the offline commands never depend on it.
-    return LookerClient.from_looker_settings(
-        load_looker_settings(p.config),
-        base_dir=p.config.parent,
-        looker_ini=p.looker_ini,
-        section=p.section,
-        on_retry=progress,
-    )
+    looker = load_looker_settings(p.config) if p.config is not None else None
+    base_dir = p.config.parent if p.config is not None else None
+    settings = client_settings(looker, base_dir=base_dir, looker_ini=p.looker_ini, section=p.section)
+    return LookerClient(settings, on_retry=progress)
 
 
 def _write_json(target: str, data: Any) -> None:

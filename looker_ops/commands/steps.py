@@ -72,8 +72,9 @@ def make_client(cfg: Config) -> Any:
     key of the config's ``looker:`` section applied (ini, section, timeouts, max_retries).
     Retries are reported on stderr as they happen, so a slow Looker never looks like a hang."""
     from looker_ops.looker.client import LookerClient
+    from looker_ops.looker.settings import client_settings
 
-    return LookerClient.from_looker_settings(cfg.looker, base_dir=cfg.base_dir, on_retry=progress)
+    return LookerClient(client_settings(cfg.looker, base_dir=cfg.base_dir), on_retry=progress)
 
 
 def run_steps(

@@ -7,7 +7,7 @@ from looker_ops.looker.client import LONG_OPERATIONS, Identity, LookerClient
 from looker_ops.looker.errors import ErrorDetail, LookerApiError
 from looker_ops.looker.redact import REDACTOR, Redactor, redact, register_secret
 from looker_ops.looker.retry import CallCounter, CallRecord, RetryPolicy, is_write
-from looker_ops.looker.settings import ClientSettings, load_settings
+from looker_ops.looker.settings import ClientSettings, client_settings, load_settings
 
 __all__ = [
     "LONG_OPERATIONS",
@@ -21,6 +21,7 @@ __all__ = [
     "LookerClient",
     "Redactor",
     "RetryPolicy",
+    "client_settings",
     "is_write",
     "load_settings",
     "redact",

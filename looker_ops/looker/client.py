@@ -1,6 +1,6 @@
 """The Looker API client every command uses: looker-sdk's Looker40SDK plus one policy.
 
-    client = LookerClient.from_config(looker_ini=None, section=None)   # LOOKERSDK_* / looker.ini
+    client = LookerClient(client_settings())      # LOOKERSDK_* / looker.ini (+ looker-ops.yaml's looker:)
     me = client.sdk.me()                          # every SDK method: retries, errors, redaction
     with client.workspace(dev=True):              # update_session(workspace_id="dev"), restored after
         client.sdk.validate_project("block")      # long operations get settings.long_timeout
@@ -21,8 +21,7 @@ import json
 import logging
 from collections.abc import Callable, Iterator, MutableMapping
 from dataclasses import dataclass
-from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 import requests
 from looker_sdk import error as sdk_error
@@ -41,10 +40,7 @@ from looker_ops.looker.retry import (
     call_context,
     current_context,
 )
-from looker_ops.looker.settings import DEFAULT_SECTION, ClientSettings, load_settings
-
-if TYPE_CHECKING:
-    from looker_ops.config.settings import LookerSettings
+from looker_ops.looker.settings import ClientSettings
 
 log = logging.getLogger("looker_ops.looker")
 
@@ -220,7 +216,10 @@ class LookerClient:
         session: requests.Session | None = None,
         on_retry: Callable[[str], None] | None = None,
     ) -> None:
-        """``on_retry``: called with one plain-text line before each back-off (``looker:
+        """A client built from ``settings`` (see :func:`looker_ops.looker.settings.client_settings`;
+        ``settings.max_retries`` bounds the retry policy unless a ``policy`` is given).
+
+        ``on_retry``: called with one plain-text line before each back-off (``looker:
         get_project: retrying (2/6) after 503 in 1.1 s``), so a command can show that a slow or
         unreachable Looker is being retried; None keeps the retries silent."""
         from looker_ops.looker.retry import PolicyTransport
@@ -229,6 +228,8 @@ class LookerClient:
         self.redactor = redactor or REDACTOR
         self.redactor.add(settings.client_secret)
         install_logging_filter()
+        if policy is None and settings.max_retries is not None:
+            policy = RetryPolicy(max_attempts=max(0, settings.max_retries) + 1)
         self.policy = policy or RetryPolicy()
         if sleep is not None:
             self.policy.sleep = sleep
@@ -244,74 +245,6 @@ class LookerClient:
         object.__setattr__(sdk, "_looker_ops_redactor", self.redactor)
         object.__setattr__(sdk, "_looker_ops_long_timeout", settings.long_timeout)
         self.sdk: methods40.Looker40SDK = sdk
-
-    # --- construction -------------------------------------------------------------------
-    @classmethod
-    def from_config(
-        cls,
-        looker_ini: str | Path | None = None,
-        section: str | None = None,
-        *,
-        timeout: float | None = None,
-        long_timeout: float | None = None,
-        max_retries: int | None = None,
-        ini_option: str = "--looker-ini",
-        section_option: str = "--section",
-        **kwargs: Any,
-    ) -> LookerClient:
-        """Settings from LOOKERSDK_* variables and/or a looker.ini section (BadInput if incomplete).
-
-        ``timeout`` / ``long_timeout`` win over LOOKERSDK_TIMEOUT and looker.ini's ``timeout``;
-        ``max_retries`` bounds the retry policy (``max_retries + 1`` attempts) unless a
-        ``policy`` is given.
-        """
-        if max_retries is not None and kwargs.get("policy") is None:
-            kwargs["policy"] = RetryPolicy(max_attempts=max(0, max_retries) + 1)
-        settings = load_settings(
-            looker_ini,
-            section,
-            timeout=timeout,
-            long_timeout=long_timeout,
-            ini_option=ini_option,
-            section_option=section_option,
-        )
-        return cls(settings, **kwargs)
-
-    @classmethod
-    def from_looker_settings(
-        cls,
-        looker: LookerSettings,
-        *,
-        base_dir: Path | None = None,
-        looker_ini: str | Path | None = None,
-        section: str | None = None,
-        **kwargs: Any,
-    ) -> LookerClient:
-        """The client for looker-ops.yaml's ``looker:`` section, every key applied: ``ini``
-        (relative to ``base_dir``, the config's folder), ``section``, ``timeout``,
-        ``long_timeout`` and ``max_retries``. ``looker_ini`` / ``section`` given here (command-line
-        options) win over the file's."""
-        ini: str | Path | None = looker_ini
-        ini_option = "--looker-ini"
-        if ini is None:
-            ini_option = "looker.ini in looker-ops.yaml"
-            if looker.ini:
-                path = Path(looker.ini)
-                ini = path if path.is_absolute() or base_dir is None else base_dir / path
-        section_option = "--section"
-        if section is None and looker.section != DEFAULT_SECTION:
-            section = looker.section  # the default: [Looker], else the file's first section
-            section_option = "looker.section in looker-ops.yaml"
-        return cls.from_config(
-            ini,
-            section,
-            timeout=looker.timeout,
-            long_timeout=looker.long_timeout,
-            max_retries=looker.max_retries,
-            ini_option=ini_option,
-            section_option=section_option,
-            **kwargs,
-        )
 
     def _forget_token(self) -> None:
         self.sdk.auth.token = auth_token.AuthToken()

@@ -5,6 +5,11 @@ Sources, later ones winning (as in looker-sdk): a ``looker.ini`` section (``--lo
 ``LOOKERSDK_BASE_URL``, ``LOOKERSDK_CLIENT_ID``, ``LOOKERSDK_CLIENT_SECRET``,
 ``LOOKERSDK_VERIFY_SSL``, ``LOOKERSDK_TIMEOUT``. Every problem is a :class:`BadInput` naming
 the setting, the environment variable and the file/section to fix.
+
+One shape reaches the client: :class:`ClientSettings`, built by :func:`client_settings` from
+the SDK's sources with looker-ops.yaml's ``looker:`` section (``ini``, ``section``, ``timeout``,
+``long_timeout``, ``max_retries``) and the command-line options applied. The client adapts it to
+the SDK's settings protocol itself (``looker.client``).
 """
 
 from __future__ import annotations
@@ -14,10 +19,14 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlparse
 
 from looker_ops.errors import BadInput
 from looker_ops.looker.redact import register_secret
+
+if TYPE_CHECKING:
+    from looker_ops.config.settings import LookerSettings
 
 ENV_PREFIX = "LOOKERSDK"
 DEFAULT_INI = "looker.ini"
@@ -48,6 +57,8 @@ class ClientSettings:
     # Timeout for long operations (LookML validation, content validation, data tests, deploy).
     long_timeout: float = DEFAULT_LONG_TIMEOUT
     source: str = "arguments"
+    # Retries of a failed call (attempts = retries + 1); None: the retry policy's default.
+    max_retries: int | None = None
 
     def __post_init__(self) -> None:
         register_secret(self.client_secret)
@@ -95,6 +106,7 @@ def load_settings(
     require_credentials: bool = True,
     ini_option: str = "--looker-ini",
     section_option: str = "--section",
+    max_retries: int | None = None,
 ) -> ClientSettings:
     """Read settings from looker.ini and/or LOOKERSDK_* variables; raise BadInput naming what is wrong.
 
@@ -155,6 +167,45 @@ def load_settings(
         timeout=per_call,
         long_timeout=lt,
         source=", ".join(s for s in sources if s) or "defaults",
+        max_retries=max_retries,
+    )
+
+
+def client_settings(
+    looker: LookerSettings | None = None,
+    *,
+    base_dir: Path | None = None,
+    looker_ini: str | Path | None = None,
+    section: str | None = None,
+    env: Mapping[str, str] | None = None,
+) -> ClientSettings:
+    """The client's settings: looker-sdk's own (LOOKERSDK_* / looker.ini), with every key of
+    looker-ops.yaml's ``looker:`` section applied when ``looker`` is given: ``ini`` (relative to
+    ``base_dir``, the config's folder), ``section``, ``timeout``, ``long_timeout`` and
+    ``max_retries``. ``looker_ini`` / ``section`` given here (command-line options) win over the
+    file's. Messages name where each choice was made (an option or a config key)."""
+    if looker is None:
+        return load_settings(looker_ini, section, env=env)
+    ini: str | Path | None = looker_ini
+    ini_option = "--looker-ini"
+    if ini is None:
+        ini_option = "looker.ini in looker-ops.yaml"
+        if looker.ini:
+            path = Path(looker.ini)
+            ini = path if path.is_absolute() or base_dir is None else base_dir / path
+    section_option = "--section"
+    if section is None and looker.section != DEFAULT_SECTION:
+        section = looker.section  # the default: [Looker], else the file's first section
+        section_option = "looker.section in looker-ops.yaml"
+    return load_settings(
+        ini,
+        section,
+        env=env,
+        timeout=looker.timeout,
+        long_timeout=looker.long_timeout,
+        max_retries=looker.max_retries,
+        ini_option=ini_option,
+        section_option=section_option,
     )
 
 

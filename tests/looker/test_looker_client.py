@@ -13,8 +13,9 @@ from looker_sdk import error as sdk_error
 from looker_sdk.sdk.api40 import models as m
 
 from looker_ops.cli import main
+from looker_ops.config.settings import LookerSettings
 from looker_ops.errors import EXIT_BAD_INPUT, EXIT_REMOTE, BadInput, RemoteError
-from looker_ops.looker import LookerApiError, LookerClient, load_settings
+from looker_ops.looker import LookerApiError, LookerClient, client_settings, load_settings
 from looker_ops.looker.redact import Redactor
 from tests.fake_looker.core import ApiError, FakeLooker, Request
 from tests.fake_looker.fixtures import (
@@ -40,6 +41,32 @@ def folder_names(fake: FakeLooker, name: str) -> list[str]:
 
 
 # --------------------------------------------------------------------------- settings
+
+
+def test_one_settings_object_carries_the_yaml_keys_to_the_client(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """client_settings: the SDK's sources alone, or with looker-ops.yaml's `looker:` keys (ini
+    relative to the config's folder, section, timeouts, max_retries) applied; the client's retry
+    policy follows max_retries."""
+    monkeypatch.chdir(tmp_path)
+    plain = client_settings(env=FULL_ENV)
+    assert (plain.max_retries, LookerClient(plain).policy.max_attempts) == (None, 5)  # the policy's default
+    (tmp_path / "conf").mkdir()
+    (tmp_path / "conf" / "my.ini").write_text(
+        "[Looker]\nbase_url=https://a.example.com\n[Other]\nbase_url=https://b.example.com\n"
+        "client_id=id\nclient_secret=s3cret\n"
+    )
+    looker = LookerSettings(ini="my.ini", section="Other", timeout=7, long_timeout=99, max_retries=0)
+    s = client_settings(looker, base_dir=tmp_path / "conf", env={})
+    assert (s.base_url, s.timeout, s.long_timeout, s.max_retries) == ("https://b.example.com", 7, 99, 0)
+    assert LookerClient(s).policy.max_attempts == 1
+    with pytest.raises(
+        BadInput, match=r"my\.ini: no section \[Gone\] \(looker\.section in looker-ops\.yaml\)"
+    ):
+        client_settings(LookerSettings(ini="my.ini", section="Gone"), base_dir=tmp_path / "conf", env={})
+    with pytest.raises(BadInput, match=r"no section \[Gone\] \(--section\)"):
+        client_settings(looker, base_dir=tmp_path / "conf", section="Gone", env={})
 
 
 def test_settings_from_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
