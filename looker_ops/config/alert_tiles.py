@@ -8,6 +8,7 @@ import difflib
 from typing import TYPE_CHECKING
 
 from looker_ops.errors import BadInput
+from looker_ops.lookml.field_types import NUMERIC_MEASURE_TYPES
 
 if TYPE_CHECKING:
     from looker_ops.lookml.model import Dashboard, DashboardElement, Field, Project
@@ -21,27 +22,6 @@ __all__ = [
     "tile_title",
     "time_series",
 ]
-
-NUMERIC_MEASURE_TYPES = frozenset(
-    {
-        "count",
-        "count_distinct",
-        "sum",
-        "sum_distinct",
-        "average",
-        "average_distinct",
-        "min",
-        "max",
-        "median",
-        "median_distinct",
-        "percentile",
-        "percentile_distinct",
-        "number",
-        "percent_of_total",
-        "percent_of_previous",
-        "running_total",
-    }
-)
 
 
 def tile_title(element: DashboardElement) -> str:

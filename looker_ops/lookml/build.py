@@ -8,68 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from looker_ops.lookml.field_types import DEFAULT_TIMEFRAMES, DURATION_INTERVALS
 from looker_ops.lookml.merge import FIELD_LISTS, pairs_to_dict, str_list
 from looker_ops.lookml.model import Explore, Field, Join, View
-
-TIMEFRAMES = (
-    "raw",
-    "time",
-    "time_of_day",
-    "date",
-    "week",
-    "month",
-    "quarter",
-    "year",
-    "hour",
-    "hour2",
-    "hour3",
-    "hour4",
-    "hour6",
-    "hour8",
-    "hour12",
-    "minute",
-    "minute2",
-    "minute3",
-    "minute4",
-    "minute5",
-    "minute6",
-    "minute10",
-    "minute12",
-    "minute15",
-    "minute20",
-    "minute30",
-    "second",
-    "millisecond",
-    "millisecond2",
-    "millisecond4",
-    "millisecond8",
-    "millisecond10",
-    "millisecond20",
-    "millisecond25",
-    "millisecond40",
-    "millisecond50",
-    "millisecond100",
-    "millisecond125",
-    "millisecond200",
-    "millisecond250",
-    "millisecond500",
-    "microsecond",
-    "hour_of_day",
-    "day_of_week",
-    "day_of_week_index",
-    "day_of_month",
-    "day_of_year",
-    "week_of_year",
-    "month_name",
-    "month_num",
-    "quarter_of_year",
-    "fiscal_month_num",
-    "fiscal_quarter",
-    "fiscal_quarter_of_year",
-    "fiscal_year",
-)
-DEFAULT_TIMEFRAMES = ("raw", "time", "date", "week", "month", "quarter", "year")
-DURATION_INTERVALS = ("day", "hour", "minute", "month", "quarter", "second", "week", "year")
 
 
 def expand_group_names(group: dict[str, Any]) -> list[tuple[str, str]]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from typing import Protocol
 
+from looker_ops.lookml.field_types import NUMBER_VALUE_TIMEFRAMES, TEXT_TIMEFRAMES
 from looker_ops.lookml.model import Field
 
 
@@ -29,21 +30,6 @@ def quote_sql(s: str) -> str:
 
 NUMBER_RE = r"-?\d+(?:\.\d+)?"
 _DATE_TYPES = frozenset(["date", "date_time", "time", "datetime", "timestamp", "date_raw", "date_date"])
-NUMBER_TIMEFRAMES = frozenset(
-    [
-        "hour_of_day",
-        "day_of_month",
-        "day_of_year",
-        "week_of_year",
-        "month_num",
-        "quarter_of_year",
-        "year",
-        "day_of_week_index",
-        "fiscal_year",
-        "fiscal_month_num",
-        "fiscal_quarter_of_year",
-    ]
-)
 _UNITS = {
     "second": "second",
     "minute": "minute",
@@ -82,9 +68,9 @@ class LookerFilterCompiler:
             return "string"
         t = f.type
         if f.timeframe is not None:
-            if f.timeframe in NUMBER_TIMEFRAMES:
+            if f.timeframe in NUMBER_VALUE_TIMEFRAMES:
                 return "number"
-            if f.timeframe in ("day_of_week", "month_name", "time_of_day"):
+            if f.timeframe in TEXT_TIMEFRAMES:
                 return "string"
             return "date"
         if t in _DATE_TYPES or t.startswith("date"):

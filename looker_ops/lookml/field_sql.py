@@ -13,38 +13,21 @@ from collections.abc import Callable
 
 from looker_ops.lookml.conditions import (
     NUMBER_RE,
-    NUMBER_TIMEFRAMES,
     paren,
     quote_sql,
     raw_for_datatype,
     timeframe_sql,
+)
+from looker_ops.lookml.field_types import (
+    AGGREGATE_TYPES,
+    NUMBER_VALUE_TIMEFRAMES,
+    TEXT_TIMEFRAMES,
 )
 from looker_ops.lookml.liquid import NULL, LiquidRenderer
 from looker_ops.lookml.merge import measure_filters
 from looker_ops.lookml.model import Field, View
 
 REF_RE = re.compile(r"\$\{\s*([^}]*?)\s*\}")
-
-AGGREGATE_TYPES = frozenset(
-    [
-        "count",
-        "count_distinct",
-        "sum",
-        "average",
-        "min",
-        "max",
-        "median",
-        "percentile",
-        "sum_distinct",
-        "average_distinct",
-        "median_distinct",
-        "percentile_distinct",
-        "list",
-    ]
-)
-NON_AGG_MEASURE_TYPES = frozenset(
-    ["number", "string", "date", "yesno", "percent_of_total", "percent_of_previous", "running_total", "int"]
-)
 
 
 class FieldCompiler(LiquidRenderer):
@@ -365,8 +348,8 @@ class FieldCompiler(LiquidRenderer):
         if (
             f.kind == "dimension_group"
             and f.type != "duration"
-            and f.timeframe not in NUMBER_TIMEFRAMES
-            and f.timeframe not in ("day_of_week", "month_name", "time_of_day")
+            and f.timeframe not in NUMBER_VALUE_TIMEFRAMES
+            and f.timeframe not in TEXT_TIMEFRAMES
         ):
             self.used_aliases.add(alias)
             raw = self._guard(view, f, alias, "base", lambda: self._base(view, f, alias))

@@ -45,6 +45,7 @@ from datetime import UTC, datetime
 
 from looker_ops import clock
 from looker_ops.errors import BadInput
+from looker_ops.lookml.field_types import DATE_TIMEFRAMES, NUMERIC_MEASURE_TYPES, TIMEFRAMES
 from looker_ops.lookml.filter_clauses import (
     EARLIEST,
     LATEST,
@@ -83,67 +84,9 @@ DASHBOARD_FILTER_KINDS = {
 }
 
 
-# Timeframes of a dimension group that hold a point in time (filtered as dates), by Looker name.
-DATE_TIMEFRAMES = frozenset(
-    {
-        "raw",
-        "time",
-        "time_of_day",
-        "date",
-        "week",
-        "month",
-        "quarter",
-        "year",
-        "hour",
-        "minute",
-        "second",
-        "millisecond",
-        "microsecond",
-        "fiscal_month_num",
-        "fiscal_quarter",
-        "fiscal_year",
-    }
-    | {f"hour{n}" for n in (2, 3, 4, 6, 8, 12)}
-    | {f"minute{n}" for n in (2, 3, 4, 5, 6, 10, 12, 15, 20, 30)}
-    | {f"millisecond{n}" for n in (2, 4, 5, 8, 10, 20, 25, 40, 50, 100, 125, 200, 250, 500)}
-)
-_NUMBER_TIMEFRAMES = frozenset(
-    {
-        "hour_of_day",
-        "day_of_week_index",
-        "day_of_month",
-        "day_of_year",
-        "week_of_year",
-        "month_num",
-        "quarter_of_year",
-        "fiscal_month_num",
-        "fiscal_quarter_of_year",
-    }
-)
-_NUMBER_TYPES = frozenset(
-    {
-        "number",
-        "int",
-        "count",
-        "count_distinct",
-        "sum",
-        "sum_distinct",
-        "average",
-        "average_distinct",
-        "min",
-        "max",
-        "median",
-        "median_distinct",
-        "percentile",
-        "percentile_distinct",
-        "percent_of_total",
-        "running_total",
-        "distance",
-    }
-)
-_DATE_TYPES = frozenset({"date", "time", "date_time", "datetime", "timestamp"}) | {
-    f"date_{t}" for t in DATE_TIMEFRAMES
-}
+# Field types read with the number grammar: the numeric measure types, and the number dimensions.
+_NUMBER_TYPES = NUMERIC_MEASURE_TYPES | {"number", "int", "distance"}
+_DATE_TYPES = frozenset({"date", "time", "date_time", "datetime", "timestamp"})
 
 
 def filter_kind(field_type: str | None, timeframe: str | None = None) -> str:
@@ -155,11 +98,7 @@ def filter_kind(field_type: str | None, timeframe: str | None = None) -> str:
     """
     if timeframe:
         tf = timeframe.lower()
-        if tf in _NUMBER_TIMEFRAMES:
-            return "number"
-        if tf in DATE_TIMEFRAMES:
-            return "date"
-        return "string"  # day_of_week, month_name, ...
+        return TIMEFRAMES[tf].filter_kind if tf in TIMEFRAMES else "string"
     t = (field_type or "string").lower()
     if t == "yesno":
         return "yesno"
@@ -167,6 +106,8 @@ def filter_kind(field_type: str | None, timeframe: str | None = None) -> str:
         return "number"
     if t in _DATE_TYPES:
         return "date"
+    if t.startswith("date_") and t[5:] in TIMEFRAMES:  # one timeframe as a type: date_month
+        return TIMEFRAMES[t[5:]].filter_kind
     return "string"
 
 

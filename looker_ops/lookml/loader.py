@@ -41,13 +41,8 @@ from pathlib import Path
 from typing import Any
 
 from looker_ops.findings import Finding, Severity
-from looker_ops.lookml.build import (
-    DEFAULT_TIMEFRAMES,
-    DURATION_INTERVALS,
-    TIMEFRAMES,
-    Builder,
-    expand_group_names,
-)
+from looker_ops.lookml.build import Builder, expand_group_names
+from looker_ops.lookml.field_types import DEFAULT_TIMEFRAMES, DURATION_INTERVALS, TIMEFRAMES
 from looker_ops.lookml.ignores import IgnoreComment
 from looker_ops.lookml.includes import INCLUDE_NOTHING, MISSING_DEPENDENCY, IncludeResolver, with_constants
 from looker_ops.lookml.merge import (

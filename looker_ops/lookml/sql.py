@@ -42,7 +42,8 @@ from looker_ops.lookml.conditions import (
     paren,
     timeframe_sql,
 )
-from looker_ops.lookml.field_sql import AGGREGATE_TYPES, NON_AGG_MEASURE_TYPES, REF_RE, FieldCompiler
+from looker_ops.lookml.field_sql import REF_RE, FieldCompiler
+from looker_ops.lookml.field_types import AGGREGATE_TYPES, NON_AGG_MEASURE_TYPES
 from looker_ops.lookml.liquid import NULL, LiquidContext, SqlProblem
 from looker_ops.lookml.model import Explore, Join, Project, View
 

@@ -15,6 +15,7 @@ from looker_ops.check.rules.common import exposed_fields
 from looker_ops.check.rules.filter_values import BAD_FILTER_VALUE, filter_error
 from looker_ops.findings import Severity
 from looker_ops.lookml.dashboards import make_element
+from looker_ops.lookml.filters import DASHBOARD_FILTER_KINDS
 from looker_ops.lookml.model import Dashboard, DashboardElement, Explore, Project
 
 F = "references"
@@ -54,12 +55,6 @@ BAD_DASH_FILTER = rule(
     "- name: Account\n  type: field_filter\n  explore: logs\n  field: logs.acount",
     "- name: Account\n  type: field_filter\n  model: cloudtrail\n  explore: cloudtrail_logs\n  field: cloudtrail_logs.account_id",
 )
-_DASH_FILTER_KINDS = {
-    "date_filter": "date",
-    "number_filter": "number",
-    "string_filter": "string",
-    "yesno_filter": "yesno",
-}
 
 
 # A sort: field, then asc/desc, then (for a pivoted query) the index of the pivot column.
@@ -97,8 +92,8 @@ def dashboard_refs(ctx: CheckContext, project: Project, d: Dashboard) -> None:
                 )
             elif fl.field:
                 err = filter_error(exposed_fields(project, e)[fl.field][1], fl.default_value)
-        elif (fl.type or "") in _DASH_FILTER_KINDS:
-            err = filter_error(None, fl.default_value, _DASH_FILTER_KINDS[fl.type or ""])
+        elif (fl.type or "") in DASHBOARD_FILTER_KINDS:
+            err = filter_error(None, fl.default_value, DASHBOARD_FILTER_KINDS[fl.type or ""])
         if err:
             ctx.report(
                 BAD_FILTER_VALUE,

@@ -23,6 +23,7 @@ import re
 from looker_ops.check.rules.base import CheckContext, rule
 from looker_ops.check.rules.common import exposed_fields
 from looker_ops.findings import Severity
+from looker_ops.lookml.field_types import FANOUT_SENSITIVE
 from looker_ops.lookml.model import Explore, Join, Project
 
 FANOUT = rule(
@@ -44,19 +45,6 @@ SILENCED = rule(
     "`symmetric_aggregates: no` only silences the fan-out: the numbers stay wrong. Fix the join or the measures.",
     "explore: users {\n  symmetric_aggregates: no\n  join: events { relationship: one_to_many ... }\n}",
     "explore: events {\n  join: users { relationship: many_to_one sql_on: ${events.user_id} = ${users.id} ;; }\n}",
-)
-
-FANOUT_SENSITIVE = frozenset(
-    [
-        "sum",
-        "average",
-        "median",
-        "percentile",
-        "sum_distinct",
-        "average_distinct",
-        "median_distinct",
-        "percentile_distinct",
-    ]
 )
 
 
