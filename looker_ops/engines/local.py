@@ -55,7 +55,7 @@ from looker_ops.lookml.schema import CLOUDTRAIL, GEOIP
 CLOUDTRAIL_TABLE = CLOUDTRAIL.name  # the view queries read
 GEOIP_TABLE = GEOIP.name
 LOCAL_TABLES = (CLOUDTRAIL_TABLE, GEOIP_TABLE)
-MEMORY_LIMIT = "1GB"  # DuckDB's: beyond it, the loaded rows and query state go to disk
+MEMORY_LIMIT = "512MB"  # DuckDB's: beyond it, the loaded rows and query state go to the spill folder
 DEFAULT_TABLE_NAMES: Mapping[str, str] = {CLOUDTRAIL_TABLE: CLOUDTRAIL_TABLE, GEOIP_TABLE: GEOIP_TABLE}
 
 
