@@ -98,3 +98,34 @@ def test_readme_baseline_flow_on_a_warm_result_cache(tmp_path: Path) -> None:
     assert "Traceback" not in third.stderr, third.stderr
     codes = [f["code"] for f in json.loads(third.stdout)["findings"]]
     assert codes == ["BSL001"]
+
+
+_SEMI_VIEW = (
+    "view: +logs {\n"
+    "  dimension: kind {\n"
+    "    sql: ${TABLE}.eventname ;\n"  # line 3: one ';' where LookML wants ';;'
+    '    label: "Kind"\n'
+    "  }\n"
+    "  dimension: source {\n"
+    "    sql: ${TABLE}.eventsource ;;\n"
+    "  }\n"
+    "  dimension: quoted {\n"
+    "    sql: CASE WHEN ${TABLE}.eventname = ';' THEN 'x' ;;\n"  # no END; its ';' is in a string
+    "  }\n"
+    "}\n"
+)
+
+
+def test_a_single_semicolon_ending_sql_gets_the_lookml_hint(tmp_path: Path) -> None:
+    """The sql ran on past a lone ';' into the next parameter: ATH403 (SQL006 under another
+    dialect) says why; an unparsable sql whose ';' is inside a string gets no such hint."""
+    p = project(tmp_path, {"views/semi.view.lkml": _SEMI_VIEW})
+    hint = (
+        "LookML ends sql with ';;' — a single ';' does not end it, so this sql runs on into `label: \"Kind\"`"
+    )
+    for dialect, code in (("athena", "ATH403"), ("bigquery", "SQL006")):
+        result = run_check(p, sql=False, cache_dir=None, workers=1, dialect=dialect)
+        found = {f.where.rsplit(":", 1)[1]: f for f in result.findings if f.code == code}
+        assert set(found) == {"kind", "quoted"}, [f.message for f in result.findings]
+        assert hint in found["kind"].message, found["kind"].message
+        assert "LookML ends sql" not in found["quoted"].message

@@ -5,7 +5,8 @@
   or ``['groupid']``). Athena fails or returns NULL; read it with ``json_extract_scalar``. Which columns hold
   JSON text comes from ``looker_ops.lookml.schema`` only.
 - ``ATH402``: a function Athena does not have (IFNULL, DATEADD, NVL, LEN...), with the Athena equivalent.
-- ``ATH403``: SQL that sqlglot cannot parse in the Athena dialect, with sqlglot's message.
+- ``ATH403``: SQL that sqlglot cannot parse in the Athena dialect, with sqlglot's message (and a
+  hint when a single ``;`` where LookML wants ``;;`` let the sql run on into the next parameter).
 - ``ATH404``: a JSON function (``json_extract_scalar``, ``json_extract``, ``json_parse``,
   ``json_format``, ``json_size``, ``json_array_length``...) applied directly to a column the table's
   schema types as a struct, array or map (CloudTrail's ``useridentity``, ``resources``...). Athena
@@ -25,7 +26,7 @@ from sqlglot.errors import SqlglotError
 
 from looker_ops.check.rules.athena_functions import ATHENA_FUNCTIONS, NOT_ATHENA_HINTS, NOT_FUNCTIONS
 from looker_ops.check.rules.base import CheckContext, rule
-from looker_ops.check.rules.common import compiled_field, compiled_table, view_schema
+from looker_ops.check.rules.common import compiled_field, compiled_table, lone_semicolon_hint, view_schema
 from looker_ops.findings import Severity
 from looker_ops.lookml.deep import TOO_DEEP, TooDeep, call_deep
 from looker_ops.lookml.model import Field, View
@@ -56,7 +57,8 @@ UNPARSABLE = rule(
     Severity.ERROR,
     "SQL is not valid Athena SQL",
     "athena_sql",
-    "sqlglot cannot parse the compiled SQL in the Athena dialect.",
+    "sqlglot cannot parse the compiled SQL in the Athena dialect. When the SQL runs on past a "
+    "single ';' into the next LookML parameter (LookML ends sql with ';;'), the message says so.",
     "dimension: x { sql: CASE WHEN ${TABLE}.a = 1 THEN 'one' ;; }   # no END",
     "dimension: x { sql: CASE WHEN ${TABLE}.a = 1 THEN 'one' END ;; }",
 )
@@ -239,8 +241,10 @@ def _report_json_on_struct(
 
 
 def _check_sql(
-    ctx: CheckContext, sql: str, wrapped: str, file: str, line: int, where: str, what: str
+    ctx: CheckContext, sql: str, wrapped: str, file: str, line: int, where: str, what: str, raw: object
 ) -> None:
+    """ATH403 when ``wrapped`` (the compiled ``sql`` in a statement) does not parse, else ATH402
+    for functions Athena lacks. ``raw``: the LookML text, read for a lone ``;``."""
     if _SIMPLE_RE.match(sql.strip()):
         return
     cache: ResultCache | None = ctx.__dict__.get("_sql_parse_cache")
@@ -249,7 +253,8 @@ def _check_sql(
         ctx.report(UNPARSABLE, f"{what}: {err}", file, line, where, severity=Severity.INFO)
         return
     if err is not None:
-        ctx.report(UNPARSABLE, f"{what}: not valid Athena SQL: {err}", file, line, where)
+        hint = lone_semicolon_hint(raw)
+        ctx.report(UNPARSABLE, f"{what}: not valid Athena SQL: {err}{hint}", file, line, where)
         return
     names = _unknown_functions(sql)
     if names:
@@ -290,7 +295,8 @@ def _field(
         )
         return
     _report_json_on_struct(ctx, json_on_struct(c.sql, schema), what, f.file, f.line, where)
-    _check_sql(ctx, c.sql, f"SELECT {c.sql} AS x FROM t", f.file, f.line, where, what)
+    raw = "\n".join(t for t in raw_texts if t)
+    _check_sql(ctx, c.sql, f"SELECT {c.sql} AS x FROM t", f.file, f.line, where, what, raw)
 
 
 def check(ctx: CheckContext) -> None:
@@ -328,7 +334,7 @@ def _check(ctx: CheckContext) -> None:
             else:
                 what = f"derived table of {view.name}"
                 _report_json_on_struct(ctx, json_on_struct(inner, schema), what, file, line, where)
-                _check_sql(ctx, inner, inner, file, line, where, what)
+                _check_sql(ctx, inner, inner, file, line, where, what, dt.get("sql"))
         # a derived table's columns are its SELECT's outputs, not the table's: typed only on tables
         field_schema = schema if view.sql_table_name else None
         for f in view.fields.values():
@@ -364,5 +370,12 @@ def _check(ctx: CheckContext) -> None:
             if sql.strip() == "NULL":
                 continue
             _check_sql(
-                ctx, sql, f"SELECT 1 FROM t WHERE {sql}", file, line, where, f"explore {explore.name} {what}"
+                ctx,
+                sql,
+                f"SELECT 1 FROM t WHERE {sql}",
+                file,
+                line,
+                where,
+                f"explore {explore.name} {what}",
+                text,
             )

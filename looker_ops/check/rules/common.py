@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import fnmatch
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -182,3 +183,28 @@ def _exposed_fields(project: Project, explore: Explore) -> dict[str, tuple[View,
             drop |= _expand(project, view, alias, neg, True)
         out = {k: v for k, v in out.items() if k in keep and k not in drop}
     return out
+
+
+# A single ';' (not ';;') followed by what reads as LookML: a parameter (`label:`) or a `}`.
+_LONE_SEMICOLON_RE = re.compile(r"(?<!;);(?!;)\s*(?=\}|[A-Za-z_]\w*\s*:(?!:))")
+
+
+def lone_semicolon_hint(sql: object) -> str:
+    """For SQL that does not parse: a hint when a single ``;`` in the LookML text ``sql`` is
+    followed by LookML (a parameter or a closing brace), i.e. the ``sql:`` was meant to end there
+    and ran on to the next ``;;``. Empty when there is no such ``;`` (one inside a string literal
+    does not count) or no text."""
+    if not isinstance(sql, str):
+        return ""
+    text = re.sub(r"'(?:[^']|'')*'", "''", sql)
+    m = _LONE_SEMICOLON_RE.search(text)
+    if m is None:
+        return ""
+    lines = [" ".join(line.split()) for line in text[m.end() :].splitlines()]
+    lines = [line for line in lines if line]
+    after = lines[0] if lines[0] not in ("}", "{") or len(lines) == 1 else f"{lines[0]} {lines[1]}"
+    after = after if len(after) <= 50 else after[:47] + "..."
+    return (
+        " LookML ends sql with ';;' \u2014 a single ';' does not end it, so this sql runs on into "
+        f"`{after}`: write ';;'."
+    )

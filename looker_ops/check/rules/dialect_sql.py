@@ -12,7 +12,7 @@ import sqlglot
 from sqlglot.errors import SqlglotError
 
 from looker_ops.check.rules.base import CheckContext, rule
-from looker_ops.check.rules.common import compiled_table
+from looker_ops.check.rules.common import compiled_table, lone_semicolon_hint
 from looker_ops.findings import Severity
 from looker_ops.lookml.model import Explore, View
 from looker_ops.lookml.sql import SqlCompiler
@@ -56,8 +56,10 @@ def _check_view(ctx: CheckContext, view: View, dialect: str) -> None:
     where = f"view:{view.name}"
     if view.derived_table is not None and "sql" in view.derived_table:
         t = compiled_table(ctx, view).sql.strip()
-        err = _error(t[1:-1] if t.startswith("(") and t.endswith(")") else t, dialect)
+        inner = t[1:-1] if t.startswith("(") and t.endswith(")") else t
+        err = _error(inner, dialect)
         if err:
+            err += lone_semicolon_hint(view.derived_table.get("sql"))
             dt = view.derived_table
             line = int((dt.get("_lines") or {}).get("sql", dt.get("_line", view.line)))
             ctx.report(UNPARSABLE, f"derived table of {view.name} ({dialect}): {err}", view.file, line, where)
@@ -73,6 +75,7 @@ def _check_view(ctx: CheckContext, view: View, dialect: str) -> None:
             continue
         err = _error(f"SELECT {text} AS x FROM t", dialect)
         if err:
+            err += lone_semicolon_hint(f.sql)
             file, line = f.origin("sql")
             ctx.report(
                 UNPARSABLE,
@@ -96,6 +99,7 @@ def _check_explore(ctx: CheckContext, e: Explore, dialect: str) -> None:
         sql = comp.render(text, None, None, what).strip()
         err = _error(f"SELECT 1 FROM a WHERE {sql}", dialect)
         if err:
+            err += lone_semicolon_hint(text)
             ctx.report(UNPARSABLE, f"explore {e.name}: {what} ({dialect}): {err}", file, line, at)
 
 
