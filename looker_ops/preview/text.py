@@ -1,9 +1,11 @@
 """The text renderer: each dashboard's tiles as compact tables for a terminal.
 
 Per tile: its title, one line on what it read (files, the partition window in short, the
-time taken), and a table headed by the field labels Looker shows, numbers right-aligned,
-fitted to ``width`` columns (the widest cells are shortened with ``…`` first; columns that
-still do not fit are left out and counted). ``verbose`` adds the full partition predicate and
+time taken), and a table headed by the field labels Looker shows (wrapped on up to
+:data:`HEADING_LINES` lines rather than cut; a heading that still does not fit is named in full
+under the table), numbers right-aligned, fitted to ``width`` columns (the widest cells are
+shortened with ``…`` first; columns that still do not fit are left out and counted). Pivot
+columns are in natural order of their values, numbers by value (4.1, 4.2, ..., 4.10). ``verbose`` adds the full partition predicate and
 the tile's SQL, and shows every row (the compact form shows the first
 :data:`COMPACT_ROWS`). ``color`` styles titles, errors and notes with click's styling (the
 command passes it only when stdout is a terminal).
@@ -11,6 +13,7 @@ command passes it only when stdout is a terminal).
 
 from __future__ import annotations
 
+import re
 import textwrap
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -23,7 +26,9 @@ from looker_ops.preview.partitions import partition_summary
 # Rows shown per tile without --verbose, and the narrowest a shortened column gets.
 COMPACT_ROWS = 20
 MIN_COLUMN = 6
-HEADING_MIN = 12  # a heading widens a narrow column up to this many characters
+HEADING_MIN = 12  # a heading widens a narrow column up to this many characters...
+HEADING_MAX = 16  # ...or up to this many, when that lets it wrap whole on HEADING_LINES lines
+HEADING_LINES = 3
 SHORT_VALUE = 19  # values this short (numbers, ids, timestamps) are never shortened to fit
 MAX_CELL = 48
 INDENT = "  "
@@ -41,7 +46,7 @@ def _shorten(text: str, width: int) -> str:
 
 def _fit(widths: list[int], floors: list[int], room: int) -> tuple[list[int], int]:
     """Column widths that fit ``room`` characters (two spaces between columns): the widest
-    column above its floor is narrowed first; when every column is at its floor, columns are
+    column above its floor is narrowed first, a character at a time; when every column is at its floor, columns are
     dropped from the right. Returns the widths kept and how many columns were dropped."""
     widths = list(widths)
 
@@ -53,7 +58,7 @@ def _fit(widths: list[int], floors: list[int], room: int) -> tuple[list[int], in
         if not over:
             break
         widest = max(over, key=lambda i: widths[i])
-        widths[widest] -= min(widths[widest] - floors[widest], total(widths) - room)
+        widths[widest] -= 1  # one at a time: the widest columns give way evenly
     dropped = 0
     while len(widths) > 1 and total(widths) > room:
         widths.pop()
@@ -61,19 +66,47 @@ def _fit(widths: list[int], floors: list[int], room: int) -> tuple[list[int], in
     return widths, dropped
 
 
+def _heading_width(heading: str) -> int:
+    """Its length for a heading of up to HEADING_MIN characters; else the narrowest width (at
+    most HEADING_MAX) at which ``heading`` wraps whole, words unbroken, on two lines, else on
+    HEADING_LINES lines; else HEADING_MIN."""
+    if len(heading) <= HEADING_MIN:
+        return len(heading)  # a short heading stays on one line
+    longest = max((len(w) for w in heading.split()), default=0)
+    for lines in (2, HEADING_LINES):
+        for w in range(max(longest, 1), HEADING_MAX + 1):
+            if len(textwrap.wrap(heading, w)) <= lines:
+                return min(w, len(heading))
+    return HEADING_MIN
+
+
+def _heading_lines(heading: str, width: int) -> list[str]:
+    """``heading`` wrapped at ``width``, words unbroken, on HEADING_LINES lines at most. When it
+    does not fit whole, its start and ``…`` on one line (the table then names it in full below)."""
+    lines = textwrap.wrap(heading, max(width, 1), break_long_words=False) or [""]
+    if len(lines) <= HEADING_LINES and all(len(ln) <= width for ln in lines):
+        return lines
+    # the start of the heading (its first line, else its first word) and an ellipsis
+    for start in (lines[0], heading.split()[0]):
+        if len(start) + 2 <= width:
+            return [f"{start} …"]
+    return [_shorten(heading, width)]
+
+
 def text_table(
     headings: Sequence[str], rows: Sequence[Sequence[Any]], *, width: int | None = None
 ) -> tuple[list[str], int]:
-    """The table's lines (heading, rule, rows) and the number of columns left out to fit
+    """The table's lines (heading lines, rule, rows) and the number of columns left out to fit
     ``width`` characters (None: no limit).
 
-    A column is as wide as its longest value, its heading adding at most a few characters
-    beyond that (a long heading is shortened rather than widening a column of small numbers).
-    To fit, long text is shortened first; short values (numbers, dates, ids up to
-    ``SHORT_VALUE`` characters) keep their width."""
+    A column is as wide as its longest value, or as its heading needs to wrap whole on
+    HEADING_LINES lines (up to HEADING_MAX characters). To fit, long text is shortened first,
+    then headings wrap narrower; short values (numbers, dates, ids up to ``SHORT_VALUE``
+    characters) keep their width. Headings that could not be shown whole are named in full on
+    a last line (``headings: ...``)."""
     cells = [[_shorten(cell(v), MAX_CELL) for v in r] for r in rows]
     data = [max((len(r[i]) for r in cells), default=0) for i in range(len(headings))]
-    widths = [max(d, min(len(h), max(d, HEADING_MIN))) for d, h in zip(data, headings, strict=True)]
+    widths = [max(d, _heading_width(h)) for d, h in zip(data, headings, strict=True)]
     floors = [max(min(d, SHORT_VALUE), min(w, MIN_COLUMN)) for d, w in zip(data, widths, strict=True)]
     numeric = [
         bool(rows) and all(isinstance(jsonable(r[i]), (int, float)) or r[i] is None for r in rows)
@@ -90,8 +123,42 @@ def text_table(
             out.append(v.rjust(w) if num else v.ljust(w))
         return "  ".join(out).rstrip()
 
+    heads = [_heading_lines(h, w) for h, w in zip(headings, widths, strict=False)]
+    depth = max((len(h) for h in heads), default=1)
+    # headings sit on their last line, as the values sit under them
+    head_rows = [
+        [(h[i - (depth - len(h))] if i >= depth - len(h) else "") for h in heads] for i in range(depth)
+    ]
     rule = "  ".join("-" * w for w in widths)
-    return [line(list(headings)), rule, *(line(r) for r in cells)], dropped
+    out = [*(line(r) for r in head_rows), rule, *(line(r) for r in cells)]
+    cut = [h for h, lines in zip(headings, heads, strict=False) if " ".join(lines) != " ".join(h.split())]
+    if cut:
+        out.extend(textwrap.wrap("headings: " + "; ".join(cut), width or 10_000, subsequent_indent="  "))
+    return out, dropped
+
+
+_NUMBER_RE = re.compile(r"(\d+)")
+
+
+def natural_key(text: str) -> tuple[tuple[int, int, str], ...]:
+    """Sort key reading the digit runs of ``text`` as numbers: 4.2 before 4.10."""
+    return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in _NUMBER_RE.split(text) if p)
+
+
+def in_natural_order(t: TilePreview, heads: list[str]) -> tuple[list[str], list[list[Any]]]:
+    """The tile's headings and rows with its pivot columns (``measure | value``) ordered by
+    :func:`natural_key` of their pivot value (NULL, ``∅``, last); other columns first, as they
+    are. The pivot value's own sort is text (Looker's for a string), which puts 4.10 before 4.2."""
+    pivot = [i for i, c in enumerate(t.columns) if " | " in c]
+    if not pivot:
+        return heads, [list(r) for r in t.rows]
+
+    def key(i: int) -> tuple[bool, tuple[tuple[int, int, str], ...]]:
+        value = t.columns[i].split(" | ", 1)[1]
+        return value == "∅", natural_key(value)
+
+    order = [i for i in range(len(t.columns)) if i not in set(pivot)] + sorted(pivot, key=key)
+    return [heads[i] for i in order], [[r[i] for i in order] for r in t.rows]
 
 
 def headings(t: TilePreview) -> list[str]:
@@ -143,9 +210,10 @@ def _tile_lines(t: TilePreview, *, width: int | None, verbose: bool, style: Styl
         out[0] = style(f"{t.title}: ", bold=True) + style(cell(t.rows[0][0]), bold=True, fg="cyan")
         out[0] += style(f"  ({scan})", dim=True) if scan else ""
         return out
-    shown = t.rows if verbose else t.rows[:COMPACT_ROWS]
+    heads, rows = in_natural_order(t, headings(t))
+    shown = rows if verbose else rows[:COMPACT_ROWS]
     room = None if width is None else width - len(INDENT)
-    table, dropped = text_table(headings(t), shown, width=room)
+    table, dropped = text_table(heads, shown, width=room)
     out.extend(INDENT + ln for ln in table)
     tail = [f"{len(t.rows)} row{'s' if len(t.rows) != 1 else ''}"]
     if len(shown) < len(t.rows):

@@ -323,6 +323,69 @@ def test_text_tables_fit_the_width_with_labels_and_numbers_right_aligned() -> No
     assert "x" * 48 in render_table([preview]) or "x" * 47 + "…" in render_table([preview])
 
 
+def _pivot_tile() -> TilePreview:
+    values = [
+        "4.1 Unauthorized API calls",
+        "4.10 Security group changes",
+        "4.2 Console sign-in without MFA",
+        "∅",
+    ]
+    columns = ["v.day", *(f"v.n | {v}" for v in values)]
+    labels = ["Event Date", *(f"Matches | {v}" for v in values)]
+    rows = [["2026-11-19", 1, 10, 2, 0], ["2026-11-20", 3, 30, 4, 0]]
+    return TilePreview(title="Over time", type="table", columns=columns, labels=labels, rows=rows)
+
+
+def test_pivot_columns_are_in_numeric_order_of_their_values() -> None:
+    """4.1, 4.2, 4.10 (not the text order 4.1, 4.10, 4.2), NULL last; the cells move with them."""
+    text = render_table([DashboardPreview("d", "D", {}, [_pivot_tile()])])
+    lines = text.splitlines()
+    last_heading = lines[next(i for i, ln in enumerate(lines) if ln.startswith("  ----------")) - 1]
+    assert last_heading.split() == [
+        "Event",
+        "Date",
+        "API",
+        "calls",
+        "without",
+        "MFA",
+        "group",
+        "changes",
+        "∅",
+    ]
+    row = next(ln for ln in text.splitlines() if ln.startswith("  2026-11-20"))
+    assert row.split() == ["2026-11-20", "3", "4", "30", "0"]
+
+
+def test_headings_wrap_instead_of_being_cut() -> None:
+    """With room, a long heading wraps over up to three lines, whole; without, it is shortened
+    with an ellipsis and named in full under the table."""
+    text = render_table([DashboardPreview("d", "D", {}, [_pivot_tile()])], width=200)
+    head = text.split("----------", 1)[0]
+    for words in (
+        "4.1 Unauthorized API calls",
+        "4.10 Security group changes",
+        "4.2 Console sign-in without MFA",
+    ):
+        assert all(w in head for w in words.split()), head
+    assert "…" not in head and "headings:" not in text
+    narrow = render_table([DashboardPreview("d", "D", {}, [_pivot_tile()])], width=50)
+    head = narrow.split("----------", 1)[0]
+    assert "4.1 …" in head and "4.10 …" in head, narrow
+    legend = " ".join(ln.strip() for ln in narrow.splitlines() if "headings:" in ln or ln.startswith("    "))
+    assert (
+        "4.1 Unauthorized API calls; 4.2 Console sign-in without MFA; 4.10 Security group changes" in legend
+    )
+
+
+def test_the_cis_tile_over_time_lists_controls_in_number_order() -> None:
+    code, out, err = invoke(CIS, "--now", NOW)
+    assert code == 0, err
+    section = out.split("Matches by control over time", 1)[1].split("\n\n", 1)[0]
+    legend = section.split("headings: ", 1)[1].replace("\n", " ")
+    controls = [int(m) for m in re.findall(r"\b4\.(\d+) ", legend)]
+    assert controls == sorted(controls) and controls[:3] == [1, 2, 3], legend
+
+
 def test_colour_only_when_asked() -> None:
     preview = _sample_preview()
     assert "\x1b[" not in render_table([preview])
