@@ -20,10 +20,8 @@ the zone your instance runs alerts in). Action-hub form values may be written as
 
 from __future__ import annotations
 
-import contextlib
 import difflib
 import os
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -52,8 +50,15 @@ from looker_ops.config.alert_tiles import (
     time_series,
 )
 from looker_ops.config.cron import CronError, min_interval_minutes, normalize_cron, validate_cron
-from looker_ops.config.destinations import INTEGRATION_RE, integration_parameters
-from looker_ops.config.reader import Reader, Stop, compose, kind, read_file
+from looker_ops.config.delivery import (
+    INTEGRATION_RE,
+    DeliveryReader,
+    filter_entries,
+    integration_parameters,
+    recipients,
+    unique_name,
+)
+from looker_ops.config.reader import Stop, compose, kind, read_file
 from looker_ops.config.schedule_model import DEFAULT_TIMEZONE, MARKER
 from looker_ops.config.values import timezone_problem, valid_email
 from looker_ops.errors import BadInput
@@ -62,30 +67,6 @@ if TYPE_CHECKING:
     from looker_ops.lookml.model import Dashboard, DashboardElement, Field, Project
 
 __all__ = ["load_alert_project", "load_alerts", "parse_alerts"]
-
-
-class _AlertReader(Reader):
-    """The one config reader (${ENV}, did-you-mean, line numbers), naming the alert in each
-    message and ``defaults.`` for a value taken from the shared defaults."""
-
-    def __init__(self, file: str, env: Mapping[str, str]) -> None:
-        super().__init__(file, env)
-        self.schedule = ""  # the alert being read (its name, or alerts[i])
-        self.from_defaults: set[str] = set()
-        self.require_secrets = True
-
-    def label(self, key: str) -> str:
-        who = f"alert {self.schedule!r}: " if self.schedule else ""
-        if key and re.split(r"[.\[]", key, maxsplit=1)[0] in self.from_defaults:
-            key = "defaults." + key
-        return who + (f"{key}: " if key else "")
-
-    def needs_env(self, key: str, secret: bool) -> bool:
-        return self.require_secrets or not secret
-
-    @property
-    def errors(self) -> list[str]:
-        return self.messages
 
 
 def load_alerts(
@@ -126,8 +107,7 @@ def parse_alerts(
     text: str, file: str, project: Project, env: Mapping[str, str], *, require_secrets: bool = True
 ) -> AlertSet:
     root = compose(text, file)
-    r = _AlertReader(file, env)
-    r.require_secrets = require_secrets
+    r = DeliveryReader(file, env, "alert", require_secrets=require_secrets)
     if not isinstance(root, yaml.MappingNode):
         return AlertSet([], file, project, declared=False)
     top = {str(k.value): (k, v) for k, v in root.value}
@@ -154,16 +134,12 @@ def parse_alerts(
             a = _AlertParts(r, anode, i, defaults, dashboards, project).read()
             if a is None:
                 continue
-            if a.name in seen:
-                r.schedule = a.name
-                r.error(anode, "name", f"given twice (also at line {seen[a.name]}): names must be unique")
-                r.schedule = ""
-                continue
-            seen[a.name] = a.line
-            alerts.append(a)
-    if r.errors:
-        head = f"{file}: {len(r.errors)} problem(s) in the alerts:"
-        raise BadInput("\n".join([head, *(f"  {e}" for e in r.errors)]) if len(r.errors) > 1 else r.errors[0])
+            if unique_name(r, a.name, a.line, anode, seen):
+                alerts.append(a)
+    errors = r.messages
+    if errors:
+        head = f"{file}: {len(errors)} problem(s) in the alerts:"
+        raise BadInput("\n".join([head, *(f"  {e}" for e in errors)]) if len(errors) > 1 else errors[0])
     return AlertSet(alerts, file, project)
 
 
@@ -174,7 +150,7 @@ class _AlertParts:
     Each part reads what the parts before it found (the tile needs the dashboard, the field the
     tile)."""
 
-    r: _AlertReader
+    r: DeliveryReader
     node: yaml.Node
     index: int
     defaults: Mapping[str, tuple[yaml.Node, yaml.Node]]
@@ -213,15 +189,11 @@ class _AlertParts:
     def read(self) -> Alert | None:
         r = self.r
         self.before = len(r.problems)
-        r.schedule = f"alerts[{self.index}]"
-        if isinstance(self.node, yaml.MappingNode):  # name the alert in every message, even the first
-            for k, v in self.node.value:
-                if k.value == "name" and isinstance(v, yaml.ScalarNode) and str(v.value).strip():
-                    r.schedule = str(v.value).strip()
+        r.start(self.node, f"alerts[{self.index}]")
         try:
             self.own = r.mapping(self.node, "", ALERT_KEYS)
         except Stop:
-            r.schedule = ""
+            r.finish()
             return None
         self.values = {**self.defaults, **self.own}
         r.from_defaults = set(self.defaults) - set(self.own)
@@ -237,8 +209,7 @@ class _AlertParts:
         enabled = self.flag("enabled", True)
         description = self.text("description")
         dests = self._destinations()
-        r.schedule = ""
-        r.from_defaults = set()
+        r.finish()
         element = self.element
         if len(r.problems) > self.before or element is None or fobj is None or condition is None or not cron:
             return None
@@ -421,21 +392,7 @@ class _AlertParts:
     def _filters(self) -> list[AppliedFilter]:
         r = self.r
         filters: list[AppliedFilter] = []
-        fnode = self.get("filters")
-        if fnode is None:
-            return filters
-        if not isinstance(fnode, yaml.MappingNode):
-            r.error(fnode, "filters", f"expected a mapping of filter name to value, got {kind(fnode)}")
-            return filters
-        for knode, vnode in fnode.value:
-            key = str(knode.value)
-            try:
-                if isinstance(vnode, yaml.SequenceNode):
-                    value = ",".join(t for _, t in r.texts(vnode, f"filters.{key}"))
-                else:
-                    value = r.text(vnode, f"filters.{key}")
-            except Stop:
-                continue
+        for knode, vnode, key, value in filter_entries(r, self.get("filters")):
             if self.dash is not None:
                 applied = self._filter(knode, vnode, key, value, filters)
                 if applied is not None:
@@ -483,14 +440,8 @@ class _AlertParts:
     def _destinations(self) -> list[AlertDestination]:
         r = self.r
         dests: list[AlertDestination] = []
-        rnode = self.get("recipients")
-        if rnode is not None:
-            with contextlib.suppress(Stop):
-                for i, (item, addr) in enumerate(r.texts(rnode, "recipients")):
-                    k = f"recipients[{i}]" if isinstance(rnode, yaml.SequenceNode) else "recipients"
-                    dests.append(
-                        AlertDestination("email", address=addr.strip(), line=item.start_mark.line + 1, key=k)
-                    )
+        for addr, line, k in recipients(r, self.get("recipients")):
+            dests.append(AlertDestination("email", address=addr, line=line, key=k))
         dlist = self.get("destinations")
         if dlist is not None:
             if not isinstance(dlist, yaml.SequenceNode):
@@ -521,7 +472,7 @@ class _AlertParts:
         return dests
 
 
-def _destination(r: _AlertReader, node: yaml.Node, key: str) -> AlertDestination | None:
+def _destination(r: DeliveryReader, node: yaml.Node, key: str) -> AlertDestination | None:
     try:
         d = r.mapping(node, key, DESTINATION_KEYS)
     except Stop:

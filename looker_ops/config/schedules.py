@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,8 +28,15 @@ from urllib.parse import urlsplit
 import yaml
 
 from looker_ops.config.cron import CronError, canonical_cron, normalize_cron, validate_cron
-from looker_ops.config.destinations import INTEGRATION_RE, integration_parameters
-from looker_ops.config.reader import Reader, Stop, compose, kind, read_file, suggest
+from looker_ops.config.delivery import (
+    INTEGRATION_RE,
+    DeliveryReader,
+    filter_entries,
+    integration_parameters,
+    recipients,
+    unique_name,
+)
+from looker_ops.config.reader import Stop, compose, kind, read_file, suggest
 from looker_ops.config.schedule_model import (
     DEFAULT_TIMEZONE,
     DESTINATION_KEYS,
@@ -80,26 +86,6 @@ __all__ = [
     "valid_timezone",
     "validate_cron",
 ]
-
-
-class _ScheduleReader(Reader):
-    """The reader of schedules.yaml: messages name the schedule, and a key whose value comes
-    from ``defaults:`` is named there."""
-
-    def __init__(self, file: str, env: Mapping[str, str], require_secrets: bool) -> None:
-        super().__init__(file, env)
-        self.require_secrets = require_secrets
-        self.schedule = ""  # the schedule being read, named in every message
-        self.from_defaults: set[str] = set()  # keys the current schedule takes from `defaults:`
-
-    def label(self, key: str) -> str:
-        who = f"schedule {self.schedule!r}: " if self.schedule else ""
-        if re.split(r"[.\[]", key, maxsplit=1)[0] in self.from_defaults:
-            key = "defaults." + key  # the value to fix is in the defaults block
-        return who + (f"{key}: " if key else "")
-
-    def needs_env(self, key: str, secret: bool) -> bool:
-        return self.require_secrets or not secret
 
 
 def load_schedules(
@@ -155,7 +141,7 @@ def parse_schedules(
     root = compose(text, file, hint)
     if root is None:
         raise BadInput(f"{file}: empty: expected a `schedules:` list (write `schedules: []` for none)")
-    r = _ScheduleReader(file, env, require_secrets)
+    r = DeliveryReader(file, env, "schedule", require_secrets=require_secrets)
     try:
         top = r.mapping(root, "", TOP_KEYS)
     except Stop:
@@ -174,19 +160,14 @@ def parse_schedules(
             s = _ScheduleParts(r, snode, i, defaults, dashboards, dashboards_dir).read()
             if s is None:
                 continue
-            if s.name in seen:
-                r.schedule = s.name
-                r.error(snode, "name", f"given twice (also at line {seen[s.name]}): names must be unique")
-                r.schedule = ""
-                continue
-            seen[s.name] = s.line
-            schedules.append(s)
+            if unique_name(r, s.name, s.line, snode, seen):
+                schedules.append(s)
     r.raise_problems("problem(s) in the schedules file")
     return ScheduleSet(schedules, dict(dashboards), file)
 
 
 def _defaults(
-    r: _ScheduleReader, top: Mapping[str, tuple[yaml.Node, yaml.Node]]
+    r: DeliveryReader, top: Mapping[str, tuple[yaml.Node, yaml.Node]]
 ) -> dict[str, tuple[yaml.Node, yaml.Node]]:
     defaults: dict[str, tuple[yaml.Node, yaml.Node]] = {}
     if "defaults" in top:
@@ -204,7 +185,7 @@ class _ScheduleParts:
     """Reads one schedule, part by part (name, dashboard, timing, filters, format,
     destinations), recording every problem; :meth:`read` gives the schedule or None."""
 
-    r: _ScheduleReader
+    r: DeliveryReader
     node: yaml.Node
     index: int
     defaults: Mapping[str, tuple[yaml.Node, yaml.Node]]
@@ -228,19 +209,15 @@ class _ScheduleParts:
     def read(self) -> Schedule | None:
         r = self.r
         before = len(r.problems)
-        r.schedule = f"schedules[{self.index}]"
-        if isinstance(self.node, yaml.MappingNode):  # name the schedule in every message, even the first
-            for k, v in self.node.value:
-                if k.value == "name" and isinstance(v, yaml.ScalarNode) and str(v.value).strip():
-                    r.schedule = str(v.value).strip()
+        r.start(self.node, f"schedules[{self.index}]")
         try:
             self.own = r.mapping(self.node, "", SCHEDULE_KEYS)
         except Stop:
-            r.schedule = ""
+            r.finish()
             return None
         name = self._name(before)
         if name:
-            r.schedule = name
+            r.item = name
         self._merge_defaults()
         dash, slug = self._dashboard()
         cron, timezone = self._timing()
@@ -271,8 +248,7 @@ class _ScheduleParts:
             file=r.file,
             line=self.node.start_mark.line + 1,
         )
-        r.schedule = ""
-        r.from_defaults = set()
+        r.finish()
         return None if len(r.problems) > before else schedule
 
     def _name(self, before: int) -> str:
@@ -341,21 +317,7 @@ class _ScheduleParts:
     def _filters(self, dash: DashboardInfo | None) -> list[tuple[str, str]]:
         r = self.r
         filters: list[tuple[str, str]] = []
-        fnode = self.get("filters")
-        if fnode is None:
-            return filters
-        if not isinstance(fnode, yaml.MappingNode):
-            r.error(fnode, "filters", f"expected a mapping of filter name to value, got {kind(fnode)}")
-            return filters
-        for knode, vnode in fnode.value:
-            key = str(knode.value)
-            try:
-                if isinstance(vnode, yaml.SequenceNode):
-                    value = ",".join(t for _, t in r.texts(vnode, f"filters.{key}"))
-                else:
-                    value = r.text(vnode, f"filters.{key}")
-            except Stop:
-                continue
+        for knode, vnode, key, value in filter_entries(r, self.get("filters")):
             if dash is None:
                 continue
             found = dash.find_filter(key)
@@ -439,14 +401,8 @@ class _ScheduleParts:
     def _destinations(self, fmt: str, run_as: str, before: int) -> list[Destination]:
         r = self.r
         dests: list[Destination] = []
-        rnode = self.get("recipients")
-        if rnode is not None:
-            with contextlib.suppress(Stop):
-                for i, (item, addr) in enumerate(r.texts(rnode, "recipients")):
-                    k = f"recipients[{i}]" if isinstance(rnode, yaml.SequenceNode) else "recipients"
-                    dests.append(
-                        Destination("email", fmt, address=addr.strip(), line=item.start_mark.line + 1, key=k)
-                    )
+        for addr, line, k in recipients(r, self.get("recipients")):
+            dests.append(Destination("email", fmt, address=addr, line=line, key=k))
         dlist = self.get("destinations")
         if dlist is not None and not isinstance(dlist, yaml.SequenceNode):
             r.error(dlist, "destinations", f"expected a list, got {kind(dlist)}")
@@ -493,7 +449,7 @@ def _filter_value_problem(f: DashboardFilterInfo, value: str) -> str | None:
     return None
 
 
-def _destination(r: _ScheduleReader, node: yaml.Node, key: str, schedule_format: str) -> Destination | None:
+def _destination(r: DeliveryReader, node: yaml.Node, key: str, schedule_format: str) -> Destination | None:
     try:
         d = r.mapping(node, key, DESTINATION_KEYS)
     except Stop:
