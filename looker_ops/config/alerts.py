@@ -51,10 +51,9 @@ from looker_ops.config.alert_tiles import (
 )
 from looker_ops.config.cron import CronError, min_interval_minutes, normalize_cron, validate_cron
 from looker_ops.config.delivery import (
-    INTEGRATION_RE,
     DeliveryReader,
     filter_entries,
-    integration_parameters,
+    integration_form,
     recipients,
     unique_name,
 )
@@ -502,22 +501,14 @@ def _destination(r: DeliveryReader, node: yaml.Node, key: str) -> AlertDestinati
         return None
     if kind == "email":
         return AlertDestination("email", address=value, line=line, key=f"{key}.email")
-    if not INTEGRATION_RE.match(value):
-        r.error(
-            d[kind][1],
-            f"{key}.integration",
-            f"{value!r}: expected an action-hub integration id such as 1::slack_app",
-        )
+    form = integration_form(r, d, key, value)
+    if form is None:
         return None
-    found = integration_parameters(r, d, key)
-    if found is None:
-        return None
-    params, secrets = found
     return AlertDestination(
         "integration",
         integration_id=value,
-        parameters=tuple(sorted(params)),
-        secret_parameters=tuple(sorted(secrets, key=lambda kv: kv[0])),
+        parameters=form[0],
+        secret_parameters=form[1],
         line=line,
         key=f"{key}.integration",
     )

@@ -16,6 +16,7 @@ __all__ = [
     "INTEGRATION_RE",
     "DeliveryReader",
     "filter_entries",
+    "integration_form",
     "integration_parameters",
     "recipients",
     "unique_name",
@@ -145,3 +146,23 @@ def integration_parameters(
         r.error(d["secret_parameters"][0], f"{key}.secret_parameters.{n}", "also given in parameters")
         ok = False
     return (params, secrets) if ok else None
+
+
+def integration_form(
+    r: Reader, d: Mapping[str, tuple[yaml.Node, yaml.Node]], key: str, value: str, hint: str = ""
+) -> tuple[tuple[tuple[str, str], ...], tuple[tuple[str, Secret], ...]] | None:
+    """The form (parameters, secret parameters, each sorted by name) of an integration
+    destination whose id is ``value``; None after a problem: an id that is not ``hub::name``
+    (``hint`` ends that message), or a bad parameter."""
+    if not INTEGRATION_RE.match(value):
+        r.error(
+            d["integration"][1],
+            f"{key}.integration",
+            f"{value!r}: expected an action-hub integration id such as 1::slack_app{hint}",
+        )
+        return None
+    found = integration_parameters(r, d, key)
+    if found is None:
+        return None
+    params, secrets = found
+    return tuple(sorted(params)), tuple(sorted(secrets, key=lambda kv: kv[0]))

@@ -29,10 +29,9 @@ import yaml
 
 from looker_ops.config.cron import CronError, canonical_cron, normalize_cron, validate_cron
 from looker_ops.config.delivery import (
-    INTEGRATION_RE,
     DeliveryReader,
     filter_entries,
-    integration_parameters,
+    integration_form,
     recipients,
     unique_name,
 )
@@ -486,23 +485,15 @@ def _destination(r: DeliveryReader, node: yaml.Node, key: str, schedule_format: 
             r.error(d[dkind][1], f"{key}.webhook", f"{shown}: a webhook address must be an https:// URL")
             return None
         return Destination("webhook", fmt, address=value, line=line, key=f"{key}.webhook")
-    if not INTEGRATION_RE.match(value):
-        r.error(
-            d[dkind][1],
-            f"{key}.integration",
-            f"{value!r}: expected an action-hub integration id such as 1::slack_app (see `looker-ops schedules integrations`)",
-        )
+    form = integration_form(r, d, key, value, " (see `looker-ops schedules integrations`)")
+    if form is None:
         return None
-    found = integration_parameters(r, d, key)
-    if found is None:
-        return None
-    params, secrets = found
     return Destination(
         "integration",
         fmt,
         integration_id=value,
-        parameters=tuple(sorted(params)),
-        secret_parameters=tuple(sorted(secrets, key=lambda kv: kv[0])),
+        parameters=form[0],
+        secret_parameters=form[1],
         line=line,
         key=f"{key}.integration",
     )
