@@ -1,24 +1,30 @@
 """What the schedules verbs return and how it is printed: :class:`Report` (``schedules apply``
-and the deploy's schedules step), :class:`RunResult` (``schedules run``), :class:`PlanRow`
+and the deploy's schedules step; its base :class:`DeliveryReport` is the alerts' report too), :class:`RunResult` (``schedules run``), :class:`PlanRow`
 (``schedules list``), each with its text lines. Secrets are never part of any of them."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 from looker_ops.looker.changes import Change
 from looker_ops.looker.schedules import KIND, plan_id
 
 
 @dataclass
-class Report:
-    """What ``schedules apply`` planned and did: printable and JSON-able, secrets never included."""
+class DeliveryReport:
+    """What applying a file's deliveries (schedules or alerts) planned and did: printable and
+    JSON-able, secrets never included. A subclass names its resource (:attr:`NOUN`,
+    :attr:`KIND`, what an item on Looker is called: :attr:`ITEMS`)."""
+
+    NOUN: ClassVar[str] = "schedules"  # the summary line's head and what --prune speaks of
+    KIND: ClassVar[str] = KIND
+    ITEMS: ClassVar[str] = "plan"  # "<n> plan(s) not managed by looker-ops"
 
     changes: list[Change] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
-    ignored: int = 0  # plans on Looker without the marker (never touched)
+    ignored: int = 0  # items on Looker without the marker (never touched)
     dry_run: bool = False
     prune: bool = False
     writes: int = 0
@@ -31,16 +37,19 @@ class Report:
 
     def lines(self) -> list[str]:
         out = [ch.line() for ch in self.changes]
-        out.extend(f"= {KIND} {name} (unchanged)" for name in self.unchanged)
+        out.extend(f"= {self.KIND} {name} (unchanged)" for name in self.unchanged)
         out.extend(f"warning: {w}" for w in self.warnings)
         verb = "would make" if self.dry_run else "made"
         n = len(self.changes)
         out.append(
-            f"schedules: {n} change(s), {len(self.unchanged)} unchanged, {self.ignored} plan(s) not "
+            f"{self.NOUN}: {n} change(s), {len(self.unchanged)} unchanged, {self.ignored} {self.ITEMS}(s) not "
             f"managed by looker-ops left alone; {verb} {self.writes if not self.dry_run else n} write(s)"
-            + ("" if self.prune else " (without --prune: plans removed from the file are kept)")
+            + ("" if self.prune else f" (without --prune: {self.ITEMS}s removed from the file are kept)")
         )
         return out
+
+    def change_dict(self, ch: Change) -> dict[str, Any]:
+        return ch.as_dict()
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -48,11 +57,19 @@ class Report:
             "dry_run": self.dry_run,
             "prune": self.prune,
             "writes": self.writes,
-            "changes": [ch.as_dict() | {"plan_id": plan_id(ch)} for ch in self.changes],
+            "changes": [self.change_dict(ch) for ch in self.changes],
             "unchanged": list(self.unchanged),
-            "ignored_plans": self.ignored,
+            f"ignored_{self.ITEMS}s": self.ignored,
             "warnings": list(self.warnings),
         }
+
+
+@dataclass
+class Report(DeliveryReport):
+    """What ``schedules apply`` planned and did (each change with its plan's id)."""
+
+    def change_dict(self, ch: Change) -> dict[str, Any]:
+        return ch.as_dict() | {"plan_id": plan_id(ch)}
 
 
 @dataclass
