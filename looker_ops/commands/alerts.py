@@ -25,7 +25,13 @@ from typing import Any
 import click
 import yaml
 
-from looker_ops.commands.options import default_schedules_file, no_schedules_file
+from looker_ops.commands.options import (
+    dashboards_option,
+    default_schedules_file,
+    looker_client,
+    no_schedules_file,
+    write_json,
+)
 from looker_ops.errors import EXIT_FINDINGS, BadInput
 
 
@@ -89,26 +95,7 @@ def _spec(p: _Paths, *, require_secrets: bool = True) -> Any:
 
 
 def _client(p: _Paths) -> Any:
-    from looker_ops.config.settings import load_looker_settings
-    from looker_ops.looker.client import LookerClient
-    from looker_ops.looker.settings import client_settings
-
-    looker = load_looker_settings(p.config) if p.config is not None else None
-    base_dir = p.config.parent if p.config is not None else None
-    return LookerClient(
-        client_settings(looker, base_dir=base_dir, looker_ini=p.looker_ini, section=p.section)
-    )
-
-
-def _write_json(target: str, data: Any) -> None:
-    text = json.dumps(data, indent=2, default=str)
-    if target == "-":
-        click.echo(text)
-        return
-    try:
-        Path(target).write_text(text + "\n", encoding="utf-8")
-    except OSError as exc:
-        raise BadInput(f"--json {target}: cannot write: {exc.strerror}") from None
+    return looker_client(p.config, p.looker_ini, p.section)
 
 
 _file_opt = click.option(
@@ -119,13 +106,7 @@ _file_opt = click.option(
     help="Schedules file holding `alerts:` (default: the `schedules:` key of looker-ops.yaml, "
     "else ./schedules.yaml or ./deploy/schedules.yaml).",
 )
-_dash_opt = click.option(
-    "--dashboards",
-    "dashboards",
-    type=click.Path(path_type=Path, file_okay=False),
-    default=None,
-    help="Folder of the *.dashboard.lookml files (default: the config's dashboards.dir, else ./dashboards).",
-)
+_dash_opt = dashboards_option
 _proj_opt = click.option(
     "--project",
     "project",
@@ -204,7 +185,7 @@ def apply_cmd(
     for line in report.lines():
         click.echo(line, err=json_path == "-")
     if json_path:
-        _write_json(json_path, report.as_dict())
+        write_json(json_path, report.as_dict())
 
 
 @alerts.command("test")
@@ -249,7 +230,7 @@ def list_cmd(
     with _client(p) as client:
         rows = list_alerts(client, spec)
     if json_path:
-        _write_json(json_path, {"alerts": [r.as_dict() for r in rows]})
+        write_json(json_path, {"alerts": [r.as_dict() for r in rows]})
         if json_path == "-":
             return
     for r in rows:

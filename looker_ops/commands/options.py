@@ -1,4 +1,5 @@
-"""What several command groups share: the schedules file found by default.
+"""What several command groups share: the schedules file found by default, the ``--json``
+writer, the ``--dashboards`` option and the Looker client of the schedules and alerts commands.
 
 The conventions every command follows (README "Command options"):
 
@@ -10,11 +11,17 @@ The conventions every command follows (README "Command options"):
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from looker_ops.errors import BadInput
+
+if TYPE_CHECKING:
+    from looker_ops.looker.client import LookerClient
 
 # Where the schedules file (schedules.yaml, which also holds `alerts:`) is looked for when there
 # is neither --file nor a looker-ops.yaml, relative to the current folder: where `looker-ops init`
@@ -39,3 +46,43 @@ def no_schedules_file() -> BadInput:
         f"no schedules file: neither {first} nor {second} exists here; pass --file PATH, "
         "or set `schedules:` in looker-ops.yaml (--config)"
     )
+
+
+def write_json(target: str, data: Any) -> None:
+    """``--json TARGET``: the data as JSON in the file TARGET, or on stdout for ``-``."""
+    text = json.dumps(data, indent=2, default=str)
+    if target == "-":
+        click.echo(text)
+        return
+    try:
+        Path(target).write_text(text + "\n", encoding="utf-8")
+    except OSError as exc:
+        raise BadInput(f"--json {target}: cannot write: {exc.strerror}") from None
+
+
+dashboards_option = click.option(
+    "--dashboards",
+    "dashboards",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=None,
+    help="Folder of the *.dashboard.lookml files (default: the config's dashboards.dir, else ./dashboards).",
+)
+
+
+def looker_client(
+    config: Path | None,
+    looker_ini: str | None,
+    section: str | None,
+    on_retry: Callable[[str], None] | None = None,
+) -> LookerClient:
+    """The Looker client of the online schedules and alerts commands: looker-sdk's settings with
+    the config's ``looker:`` section (checked as the deploy reads it; read only here, so the
+    offline commands never depend on it) and ``--looker-ini`` / ``--section`` applied."""
+    from looker_ops.config.settings import load_looker_settings
+    from looker_ops.looker.client import LookerClient
+    from looker_ops.looker.settings import client_settings
+
+    looker = load_looker_settings(config) if config is not None else None
+    base_dir = config.parent if config is not None else None
+    settings = client_settings(looker, base_dir=base_dir, looker_ini=looker_ini, section=section)
+    return LookerClient(settings, on_retry=on_retry)

@@ -14,15 +14,20 @@ dashboards folder is ``--dashboards``, else the config's
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import click
 
-from looker_ops.commands.options import default_schedules_file, no_schedules_file
-from looker_ops.config.settings import load_config, load_looker_settings
+from looker_ops.commands.options import (
+    dashboards_option,
+    default_schedules_file,
+    looker_client,
+    no_schedules_file,
+    write_json,
+)
+from looker_ops.config.settings import load_config
 from looker_ops.errors import BadInput
 
 
@@ -67,29 +72,11 @@ def _spec(p: _Paths, *, require_secrets: bool = True) -> Any:
 
 def make_client(p: _Paths) -> Any:
     """The Looker client of the online schedules commands; its retries are reported on stderr."""
-    from looker_ops.looker.client import LookerClient
-    from looker_ops.looker.settings import client_settings
 
     def progress(line: str) -> None:  # retries on stderr: a slow Looker never looks like a hang
         click.echo(line, err=True)
 
-    # The config's `looker:` section (ini, section, timeouts, retries), checked like the deploy
-    # reads it; read only here, so the offline commands never depend on it.
-    looker = load_looker_settings(p.config) if p.config is not None else None
-    base_dir = p.config.parent if p.config is not None else None
-    settings = client_settings(looker, base_dir=base_dir, looker_ini=p.looker_ini, section=p.section)
-    return LookerClient(settings, on_retry=progress)
-
-
-def _write_json(target: str, data: Any) -> None:
-    text = json.dumps(data, indent=2, default=str)
-    if target == "-":
-        click.echo(text)
-        return
-    try:
-        Path(target).write_text(text + "\n", encoding="utf-8")
-    except OSError as exc:
-        raise BadInput(f"--json {target}: cannot write: {exc.strerror}") from None
+    return looker_client(p.config, p.looker_ini, p.section, on_retry=progress)
 
 
 _file_opt = click.option(
@@ -100,13 +87,7 @@ _file_opt = click.option(
     help="Schedules file (default: the `schedules:` key of looker-ops.yaml, else ./schedules.yaml "
     "or ./deploy/schedules.yaml).",
 )
-_dash_opt = click.option(
-    "--dashboards",
-    "dashboards",
-    type=click.Path(path_type=Path, file_okay=False),
-    default=None,
-    help="Folder of the *.dashboard.lookml files (default: the config's dashboards.dir, else ./dashboards).",
-)
+_dash_opt = dashboards_option
 
 
 @click.group("schedules")
@@ -195,7 +176,7 @@ def apply_cmd(
     for line in report.lines():
         click.echo(line, err=json_path == "-")  # with --json -, stdout is the JSON alone
     if json_path:
-        _write_json(json_path, report.as_dict())
+        write_json(json_path, report.as_dict())
 
 
 @schedules.command("run")
@@ -242,7 +223,7 @@ def list_cmd(ctx: click.Context, file: Path | None, dashboards: Path | None, jso
     with make_client(p) as client:
         rows, missing = list_schedules(client, spec)
     if json_path:
-        _write_json(json_path, {"plans": [r.as_dict() for r in rows], "dashboards_missing": missing})
+        write_json(json_path, {"plans": [r.as_dict() for r in rows], "dashboards_missing": missing})
         if json_path == "-":
             return
     for line in list_lines(rows, missing, len(spec.dashboards)):
