@@ -40,6 +40,8 @@ def make_display_path(root: Path) -> Callable[[str | None], str | None]:
     def display(file: str | None) -> str | None:
         if file is None:
             return None
+        if file.startswith("//"):  # a file of a dependency, named as LookML includes it
+            return file
         p = Path(file)
         if p.is_absolute():
             return os.path.relpath(p, Path.cwd())

@@ -95,3 +95,25 @@ def test_check_section_of_looker_ops_yaml(tmp_path: Path) -> None:
     cfg.write_text("check:\n  dialect: bigquery\n  connections:\n    bq_sales: [not, a, name]\n")
     r = invoke(str(REALISTIC), "--config", str(cfg))
     assert r.exit_code == 2 and "check.connections" in r.output
+
+
+def test_access_filter_on_a_view_of_a_missing_dependency_is_unchecked(tmp_path: Path) -> None:
+    """An access_filter (or always_filter) on a joined view that only the missing dependency
+    defines is counted as unchecked, not reported; a misspelled field of a view that is here still is."""
+    write(
+        tmp_path,
+        {
+            "manifest.lkml": 'local_dependency: { project: "cms" }\n',
+            "m.model.lkml": 'connection: "c"\ninclude: "/*.view.lkml"\ninclude: "//cms/themes.view"\n'
+            "explore: pages {\n  join: themes {\n    sql_on: ${pages.node_id} = ${themes.node_id} ;;\n"
+            "    relationship: many_to_one\n  }\n"
+            "  access_filter: {\n    field: themes.theme_id\n    user_attribute: theme\n  }\n"
+            "  access_filter: {\n    field: pages.nod_id\n    user_attribute: node\n  }\n}\n",
+            "pages.view.lkml": "view: pages {\n  sql_table_name: web.pages ;;\n"
+            "  dimension: node_id { sql: ${TABLE}.node_id ;; }\n}\n",
+        },
+    )
+    result = run_check(tmp_path, cache_dir=None, workers=1)
+    found = sorted((f.code, f.severity.value, f.message) for f in result.findings)
+    assert [(c, s) for c, s, _ in found] == [("LKM007", "info"), ("REF005", "error")]
+    assert "pages.nod_id" in found[1][2] and "theme" not in found[1][2]

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 
-from looker_ops.check.render import github_summary, md_cell, render_sarif
+from looker_ops.check.render import github_summary, make_display_path, md_cell, render_sarif
 from looker_ops.findings import Finding, Severity
 
 
@@ -50,3 +51,11 @@ def test_sarif_names_no_invented_url_and_carries_each_rules_help() -> None:
         assert r["help"]["text"] and r["help"]["markdown"].startswith("**"), r["id"]
     ath301 = next(r for r in driver["rules"] if r["id"] == "ATH301")
     assert "primary_key: yes" in ath301["help"]["markdown"]
+
+
+def test_a_dependency_file_is_shown_as_lookml_names_it(tmp_path: Path) -> None:
+    """A finding in a dependency's file (``//name/path``) keeps that name: it is not a path
+    from the filesystem root."""
+    display = make_display_path(tmp_path)
+    assert display("//shop-config/views/orders.view.lkml") == "//shop-config/views/orders.view.lkml"
+    assert display(None) is None

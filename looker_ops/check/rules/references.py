@@ -324,8 +324,15 @@ def _explore_field_lists(ctx: CheckContext, project: Project, e: Explore) -> Non
 
     def exists(ref: str) -> bool:
         alias, _, name = ref.partition(".")
-        v = project.view_for(e.model, aliases.get(alias, ""))
-        return v is not None and (name in _names_in_view(v) or ctx.may_be_in_dependency(v.name, [e.model]))
+        vname = aliases.get(alias, "")
+        v = project.view_for(e.model, vname)
+        if v is None:  # a join of a view the missing dependency may define
+            return bool(vname) and ctx.may_be_in_dependency(vname, [e.model])
+        return name in _names_in_view(v) or ctx.may_be_in_dependency(v.name, [e.model])
+
+    def filter_field_exists(ref: str) -> bool:
+        # a bare name in an explore's filters names a field of its base view, as in its SQL
+        return exists(ref if "." in ref else f"{e.name}.{ref}")
 
     if e.partial:
         ctx.may_be_in_dependency(e.name, [e.model])
@@ -341,7 +348,7 @@ def _explore_field_lists(ctx: CheckContext, project: Project, e: Explore) -> Non
         ("access_filter", [a["field"] for a in e.access_filter], "access_filter"),
     ):
         for ref in refs:
-            if ref not in all_fields and not exists(ref):
+            if ref not in all_fields and not filter_field_exists(ref):
                 ctx.report(
                     BAD_EXPLORE_FIELD,
                     f"explore {e.name}: {label} field {ref} does not exist",
