@@ -4,6 +4,16 @@
 filter expression on a field becomes SQL; :class:`LookerFilterCompiler` is the default (string,
 number, yesno and date/time fields). :func:`timeframe_sql` is the SQL of one timeframe of a
 time dimension group.
+
+Two filter grammars, on purpose. :mod:`looker_ops.lookml.filters` is the strict one: it refuses
+what Looker refuses (naming the filter) and computes dates from a pinned ``now`` into literal
+timestamps; preview (through ``lookml.query.PinnedFilterCompiler``), alerts, schedules and the
+filter-value rules of ``check`` use it. :class:`LookerFilterCompiler` is the lenient one that
+``check`` compiles every field's SQL with: it never raises (a form it does not read becomes
+``1=0``, and the filter-value rules judge the expression itself), and it keeps relative dates
+relative to the database's clock (``current_timestamp``), as the SQL Looker sends does. Putting
+``check``'s SQL through the strict grammar would turn one unread filter expression into a failed
+compile of the whole field: an error where Looker has none.
 """
 
 from __future__ import annotations
