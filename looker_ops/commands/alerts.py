@@ -23,7 +23,6 @@ from pathlib import Path
 from typing import Any
 
 import click
-import yaml
 
 from looker_ops.commands.options import (
     dashboards_option,
@@ -32,6 +31,7 @@ from looker_ops.commands.options import (
     no_schedules_file,
     write_json,
 )
+from looker_ops.config.settings import load_config
 from looker_ops.errors import EXIT_FINDINGS, BadInput
 
 
@@ -45,44 +45,33 @@ class _Paths:
     config: Path | None
 
 
-def _from_config(config: Path | None) -> dict[str, Any]:
-    """The few paths needed here, read without the config's secrets (``validate`` and
-    ``evaluate`` run without AWS or Looker variables)."""
-    path = config if config is not None else Path("looker-ops.yaml")
-    if not path.is_file():
-        if config is not None:
-            raise BadInput(f"{config}: config file not found")
-        return {}
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError as exc:
-        raise BadInput(f"{path}: not valid YAML: {exc}") from None
-    if not isinstance(data, dict):
-        raise BadInput(f"{path}: expected a mapping at the top")
-    base = path.parent
-    out: dict[str, Any] = {"_path": path}
-    if isinstance(data.get("schedules"), str):
-        out["file"] = base / data["schedules"]
-    dash = data.get("dashboards")
-    if isinstance(dash, dict) and isinstance(dash.get("dir"), str):
-        out["dashboards"] = base / dash["dir"]
-    proj = data.get("project")
-    if isinstance(proj, dict) and isinstance(proj.get("lookml_dir"), str):
-        out["project"] = base / proj["lookml_dir"]
-    return out
-
-
 def _paths(ctx: click.Context, file: Path | None, dashboards: Path | None, project: Path | None) -> _Paths:
+    """The schedules file, dashboards and LookML project folders: the options, else
+    looker-ops.yaml's ``schedules:``, ``dashboards.dir`` and ``project.lookml_dir`` (read by the
+    config's own reader, without its secrets: ``validate`` and ``evaluate`` run without AWS or
+    Looker variables), else the defaults in the current folder."""
     o = ctx.obj
-    cfg = _from_config(o["config"])
+    path = o["config"] if o["config"] is not None else Path("looker-ops.yaml")
+    if not path.is_file():
+        if o["config"] is not None:
+            raise BadInput(f"{path}: config file not found")
+        return _Paths(
+            # Without a config file, the schedules file is looked for where it conventionally is.
+            file=file or default_schedules_file(),
+            dashboards=dashboards or Path("dashboards"),
+            project=project or Path("lookml_project"),
+            looker_ini=o["looker_ini"],
+            section=o["section"],
+            config=None,
+        )
+    cfg = load_config(path, uses=("schedules", "dashboards", "looker"), secrets=False)
     return _Paths(
-        # Without a config file, the schedules file is looked for where it conventionally is.
-        file=file or (cfg.get("file") if cfg else default_schedules_file()),
-        dashboards=dashboards or cfg.get("dashboards") or Path("dashboards"),
-        project=project or cfg.get("project") or Path("lookml_project"),
+        file=file or (cfg.resolve(cfg.schedules) if cfg.schedules else None),
+        dashboards=dashboards or cfg.resolve(cfg.dashboards.dir),
+        project=project or cfg.resolve(cfg.project.lookml_dir),
         looker_ini=o["looker_ini"],
         section=o["section"],
-        config=cfg.get("_path"),
+        config=path,
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -270,3 +271,21 @@ def test_bare_validate_at_the_repository_root_reads_deploy_schedules_yaml(
     res = CliRunner().invoke(main, ["alerts", "validate"])
     assert res.exit_code == EXIT_BAD_INPUT
     assert "neither ./schedules.yaml nor ./deploy/schedules.yaml exists here; pass --file PATH" in res.stderr
+
+
+def test_the_config_is_read_by_the_config_reader(tmp_path: Path) -> None:
+    """looker-ops.yaml is read by the one config reader, as for `schedules`: its paths are
+    relative to the file, and a wrong value is named by file, line and key (exit 2)."""
+    cfg = tmp_path / "looker-ops.yaml"
+    cfg.write_text(
+        f"schedules: {ROOT / 'deploy' / 'schedules.yaml'}\n"
+        f"dashboards:\n  dir: {ROOT / 'dashboards'}\n"
+        f"project:\n  lookml_dir: {ROOT / 'lookml_project'}\n  git_remote_url: ${{NOT_SET_HERE}}\n"
+    )
+    res = CliRunner().invoke(main, ["alerts", "--config", str(cfg), "validate", "--no-secrets"])
+    assert res.exit_code == 0, res.output
+    assert "6 alert(s) valid" in res.stdout
+    cfg.write_text("dashboards:\n  dir: [a, b]\n")
+    res = CliRunner().invoke(main, ["alerts", "--config", str(cfg), "validate", "--no-secrets"])
+    assert res.exit_code == EXIT_BAD_INPUT
+    assert f"{cfg}:2: dashboards.dir:" in res.stderr, res.stderr
