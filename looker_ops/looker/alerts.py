@@ -33,8 +33,9 @@ from looker_sdk.sdk.api40 import models as m
 
 from looker_ops.config.alert_model import Alert, AlertSet
 from looker_ops.config.schedules import MARKER, canonical_cron
-from looker_ops.errors import BadInput, LookerOpsError
+from looker_ops.errors import LookerOpsError
 from looker_ops.looker.changes import CREATE, DELETE, SECRET, UPDATE, Change, FieldDiff, get, id_key
+from looker_ops.looker.integrations import enabled_integration, offered
 
 if TYPE_CHECKING:
     from looker_ops.looker.client import LookerClient
@@ -440,15 +441,9 @@ def check_integrations(client: LookerClient, alerts: Sequence[Alert]) -> None:
     wanted = [(a, d) for a in alerts for d in a.destinations if d.kind == "integration"]
     if not wanted:
         return
-    known = {str(get(i, "id")): i for i in client.sdk.all_integrations() or []}
+    known = offered(client)
     for a, d in wanted:
-        where = f"{a.file}:{d.line}: alert {a.name!r}: {d.key}"
-        integ = known.get(str(d.integration_id))
-        if integ is None:
-            offered = ", ".join(sorted(i for i, v in known.items() if get(v, "enabled"))) or "none"
-            raise BadInput(f"{where}: Looker offers no integration {d.integration_id!r} (enabled: {offered})")
-        if not get(integ, "enabled"):
-            raise BadInput(f"{where}: integration {d.integration_id!r} is not enabled (Admin > Actions)")
+        enabled_integration(known, d.integration_id, f"{a.file}:{d.line}: alert {a.name!r}: {d.key}")
 
 
 # --------------------------------------------------------------------------- apply

@@ -44,6 +44,7 @@ from looker_ops.config.schedules import (
 )
 from looker_ops.errors import BadInput
 from looker_ops.looker.changes import CREATE, DELETE, SECRET, UPDATE, Change, FieldDiff, get, id_key
+from looker_ops.looker.integrations import enabled_integration, offered
 
 if TYPE_CHECKING:
     from looker_ops.looker.client import LookerClient
@@ -505,18 +506,10 @@ def check_integrations(client: LookerClient, schedules: Sequence[Schedule]) -> N
     wanted = [(s, d) for s in schedules for d in s.destinations if d.kind == "integration"]
     if not wanted:
         return
-    known = {str(get(i, "id")): i for i in client.sdk.all_integrations() or []}
+    known = offered(client)
     for s, d in wanted:
-        integ = known.get(str(d.integration_id))
         where = f"{s.file}:{d.line}: schedule {s.name!r}: {d.key}"
-        if integ is None:
-            offered = ", ".join(sorted(i for i, v in known.items() if get(v, "enabled"))) or "none"
-            raise BadInput(
-                f"{where}: Looker offers no integration {d.integration_id!r} (enabled integrations: {offered}); "
-                "an admin enables it under Admin > Actions"
-            )
-        if not get(integ, "enabled"):
-            raise BadInput(f"{where}: integration {d.integration_id!r} is not enabled (Admin > Actions)")
+        integ = enabled_integration(known, d.integration_id, where)
         formats = [str(plain_value(f)) for f in get(integ, "supported_formats") or []]
         if formats and d.format not in formats:
             raise BadInput(

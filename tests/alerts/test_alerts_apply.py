@@ -368,3 +368,31 @@ def test_cli_validate_reports_problems_with_exit_2(tmp_path: Path) -> None:
     )
     assert r.exit_code == EXIT_BAD_INPUT
     assert f"{path}:10: alert 'Root account used': cron: '*/5 * * * *' runs 5 minute(s) apart" in r.output
+
+
+@pytest.mark.parametrize(
+    ("setup", "fragment"),
+    [
+        (None, "Looker offers no integration '1::slack_app' (enabled integrations: none)"),
+        ({"enabled": False}, "integration '1::slack_app' is not enabled (Admin > Actions)"),
+    ],
+)
+def test_an_integration_looker_does_not_offer_stops_before_any_write(
+    fake_looker: FakeLooker,
+    looker_client: LookerClient,
+    block: dict[str, str],
+    setup: dict[str, Any] | None,
+    fragment: str,
+) -> None:
+    """The schedules' check of an action-hub integration, for alerts: offered and enabled."""
+    if setup is not None:
+        add_integration(fake_looker, "1::slack_app", "Slack", **setup)
+    text = ROOT_ALERT.replace("  recipients: [soc@example.com]\n", "") + (
+        "    destinations:\n      - integration: 1::slack_app\n        parameters: {channel: C0123}\n"
+    )
+    fake_looker.reset_calls()
+    with pytest.raises(BadInput) as exc:
+        apply_alerts(looker_client, parse(text, {}))
+    assert fragment in exc.value.message
+    assert "destinations[0].integration" in exc.value.message
+    assert fake_looker.writes() == []
