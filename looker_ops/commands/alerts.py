@@ -27,6 +27,8 @@ import click
 from looker_ops.commands.options import (
     dashboards_option,
     default_schedules_file,
+    load_warning,
+    log_files_found,
     looker_client,
     no_schedules_file,
     write_json,
@@ -305,8 +307,9 @@ def evaluate_cmd(
             now = clock.now()
         evals = evaluate(spec, engine, now=now, since=since, names=names, max_events=max_events)
         problems = list(engine.problems)
+        opened, found = engine.files_opened, log_files_found(engine)
     if problems:
-        click.echo(f"warning: skipped {len(problems)} file(s)/record(s) the engine could not load", err=True)
+        click.echo(load_warning(problems, opened, found, "the alerts"), err=True)
     if fmt == "json":
         click.echo(
             json.dumps(

@@ -1,5 +1,6 @@
 """What several command groups share: the schedules file found by default, the ``--json``
-writer, the ``--dashboards`` option and the Looker client of the schedules and alerts commands.
+writer, the ``--dashboards`` option, the Looker client of the schedules and alerts commands,
+and the warning on the embedded engine's load problems.
 
 The conventions every command follows (README "Command options"):
 
@@ -12,7 +13,7 @@ The conventions every command follows (README "Command options"):
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -20,7 +21,8 @@ import click
 
 from looker_ops.errors import BadInput
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the engine (duckdb) and looker-sdk are imported when a command runs
+    from looker_ops.engines.local import LoadProblem, LocalEngine
     from looker_ops.looker.client import LookerClient
 
 # Where the schedules file (schedules.yaml, which also holds `alerts:`) is looked for when there
@@ -86,3 +88,22 @@ def looker_client(
     base_dir = config.parent if config is not None else None
     settings = client_settings(looker, base_dir=base_dir, looker_ini=looker_ini, section=section)
     return LookerClient(settings, on_retry=on_retry)
+
+
+def log_files_found(engine: LocalEngine) -> int:
+    """How many log files the engine's folder holds, found as the engine finds them (its
+    ``files()`` lists partitions, where a file it could not read has none)."""
+    from looker_ops.engines.layout import discover
+
+    return len(discover(engine.data_dir))
+
+
+def load_warning(problems: Sequence[LoadProblem], opened: int, found: int, users: str) -> str:
+    """The stderr line on the engine's load problems, counted by kind (files not read, records
+    skipped, records loaded with a note), with the log files opened of those found."""
+    from looker_ops.preview.model import ProblemCounts
+
+    return (
+        f"warning: {ProblemCounts.of(problems).summary()} ({users} use the rest; "
+        f"{opened} of {found} log file{'s' if found != 1 else ''} opened)"
+    )

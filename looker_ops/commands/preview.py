@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 import click
 
 from looker_ops import clock
+from looker_ops.commands.options import load_warning, log_files_found
 from looker_ops.errors import BadInput, ValidationFailed
 
 if TYPE_CHECKING:  # the engine (duckdb) is imported when the command runs, not for --help
@@ -129,6 +130,7 @@ def preview(
             )
             for d in chosen
         ]
+        opened, found = engine.files_opened, log_files_found(engine)
     to_terminal = out is None and sys.stdout.isatty()
     text = render(
         previews,
@@ -139,7 +141,7 @@ def preview(
         verbose=verbose,
         color=to_terminal and "NO_COLOR" not in os.environ,
     )
-    _warn(engine.problems, [n for p in previews for n in p.notes])
+    _warn(engine.problems, [n for p in previews for n in p.notes], opened, found)
     _write(text, out)
     failed = [
         (p.dashboard, t.title) for p in previews for t in p.tiles if t.error is not None and not t.is_text
@@ -175,15 +177,12 @@ def _engine(data_dir: Path | None, geoip_dir: Path | None) -> LocalEngine:
     return LocalEngine(data_dir, geoip_dir=geoip_dir)
 
 
-def _warn(problems: Sequence[LoadProblem], notes: Sequence[str]) -> None:
-    """Skipped files and notes on stderr, whatever the format or --out: they change every
-    number shown."""
+def _warn(problems: Sequence[LoadProblem], notes: Sequence[str], opened: int, found: int) -> None:
+    """Load problems and notes on stderr, whatever the format or --out: they change every
+    number shown. The problems are counted by kind (files not read, records skipped, records
+    loaded with a note), with the log files opened of those found."""
     if problems:
-        click.echo(
-            f"warning: skipped {len(problems)} file(s)/record(s) the engine could not load "
-            "(the tiles use the rest):",
-            err=True,
-        )
+        click.echo(load_warning(problems, opened, found, "the tiles") + ":", err=True)
         for problem in problems[:_MAX_PROBLEM_LINES]:
             click.echo(f"  {problem.file}: {problem.message}", err=True)
         if len(problems) > _MAX_PROBLEM_LINES:

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from looker_ops.preview.charts import chart_svg, esc, num, series_name
 from looker_ops.preview.markdown import markdown_html
-from looker_ops.preview.model import DashboardPreview, TilePreview, load_problems
+from looker_ops.preview.model import DashboardPreview, ProblemCounts, TilePreview, load_problems
 from looker_ops.preview.partitions import partition_summary
 
 _CSS = """
@@ -79,8 +79,8 @@ def render_html(previews: Sequence[DashboardPreview]) -> str:
     if problems:
         items = "".join(f"<li><code>{esc(pr.file)}</code>: {esc(pr.message)}</li>" for pr in problems)
         out.append(
-            f'<div class="note"><strong>Skipped files:</strong> the engine could not load these '
-            f"({len(problems)}); the tiles use the rest.<ul>{items}</ul></div>"
+            f'<div class="note"><strong>Load problems:</strong> {esc(ProblemCounts.of(problems).summary())}; '
+            f"the tiles use the rest.<ul>{items}</ul></div>"
         )
     for p in previews:
         out.append(f"<h1>{esc(p.title or p.dashboard)}</h1>")

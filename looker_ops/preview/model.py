@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -144,6 +145,61 @@ def to_dict(p: DashboardPreview) -> dict[str, Any]:
 def load_problems(previews: Sequence[DashboardPreview]) -> list[LoadProblem]:
     """The engine's load problems of every preview, each once, in order."""
     return list(dict.fromkeys(pr for p in previews for pr in p.problems))
+
+
+# How the engine words each kind of load problem (looker_ops.engines: records.convert_file and
+# loader.report_duplicates); tests/preview/test_preview_cli.py holds these in step with it.
+_RECORD_RE = re.compile(r"^record \d+\b")
+_MORE_RE = re.compile(r"^(\d+) more records with problems$")
+_SHARED_RE = re.compile(r"^eventID .* is shared by ")
+
+
+@dataclass(frozen=True)
+class ProblemCounts:
+    """The engine's load problems by kind: whole files it could not read (none of their records
+    is used), records it skipped, records it loaded and reported (a missing eventTime, a shared
+    eventID...), and records counted but not listed (past the per-file limit; either kind)."""
+
+    files_unreadable: int = 0
+    records_skipped: int = 0
+    records_noted: int = 0
+    records_unlisted: int = 0
+
+    @classmethod
+    def of(cls, problems: Sequence[LoadProblem]) -> ProblemCounts:
+        files = skipped = noted = unlisted = 0
+        for pr in problems:
+            if more := _MORE_RE.match(pr.message):
+                unlisted += int(more.group(1))
+            elif _RECORD_RE.match(pr.message):
+                if pr.message.endswith("record skipped"):
+                    skipped += 1
+                else:
+                    noted += 1
+            elif _SHARED_RE.match(pr.message):
+                noted += 1
+            else:
+                files += 1
+        return cls(files, skipped, noted, unlisted)
+
+    def summary(self) -> str:
+        """``1 file could not be read, 2 records skipped, 3 records loaded with a note``."""
+
+        def n(count: int, one: str, many: str) -> str:
+            return f"{count} {one if count == 1 else many}"
+
+        parts = []
+        if self.files_unreadable:
+            parts.append(n(self.files_unreadable, "file", "files") + " could not be read")
+        if self.records_skipped:
+            parts.append(n(self.records_skipped, "record", "records") + " skipped")
+        if self.records_noted:
+            parts.append(n(self.records_noted, "record", "records") + " loaded with a note")
+        if self.records_unlisted:
+            parts.append(
+                n(self.records_unlisted, "more record", "more records") + " with problems, not listed"
+            )
+        return ", ".join(parts)
 
 
 def render_json(previews: Sequence[DashboardPreview], *, many: bool = False) -> str:

@@ -20,7 +20,14 @@ from typing import Any
 
 import click
 
-from looker_ops.preview.model import DashboardPreview, TilePreview, cell, jsonable, load_problems
+from looker_ops.preview.model import (
+    DashboardPreview,
+    ProblemCounts,
+    TilePreview,
+    cell,
+    jsonable,
+    load_problems,
+)
 from looker_ops.preview.partitions import partition_summary
 
 # Rows shown per tile without --verbose, and the narrowest a shortened column gets.
@@ -240,7 +247,7 @@ def render_table(
     if problems:
         out.append(
             style(
-                f"Skipped files: {len(problems)} problem(s) loading the logs (the rest was used)", fg="yellow"
+                f"Load problems: {ProblemCounts.of(problems).summary()} (the tiles use the rest)", fg="yellow"
             )
         )
         out.extend(f"{INDENT}{pr.file}: {pr.message}" for pr in problems)

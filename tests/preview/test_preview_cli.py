@@ -426,15 +426,19 @@ def test_skipped_files_are_shown_in_every_format_and_on_stderr(damaged: Path) ->
     code, out, err = invoke(*args)
     assert code == 0, err
     section = out.split("\n\n", 1)[0]
-    assert section.startswith("Skipped files: 3 problem(s)")
+    assert section.startswith("Load problems: 3 files could not be read (the tiles use the rest)")
     for name, reason in BAD_FILES.items():
         line = next(ln for ln in section.splitlines() if ln.strip().startswith(str(damaged)) and name in ln)
         assert reason in line, line
         assert any(name in ln and reason in ln for ln in err.splitlines()), err
-    assert "warning: skipped 3 file(s)" in err
+    found = sum(1 for f in damaged.rglob("*") if f.name.endswith((".json", ".json.gz")))
+    warning = next(ln for ln in err.splitlines() if ln.startswith("warning: "))
+    assert warning == (
+        f"warning: 3 files could not be read (the tiles use the rest; {found} of {found} log files opened):"
+    )
 
     code, out, err = invoke(*args, "--format", "json")
-    assert code == 0 and "warning: skipped 3" in err
+    assert code == 0 and "warning: 3 files could not be read" in err
     doc = json.loads(out)
     got = {Path(p["file"]).name: p["message"] for p in doc["problems"]}
     assert set(got) == set(BAD_FILES) and all(BAD_FILES[n] in m for n, m in got.items())
@@ -449,12 +453,69 @@ def test_skipped_files_are_shown_in_every_format_and_on_stderr(damaged: Path) ->
     code, out, _ = invoke(*args, "--format", "html")
     assert code == 0
     note = out.split('<div class="note">', 1)[1].split("</div>", 1)[0]
-    assert "Skipped files" in note and all(name in note for name in BAD_FILES)
+    assert "Load problems:</strong> 3 files could not be read; the tiles use the rest." in note
+    assert all(name in note for name in BAD_FILES)
+
+
+def test_the_warning_counts_files_records_skipped_and_records_noted(tmp_path: Path, data: Path) -> None:
+    """Records loaded and only reported are not called skipped; the files opened are given of
+    the files found (a window of one day opens that day's files only)."""
+    for src in data.glob("AWSLogs/*/CloudTrail/*/2026/11/*/*.json.gz"):
+        dest = tmp_path / src.relative_to(data)
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        dest.write_bytes(src.read_bytes())
+    day = sorted(tmp_path.rglob("2026/11/20/*.json.gz"))
+    records = [
+        "not a record",
+        {"eventID": "no-time-1", "eventName": "ConsoleLogin", "awsRegion": "eu-west-1"},
+        {"eventID": "no-time-2", "eventName": "ConsoleLogin", "awsRegion": "eu-west-1"},
+    ]
+    (day[0].parent / "odd.json").write_text(json.dumps({"Records": records}))
+    (day[0].parent / "broken.json").write_text('{"Records": [')
+    found = sum(1 for f in tmp_path.rglob("*") if f.name.endswith((".json", ".json.gz")))
+    code, out, err = invoke(
+        CIS, "--data", str(tmp_path), "--now", "2026-11-20T23:00:00Z", "--filter", "date=1 day"
+    )
+    assert code == 0, err
+    m = re.search(
+        r"^warning: 1 file could not be read, 1 record skipped, 2 records loaded with a note "
+        r"\(the tiles use the rest; (\d+) of (\d+) log files opened\):$",
+        err,
+        re.M,
+    )
+    assert m, err
+    opened = int(m.group(1))
+    assert int(m.group(2)) == found and 2 < opened < found
+    assert "skipped 4" not in err and "file(s)/record(s)" not in err
+    assert out.startswith(
+        "Load problems: 1 file could not be read, 1 record skipped, 2 records loaded with a note (the tiles use the rest)"
+    )
+
+
+def test_problem_counts_read_every_kind_the_engine_reports() -> None:
+    from looker_ops.engines.local import LoadProblem
+    from looker_ops.preview.model import ProblemCounts
+
+    problems = [
+        LoadProblem("a.json", "not JSON: Expecting value"),
+        LoadProblem("b.json", "record 0: is a string, not an object; record skipped"),
+        LoadProblem("b.json", "record 1 (eventID x): no eventTime: no dated tile counts it"),
+        LoadProblem("b.json", "35 more records with problems"),
+        LoadProblem("c.json", "eventID e-1 is shared by 2 identical records (counted once)"),
+    ]
+    counts = ProblemCounts.of(problems)
+    assert counts == ProblemCounts(
+        files_unreadable=1, records_skipped=1, records_noted=2, records_unlisted=35
+    )
+    assert counts.summary() == (
+        "1 file could not be read, 1 record skipped, 2 records loaded with a note, "
+        "35 more records with problems, not listed"
+    )
 
 
 def test_clean_data_has_no_skipped_section(data: Path) -> None:
     code, out, err = invoke(CIS, "--data", str(data), "--now", NOW)
-    assert code == 0 and "Skipped files" not in out and "warning" not in err
+    assert code == 0 and "Load problems" not in out and "warning" not in err
 
 
 @pytest.mark.parametrize("command", ["preview", "check"])
