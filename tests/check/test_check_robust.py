@@ -129,3 +129,22 @@ def test_a_single_semicolon_ending_sql_gets_the_lookml_hint(tmp_path: Path) -> N
         assert set(found) == {"kind", "quoted"}, [f.message for f in result.findings]
         assert hint in found["kind"].message, found["kind"].message
         assert "LookML ends sql" not in found["quoted"].message
+
+
+def test_a_drill_into_another_view_s_missing_field_is_a_warning(tmp_path: Path) -> None:
+    """Looker's generated views drill into other views (``drill_fields: [id, users.count]``);
+    a member of another view that is not there is a warning (Looker leaves it out of the drill
+    menu), a misspelled field of the view itself stays an error."""
+    root = project(
+        tmp_path,
+        {
+            "views/accounts.view.lkml": "view: accounts {\n  sql_table_name: ct.accounts ;;\n"
+            "  dimension: id { primary_key: yes sql: ${TABLE}.id ;; }\n"
+            "  measure: count {\n    type: count\n    drill_fields: [id, logs.count_all]\n  }\n"
+            "  measure: total {\n    type: count\n    drill_fields: [idd]\n  }\n}\n",
+        },
+    )
+    result = run_check(root, cache_dir=None, workers=1)
+    got = sorted((f.severity.value, f.message) for f in result.findings if f.code == "REF004")
+    assert [s for s, _ in got] == ["error", "warning"]
+    assert "idd" in got[0][1] and "logs.count_all" in got[1][1]

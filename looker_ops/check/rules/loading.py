@@ -48,7 +48,10 @@ rule(
     Severity.ERROR,
     "bad extends",
     F,
-    "`extends:` names an undefined view/explore, or the extends chain loops back.",
+    "`extends:` names an undefined view/explore, or the extends chain loops back. An object with "
+    "`extension: required` that extends one defined nowhere (a block's config project extends "
+    "the core project's objects, which only the project importing it has) is an info: Looker "
+    "resolves it only where it is extended.",
     "view: a { extends: [b] }\nview: b { extends: [a] }",
     "view: a { extends: [b] }\nview: b { extension: required }",
 )
@@ -105,7 +108,9 @@ DSH002 = rule(
     "than the structural ones (name, type, model, explore, fields, filters, sorts, pivots, limit, "
     "listen, row, col, width, height, title_text, body_text, note_text...) are visualization "
     "settings and are free, except a near miss of a structural key (difflib ratio >= 0.8, or an "
-    'edit distance of 1, 2 for keys over 4 letters): `lisen:` is reported with "did you mean listen?".',
+    'edit distance of 1, 2 for keys over 4 letters): `lisen:` is reported with "did you mean listen?". '
+    "An element `type` that is not a built-in visualization is an info: it may be a custom "
+    "visualization's id (Admin > Visualizations, or a manifest `visualization`).",
     "- dashboard: a\n  colour: red\n  elements:\n  - name: t\n    fields: a.x\n    lisen: {Date: a.date}",
     "- dashboard: a\n  elements:\n  - name: t\n    fields: [a.x]\n    listen: {Date: a.date}",
 )

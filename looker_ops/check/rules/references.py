@@ -68,7 +68,9 @@ BAD_SET = rule(
     Severity.ERROR,
     "set or drill field does not exist",
     F,
-    "A `set:` member or `drill_fields` entry that names no field (or set).",
+    "A `set:` member or `drill_fields` entry that names no field (or set) of its own view; one "
+    "naming another view's field that is not there is a warning (Looker leaves it out of the "
+    "drill menu, as it does with members of views an explore does not join).",
     "drill_fields: [event_nmae]",
     "drill_fields: [event_name]",
 )
@@ -226,6 +228,13 @@ def _sets_and_drills(ctx: CheckContext, project: Project, view: View) -> None:
             return name[:-1] in tsets
         return name in _names_in_view(target)
 
+    def elsewhere(item: str) -> Severity | None:
+        """A warning for a member naming another view's field: Looker's generated views drill
+        into other views (``drill_fields: [id, users.count]``), and a member that is not in an
+        explore is left out of it rather than rejected; one of this view's own is an error."""
+        vname = item.strip().lstrip("-").rpartition(".")[0]
+        return Severity.WARNING if vname and vname != view.name else None
+
     for sname, s in sets.items():
         for item in [str(x) for x in s.get("fields") or []]:
             if not ok(item):
@@ -235,6 +244,7 @@ def _sets_and_drills(ctx: CheckContext, project: Project, view: View) -> None:
                     str(s.get("_file") or view.file),
                     int(s.get("_line", view.line)),
                     f"view:{view.name}/set:{sname}",
+                    elsewhere(item),
                 )
     drills = [(view.props.get("drill_fields"), view.file, view.line_of("drill_fields"), f"view:{view.name}")]
     for f in view.fields.values():
@@ -260,6 +270,7 @@ def _sets_and_drills(ctx: CheckContext, project: Project, view: View) -> None:
                     file,
                     line,
                     where,
+                    elsewhere(str(item)),
                 )
 
 
