@@ -24,6 +24,8 @@ from typing import Any
 import yaml
 
 from looker_ops.findings import Finding, Severity
+from looker_ops.lookml import dashboard_yaml
+from looker_ops.lookml.dashboard_yaml import YMap, YSeq
 from looker_ops.lookml.ignores import IgnoreComment, scan_ignores
 from looker_ops.lookml.model import Dashboard, DashboardElement, DashboardFilter
 from looker_ops.yamlutil import error_line, error_problem
@@ -205,67 +207,9 @@ _LIST_KEYS = ("fields", "sorts", "pivots", "hidden_fields", "dynamic_fields")
 _MAP_KEYS = ("filters", "listen")
 
 
-def _to_py(node: yaml.Node) -> Any:
-    if isinstance(node, yaml.MappingNode):
-        return {_to_py(k): _to_py(v) for k, v in node.value}
-    if isinstance(node, yaml.SequenceNode):
-        return [_to_py(v) for v in node.value]
-    if isinstance(node, yaml.ScalarNode):
-        return _scalar(node)
-    return None
-
-
-class _Constructor(yaml.SafeLoader):
-    def __init__(self) -> None:
-        super().__init__("")
-
-
-_CONSTRUCTOR = _Constructor()
-# libyaml's composer when PyYAML has it (20x faster, same nodes and marks)
-_BASE_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-# Implicit tags of plain scalars, and constructed scalar values, by text: a project's dashboards
-# repeat the same few thousand scalars (keys, true/false, numbers, field names) hundreds of
-# thousands of times, and YAML's resolver and constructor are pure Python.
-_TAGS: dict[tuple[str, Any], str] = {}
-_VALUES: dict[tuple[str, str], Any] = {}
-_MEMO_MAX = 200_000
-
-
-class _Composer(_BASE_LOADER):
-    """The safe loader (libyaml's when PyYAML has it), with scalar tags resolved once per text."""
-
-    def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
-        if kind is not yaml.ScalarNode:
-            return super().resolve(kind, value, implicit)
-        key = (value, implicit)
-        tag = _TAGS.get(key)
-        if tag is None:
-            if len(_TAGS) > _MEMO_MAX:
-                _TAGS.clear()
-            tag = _TAGS[key] = super().resolve(kind, value, implicit)
-        return tag
-
-
-_COMPOSER: Any = _Composer
-
-
-def _scalar(node: yaml.ScalarNode) -> Any:
-    key = (node.tag, node.value)
-    try:
-        return _VALUES[key]
-    except KeyError:
-        pass
-    value = _CONSTRUCTOR.construct_object(node, deep=True)
-    if len(_VALUES) > _MEMO_MAX:
-        _VALUES.clear()
-    _VALUES[key] = value
-    return value
-
-
-def _map_items(node: yaml.Node) -> list[tuple[str, yaml.Node, int]]:
-    if not isinstance(node, yaml.MappingNode):
-        return []
-    return [(str(_to_py(k)), v, k.start_mark.line + 1) for k, v in node.value]
+def _map_items(node: YMap) -> list[tuple[str, Any, int]]:
+    """(key as text, value, 1-based line of the key) of each key of a mapping, in order."""
+    return [(str(k), v, line + 1) for k, v, line, _ in node.items]
 
 
 def _s(v: Any) -> str | None:
@@ -277,18 +221,17 @@ def _s(v: Any) -> str | None:
 
 
 def _parse_element(
-    node: yaml.Node, file: str, problems: list[Finding], dname: str
+    node: Any, line: int, file: str, problems: list[Finding], dname: str
 ) -> DashboardElement | None:
-    line = node.start_mark.line + 1
-    if not isinstance(node, yaml.MappingNode):
+    if not isinstance(node, YMap):
         problems.append(
             Finding(BAD_KEY, Severity.ERROR, "a dashboard element must be a mapping", file, line, dname)
         )
         return None
     props: dict[str, Any] = {}
     lines: dict[str, int] = {}
-    for key, vnode, kline in _map_items(node):
-        props[key] = _to_py(vnode)
+    for key, value, kline in _map_items(node):
+        props[key] = value
         lines[key] = kline
     props["_lines"] = lines
     name = _s(props.get("name")) or ""
@@ -362,7 +305,8 @@ def _parse_element(
                     where,
                 )
             )
-    return make_element(props, line, node.end_mark.line + (1 if node.end_mark.column else 0))
+    end_line, end_column = node.end
+    return make_element(props, line, end_line + (1 if end_column else 0))
 
 
 def _listen(v: Any) -> dict[str, str]:
@@ -402,16 +346,17 @@ def make_element(
     )
 
 
-def _parse_filter(node: yaml.Node, file: str, problems: list[Finding], dname: str) -> DashboardFilter | None:
-    line = node.start_mark.line + 1
-    if not isinstance(node, yaml.MappingNode):
+def _parse_filter(
+    node: Any, line: int, file: str, problems: list[Finding], dname: str
+) -> DashboardFilter | None:
+    if not isinstance(node, YMap):
         problems.append(
             Finding(BAD_KEY, Severity.ERROR, "a dashboard filter must be a mapping", file, line, dname)
         )
         return None
     props: dict[str, Any] = {}
-    for key, vnode, kline in _map_items(node):
-        props[key] = _to_py(vnode)
+    for key, value, kline in _map_items(node):
+        props[key] = value
         if key not in FILTER_KEYS:
             problems.append(
                 Finding(
@@ -442,18 +387,17 @@ def _parse_filter(node: yaml.Node, file: str, problems: list[Finding], dname: st
 def parse_dashboard_text(text: str, file: str) -> tuple[list[Dashboard], list[Finding]]:
     problems: list[Finding] = []
     try:
-        root = yaml.compose(text, Loader=_COMPOSER)
+        root = dashboard_yaml.read(text)
     except yaml.YAMLError as exc:
         line = error_line(exc)
         msg = f"invalid YAML: {error_problem(exc)}"
         return [], [Finding(YAML_ERROR, Severity.ERROR, msg, file, 1 if line is None else line + 1)]
     if root is None:
         return [], [Finding(YAML_ERROR, Severity.ERROR, "empty dashboard file", file, 1)]
-    nodes = root.value if isinstance(root, yaml.SequenceNode) else [root]
     out: list[Dashboard] = []
-    for dnode in nodes:
-        dline = dnode.start_mark.line + 1
-        if not isinstance(dnode, yaml.MappingNode):
+    for dnode, dline0 in zip(root.items, root.lines, strict=True):
+        dline = dline0 + 1
+        if not isinstance(dnode, YMap):
             problems.append(
                 Finding(YAML_ERROR, Severity.ERROR, "a dashboard must be a YAML mapping", file, dline)
             )
@@ -462,9 +406,11 @@ def parse_dashboard_text(text: str, file: str) -> tuple[list[Dashboard], list[Fi
         elements: list[DashboardElement] = []
         filters: list[DashboardFilter] = []
         name = ""
-        for key, vnode, kline in _map_items(dnode):
+        for k, value, kline0, raw in dnode.items:
+            key = str(k)
+            kline = kline0 + 1
             if key == "dashboard":
-                name = str(_to_py(vnode))
+                name = str(value)
             if key not in DASHBOARD_KEYS:
                 problems.append(
                     Finding(
@@ -477,8 +423,8 @@ def parse_dashboard_text(text: str, file: str) -> tuple[list[Dashboard], list[Fi
                     )
                 )
             if key in ("elements", "filters"):
-                if vnode is not None and not isinstance(vnode, yaml.SequenceNode):
-                    if not (isinstance(vnode, yaml.ScalarNode) and vnode.value in ("", "null", "~")):
+                if not isinstance(value, YSeq):
+                    if raw not in ("", "null", "~"):
                         problems.append(
                             Finding(
                                 BAD_KEY,
@@ -490,17 +436,17 @@ def parse_dashboard_text(text: str, file: str) -> tuple[list[Dashboard], list[Fi
                             )
                         )
                     continue
-                for child in vnode.value:
+                for child, cline0 in zip(value.items, value.lines, strict=True):
                     if key == "elements":
-                        e = _parse_element(child, file, problems, name)
+                        e = _parse_element(child, cline0 + 1, file, problems, name)
                         if e is not None:
                             elements.append(e)
                     else:
-                        fl = _parse_filter(child, file, problems, name)
+                        fl = _parse_filter(child, cline0 + 1, file, problems, name)
                         if fl is not None:
                             filters.append(fl)
                 continue
-            props[key] = _to_py(vnode)
+            props[key] = dashboard_yaml.to_py(value)
         if not name:
             problems.append(
                 Finding(BAD_KEY, Severity.ERROR, "dashboard has no `dashboard:` name", file, dline)
@@ -516,7 +462,7 @@ def parse_dashboard_text(text: str, file: str) -> tuple[list[Dashboard], list[Fi
                 filters=filters,
                 elements=elements,
                 props=props,
-                end_line=dnode.end_mark.line + 1,
+                end_line=dnode.end[0] + 1,
             )
         )
     return out, problems

@@ -13,6 +13,7 @@ an unchanged file is never parsed twice. An unwritable cache directory just disa
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import importlib.metadata
 import os
@@ -180,9 +181,11 @@ def default_cache_dir(root: Path) -> Path:
     return base / "looker-ops" / "parse"
 
 
+@functools.cache
 def lkml_version() -> str:
     """The installed lkml distribution's version (lkml has no ``__version__``): the parse
-    cache's key includes it, so entries parsed by another lkml are never served."""
+    cache's key includes it, so entries parsed by another lkml are never served. Read once per
+    process (a metadata lookup costs about as much as hashing a file)."""
     try:
         return importlib.metadata.version("lkml")
     except importlib.metadata.PackageNotFoundError:

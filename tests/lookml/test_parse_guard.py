@@ -132,7 +132,11 @@ def test_parse_cache_misses_when_lkml_version_changes(
 
     monkeypatch.setattr(parsecache, "parse_text", spy)
     monkeypatch.setattr(parsecache.importlib.metadata, "version", lambda name: "0.0.1-other")
-    [pf] = parse_files([src], cache_dir=cache, workers=1)
+    parsecache.lkml_version.cache_clear()  # read once per process: as if run by a new process
+    try:
+        [pf] = parse_files([src], cache_dir=cache, workers=1)
+    finally:
+        parsecache.lkml_version.cache_clear()
     assert parsed, "another lkml version must not be served the cached parse"
     assert pf.doc is not None and pf.doc["views"][0]["_name"] == "a"
     assert len(list(cache.glob("*.pickle"))) == 2

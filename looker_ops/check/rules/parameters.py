@@ -22,6 +22,7 @@ set of values. Precision first:
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 from typing import Any
@@ -449,7 +450,7 @@ def _dashboard_keys(ctx: CheckContext, chk: _Checker) -> None:
     for d in ctx.dashboards():
         for e in d.elements:
             for key, line in _keys(e.props).items():
-                if _yaml_non_string(key):
+                if key[:1] in _NON_STRING_START and _yaml_non_string(key):
                     chk.report(
                         bad_key,
                         f"element {e.name}: key `{key}` is read by YAML as a {_yaml_kind(key)}, "
@@ -461,10 +462,14 @@ def _dashboard_keys(ctx: CheckContext, chk: _Checker) -> None:
 
 
 _YAML_WORDS = {"True": "boolean", "False": "boolean", "None": "null"}
+# first letters of the keys _yaml_non_string can be true for (others are names at once)
+_NON_STRING_START = frozenset("TFN0123456789+-.ineE")
 _NUMBER_RE = re.compile(r"^[-+]?(\d[\d_]*)?(\.\d+)?([eE][-+]?\d+)?$|^[-+]?(inf|nan)$")
 
 
+@functools.lru_cache(maxsize=4096)
 def _yaml_non_string(key: str) -> bool:
+    """Memoised: dashboards repeat the same few hundred element keys thousands of times."""
     return key in _YAML_WORDS or (bool(key) and _NUMBER_RE.match(key) is not None and key not in ("+", "-"))
 
 

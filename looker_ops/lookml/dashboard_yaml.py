@@ -1,0 +1,547 @@
+"""A dashboard file's YAML, read into the few structures the dashboard reader needs.
+
+The dashboard reader (:mod:`looker_ops.lookml.dashboards`) needs line numbers only at the top of
+a file: each dashboard, the dashboard's keys, the entries of its ``elements`` and ``filters``
+lists, and each key of those entries. Everything below (an element's ``fields``, its
+visualization settings...) is needed only as a plain Python value. :func:`read` gives that:
+
+- the file's dashboards as a :class:`YSeq` (a file holding one mapping gives a one-entry list);
+- a dashboard as a :class:`YMap` (its keys, their lines, the raw text of scalar values); its
+  ``elements`` and ``filters`` values as a :class:`YSeq` of :class:`YMap` (or of values, for an
+  entry that is not a mapping) when they are lists;
+- every other value as what PyYAML's safe constructor makes of it (dict, list, str, int,
+  float, bool, None, date...).
+
+Two readers give that result. :func:`fast_read` reads, line by line, the block YAML Looker
+writes and people edit: block mappings and lists, one-line plain, quoted and flow (``[...]``,
+``{...}``) values, comments, a leading ``---``. It resolves each distinct scalar once (PyYAML's
+own resolver and constructor, memoised by text), so its values are those of PyYAML. On anything
+else (anchors, tags, multi-line values, block scalars, tabs, flow collections where the reader
+needs lines, text that is not YAML...) it declines, and :func:`node_read` composes the whole
+file with PyYAML (libyaml's composer when present) and converts its nodes; it raises
+``yaml.YAMLError`` for text that is not YAML. Either way the result is the same: the tests
+compare the two on every dashboard they read.
+
+Marks follow PyYAML: lines are 0-based, a mapping's ``end`` is its end mark (the line and column
+of the next token after it, or the end of the stream).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+
+__all__ = ["YMap", "YSeq", "fast_read", "node_read", "read", "to_py"]
+
+
+@dataclass(slots=True)
+class YMap:
+    """A mapping whose keys need lines: ``items`` are (key, value, 0-based key line, scalar
+    text of the value or None when the value is a collection); ``line`` is the 0-based line of
+    its first key, ``end`` PyYAML's end mark (line, column)."""
+
+    line: int
+    end: tuple[int, int]
+    items: list[tuple[Any, Any, int, str | None]]
+
+
+@dataclass(slots=True)
+class YSeq:
+    """A list whose entries need lines: ``items`` (YMap or plain values), ``lines`` (0-based)."""
+
+    items: list[Any]
+    lines: list[int]
+
+
+class Decline(Exception):
+    """The fast reader does not read this text (the node reader will)."""
+
+
+def to_py(v: Any) -> Any:
+    """The plain Python value of a read value (YMap -> dict, YSeq -> list)."""
+    if isinstance(v, YMap):
+        return {k: to_py(x) for k, x, _, _ in v.items}
+    if isinstance(v, YSeq):
+        return [to_py(x) for x in v.items]
+    return v
+
+
+# --------------------------------------------------------------------------- scalars
+
+_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Constructor(yaml.SafeLoader):
+    def __init__(self) -> None:
+        super().__init__("")
+
+
+_CONSTRUCTOR = _Constructor()
+_MEMO_MAX = 200_000
+_MISSING = object()
+# plain scalar text -> value; one-line quoted or flow text -> (value, scalar text, kind)
+_PLAIN: dict[str, Any] = {}
+_INLINE: dict[str, tuple[Any, str | None, str] | None] = {}
+# scalar (tag, text) -> value, for the node reader
+_VALUES: dict[tuple[str, str], Any] = {}
+# implicit tags by (text, implicit), for the node reader's composer
+_TAGS: dict[tuple[str, Any], str] = {}
+
+
+def _construct(node: yaml.ScalarNode) -> Any:
+    value = _CONSTRUCTOR.construct_object(node, deep=True)
+    _CONSTRUCTOR.constructed_objects.pop(node, None)
+    return value
+
+
+def _scalar(node: yaml.ScalarNode) -> Any:
+    key = (node.tag, node.value)
+    try:
+        return _VALUES[key]
+    except KeyError:
+        pass
+    value = _construct(node)
+    if len(_VALUES) > _MEMO_MAX:
+        _VALUES.clear()
+    _VALUES[key] = value
+    return value
+
+
+def _plain(text: str) -> Any:
+    """The value of a one-line plain scalar (what PyYAML resolves and constructs)."""
+    v = _PLAIN.get(text, _MISSING)
+    if v is _MISSING:
+        tag = _CONSTRUCTOR.resolve(yaml.ScalarNode, text, (True, False))
+        try:
+            v = _scalar(yaml.ScalarNode(tag, text))
+        except Exception as exc:  # a tag the safe constructor refuses (`<<`, `=`): the node reader decides
+            raise Decline from exc
+        if len(_PLAIN) > _MEMO_MAX:
+            _PLAIN.clear()
+        _PLAIN[text] = v
+    return v
+
+
+_KINDS = {'"': "scalar", "'": "scalar", "[": "seq", "{": "map"}
+_FLOW_NODES: dict[str, type] = {"seq": yaml.SequenceNode, "map": yaml.MappingNode}
+
+
+def _inline(text: str) -> tuple[Any, str | None, str]:
+    """The value, scalar text and kind of a one-line quoted scalar or flow collection
+    (composed on its own: the same nodes as in place). A fresh copy of collections."""
+    try:
+        got = _INLINE[text]
+    except KeyError:
+        hit: tuple[Any, str | None, str] | None = None
+        kind = _KINDS[text[0]]
+        if kind == "scalar" or not any(c in text for c in "&*!"):  # no anchor, alias or tag
+            try:
+                node = yaml.compose(text, Loader=_Composer)
+                if isinstance(node, yaml.ScalarNode) and kind == "scalar" and node.style in ('"', "'"):
+                    hit = (_node_py(node), node.value, kind)
+                elif (
+                    node is not None
+                    and getattr(node, "flow_style", False)
+                    and _FLOW_NODES.get(kind) is type(node)
+                ):
+                    hit = (_node_py(node), None, kind)
+            except Exception:  # not YAML on its own, or a value PyYAML refuses: the node reader decides
+                hit = None
+        if len(_INLINE) > _MEMO_MAX:
+            _INLINE.clear()
+        _INLINE[text] = got = hit
+    if got is None:
+        raise Decline
+    value, raw, kind = got
+    return (_fresh(value) if kind != "scalar" else value), raw, kind
+
+
+def _fresh(v: Any) -> Any:
+    if isinstance(v, list):
+        return [_fresh(x) for x in v]
+    if isinstance(v, dict):
+        return {k: _fresh(x) for k, x in v.items()}
+    return v
+
+
+# --------------------------------------------------------------------------- node reader
+
+
+class _Composer(_LOADER):
+    """The safe loader (libyaml's when PyYAML has it), with scalar tags resolved once per text."""
+
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
+        if kind is not yaml.ScalarNode:
+            return super().resolve(kind, value, implicit)
+        key = (value, implicit)
+        tag = _TAGS.get(key)
+        if tag is None:
+            if len(_TAGS) > _MEMO_MAX:
+                _TAGS.clear()
+            tag = _TAGS[key] = super().resolve(kind, value, implicit)
+        return tag
+
+
+def _node_py(node: yaml.Node) -> Any:
+    if isinstance(node, yaml.MappingNode):
+        return {_node_py(k): _node_py(v) for k, v in node.value}
+    if isinstance(node, yaml.SequenceNode):
+        return [_node_py(v) for v in node.value]
+    if isinstance(node, yaml.ScalarNode):
+        return _scalar(node)
+    return None
+
+
+def _node_map(node: yaml.MappingNode, leaf: bool) -> YMap:
+    items: list[tuple[Any, Any, int, str | None]] = []
+    for k, v in node.value:
+        key = _node_py(k)
+        if not leaf and str(key) in ("elements", "filters") and isinstance(v, yaml.SequenceNode):
+            value: Any = _node_seq(v, leaf=True)
+        else:
+            value = _node_py(v)
+        items.append((key, value, k.start_mark.line, v.value if isinstance(v, yaml.ScalarNode) else None))
+    return YMap(node.start_mark.line, (node.end_mark.line, node.end_mark.column), items)
+
+
+def _node_seq(node: yaml.SequenceNode, leaf: bool) -> YSeq:
+    out = YSeq([], [])
+    for child in node.value:
+        out.items.append(_node_map(child, leaf) if isinstance(child, yaml.MappingNode) else _node_py(child))
+        out.lines.append(child.start_mark.line)
+    return out
+
+
+def node_read(text: str) -> YSeq | None:
+    """The file's dashboards, read by PyYAML (any YAML); None for an empty document.
+    Raises yaml.YAMLError when the text is not YAML."""
+    root = yaml.compose(text, Loader=_Composer)
+    if root is None:
+        return None
+    if isinstance(root, yaml.SequenceNode):
+        return _node_seq(root, leaf=False)
+    value = _node_map(root, leaf=False) if isinstance(root, yaml.MappingNode) else _node_py(root)
+    return YSeq([value], [root.start_mark.line])
+
+
+# --------------------------------------------------------------------------- fast reader
+
+# Characters YAML does not allow in a stream (PyYAML's reader), or that this reader leaves to
+# PyYAML: tabs, line breaks other than "\n", a byte-order mark inside the text.
+_UNREAD = re.compile(
+    "[^\x0a\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]"
+)
+# A plain scalar may not start with these (nor with "- ", "? ", ": ").
+_NOT_PLAIN_START = frozenset("?:,[]{}#&*!|>'\"%@`")
+_MAX_DEPTH = 40
+_PY, _DASHES, _DASH, _ITEMS, _ITEM = range(5)  # what a collection is read as
+
+
+class _Fast:
+    """Reads ``rows`` (0-based line, indent, content) of the content lines of a text."""
+
+    def __init__(self, rows: list[tuple[int, int, str]], text: str, lines: list[str]) -> None:
+        self.rows = rows
+        self.lines = lines
+        self.n = len(rows)
+        self.i = 0
+        self.depth = 0
+        # At the end of the stream libyaml closes the blocks indented deeper than the end of
+        # the last line there, and the others one line further (at column 0).
+        self.last_line = text.count("\n")
+        self.last_column = len(text) - text.rfind("\n") - 1
+
+    def next_mark(self, indent: int) -> tuple[int, int]:
+        """The end mark of a block at ``indent`` that ends before the current row."""
+        if self.i < self.n:
+            row = self.rows[self.i]
+            return row[0], row[1]
+        if self.last_column and indent > self.last_column:
+            return self.last_line, self.last_column
+        return self.last_line + (1 if self.last_column else 0), 0
+
+    def block(self, parent_indent: int, mode: int, indentless: bool) -> Any:
+        """The collection starting at the current row (deeper than ``parent_indent``, or a list
+        at the same indent when ``indentless``), or None (an empty value) when there is none."""
+        if self.i >= self.n:
+            return None
+        _, indent, content = self.rows[self.i]
+        is_entry = content == "-" or content.startswith("- ")
+        if indent > parent_indent:
+            if is_entry:
+                return self.seq(indent, mode)
+            return self.map(indent, content, _PY)  # only lists of elements/filters need lines
+        if indentless and indent == parent_indent and is_entry:
+            return self.seq(indent, mode)
+        return None
+
+    def value(self, rest: str, indent: int, mode: int, key: Any) -> tuple[Any, str | None]:
+        """A key's value: ``rest`` is the text after ``key:`` (comment-free, may be empty)."""
+        if not rest:
+            sub = _ITEMS if mode == _DASH and key in ("elements", "filters") else _PY
+            v = self.block(indent, sub, indentless=True)
+            if v is None:
+                return None, ""
+            return v, None
+        if mode == _DASH and key in ("elements", "filters") and rest[0] == "[":
+            if rest != "[]" or (self.i < self.n and self.rows[self.i][1] > indent):
+                raise Decline  # a flow list of elements: the reader needs their lines
+            return YSeq([], []), None
+        if rest[0] == "|":
+            return self.literal(rest, indent)
+        if self.i < self.n and self.rows[self.i][1] > indent:
+            return self.continued(rest, indent)
+        return _scalar_text(rest)
+
+    def literal(self, header: str, indent: int) -> tuple[str, str]:
+        """A literal block scalar (``|``, ``|-``, ``|+``) after a key at ``indent``: the lines
+        below, deeper than the key, with their first line's indentation removed."""
+        chomp = header[1:2]
+        tail = header[2:] if chomp in ("-", "+") else header[1:]
+        if tail and (tail[0] != " " or not tail.lstrip(" ").startswith("#")):
+            raise Decline  # an indentation indicator, or text after the header
+        lines = self.lines
+        start = self.rows[self.i - 1][0] + 1
+        first = lines[start] if start < len(lines) else ""
+        ci = len(first) - len(first.lstrip(" "))
+        if not first.strip(" ") or ci <= indent:
+            raise Decline  # empty, or blank lines before its first line
+        body: list[str] = []
+        k = start
+        while k < len(lines):
+            ln = lines[k]
+            stripped = ln.lstrip(" ")
+            if stripped:
+                if len(ln) - len(stripped) < ci:
+                    break
+                body.append(ln[ci:])
+            elif len(ln) > ci:
+                raise Decline  # an all-space line longer than the indentation: content spaces
+            else:
+                body.append("")
+            k += 1
+        if k == len(lines):
+            raise Decline  # runs to the end of a text: its last line break may be missing
+        trailing = 0
+        while body and body[-1] == "":
+            body.pop()
+            trailing += 1
+        value = "\n".join(body)
+        value += {"-": "", "+": "\n" * (trailing + 1)}.get(chomp, "\n")
+        while self.i < self.n and self.rows[self.i][0] < k:
+            self.i += 1
+        return value, value
+
+    def continued(self, rest: str, indent: int) -> tuple[Any, str | None]:
+        """A value that goes on over the next lines (indented deeper than its key, as emitters
+        wrap long strings and lists at 80 columns): ``rest`` is its first line's text."""
+        cont: list[str] = []
+        prev = self.rows[self.i - 1][0]
+        while self.i < self.n and self.rows[self.i][1] > indent:
+            line, _, text = self.rows[self.i]
+            if line != prev + 1:
+                raise Decline  # a blank or comment line inside it
+            cont.append(text)
+            prev = line
+            self.i += 1
+        if rest[0] in "\"'[{":
+            # quoted or flow: read on its own (line breaks and indentation fold the same way)
+            value, raw, _ = _inline(rest + "\n " + "\n ".join(cont))
+            return value, raw
+        # plain: the lines are folded into one, separated by spaces
+        if " #" in rest:
+            raise Decline
+        for text in cont:
+            if text[0] in _NOT_PLAIN_START or text[0] == "-" or " #" in text:
+                raise Decline
+        return _scalar_text(rest + " " + " ".join(cont))
+
+    def map(self, indent: int, content: str, mode: int) -> Any:
+        """A block mapping at ``indent`` whose first key line is ``content`` (current row)."""
+        self.depth += 1
+        if self.depth > _MAX_DEPTH:
+            raise Decline
+        line0 = self.rows[self.i][0]
+        structural = mode != _PY
+        items: list[tuple[Any, Any, int, str | None]] = []
+        out: dict[Any, Any] = {}
+        while True:
+            line = self.rows[self.i][0]
+            if content[0] in "\"'":
+                key, rest = _quoted_key(content)
+            else:
+                j = content.find(": ")
+                if j == -1:
+                    if not content.endswith(":"):
+                        raise Decline  # not a key line
+                    key_text, rest = content[:-1], ""
+                else:
+                    key_text, rest = content[:j], content[j + 2 :].lstrip(" ")
+                key_text = key_text.rstrip(" ")
+                if (
+                    not key_text
+                    or key_text[0] in _NOT_PLAIN_START
+                    or (key_text[0] == "-" and (len(key_text) == 1 or key_text[1] == " "))
+                    or " #" in key_text
+                    or len(key_text) > 1000
+                ):
+                    raise Decline
+                key = _plain(key_text)
+            if rest.startswith("#"):
+                rest = ""
+            self.i += 1
+            if structural:
+                value, raw = self.value(rest, indent, mode, key)
+                items.append((key, value, line, raw))
+            else:
+                out[key] = self.value(rest, indent, _PY, key)[0]
+            if self.i >= self.n:
+                break
+            _, nindent, ncontent = self.rows[self.i]
+            if nindent < indent:
+                break
+            if nindent > indent or ncontent == "-" or ncontent.startswith("- "):
+                raise Decline
+            content = ncontent
+        self.depth -= 1
+        if not structural:
+            return out
+        return YMap(line0, self.next_mark(indent), items)
+
+    def seq(self, indent: int, mode: int) -> Any:
+        """A block list whose ``- `` entries are at ``indent`` (current row)."""
+        self.depth += 1
+        if self.depth > _MAX_DEPTH:
+            raise Decline
+        child = _DASH if mode == _DASHES else _ITEM if mode == _ITEMS else _PY
+        structural = mode != _PY
+        items: list[Any] = []
+        lines: list[int] = []
+        while True:
+            line, _, content = self.rows[self.i]
+            after = content[2:]
+            rest = after.lstrip(" ")
+            if not rest or rest[0] == "#" or rest == "-" or rest.startswith("- "):
+                raise Decline  # an empty entry, or a list in a list
+            col = indent + 2 + len(after) - len(rest)
+            first = rest[0]
+            if first in "\"'[{":
+                if structural and first == "{":
+                    raise Decline  # a flow mapping entry: the reader needs its lines
+                self.i += 1
+                if self.i < self.n and self.rows[self.i][1] > indent:
+                    raise Decline
+                value = _scalar_text(rest)[0]
+            elif ": " in rest or rest.endswith(":"):
+                value = self.map(col, rest, child)
+            else:
+                self.i += 1
+                if self.i < self.n and self.rows[self.i][1] > indent:
+                    raise Decline
+                value = _scalar_text(rest)[0]
+            items.append(value)
+            lines.append(line)
+            if self.i >= self.n:
+                break
+            _, nindent, ncontent = self.rows[self.i]
+            if nindent < indent:
+                break
+            if nindent > indent:
+                raise Decline
+            if not (ncontent == "-" or ncontent.startswith("- ")):
+                break  # the next key of the mapping this (indentless) list is the value of
+        self.depth -= 1
+        return YSeq(items, lines) if structural else items
+
+
+def _quoted_key(content: str) -> tuple[Any, str]:
+    """A quoted key's value and the text after its ``:`` (``"a b": 1``, ``'it''s': x``)."""
+    q = content[0]
+    i = 1
+    while True:
+        j = content.find(q, i)
+        if j == -1:
+            raise Decline
+        if q == "'" and content[j + 1 : j + 2] == "'":
+            i = j + 2  # '' inside single quotes
+            continue
+        if q == '"':
+            k = j
+            while content[k - 1] == "\\":
+                k -= 1
+            if (j - k) % 2:
+                i = j + 1  # an escaped quote
+                continue
+        break
+    after = content[j + 1 :]
+    if not (after == ":" or after.startswith(": ")) or j > 1000:
+        raise Decline
+    key, _, kind = _inline(content[: j + 1])
+    if kind != "scalar":
+        raise Decline
+    rest = after[1:].lstrip(" ")
+    return key, rest
+
+
+def _scalar_text(rest: str) -> tuple[Any, str | None]:
+    """The value of a one-line scalar or flow value ``rest`` (starts with no space)."""
+    first = rest[0]
+    if first in "\"'[{":
+        value, raw, _ = _inline(rest)
+        return value, raw
+    if first in _NOT_PLAIN_START or (first == "-" and (len(rest) == 1 or rest[1] == " ")):
+        raise Decline
+    if "#" in rest:
+        k = rest.find(" #")
+        if k != -1:
+            rest = rest[:k].rstrip(" ")
+    if ": " in rest or rest.endswith(":") or rest.startswith(("---", "...")):
+        raise Decline
+    return _plain(rest), rest
+
+
+def fast_read(text: str) -> YSeq | Decline:
+    """The file's dashboards (as :func:`node_read` gives them), or a :class:`Decline` when this
+    reader leaves the text to PyYAML."""
+    if _UNREAD.search(text):
+        return Decline()
+    rows: list[tuple[int, int, str]] = []
+    lines = text.split("\n")
+    for no, ln in enumerate(lines):
+        s = ln.lstrip(" ")
+        if not s or s[0] == "#":
+            continue
+        rows.append((no, len(ln) - len(s), s.rstrip(" ")))
+    if rows and rows[0][1] == 0 and rows[0][2] == "---":
+        rows.pop(0)
+    if not rows:
+        return Decline()
+    for _, indent, content in rows:
+        if indent == 0 and content.startswith(("---", "...", "%")):
+            return Decline()
+    r = _Fast(rows, text, lines)
+    try:
+        line, indent, content = rows[0]
+        if content == "-" or content.startswith("- "):
+            out = r.seq(indent, _DASHES)
+        elif content[0] not in "\"'[{" and (": " in content or content.endswith(":")):
+            out = YSeq([r.map(indent, content, _DASH)], [line])
+        else:
+            return Decline()
+        if r.i != r.n:
+            return Decline()
+    except Decline as exc:
+        return exc
+    return out if isinstance(out, YSeq) else Decline()
+
+
+def read(text: str) -> YSeq | None:
+    """The file's dashboards: the fast reader's when it reads the text, else PyYAML's.
+    Raises yaml.YAMLError when the text is not YAML."""
+    got = fast_read(text)
+    if not isinstance(got, Decline):
+        return got
+    return node_read(text)
