@@ -85,6 +85,8 @@ _MISSING = object()
 # plain scalar text -> value; one-line quoted or flow text -> (value, scalar text, kind)
 _PLAIN: dict[str, Any] = {}
 _INLINE: dict[str, tuple[Any, str | None, str] | None] = {}
+# a one-line `key: scalar` mapping entry -> (key, value, scalar text)
+_LINES: dict[str, tuple[Any, Any, str | None]] = {}
 # scalar (tag, text) -> value, for the node reader
 _VALUES: dict[tuple[str, str], Any] = {}
 # implicit tags by (text, implicit), for the node reader's composer
@@ -364,43 +366,28 @@ class _Fast:
         self.depth += 1
         if self.depth > _MAX_DEPTH:
             raise Decline
-        line0 = self.rows[self.i][0]
+        rows = self.rows
+        n = self.n
+        line0 = rows[self.i][0]
         structural = mode != _PY
         items: list[tuple[Any, Any, int, str | None]] = []
         out: dict[Any, Any] = {}
         while True:
-            line = self.rows[self.i][0]
-            if content[0] in "\"'":
-                key, rest = _quoted_key(content)
-            else:
-                j = content.find(": ")
-                if j == -1:
-                    if not content.endswith(":"):
-                        raise Decline  # not a key line
-                    key_text, rest = content[:-1], ""
+            line = rows[self.i][0]
+            hit = _LINES.get(content)
+            if hit is not None and (self.i + 1 >= n or rows[self.i + 1][1] <= indent):
+                # a `key: scalar` line seen before (the same key and value text: the same key,
+                # value and scalar text), not continued on the next line
+                self.i += 1
+                if structural:
+                    items.append((hit[0], hit[1], line, hit[2]))
                 else:
-                    key_text, rest = content[:j], content[j + 2 :].lstrip(" ")
-                key_text = key_text.rstrip(" ")
-                if (
-                    not key_text
-                    or key_text[0] in _NOT_PLAIN_START
-                    or (key_text[0] == "-" and (len(key_text) == 1 or key_text[1] == " "))
-                    or " #" in key_text
-                    or len(key_text) > 1000
-                ):
-                    raise Decline
-                key = _plain(key_text)
-            if rest.startswith("#"):
-                rest = ""
-            self.i += 1
-            if structural:
-                value, raw = self.value(rest, indent, mode, key)
-                items.append((key, value, line, raw))
+                    out[hit[0]] = hit[1]
             else:
-                out[key] = self.value(rest, indent, _PY, key)[0]
-            if self.i >= self.n:
+                self.entry(content, indent, mode, structural, line, items, out)
+            if self.i >= n:
                 break
-            _, nindent, ncontent = self.rows[self.i]
+            _, nindent, ncontent = rows[self.i]
             if nindent < indent:
                 break
             if nindent > indent or ncontent == "-" or ncontent.startswith("- "):
@@ -410,6 +397,51 @@ class _Fast:
         if not structural:
             return out
         return YMap(line0, self.next_mark(indent), items)
+
+    def entry(
+        self,
+        content: str,
+        indent: int,
+        mode: int,
+        structural: bool,
+        line: int,
+        items: list[tuple[Any, Any, int, str | None]],
+        out: dict[Any, Any],
+    ) -> None:
+        """Read the mapping entry on the current row (``content``) and the lines its value takes."""
+        if content[0] in "\"'":
+            key, rest = _quoted_key(content)
+        else:
+            j = content.find(": ")
+            if j == -1:
+                if not content.endswith(":"):
+                    raise Decline  # not a key line
+                key_text, rest = content[:-1], ""
+            else:
+                key_text, rest = content[:j], content[j + 2 :].lstrip(" ")
+            key_text = key_text.rstrip(" ")
+            if (
+                not key_text
+                or key_text[0] in _NOT_PLAIN_START
+                or (key_text[0] == "-" and (len(key_text) == 1 or key_text[1] == " "))
+                or " #" in key_text
+                or len(key_text) > 1000
+            ):
+                raise Decline
+            key = _plain(key_text)
+        if rest.startswith("#"):
+            rest = ""
+        self.i += 1
+        one_line = self.i >= self.n or self.rows[self.i][1] <= indent
+        value, raw = self.value(rest, indent, mode if structural else _PY, key)
+        if structural:
+            items.append((key, value, line, raw))
+        else:
+            out[key] = value
+        if one_line and rest and rest[0] not in "[{|" and key not in ("elements", "filters"):
+            if len(_LINES) > _MEMO_MAX:
+                _LINES.clear()
+            _LINES[content] = (key, value, raw)  # an immutable scalar: safe to share
 
     def seq(self, indent: int, mode: int) -> Any:
         """A block list whose ``- `` entries are at ``indent`` (current row)."""

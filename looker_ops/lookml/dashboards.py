@@ -220,6 +220,18 @@ def _s(v: Any) -> str | None:
     return str(v)
 
 
+_UNSEEN = object()
+# element key -> the structural key it is a near miss of (None: a structural key or a
+# visualization setting); dashboards repeat the same few hundred keys thousands of times
+_ELEMENT_GUESS: dict[str, Any] = {}
+
+
+def _element_guess(key: str) -> str | None:
+    if key in ELEMENT_KEYS or key in VIS_SETTINGS_NEAR_STRUCTURAL:
+        return None
+    return near_miss(key, ELEMENT_KEYS)
+
+
 def _parse_element(
     node: Any, line: int, file: str, problems: list[Finding], dname: str
 ) -> DashboardElement | None:
@@ -230,9 +242,10 @@ def _parse_element(
         return None
     props: dict[str, Any] = {}
     lines: dict[str, int] = {}
-    for key, value, kline in _map_items(node):
+    for k, value, kline0, _ in node.items:
+        key = k if k.__class__ is str else str(k)
         props[key] = value
-        lines[key] = kline
+        lines[key] = kline0 + 1
     props["_lines"] = lines
     name = _s(props.get("name")) or ""
     where = f"dashboard:{dname}/element:{name or '?'}"
@@ -241,9 +254,11 @@ def _parse_element(
             Finding(BAD_KEY, Severity.ERROR, "dashboard element has no `name`", file, line, where)
         )
     for key, kline in lines.items():
-        if key in ELEMENT_KEYS or key in VIS_SETTINGS_NEAR_STRUCTURAL:
-            continue
-        guess = near_miss(key, ELEMENT_KEYS)
+        guess = _ELEMENT_GUESS.get(key, _UNSEEN)
+        if guess is _UNSEEN:
+            if len(_ELEMENT_GUESS) > 50_000:
+                _ELEMENT_GUESS.clear()
+            guess = _ELEMENT_GUESS[key] = _element_guess(key)
         if guess is not None and guess not in props:
             problems.append(
                 Finding(
