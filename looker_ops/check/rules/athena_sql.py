@@ -92,29 +92,38 @@ _SHAPE_RE = re.compile(
 _shape_memo: dict[str, str | None] = {}
 
 
+def _token_shape(t: str) -> str:
+    c = t[0]
+    if c == "'":
+        return "s"
+    if c == '"':
+        return "i"
+    if c.isdigit():
+        return "n"
+    if c.isalpha() or c == "_":
+        if t.endswith("("):
+            return t[:-1].rstrip().lower() + "("
+        if t.upper() in _KEYWORDS:
+            return t.upper()
+        return "i"
+    return t
+
+
+_token_memo: dict[str, str] = {}
+
+
 def _shape(sql: str) -> str:
     """The SQL's token shape: names and literals abstracted; keywords, operators and function
-    names kept. Two texts with one shape parse (or fail) alike, so the parse is done once."""
-    out = []
-    for m in _SHAPE_RE.finditer(sql):
-        t = m.group(0)
-        c = t[0]
-        if c == "'":
-            out.append("s")
-        elif c == '"':
-            out.append("i")
-        elif c.isdigit():
-            out.append("n")
-        elif c.isalpha() or c == "_":
-            if t.endswith("("):
-                out.append(t[:-1].rstrip().lower() + "(")
-            elif t.upper() in _KEYWORDS:
-                out.append(t.upper())
-            else:
-                out.append("i")
-        else:
-            out.append(t)
-    return " ".join(out)
+    names kept. Two texts with one shape parse (or fail) alike, so the parse is done once.
+    Each distinct token is shaped once (fields repeat the same names and keywords)."""
+    tokens = _SHAPE_RE.findall(sql)
+    memo = _token_memo
+    for t in tokens:
+        if t not in memo:
+            if len(memo) > 100_000:
+                memo.clear()
+            memo[t] = _token_shape(t)
+    return " ".join([memo[t] for t in tokens])
 
 
 def _parse_error_uncached(sql: str) -> str | None:
