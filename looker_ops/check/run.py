@@ -27,16 +27,18 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from looker_ops.check.rules import ATHENA_FAMILIES, CheckContext, CheckOptions, all_rules, families
-from looker_ops.check.rules.common import compiled_table, parse_athena, tables_in
 from looker_ops.errors import BadInput
 from looker_ops.findings import Finding, Severity
-from looker_ops.lookml.loader import DEFAULT_CACHE, input_files, load_project
+from looker_ops.lookml.files import DEFAULT_CACHE, input_files
 from looker_ops.lookml.model import Project
-from looker_ops.lookml.schema import table_for
 from looker_ops.textfile import read_utf8
+
+# The rules, the loader and sqlglot are imported where they are used: a check answered from
+# the result cache (an unchanged project) needs none of them.
+if TYPE_CHECKING:
+    from looker_ops.check.rules import CheckContext, CheckOptions
 
 BASELINE_VERSION = 1
 FAIL_ON = ("error", "warning", "info", "never")
@@ -71,6 +73,10 @@ def sql_default(project: Project) -> bool:
     """``--sql`` is on by default when the project reads at least one table and every table its
     views read is one whose schema looker_ops knows (:func:`looker_ops.lookml.schema.table_for`):
     then the embedded engine can hold the data (the bundled block is such a project)."""
+    from looker_ops.check.rules import CheckContext
+    from looker_ops.check.rules.common import compiled_table, parse_athena, tables_in
+    from looker_ops.lookml.schema import table_for
+
     ctx = CheckContext(project)
     seen = False
     for view in project.views.values():
@@ -134,6 +140,8 @@ _SHARD_CTX: CheckContext | None = None
 
 def _families(ctx: CheckContext) -> list[tuple[str, Any]]:
     """The families that apply: the Athena ones only when a model's dialect is athena."""
+    from looker_ops.check.rules import ATHENA_FAMILIES, families
+
     athena = "athena" in ctx.dialects()
     return [(n, f) for n, f in families() if athena or n not in ATHENA_FAMILIES]
 
@@ -141,6 +149,8 @@ def _families(ctx: CheckContext) -> list[tuple[str, Any]]:
 def _run_shard(shard: tuple[int, int]) -> tuple[list[Finding], list[str], int]:
     assert _SHARD_CTX is not None
     from dataclasses import replace
+
+    from looker_ops.check.rules import CheckContext
 
     sub = CheckContext(_SHARD_CTX.project, replace(_SHARD_CTX.options, cache_dir=None), shard=shard)
     for name, fam in _families(sub):
@@ -181,6 +191,8 @@ def _run_families(ctx: CheckContext, workers: int | None) -> None:
 
 def _dependency_findings(ctx: CheckContext) -> None:
     """One info finding per dependency that is not here, with the references it left unchecked."""
+    from looker_ops.check.rules import all_rules
+
     for name, (file, line) in sorted(ctx.project.missing_dependencies.items()):
         ctx.report(
             all_rules()["LKM007"],
@@ -219,14 +231,12 @@ def _inputs_key(
     the options and the versions of looker-ops, lkml and sqlglot."""
     import hashlib
 
-    import sqlglot
-
     from looker_ops import __version__
-    from looker_ops.lookml.parsecache import lkml_version
+    from looker_ops.lookml.cache import dist_version
 
     h = hashlib.sha256()
     h.update(
-        f"{RESULT_FORMAT}|{__version__}|{lkml_version()}|{sqlglot.__version__}|{sql}|{data_dir}|{dialects}".encode()
+        f"{RESULT_FORMAT}|{__version__}|{dist_version('lkml')}|{dist_version('sqlglot')}|{sql}|{data_dir}|{dialects}".encode()
     )
     h.update(str(root.resolve()).encode())
     for rel, path in input_files(root, dashboard_dirs, dependencies):
@@ -242,14 +252,47 @@ def _inputs_key(
     return h.hexdigest()
 
 
+# Dialect names sqlglot accepts (its Dialects enum; a test holds the two in step): checked
+# without importing sqlglot. Any other name is asked of sqlglot.
+KNOWN_DIALECTS = frozenset(
+    [
+        "athena",
+        "bigquery",
+        "clickhouse",
+        "databricks",
+        "doris",
+        "drill",
+        "druid",
+        "duckdb",
+        "hive",
+        "materialize",
+        "mysql",
+        "oracle",
+        "postgres",
+        "presto",
+        "redshift",
+        "risingwave",
+        "snowflake",
+        "spark",
+        "spark2",
+        "sqlite",
+        "starrocks",
+        "tableau",
+        "teradata",
+        "trino",
+        "tsql",
+    ]
+)
+
+
 def _check_dialects(dialect: str, connections: dict[str, str]) -> None:
     """Every dialect name is one sqlglot knows (bad input otherwise)."""
+    names = [("--dialect", dialect), *((f"check.connections.{c}", d) for c, d in connections.items())]
+    if all(name in KNOWN_DIALECTS for _, name in names):
+        return
     from sqlglot.dialects.dialect import Dialect
 
-    for where, name in [
-        ("--dialect", dialect),
-        *((f"check.connections.{c}", d) for c, d in connections.items()),
-    ]:
+    for where, name in names:
         try:
             Dialect.get_or_raise(name)
         except ValueError:
@@ -346,6 +389,8 @@ def _exemptions(
             else:
                 kept.append(f)
         active = kept
+        from looker_ops.check.rules import all_rules
+
         stale_rule = all_rules()["BSL001"]  # registered on import (a cached result imports no rule)
         for (code, file, where, message), n in remaining.items():
             for _ in range(n):
@@ -366,6 +411,8 @@ def _check_project(
     project: Project, options: CheckOptions, sql: bool | None, workers: int | None
 ) -> tuple[CheckContext, bool]:
     """Run every rule family that applies on a loaded project; whether the SQL checks ran."""
+    from looker_ops.check.rules import CheckContext, all_rules
+
     ctx = CheckContext(project, options)
     use_sql, reason = _use_sql(ctx, sql, options.data_dir, options.athena)
     options.sql = use_sql
@@ -411,6 +458,8 @@ def _load(
     dependencies: dict[str, Path] | None,
 ) -> Project:
     """The project at ``root``; BadInput when the folder holds no LookML."""
+    from looker_ops.lookml.loader import load_project
+
     project = load_project(
         root, dashboard_dirs=dashboard_dirs, cache_dir=cache_dir, workers=workers, dependencies=dependencies
     )
@@ -440,7 +489,7 @@ def run_check(
     start = time.perf_counter()
     _check_inputs(root, data_dir, dialect, connections or {}, dependencies or {})
     entries = read_baseline(baseline) if baseline is not None else None
-    from looker_ops.lookml.parsecache import ResultCache, default_cache_dir
+    from looker_ops.lookml.cache import ResultCache, default_cache_dir
 
     rules_cache = default_cache_dir(root) if cache_dir is DEFAULT_CACHE else cache_dir
     cdir = rules_cache if isinstance(rules_cache, Path) else None
@@ -467,6 +516,8 @@ def run_check(
         notes.append("unchanged since the last check: results from the cache")
     else:
         project = _load(root, dashboard_dirs, cache_dir, workers, dependencies)
+        from looker_ops.check.rules import CheckOptions
+
         options = CheckOptions(
             data_dir=data_dir,
             batch_size=batch_size,

@@ -42,7 +42,9 @@ from typing import Any
 
 from looker_ops.findings import Finding, Severity
 from looker_ops.lookml.build import Builder, expand_group_names
+from looker_ops.lookml.cache import default_cache_dir
 from looker_ops.lookml.field_types import DEFAULT_TIMEFRAMES, DURATION_INTERVALS, TIMEFRAMES
+from looker_ops.lookml.files import DEFAULT_CACHE, discover, input_files, relative
 from looker_ops.lookml.ignores import IgnoreComment
 from looker_ops.lookml.includes import INCLUDE_NOTHING, MISSING_DEPENDENCY, IncludeResolver, with_constants
 from looker_ops.lookml.merge import (
@@ -65,7 +67,7 @@ from looker_ops.lookml.model import (
     Project,
     View,
 )
-from looker_ops.lookml.parsecache import ParsedFile, default_cache_dir, parse_files
+from looker_ops.lookml.parsecache import ParsedFile, parse_files
 
 __all__ = [
     "BAD_EXTENDS",
@@ -127,36 +129,13 @@ class Loader(IncludeResolver, Assembler, Builder):
 
     # ---- discovery + parse
     def discover(self) -> tuple[list[str], list[Path]]:
-        lkml: list[str] = []
-        dash: list[Path] = []
-        skip = {".git", ".looker-ops-cache", "node_modules", ".venv", "__pycache__"}
-        for p in sorted(_walk(self.root, skip)):
-            rel = p.relative_to(self.root).as_posix()
-            if rel.endswith(".dashboard.lookml"):
-                dash.append(p)
-            elif rel.endswith(".lkml"):
-                lkml.append(rel)
-        for name, dep_root in sorted(self.dependencies.items()):
-            for p in sorted(_walk(dep_root, skip)):
-                rel = f"//{name}/" + p.relative_to(dep_root).as_posix()
-                if rel.endswith(".lkml") and not rel.endswith("/manifest.lkml"):
-                    lkml.append(rel)
-                    self.paths[rel] = p
-        seen = {d.resolve() for d in dash}
-        for d in self.dashboard_dirs:
-            if not d.is_dir():
-                continue
-            for p in sorted(d.rglob("*.dashboard.lookml")):
-                if p.resolve() not in seen:
-                    seen.add(p.resolve())
-                    dash.append(p)
+        lkml, dash, paths = discover(self.root, self.dashboard_dirs, self.dependencies)
+        self.paths.update(paths)
         return lkml, dash
 
     def rel(self, p: Path) -> str:
         """A path relative to the project root (``../dashboards/x.dashboard.lookml`` outside it)."""
-        import os
-
-        return Path(os.path.relpath(p.resolve(), self.root.resolve())).as_posix()
+        return relative(self.root, p)
 
     def load(self) -> Project:
         lkml_files, dash_paths = self.discover()
@@ -533,20 +512,6 @@ def _to_exemptions(rel: str, ignores: list[IgnoreComment], spans: list[tuple[int
     return out
 
 
-def _walk(root: Path, skip: set[str]) -> Iterable[Path]:
-    import os
-
-    for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = [d for d in dirnames if d not in skip and not d.startswith(".")]
-        for fn in filenames:
-            if fn.endswith((".lkml", ".lookml")):
-                yield Path(dirpath) / fn
-
-
-# The default of ``cache_dir``: the user's cache folder (``None`` means no cache).
-DEFAULT_CACHE = object()
-
-
 def load_project(
     root: Path,
     *,
@@ -583,12 +548,3 @@ def load_project(
             )
         )
     return project
-
-
-def input_files(
-    root: Path, dashboard_dirs: Sequence[Path] = (), dependencies: Mapping[str, Path] | None = None
-) -> list[tuple[str, Path]]:
-    """Every file a load of ``root`` reads: (path relative to root, path), .lkml then dashboards."""
-    loader = Loader(root, list(dashboard_dirs), None, None, dependencies)
-    lkml_files, dash = loader.discover()
-    return [(r, loader.paths.get(r, root / r)) for r in lkml_files] + [(loader.rel(p), p) for p in dash]

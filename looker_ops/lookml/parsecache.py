@@ -30,18 +30,16 @@ from lkml.keys import PLURAL_KEYS, pluralize
 from lkml.parser import Parser
 from lkml.tree import BlockNode, ContainerNode, ListNode, PairNode
 
+from looker_ops.lookml.cache import CODE_HASH
+from looker_ops.lookml.cache import usable_cache as _usable_cache
 from looker_ops.lookml.ignores import IgnoreComment, scan_ignores
 from looker_ops.lookml.lexer import GuardedLexer, LexError
 
-# The cache key covers the code that produces the cached form (this module and ignores.py), not only a hand-kept number:
-# an upgrade of looker-ops (or of this module) that changes what a parsed file holds can never
-# be served entries written by the previous code.
-CACHE_FORMAT = (
-    "2-"
-    + hashlib.sha256(
-        Path(__file__).read_bytes() + (Path(__file__).parent / "ignores.py").read_bytes()
-    ).hexdigest()[:12]
-)
+# The cache key covers the code that produces the cached form (this module, ignores.py, the
+# dashboard readers and the objects they build: lookml.cache.CODE_HASH), not only a hand-kept
+# number: an upgrade of looker-ops that changes what a parsed file holds can never be served
+# entries written by the previous code.
+CACHE_FORMAT = "2-" + CODE_HASH
 MAIN_SHARE_WEIGHT = 0.8  # the main process's share of the parsing, relative to a worker's
 _PLURAL = frozenset(PLURAL_KEYS)
 
@@ -172,15 +170,6 @@ def parse_text(text: str) -> ParsedFile:
 # --------------------------------------------------------------------------- cache + pool
 
 
-def default_cache_dir(root: Path) -> Path:
-    env = os.environ.get("LOOKER_OPS_CACHE_DIR")
-    if env:
-        return Path(env)
-    xdg = os.environ.get("XDG_CACHE_HOME")
-    base = Path(xdg) if xdg else Path.home() / ".cache"
-    return base / "looker-ops" / "parse"
-
-
 @functools.cache
 def lkml_version() -> str:
     """The installed lkml distribution's version (lkml has no ``__version__``): the parse
@@ -196,19 +185,6 @@ def _cache_key(data: bytes) -> str:
     h = hashlib.sha256(data)
     h.update(f"|{CACHE_FORMAT}|{lkml_version()}".encode())
     return h.hexdigest()
-
-
-def _usable_cache(cache_dir: Path | None) -> Path | None:
-    if cache_dir is None:
-        return None
-    try:
-        cache_dir.mkdir(parents=True, exist_ok=True)
-        probe = cache_dir / f".probe-{os.getpid()}"
-        probe.write_bytes(b"")
-        probe.unlink()
-        return cache_dir
-    except OSError:
-        return None
 
 
 def _cache_read(cache_dir: Path, key: str) -> ParsedFile | None:
@@ -377,49 +353,3 @@ def parse_files(
                     for t, data in zip(b, fut.result(), strict=True):
                         results[t[0]] = pickle.loads(data)
     return [r if r is not None else ParsedFile(None, (1, "not parsed")) for r in results]
-
-
-class ResultCache:
-    """A small persistent memo (one pickle of a dict) under the cache directory.
-
-    Used by rules for pure functions of a text (e.g. "does this SQL parse"), so an unchanged
-    rerun does not redo them. Safe when the directory is missing or unwritable.
-    """
-
-    def __init__(self, cache_dir: Path | None, name: str) -> None:
-        self.path = (cache_dir / f"{name}-{CACHE_FORMAT}.pickle") if cache_dir is not None else None
-        self.data: dict[str, Any] = {}
-        self.dirty = False
-        if self.path is not None:
-            try:
-                with open(self.path, "rb") as fh:
-                    obj = pickle.load(fh)
-                if isinstance(obj, dict):
-                    self.data = obj
-            except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError, TypeError):
-                self.data = {}
-
-    def get(self, key: str) -> Any:
-        return self.data.get(key)
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.data
-
-    def set(self, key: str, value: Any) -> None:
-        self.data[key] = value
-        self.dirty = True
-
-    def save(self) -> None:
-        if self.path is None or not self.dirty:
-            return
-        cdir = _usable_cache(self.path.parent)
-        if cdir is None:
-            return
-        try:
-            fd, tmp = tempfile.mkstemp(dir=cdir, prefix=".tmp-", suffix=".pickle")
-            with os.fdopen(fd, "wb") as fh:
-                pickle.dump(self.data, fh, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, self.path)
-            self.dirty = False
-        except OSError:
-            pass

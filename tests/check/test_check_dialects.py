@@ -117,3 +117,37 @@ def test_access_filter_on_a_view_of_a_missing_dependency_is_unchecked(tmp_path: 
     found = sorted((f.code, f.severity.value, f.message) for f in result.findings)
     assert [(c, s) for c, s, _ in found] == [("LKM007", "info"), ("REF005", "error")]
     assert "pages.nod_id" in found[1][2] and "theme" not in found[1][2]
+
+
+def test_the_dialect_names_known_without_sqlglot_are_sqlglots_own() -> None:
+    from sqlglot.dialects.dialect import Dialect, Dialects
+
+    from looker_ops.check.run import KNOWN_DIALECTS
+
+    assert {d.value for d in Dialects} >= KNOWN_DIALECTS
+    for name in KNOWN_DIALECTS:
+        Dialect.get_or_raise(name)
+
+
+def test_an_unchanged_project_is_answered_without_the_parser_the_rules_or_sqlglot(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    project = tmp_path / "p"
+    project.mkdir()
+    (project / "m.model.lkml").write_text('connection: "c"\ninclude: "*.view.lkml"\nexplore: v {}\n')
+    (project / "v.view.lkml").write_text("view: v {\n  sql_table_name: t ;;\n  dimension: x {}\n}\n")
+    (project / "d.dashboard.lookml").write_text("- dashboard: d\n  elements:\n  - name: e\n    lisen: {}\n")
+    code = (
+        "import sys\nfrom pathlib import Path\nfrom looker_ops.check.run import run_check\n"
+        f"r = run_check(Path({str(project)!r}), cache_dir=Path({str(tmp_path / 'cache')!r}), sql=False)\n"
+        "heavy = sorted(m for m in ('sqlglot', 'lkml', 'yaml', 'looker_ops.check.rules', "
+        "'looker_ops.lookml.loader') if m in sys.modules)\n"
+        "print(r.from_cache, [(f.code, f.line) for f in r.findings], heavy)\n"
+    )
+    runs = [
+        subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True) for _ in "ab"
+    ]
+    cold, warm = (r.stdout.strip() for r in runs)
+    assert cold.startswith("False") and "('DSH002', 4)" in cold
+    assert warm == "True" + cold[len("False") :].split("] [")[0] + "] []"

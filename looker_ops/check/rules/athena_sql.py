@@ -28,9 +28,9 @@ from looker_ops.check.rules.athena_functions import ATHENA_FUNCTIONS, NOT_ATHENA
 from looker_ops.check.rules.base import CheckContext, rule
 from looker_ops.check.rules.common import compiled_field, compiled_table, lone_semicolon_hint, view_schema
 from looker_ops.findings import Severity
+from looker_ops.lookml.cache import ResultCache
 from looker_ops.lookml.deep import TOO_DEEP, TooDeep, call_deep
 from looker_ops.lookml.model import Field, View
-from looker_ops.lookml.parsecache import ResultCache
 from looker_ops.lookml.schema import Array, Map, SqlType, Struct, TableSchema
 from looker_ops.lookml.sql import SqlCompiler
 
