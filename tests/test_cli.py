@@ -11,6 +11,7 @@ from pathlib import Path
 
 import click
 import pytest
+from click.testing import CliRunner
 
 from looker_ops import __version__
 from looker_ops.cli import EXIT_INTERNAL, main
@@ -167,3 +168,66 @@ def test_the_internal_error_line_says_where_to_report(monkeypatch: pytest.Monkey
     assert "report it to https://git.example.org/sec/looker-ops/issues with" in cli.internal_error_line(
         KeyError("x")
     )
+
+
+def _walk(cmd: click.Command, path: tuple[str, ...] = ()) -> list[tuple[tuple[str, ...], click.Command]]:
+    out = [(path, cmd)]
+    if isinstance(cmd, click.Group):
+        for name, sub in cmd.commands.items():
+            out += _walk(sub, (*path, name))
+    return out
+
+
+def test_one_spelling_of_config_and_json_on_every_command() -> None:
+    """README "Command options": `-c/--config` wherever looker-ops.yaml is read, and `--json
+    [PATH]` (bare or '-': stdout) wherever JSON is written."""
+    configs, jsons = [], []
+    for cmd in all_commands():
+        for path, sub in _walk(cmd, (cmd.name or "",)):
+            for p in sub.params:
+                if not isinstance(p, click.Option):
+                    continue
+                if "--config" in p.opts:
+                    configs.append(path)
+                    assert "-c" in p.opts, f"{' '.join(path)}: --config without -c"
+                if "--json" in p.opts:
+                    jsons.append(path)
+                    assert not p.is_flag and p.flag_value == "-", (
+                        f"{' '.join(path)}: --json is not --json [PATH]"
+                    )
+    # every command that reads looker-ops.yaml was seen (the groups carry it for their commands)
+    assert {p[0] for p in configs} >= {"alerts", "athena", "check", "config", "deploy", "geoip", "schedules"}
+    assert ("looker", "whoami") in jsons and ("deploy",) in jsons and ("schedules", "list") in jsons
+
+
+def test_json_dash_puts_the_step_report_alone_on_stdout(tmp_path: Path) -> None:
+    """A step command's report with `--json -` (or a bare `--json`): the JSON on stdout, the
+    summary on stderr; with -c, the config named is the one read."""
+    bad = tmp_path / "looker-ops.yaml"
+    bad.write_text("looker:\n  nope: 1\n", encoding="utf-8")
+    for args in (["--json", "-"], ["--json"]):
+        res = CliRunner().invoke(main, ["project", "apply", "-c", str(bad), *args])
+        assert res.exit_code == 2, res.output
+        report = json.loads(res.stdout)
+        assert report["status"] == "failed" and "nope" in report["error"]
+        assert "nope" in res.stderr
+    target = tmp_path / "report.json"
+    res = CliRunner().invoke(main, ["project", "apply", "--json", str(target), "-c", str(bad)])
+    assert res.exit_code == 2 and json.loads(target.read_text())["status"] == "failed"
+
+
+def test_minus_c_names_the_config_of_the_schedules_alerts_and_athena_commands(tmp_path: Path) -> None:
+    (tmp_path / "dash").symlink_to(REPO / "dashboards")
+    (tmp_path / "s.yaml").write_text((REPO / "deploy" / "schedules.yaml").read_text())
+    cfg = tmp_path / "looker-ops.yaml"
+    cfg.write_text(
+        "dashboards:\n  dir: dash\nschedules: s.yaml\nproject:\n  lookml_dir: "
+        + str(REPO / "lookml_project")
+        + "\nathena:\n  bucket: acme-trail\n  account_ids: ['111122223333']\n"
+    )
+    res = CliRunner().invoke(main, ["schedules", "-c", str(cfg), "validate", "--no-secrets"])
+    assert res.exit_code == 0 and "s.yaml: 3 schedule(s) valid" in res.stdout, res.output
+    res = CliRunner().invoke(main, ["alerts", "-c", str(cfg), "validate", "--no-secrets"])
+    assert res.exit_code == 0 and "s.yaml: 6 alert(s) valid" in res.stdout, res.output
+    res = CliRunner().invoke(main, ["athena", "ddl", "-c", str(cfg)])
+    assert res.exit_code == 0 and "s3://acme-trail/" in res.stdout, res.output

@@ -27,6 +27,7 @@ import click
 from looker_ops.commands.options import (
     dashboards_option,
     default_schedules_file,
+    json_option,
     load_warning,
     log_files_found,
     looker_client,
@@ -109,6 +110,7 @@ _proj_opt = click.option(
 
 @click.group("alerts")
 @click.option(
+    "-c",
     "--config",
     "config",
     type=click.Path(path_type=Path, dir_okay=False),
@@ -153,9 +155,7 @@ def validate_cmd(
 @_proj_opt
 @click.option("--dry-run", is_flag=True, help="Print the plan; change nothing.")
 @click.option("--prune", is_flag=True, help="Delete looker-ops alerts no longer in the file (never others).")
-@click.option(
-    "--json", "json_path", default=None, help="Also write the report as JSON to PATH ('-': stdout)."
-)
+@json_option("the report")
 @click.pass_context
 def apply_cmd(
     ctx: click.Context,
@@ -204,7 +204,7 @@ def test_cmd(
 @_file_opt
 @_dash_opt
 @_proj_opt
-@click.option("--json", "json_path", default=None, help="Write the rows as JSON to PATH ('-': stdout).")
+@json_option("the rows")
 @click.pass_context
 def list_cmd(
     ctx: click.Context,

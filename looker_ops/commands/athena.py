@@ -84,6 +84,7 @@ def run_options(f: F) -> F:
 
 def config_option(f: F) -> F:
     return click.option(
+        "-c",
         "--config",
         "config_path",
         default=None,

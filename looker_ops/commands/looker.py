@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import asdict
 
 import click
 
+from looker_ops.commands.options import json_option, write_json
 from looker_ops.looker.client import Identity, LookerClient
 from looker_ops.looker.settings import client_settings
 
@@ -36,14 +36,15 @@ def looker(ctx: click.Context, looker_ini: str | None, section: str | None) -> N
 
 
 @looker.command("whoami")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+@json_option("the identity")
 @click.pass_context
-def whoami(ctx: click.Context, as_json: bool) -> None:
+def whoami(ctx: click.Context, json_path: str | None) -> None:
     """Log in and print the API user, the Looker release and the API versions."""
     ident = _identity(ctx.obj["looker_ini"], ctx.obj["section"])
-    if as_json:
-        click.echo(json.dumps(asdict(ident), indent=2))
-        return
+    if json_path:
+        write_json(json_path, asdict(ident))
+        if json_path == "-":
+            return
     for line in ident.lines():
         click.echo(line)
 

@@ -5,8 +5,8 @@ and the warning on the embedded engine's load problems.
 The conventions every command follows (README "Command options"):
 
 - ``-c, --config PATH``: the looker-ops.yaml the command reads;
-- ``--json PATH``: also write the result as JSON to PATH; ``-`` writes it on stdout (and the text
-  goes to stderr, so stdout holds the JSON alone);
+- ``--json [PATH]`` (:func:`json_option`): also write the result as JSON to PATH; ``-``, or no
+  PATH, writes it on stdout (and the text goes to stderr, so stdout holds the JSON alone);
 - ``--format``: what is printed on stdout (text, json, ...).
 """
 
@@ -47,6 +47,21 @@ def no_schedules_file() -> BadInput:
     return BadInput(
         f"no schedules file: neither {first} nor {second} exists here; pass --file PATH, "
         "or set `schedules:` in looker-ops.yaml (--config)"
+    )
+
+
+def json_option(what: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """``--json [PATH]``, the one spelling on every command: ``what`` as JSON to the file PATH;
+    ``-``, or no PATH, puts it on stdout alone (any text goes to stderr or is left out). The
+    value reaches the command as ``json_path`` (a str, or None)."""
+    return click.option(
+        "--json",
+        "json_path",
+        default=None,
+        is_flag=False,
+        flag_value="-",
+        metavar="[PATH]",
+        help=f"Write {what} as JSON to PATH ('-' or no PATH: stdout, the JSON alone).",
     )
 
 

@@ -23,6 +23,7 @@ import click
 from looker_ops.commands.options import (
     dashboards_option,
     default_schedules_file,
+    json_option,
     looker_client,
     no_schedules_file,
     write_json,
@@ -92,6 +93,7 @@ _dash_opt = dashboards_option
 
 @click.group("schedules")
 @click.option(
+    "-c",
     "--config",
     "config",
     type=click.Path(path_type=Path, dir_okay=False),
@@ -146,9 +148,7 @@ def validate_cmd(ctx: click.Context, file: Path | None, dashboards: Path | None,
     is_flag=True,
     help="Update plans with secret parameters even if nothing else changed (after a rotation).",
 )
-@click.option(
-    "--json", "json_path", default=None, help="Also write the report as JSON to PATH ('-': stdout)."
-)
+@json_option("the report")
 @click.pass_context
 def apply_cmd(
     ctx: click.Context,
@@ -203,7 +203,7 @@ def run_cmd(
 @schedules.command("list")
 @_file_opt
 @_dash_opt
-@click.option("--json", "json_path", default=None, help="Write the rows as JSON to PATH ('-': stdout).")
+@json_option("the rows")
 @click.pass_context
 def list_cmd(ctx: click.Context, file: Path | None, dashboards: Path | None, json_path: str | None) -> None:
     """Show every plan on the block's dashboards (anyone's), with its last run.

@@ -9,6 +9,7 @@ with its step names (see docs/extending.md).
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -26,16 +27,20 @@ CONFIG_HELP = "the looker-ops.yaml to read"
 
 
 def common_options(fn: Callable[..., Any]) -> Callable[..., Any]:
-    """``--json PATH`` and ``--config PATH``: every deploy and step command takes them."""
+    """``--json [PATH]`` and ``-c/--config PATH``: every deploy and step command takes them."""
     fn = click.option(
         "--json",
         "json_path",
         type=click.Path(dir_okay=False, path_type=Path),
-        help="write a JSON report of every step to this file (also when the command fails)",
+        is_flag=False,
+        flag_value="-",
+        metavar="[PATH]",
+        help="write a JSON report of every step to PATH, also when the command fails "
+        "('-' or no PATH: stdout, the JSON alone; the summary then goes to stderr)",
     )(fn)
     fn = click.option(
-        "--config",
         "-c",
+        "--config",
         "config_path",
         type=click.Path(dir_okay=False, path_type=Path),
         default=Path("looker-ops.yaml"),
@@ -122,7 +127,10 @@ def _finish(report: Report, json_path: Path | None, client: Any) -> None:
     from looker_ops.looker.redact import REDACTOR
 
     redactor = getattr(client, "redactor", None) or REDACTOR
-    if json_path is not None:
+    to_stdout = json_path is not None and str(json_path) == "-"
+    if to_stdout:
+        click.echo(json.dumps(report.as_dict(), indent=2))
+    elif json_path is not None:
         report.write(json_path)
     target = os.environ.get("GITHUB_STEP_SUMMARY")
     if target:
@@ -130,4 +138,4 @@ def _finish(report: Report, json_path: Path | None, client: Any) -> None:
         if warning:
             progress(warning)
     for line in summary_lines(report, REDACTOR.redact):
-        click.echo(line)
+        click.echo(line, err=to_stdout)  # with --json -, stdout holds the JSON alone

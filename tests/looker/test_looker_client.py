@@ -552,6 +552,20 @@ def test_whoami_json_and_ping(looker_env: FakeLooker) -> None:
     assert ping.exit_code == 0 and ping.output.startswith("ok: https://looker.test:19999 Looker 26.12.3")
 
 
+def test_whoami_json_to_a_file_as_every_command_takes_it(looker_env: FakeLooker, tmp_path: Path) -> None:
+    """`--json PATH` writes the file (and the text still prints); bare `--json` and `--json -`
+    print the JSON alone, as before."""
+    import json
+
+    target = tmp_path / "me.json"
+    result = CliRunner().invoke(main, ["looker", "whoami", "--json", str(target)])
+    assert result.exit_code == 0, result.output
+    assert json.loads(target.read_text())["looker_release"] == looker_env.release
+    assert "API User (id 1, api-user@example.com)" in result.output
+    dash = CliRunner().invoke(main, ["looker", "whoami", "--json", "-"])
+    assert json.loads(dash.stdout)["api_versions"] == ["4.0"]
+
+
 def test_whoami_unreachable(looker_env: FakeLooker, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("LOOKERSDK_BASE_URL", "https://unreachable.test:19999")
     slept: list[float] = []
