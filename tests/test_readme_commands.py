@@ -619,7 +619,7 @@ STEPS: dict[str, list[Step]] = {
             check_preview_sample,
         ),
         Step(
-            "looker-ops preview cloudtrail_security_group_changes --data ct-logs --format html --out preview.html",
+            "looker-ops preview cloudtrail_security_group_changes --data ct-logs --format html --output preview.html",
             0,
             check_preview_html,
         ),

@@ -44,7 +44,14 @@ _MAX_PROBLEM_LINES = 20
     default="table",
     show_default=True,
 )
-@click.option("--out", "out", type=click.Path(path_type=Path), help="Write the output to this file.")
+@click.option(
+    "-o",
+    "--output",
+    "out",
+    type=click.Path(path_type=Path),
+    help="Write the output to this file instead of stdout.",
+)
+@click.option("--out", "out_old", type=click.Path(path_type=Path), hidden=True)  # the earlier spelling
 @click.option(
     "--now",
     "now_text",
@@ -59,11 +66,12 @@ _MAX_PROBLEM_LINES = 20
     help="LookML project folder (default: ./lookml_project, else the bundled block).",
 )
 @click.option(
-    "--dashboards-dir",
+    "--dashboards",
     "dashboards_dir",
     type=click.Path(path_type=Path),
     help="Folder of .dashboard.lookml files (default: the project's sibling dashboards/).",
 )
+@click.option("--dashboards-dir", "dashboards_dir_old", type=click.Path(path_type=Path), hidden=True)
 @click.option(
     "--geoip",
     "geoip_dir",
@@ -83,9 +91,11 @@ def preview(
     filters: tuple[str, ...],
     fmt: str,
     out: Path | None,
+    out_old: Path | None,
     now_text: str | None,
     project_dir: Path | None,
     dashboards_dir: Path | None,
+    dashboards_dir_old: Path | None,
     geoip_dir: Path | None,
     verbose: bool,
 ) -> None:
@@ -107,6 +117,9 @@ def preview(
         sample_now,
     )
 
+    # -o/--output and --dashboards as on `check`; --out and --dashboards-dir still work (hidden)
+    out = out or out_old
+    dashboards_dir = dashboards_dir or dashboards_dir_old
     _check_usage(dashboards, every, data_dir, geoip_dir)
     overrides = parse_filter_options(filters)
     project = load_preview_project(project_dir or default_project_dir(), dashboards_dir)
@@ -178,7 +191,7 @@ def _engine(data_dir: Path | None, geoip_dir: Path | None) -> LocalEngine:
 
 
 def _warn(problems: Sequence[LoadProblem], notes: Sequence[str], opened: int, found: int) -> None:
-    """Load problems and notes on stderr, whatever the format or --out: they change every
+    """Load problems and notes on stderr, whatever the format or --output: they change every
     number shown. The problems are counted by kind (files not read, records skipped, records
     loaded with a note), with the log files opened of those found."""
     if problems:
@@ -199,5 +212,5 @@ def _write(text: str, out: Path | None) -> None:
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(text, encoding="utf-8")
     except OSError as exc:
-        raise BadInput(f"--out {out}: {exc.strerror or exc}") from None
+        raise BadInput(f"--output {out}: {exc.strerror or exc}") from None
     click.echo(f"wrote {out}", err=True)

@@ -137,6 +137,34 @@ def test_html_is_self_contained(data: Path, tmp_path: Path) -> None:
         assert forbidden not in page
 
 
+def test_output_and_dashboards_spelt_as_on_check(tmp_path: Path) -> None:
+    """`-o/--output` and `--dashboards`, as `check` spells them; `--out` and `--dashboards-dir`
+    (used by the tests above) still work, hidden from --help."""
+    target = tmp_path / "p.json"
+    res = CliRunner().invoke(
+        main,
+        [
+            "preview",
+            "--project",
+            str(ROOT / "lookml_project"),
+            "--dashboards",
+            str(ROOT / "dashboards"),
+            CIS,
+            "--now",
+            NOW,
+            "--format",
+            "json",
+            "-o",
+            str(target),
+        ],
+    )
+    assert res.exit_code == 0, res.output
+    assert json.loads(target.read_text())["dashboard"] == CIS and res.stdout == ""
+    helptext = CliRunner().invoke(main, ["preview", "--help"]).output
+    assert "-o, --output PATH" in helptext and "--dashboards PATH" in helptext
+    assert "--out " not in helptext and "--dashboards-dir" not in helptext
+
+
 def test_all_json_is_a_list_and_csv_parses(data: Path, all_json: list[dict[str, Any]]) -> None:
     docs = all_json
     assert [d["dashboard"] for d in docs] == sorted(d["dashboard"] for d in docs) and len(docs) == 4
