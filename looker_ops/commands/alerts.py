@@ -18,15 +18,15 @@ from __future__ import annotations
 
 import json
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import click
 
 from looker_ops.commands.options import (
+    DeliveryPaths,
     dashboards_option,
-    default_schedules_file,
+    delivery_paths,
     json_option,
     load_warning,
     log_files_found,
@@ -34,51 +34,10 @@ from looker_ops.commands.options import (
     no_schedules_file,
     write_json,
 )
-from looker_ops.config.settings import load_config
 from looker_ops.errors import EXIT_FINDINGS, BadInput
 
 
-@dataclass
-class _Paths:
-    file: Path | None
-    dashboards: Path
-    project: Path
-    looker_ini: str | None
-    section: str | None
-    config: Path | None
-
-
-def _paths(ctx: click.Context, file: Path | None, dashboards: Path | None, project: Path | None) -> _Paths:
-    """The schedules file, dashboards and LookML project folders: the options, else
-    looker-ops.yaml's ``schedules:``, ``dashboards.dir`` and ``project.lookml_dir`` (read by the
-    config's own reader, without its secrets: ``validate`` and ``evaluate`` run without AWS or
-    Looker variables), else the defaults in the current folder."""
-    o = ctx.obj
-    path = o["config"] if o["config"] is not None else Path("looker-ops.yaml")
-    if not path.is_file():
-        if o["config"] is not None:
-            raise BadInput(f"{path}: config file not found")
-        return _Paths(
-            # Without a config file, the schedules file is looked for where it conventionally is.
-            file=file or default_schedules_file(),
-            dashboards=dashboards or Path("dashboards"),
-            project=project or Path("lookml_project"),
-            looker_ini=o["looker_ini"],
-            section=o["section"],
-            config=None,
-        )
-    cfg = load_config(path, uses=("schedules", "dashboards", "looker"), secrets=False)
-    return _Paths(
-        file=file or (cfg.resolve(cfg.schedules) if cfg.schedules else None),
-        dashboards=dashboards or cfg.resolve(cfg.dashboards.dir),
-        project=project or cfg.resolve(cfg.project.lookml_dir),
-        looker_ini=o["looker_ini"],
-        section=o["section"],
-        config=path,
-    )
-
-
-def _spec(p: _Paths, *, require_secrets: bool = True) -> Any:
+def _spec(p: DeliveryPaths, *, require_secrets: bool = True) -> Any:
     from looker_ops.config.alerts import load_alerts
 
     if p.file is None:
@@ -86,7 +45,7 @@ def _spec(p: _Paths, *, require_secrets: bool = True) -> Any:
     return load_alerts(p.file, p.dashboards, p.project, require_secrets=require_secrets)
 
 
-def _client(p: _Paths) -> Any:
+def _client(p: DeliveryPaths) -> Any:
     return looker_client(p.config, p.looker_ini, p.section)
 
 
@@ -138,7 +97,7 @@ def validate_cmd(
     ctx: click.Context, file: Path | None, dashboards: Path | None, project: Path | None, no_secrets: bool
 ) -> None:
     """Check the alerts offline: dashboards, tiles, fields, conditions, crons, filters, addresses."""
-    p = _paths(ctx, file, dashboards, project)
+    p = delivery_paths(ctx, file, dashboards, project)
     spec = _spec(p, require_secrets=not no_secrets)
     for a in spec.alerts:
         dests = ", ".join(d.label for d in a.destinations)
@@ -169,7 +128,7 @@ def apply_cmd(
     """Make Looker's alerts match the file: create, update in place, (--prune) delete."""
     from looker_ops.alerts.apply import apply_alerts
 
-    p = _paths(ctx, file, dashboards, project)
+    p = delivery_paths(ctx, file, dashboards, project)
     spec = _spec(p)  # every offline check before the first call
     with _client(p) as client:
         report = apply_alerts(client, spec, dry_run=dry_run, prune=prune)
@@ -191,7 +150,7 @@ def test_cmd(
     """Run the applied alert NAME now (Looker's enqueue_alert): it notifies if its condition holds."""
     from looker_ops.alerts.run import run_alert_now
 
-    p = _paths(ctx, file, dashboards, project)
+    p = delivery_paths(ctx, file, dashboards, project)
     spec = _spec(p)
     a = spec.get(name)  # unknown name: exit 2 before any call
     with _client(p) as client:
@@ -216,7 +175,7 @@ def list_cmd(
     """Show every alert on the block's dashboards (anyone's) and every looker-ops alert."""
     from looker_ops.alerts.list import list_alerts
 
-    p = _paths(ctx, file, dashboards, project)
+    p = delivery_paths(ctx, file, dashboards, project)
     spec = _spec(p)
     with _client(p) as client:
         rows = list_alerts(client, spec)
@@ -290,7 +249,7 @@ def evaluate_cmd(
     from looker_ops.engines.local import LocalEngine
     from looker_ops.preview.run import parse_now, sample_now
 
-    p = _paths(ctx, file, dashboards, project)
+    p = delivery_paths(ctx, file, dashboards, project)
     since = parse_since(since_text)
     if data_dir is not None and not data_dir.is_dir():
         raise BadInput(f"--data {data_dir}: not a directory")

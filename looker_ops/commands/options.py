@@ -1,6 +1,6 @@
 """What several command groups share: the schedules file found by default, the ``--json``
-writer, the ``--dashboards`` option, the Looker client of the schedules and alerts commands,
-and the warning on the embedded engine's load problems.
+writer, the ``--dashboards`` option, the paths and Looker client of the schedules and alerts
+commands, and the warning on the embedded engine's load problems.
 
 The conventions every command follows (README "Command options"):
 
@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -121,4 +122,50 @@ def load_warning(problems: Sequence[LoadProblem], opened: int, found: int, users
     return (
         f"warning: {ProblemCounts.of(problems).summary()} ({users} use the rest; "
         f"{opened} of {found} log file{'s' if found != 1 else ''} opened)"
+    )
+
+
+@dataclass
+class DeliveryPaths:
+    """What the schedules and alerts commands read: the schedules file (it holds ``alerts:`` too),
+    the dashboards and LookML project folders, the looker.ini options, and looker-ops.yaml when
+    there is one (its ``looker:`` section applies to the client)."""
+
+    file: Path | None
+    dashboards: Path
+    project: Path
+    looker_ini: str | None
+    section: str | None
+    config: Path | None = None
+
+
+def delivery_paths(
+    ctx: click.Context, file: Path | None, dashboards: Path | None, project: Path | None = None
+) -> DeliveryPaths:
+    """The options, else looker-ops.yaml's ``schedules:``, ``dashboards.dir`` and
+    ``project.lookml_dir`` (read by the config's own reader, without its secrets: ``validate``
+    runs in CI without AWS or Looker variables), else the defaults in the current folder
+    (the schedules file where it conventionally is: :func:`default_schedules_file`)."""
+    from looker_ops.config.settings import load_config
+
+    o = ctx.obj
+    path = o["config"] if o["config"] is not None else Path("looker-ops.yaml")
+    if not path.is_file():
+        if o["config"] is not None:
+            raise BadInput(f"{path}: config file not found")
+        return DeliveryPaths(
+            file=file or default_schedules_file(),
+            dashboards=dashboards or Path("dashboards"),
+            project=project or Path("lookml_project"),
+            looker_ini=o["looker_ini"],
+            section=o["section"],
+        )
+    cfg = load_config(path, uses=("schedules", "dashboards", "looker"), secrets=False)
+    return DeliveryPaths(
+        file=file or (cfg.resolve(cfg.schedules) if cfg.schedules else None),
+        dashboards=dashboards or cfg.resolve(cfg.dashboards.dir),
+        project=project or cfg.resolve(cfg.project.lookml_dir),
+        looker_ini=o["looker_ini"],
+        section=o["section"],
+        config=path,
     )

@@ -14,64 +14,32 @@ dashboards folder is ``--dashboards``, else the config's
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import click
 
 from looker_ops.commands.options import (
+    DeliveryPaths,
     dashboards_option,
-    default_schedules_file,
+    delivery_paths,
     json_option,
     looker_client,
     no_schedules_file,
     write_json,
 )
-from looker_ops.config.settings import load_config
 from looker_ops.errors import BadInput
 
 
-@dataclass
-class _Paths:
-    schedules: Path | None
-    dashboards: Path
-    looker_ini: str | None
-    section: str | None
-    config: Path | None = None  # looker-ops.yaml, when there is one (its `looker:` section applies)
-
-
-def _paths(ctx: click.Context, file: Path | None, dashboards: Path | None) -> _Paths:
-    """The schedules file and dashboards folder: the options, else looker-ops.yaml's
-    ``schedules:`` and ``dashboards.dir`` (read by the config's own reader, without the
-    connection's secrets, so ``validate`` runs in CI without AWS variables)."""
-    o = ctx.obj
-    path = o["config"] if o["config"] is not None else Path("looker-ops.yaml")
-    if not path.is_file():
-        if o["config"] is not None:
-            raise BadInput(f"{path}: config file not found")
-        return _Paths(
-            file or default_schedules_file(), dashboards or Path("dashboards"), o["looker_ini"], o["section"]
-        )
-    cfg = load_config(path, uses=("schedules", "dashboards", "looker"), secrets=False)
-    return _Paths(
-        schedules=file or (cfg.resolve(cfg.schedules) if cfg.schedules else None),
-        dashboards=dashboards or cfg.resolve(cfg.dashboards.dir),
-        looker_ini=o["looker_ini"],
-        section=o["section"],
-        config=path,
-    )
-
-
-def _spec(p: _Paths, *, require_secrets: bool = True) -> Any:
+def _spec(p: DeliveryPaths, *, require_secrets: bool = True) -> Any:
     from looker_ops.config.schedules import load_schedules
 
-    if p.schedules is None:
+    if p.file is None:
         raise no_schedules_file()
-    return load_schedules(p.schedules, p.dashboards, require_secrets=require_secrets)
+    return load_schedules(p.file, p.dashboards, require_secrets=require_secrets)
 
 
-def make_client(p: _Paths) -> Any:
+def make_client(p: DeliveryPaths) -> Any:
     """The Looker client of the online schedules commands; its retries are reported on stderr."""
 
     def progress(line: str) -> None:  # retries on stderr: a slow Looker never looks like a hang
@@ -130,7 +98,7 @@ def schedules(ctx: click.Context, config: Path | None, looker_ini: str | None, s
 @click.pass_context
 def validate_cmd(ctx: click.Context, file: Path | None, dashboards: Path | None, no_secrets: bool) -> None:
     """Check the schedules file offline (cron, time zones, e-mails, dashboards, filters, keys, env)."""
-    p = _paths(ctx, file, dashboards)
+    p = delivery_paths(ctx, file, dashboards)
     spec = _spec(p, require_secrets=not no_secrets)
     for s in spec.schedules:
         dests = ", ".join(d.label for d in s.destinations)
@@ -162,7 +130,7 @@ def apply_cmd(
     """Make Looker's scheduled plans match the file: create, update in place, (--prune) delete."""
     from looker_ops.schedules.apply import apply_schedules
 
-    p = _paths(ctx, file, dashboards)
+    p = delivery_paths(ctx, file, dashboards)
     spec = _spec(p)  # every offline check before the first call
     with make_client(p) as client:
         report = apply_schedules(
@@ -191,7 +159,7 @@ def run_cmd(
     """Send the schedule NAME once now (Looker's run-once), to check its output and recipients."""
     from looker_ops.schedules.run import run_schedule
 
-    p = _paths(ctx, file, dashboards)
+    p = delivery_paths(ctx, file, dashboards)
     spec = _spec(p)
     spec.get(name)  # unknown name: exit 2 before any call
     with make_client(p) as client:
@@ -213,8 +181,8 @@ def list_cmd(ctx: click.Context, file: Path | None, dashboards: Path | None, jso
     from looker_ops.schedules.list import list_schedules
     from looker_ops.schedules.report import list_lines
 
-    p = _paths(ctx, file, dashboards)
-    if p.schedules is None:  # no file: still list what is on the block's dashboards
+    p = delivery_paths(ctx, file, dashboards)
+    if p.file is None:  # no file: still list what is on the block's dashboards
         if not p.dashboards.is_dir():
             raise BadInput(f"{p.dashboards}: dashboards folder not found (pass --dashboards)")
         spec = ScheduleSet([], dashboard_index(p.dashboards), file="")
@@ -237,7 +205,7 @@ def integrations_cmd(ctx: click.Context) -> None:
     from looker_ops.looker.schedules import integrations
     from looker_ops.schedules.report import integration_lines
 
-    p = _paths(ctx, None, None)
+    p = delivery_paths(ctx, None, None)
     with make_client(p) as client:
         rows = integrations(client)
     for line in integration_lines(rows):
