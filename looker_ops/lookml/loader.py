@@ -396,6 +396,7 @@ class Loader(IncludeResolver, Assembler, Builder):
         define (views belong to the models that include them: two models may each include their
         own view ``preview``; "defined more than once" means twice in one model's includes)."""
         raw = self._named_blocks(order, "views", "view")
+        self.unincluded = frozenset(order) - {f for m in models.values() for f in (m.file, *m.included_files)}
         base_files: dict[str, set[str]] = {}
         for b in raw:
             if not str(b["_name"]).startswith("+"):

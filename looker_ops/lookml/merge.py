@@ -159,6 +159,9 @@ class Assembler(LoaderProblems):
     # True when a dependency the project imports is not here: a name defined nowhere may be
     # defined there, so a refinement of it or an ``extends`` of it is not an error.
     dependency_missing: bool
+    # Files no model includes (when the project has models): Looker checks what they define only
+    # where a model includes them, so an ``extends`` they cannot resolve is not an error.
+    unincluded: frozenset[str] = frozenset()
 
     def _assemble(
         self,
@@ -261,15 +264,20 @@ class Assembler(LoaderProblems):
                     if self.dependency_missing:
                         d["_partial"] = True  # the base may come from the missing dependency
                         continue
-                    if d.get("extension") == "required":
+                    if d.get("extension") == "required" or d.get("_file") in self.unincluded:
                         # Looker uses an `extension: required` object only where another object
                         # extends it, so its base is looked up there (a block's config project
                         # extends the core project's objects, which only the importer has)
                         d["_partial"] = True
                         self.problem(
                             BAD_EXTENDS,
-                            f"{kind} {name} (extension: required) extends {e}, which is not defined "
-                            "here: Looker resolves it only in a project that extends it",
+                            f"{kind} {name} extends {e}, which is not defined here: "
+                            + (
+                                "Looker resolves it only where it is extended (extension: required)"
+                                if d.get("extension") == "required"
+                                else "its file is not included by any model, and Looker resolves it "
+                                "only where a model includes it"
+                            ),
                             d.get("_file"),
                             d.get("_lines", {}).get("extends", d.get("_line")),
                             f"{kind}:{name}",

@@ -50,8 +50,8 @@ rule(
     F,
     "`extends:` names an undefined view/explore, or the extends chain loops back. An object with "
     "`extension: required` that extends one defined nowhere (a block's config project extends "
-    "the core project's objects, which only the project importing it has) is an info: Looker "
-    "resolves it only where it is extended.",
+    "the core project's objects, which only the project importing it has), or in a file no "
+    "model includes, is an info: Looker resolves it only where it is extended or included.",
     "view: a { extends: [b] }\nview: b { extends: [a] }",
     "view: a { extends: [b] }\nview: b { extension: required }",
 )
