@@ -198,3 +198,38 @@ def test_the_events_behind_a_filtered_count_are_the_counted_ones(engine: LocalEn
             "AuthorizeSecurityGroupIngress",
             "ModifySecurityGroupRules",
         }
+
+
+def test_the_load_warning_counts_files_and_records_as_preview_does(tmp_path: Path) -> None:
+    """A file that cannot be read and a record that is skipped are named as such, with the log
+    files opened of those found (not "skipped N file(s)/record(s)")."""
+    from looker_ops.engines.local import bundled_sample_dir
+
+    data = tmp_path / "data"
+    sample = bundled_sample_dir()
+    for src in sample.glob("AWSLogs/*/CloudTrail/*/2026/11/14/*.json.gz"):
+        dest = data / src.relative_to(sample)
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        dest.write_bytes(src.read_bytes())
+    (data / "broken.json").write_text('{"Records": [')
+    (data / "odd.json").write_text(json.dumps({"Records": ["not a record"]}))
+    found = sum(1 for f in data.rglob("*") if f.name.endswith((".json", ".json.gz")))
+    common = ["--file", str(write(tmp_path)), "--dashboards", str(DASHBOARDS), "--project", str(PROJECT)]
+    args = [
+        "alerts",
+        "evaluate",
+        *common,
+        "--data",
+        str(data),
+        "--now",
+        "2026-11-14T23:59:59Z",
+        "--since",
+        "1d",
+    ]
+    r = CliRunner().invoke(main, args)
+    assert r.exit_code == 0, r.output
+    assert (
+        "warning: 1 file could not be read, 1 record skipped "
+        f"(the alerts use the rest; {found} of {found} log files opened)"
+    ) in r.stderr
+    assert "fired 2026-11-14T22:15:00Z with 6" in r.stdout
