@@ -41,7 +41,7 @@ def _spec(p: DeliveryPaths, *, require_secrets: bool = True) -> Any:
     from looker_ops.config.alerts import load_alerts
 
     if p.file is None:
-        raise no_schedules_file()
+        raise no_schedules_file(p.config)
     return load_alerts(p.file, p.dashboards, p.project, require_secrets=require_secrets)
 
 

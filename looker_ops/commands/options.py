@@ -42,12 +42,15 @@ def default_schedules_file() -> Path | None:
     return None
 
 
-def no_schedules_file() -> BadInput:
-    """The error for no schedules file anywhere: what was looked for and how to name one."""
+def no_schedules_file(config: Path | None) -> BadInput:
+    """The error for no schedules file: what was looked for and how to name one. ``config``:
+    the looker-ops.yaml read (it names no schedules file), or None (the defaults were tried)."""
+    if config is not None:
+        return BadInput(f"no schedules file: pass --file PATH, or set `schedules:` in {config}")
     first, second = (f"./{p}" for p in SCHEDULES_DEFAULTS)
     return BadInput(
         f"no schedules file: neither {first} nor {second} exists here; pass --file PATH, "
-        "or set `schedules:` in looker-ops.yaml (--config)"
+        "or set `schedules:` in looker-ops.yaml (-c/--config)"
     )
 
 

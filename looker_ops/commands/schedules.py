@@ -35,7 +35,7 @@ def _spec(p: DeliveryPaths, *, require_secrets: bool = True) -> Any:
     from looker_ops.config.schedules import load_schedules
 
     if p.file is None:
-        raise no_schedules_file()
+        raise no_schedules_file(p.config)
     return load_schedules(p.file, p.dashboards, require_secrets=require_secrets)
 
 

@@ -615,7 +615,8 @@ def test_schedules_yaml_beside_the_config_comes_first(
     assert "schedules.yaml: 1 schedule(s) valid" in res.stdout
     (tmp_path / "looker-ops.yaml").write_text("dashboards:\n  dir: dashboards\n")
     res = CliRunner().invoke(main, ["schedules", "validate"])
-    assert res.exit_code == EXIT_BAD_INPUT and "no schedules file" in res.stderr
+    assert res.exit_code == EXIT_BAD_INPUT
+    assert "no schedules file: pass --file PATH, or set `schedules:` in looker-ops.yaml" in res.stderr
 
 
 def test_the_file_written_by_init_validates() -> None:
