@@ -260,7 +260,12 @@ class _AlertParts:
                     msg = f"no dashboard with preferred_slug {slug!r} (did you mean {close[0]!r}?)"
                 else:
                     msg = f"no dashboard with preferred_slug {slug!r} (slugs: {', '.join(sorted(dashboards)) or 'none'})"
-                r.error(self.get("dashboard"), "dashboard", msg)
+                from looker_ops.lookml.loader import unreadable_dashboards
+
+                unreadable = (
+                    unreadable_dashboards(self.project.problems, self.project.root) if not by_name else ""
+                )
+                r.error(self.get("dashboard"), "dashboard", f"{msg}; {unreadable}" if unreadable else msg)
 
     def _tile(self) -> None:
         r = self.r

@@ -55,6 +55,7 @@ from looker_ops.config.schedule_model import (
     ScheduleSet,
     dashboard_index,
     parse_filters_string,
+    unreadable_dashboard_files,
     url_host,
 )
 from looker_ops.config.values import timezone_problem, valid_email, valid_timezone
@@ -508,6 +509,10 @@ def _unknown_dashboard(
         return f"{slug!r} is a dashboard's name or title; use its preferred_slug {by_name[0].slug!r}"
     close = suggest(slug, dashboards)
     if close:
-        return f"no dashboard with preferred_slug {slug!r} in {folder} ({close.strip()})"
-    known = ", ".join(sorted(dashboards)) or "none found"
-    return f"no dashboard with preferred_slug {slug!r} in {folder} (slugs: {known})"
+        msg = f"no dashboard with preferred_slug {slug!r} in {folder} ({close.strip()})"
+    else:
+        known = ", ".join(sorted(dashboards)) or "none found"
+        msg = f"no dashboard with preferred_slug {slug!r} in {folder} (slugs: {known})"
+    # the dashboard may be in a file that could not be read: say so rather than only "no dashboard"
+    unreadable = unreadable_dashboard_files(dashboards_dir) if dashboards_dir is not None else ""
+    return f"{msg}; {unreadable}" if unreadable else msg

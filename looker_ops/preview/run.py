@@ -28,7 +28,7 @@ from looker_ops import clock
 from looker_ops.engines.local import LocalEngine
 from looker_ops.errors import BadInput, LookerOpsError
 from looker_ops.lookml.filters import DASHBOARD_FILTER_KINDS, EARLIEST, LATEST, parse_filter
-from looker_ops.lookml.loader import load_project
+from looker_ops.lookml.loader import load_project, unreadable_dashboards
 from looker_ops.lookml.model import Dashboard, DashboardElement, DashboardFilter, Project
 from looker_ops.lookml.query import PinnedFilterCompiler, QuerySpec, compile_query, pivot_rows, tile_query
 from looker_ops.preview.csv import render_csv
@@ -73,7 +73,10 @@ def _slugs(d: Dashboard) -> set[str]:
 
 def find_dashboards(project: Project, wanted: Sequence[str], *, every: bool) -> list[Dashboard]:
     """The dashboards named by slug, name, preferred_slug or file (all of them with ``every``)."""
+    unreadable = unreadable_dashboards(project.problems, project.root)
     if every:
+        if unreadable:  # "all" must not quietly mean "all that could be read"
+            raise BadInput(f"{unreadable} (fix it, or name the dashboards to preview)")
         if not project.dashboards:
             raise BadInput(f"no dashboards found under {project.root} or its dashboards folder")
         return sorted(project.dashboards, key=lambda d: d.name)
@@ -83,7 +86,8 @@ def find_dashboards(project: Project, wanted: Sequence[str], *, every: bool) -> 
         match = [d for d in project.dashboards if key in _slugs(d)]
         if not match:
             known = ", ".join(sorted(d.name for d in project.dashboards)) or "none"
-            raise BadInput(f"dashboard {w!r} not found (dashboards: {known})")
+            also = f"; {unreadable}" if unreadable else ""
+            raise BadInput(f"dashboard {w!r} not found (dashboards: {known}){also}")
         out.extend(m for m in match if m not in out)
     return out
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 from pathlib import Path
 
 import pytest
@@ -289,3 +290,20 @@ def test_the_config_is_read_by_the_config_reader(tmp_path: Path) -> None:
     res = CliRunner().invoke(main, ["alerts", "--config", str(cfg), "validate", "--no-secrets"])
     assert res.exit_code == EXIT_BAD_INPUT
     assert f"{cfg}:2: dashboards.dir:" in res.stderr, res.stderr
+
+
+def test_a_dashboard_in_a_file_that_cannot_be_read_is_named(tmp_path: Path) -> None:
+    from looker_ops.config.alerts import load_alerts
+
+    folder = tmp_path / "dashboards"
+    shutil.copytree(DASHBOARDS, folder)
+    broken = folder / "cis_aws_foundations.dashboard.lookml"
+    assert broken.is_file()
+    broken.write_text("- dashboard: x\n\tbroken: [\n")
+    p = tmp_path / "schedules.yaml"
+    p.write_text(alert(GOOD))
+    with pytest.raises(BadInput) as exc:
+        load_alerts(p, folder, ROOT / "lookml_project")
+    msg = exc.value.message
+    assert "no dashboard with preferred_slug 'cloudtrail_cis_aws_foundations'" in msg
+    assert "dashboard file could not be read: " in msg and "cis_aws_foundations.dashboard.lookml:2: " in msg

@@ -8,6 +8,7 @@ import html
 import io
 import json
 import re
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -892,3 +893,32 @@ def test_a_filter_that_matches_no_file_is_not_blamed_on_the_window(data: Path) -
     (note,) = json.loads(out)["notes"]
     assert note == "no tile read a log file: the filters match no file of the data (2026-11-12 to 2026-11-20)"
     assert "--now" not in err
+
+
+def _with_a_broken_dashboard(tmp_path: Path) -> tuple[Path, str]:
+    """A copy of the block's dashboards where one file has a tab in its indentation (not YAML)."""
+    folder = tmp_path / "dashboards"
+    shutil.copytree(ROOT / "dashboards", folder)
+    broken = folder / "console_login_overview.dashboard.lookml"
+    lines = broken.read_text().splitlines(keepends=True)
+    at = next(i for i, line in enumerate(lines) if line.lstrip().startswith("fields:"))
+    lines[at] = "\t" + lines[at]
+    broken.write_text("".join(lines))
+    return folder, f"{broken}:{at + 1}"
+
+
+def test_a_dashboard_file_that_cannot_be_read_is_named_not_skipped(tmp_path: Path) -> None:
+    """`--all` must not quietly mean "all that could be read", and a dashboard asked for by
+    name in a file that could not be read is not just "not found"."""
+    folder, where = _with_a_broken_dashboard(tmp_path)
+    base = ["preview", "--project", str(ROOT / "lookml_project"), "--dashboards", str(folder), "--now", NOW]
+    every = CliRunner().invoke(main, [*base, "--all", "--format", "json"])
+    assert every.exit_code == 2 and every.stdout == ""
+    assert f"dashboard file could not be read: {where}:" in every.stderr
+    assert "name the dashboards to preview" in every.stderr
+    named = CliRunner().invoke(main, [*base, "cloudtrail_console_login_overview"])
+    assert named.exit_code == 2
+    assert "dashboard 'cloudtrail_console_login_overview' not found" in named.stderr
+    assert f"dashboard file could not be read: {where}:" in named.stderr
+    others = CliRunner().invoke(main, [*base, CIS, "--format", "json"])  # the others still preview
+    assert others.exit_code == 0, others.output

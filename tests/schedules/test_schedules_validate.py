@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -635,3 +636,19 @@ def test_error_in_defaults_names_the_defaults_key_for_each_schedule(tmp_path: Pa
     # a schedule that sets its own value is not blamed for the default's
     ok = "defaults:\n  timezone: Europe/Pariss\n" + BASE
     assert load(tmp_path, ok).schedules[0].timezone == "Europe/Paris"
+
+
+def test_error_dashboard_in_a_file_that_cannot_be_read(tmp_path: Path) -> None:
+    """The dashboard asked for may be in a file that is not YAML: the message names that file
+    and line, not only "no dashboard with preferred_slug"."""
+    folder = tmp_path / "dashboards"
+    shutil.copytree(DASHBOARDS, folder)
+    broken = folder / "console_logins.dashboard.lookml"
+    broken.write_text(broken.read_text().replace("preferred_slug:", "preferred_slug: [unclosed\n  x:", 1))
+    p = tmp_path / "schedules.yaml"
+    p.write_text(BASE)
+    with pytest.raises(BadInput) as exc:
+        load_schedules(p, folder, env=ENV)
+    msg = exc.value.message
+    assert "no dashboard with preferred_slug 'test_console_logins'" in msg
+    assert re.search(rf"dashboard file could not be read: {re.escape(str(broken))}:\d+: ", msg), msg
