@@ -2,22 +2,28 @@
 
 Generates a project with 2,000 views (50,000+ fields, dimension groups, sets), 100 base views
 reached through ``extends``, refinement files, 10 models with 500 explores (joins), and 300
-dashboards, then measures, each in a fresh process:
+dashboards of 8 tiles, each tile with 90 of 212 visualization settings Looker writes (quoted
+colours, booleans, numbers, words, labels, per-field ``series_*`` mappings, ``{}``/``[]``, and
+a ``y_axes`` flow list wrapped over several lines), then measures, each in a fresh process:
 
 1. lkml only: ``lkml.load`` of every .lkml file, one process (the baseline to beat);
 2. cold check: ``run_check`` with an empty parse cache (files parsed in parallel);
 3. warm check: the same again, nothing changed (every file from the cache).
 
-For each: wall time and peak memory (max RSS of the process and of its worker processes, from
-``resource.getrusage``). Goals (issue 3): cold <= lkml only, warm <= lkml only / 5, peak < 1 GB.
+For each: wall time, CPU seconds (the process and its workers: less disturbed than wall time
+by other work on the machine) and peak memory (max RSS of the process and of its worker
+processes, from ``resource.getrusage``). Goals (issues 3 and 13): cold <= lkml only, warm <=
+lkml only / 5, peak < 1 GB. ``--code DIR`` checks with another checkout's looker_ops (e.g. an
+older commit in a ``git worktree``), for a before/after on the same generated project.
 
-    python benchmarks/check_large.py [--out DIR] [--views 2000] [--dashboards 300] [--keep]
+    python benchmarks/check_large.py [--out DIR] [--views 2000] [--dashboards 300] [--keep] [--code DIR]
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -227,10 +233,55 @@ def gen_view(i: int, extends: str | None) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _vis_settings(n: int, per_element: int = 90) -> str:
-    """``per_element`` visualization keys of element ``n`` (a rotating window over VIS_KEYS)."""
+_WORDS = ["auto", "linear", "left", "right", "normal", "inline", "circle", "none", "top", "legacy"]
+_NESTED = ("series_colors", "series_labels", "series_types", "series_point_styles", "series_text_format")
+
+
+def _vis_value(key: str, n: int, j: int, fields: list[str]) -> str:
+    """A value of the kind Looker writes for ``key``: quoted colours, booleans, numbers, words,
+    labels, per-field mappings (``series_colors:`` with one line per field), empty ``{}``/``[]``."""
+    h = (n * 7919 + j * 104729) % 0xFFFFFF
+    if key in _NESTED:
+        if h % 4 == 0:
+            return " {}"
+        return "".join(f'\n    {f}: "#{(h + i * 4099) % 0xFFFFFF:06X}"' for i, f in enumerate(fields))
+    if "color" in key:
+        return f' "#{h:06X}"'
+    if key.startswith(("show_", "hidden_", "enable_", "swap_")) or key.endswith(
+        ("_enabled", "_gridlines", "_reversed", "_zoom", "pannable", "zoomable", "_combined", "_striped")
+    ):
+        return " true" if h % 3 else " false"
+    if key.endswith(("label", "_title", "_label_column")):
+        return f" Label {h % 97}" if h % 2 else f" '{h % 13} events'"
+    if key.endswith(
+        ("_size", "_width", "_height", "_density", "rotation", "_min", "_max", "_radius", "_version")
+    ):
+        return f" {h % 40 - 10 if key.endswith('rotation') else h % 40}"
+    if key.endswith(("_fields", "_order", "_rules")):
+        return " []"
+    return f" {_WORDS[h % len(_WORDS)]}"
+
+
+def _vis_settings(n: int, fields: list[str], per_element: int = 90) -> str:
+    """``per_element`` visualization keys of element ``n`` (a rotating window over VIS_KEYS),
+    then ``y_axes``, a long flow list that Looker's YAML writer wraps over several lines."""
     keys = [VIS_KEYS[(n * 37 + j) % len(VIS_KEYS)] for j in range(per_element)]
-    return "".join(f"  {k}: {'true' if j % 3 == 0 else j}\n" for j, k in enumerate(dict.fromkeys(keys)))
+    out = "".join(f"  {k}:{_vis_value(k, n, j, fields)}\n" for j, k in enumerate(dict.fromkeys(keys)))
+    series = ", ".join(f"{{axisId: {f}, id: {f}, name: Field {i}}}" for i, f in enumerate(fields))
+    axes = (
+        f"[{{label: '', orientation: left, series: [{series}], showLabels: true, showValues: true,"
+        " unpinAxis: false, tickDensity: default, type: linear}]"
+    )
+    words = axes.split(" ")
+    lines, cur = [], "  y_axes:"
+    for w in words:  # wrapped at 80 columns, continuation lines indented, as the YAML emitter does
+        if len(cur) + 1 + len(w) > 80:
+            lines.append(cur)
+            cur = "    " + w
+        else:
+            cur += " " + w
+    lines.append(cur)
+    return out + "\n".join(lines) + "\n"
 
 
 def generate(root: Path, n_views: int, n_dash: int) -> dict[str, int]:
@@ -285,7 +336,7 @@ def generate(root: Path, n_views: int, n_dash: int) -> dict[str, int]:
                 textwrap.dedent(
                     f"""\
                     - name: t{k}
-                      title: Tile {k}
+                      title: Tile {k} of dashboard {dnum}
                       model: m{m}
                       explore: v{base}
                       type: looker_grid
@@ -298,7 +349,9 @@ def generate(root: Path, n_views: int, n_dash: int) -> dict[str, int]:
                       limit: 50
                     """
                 )
-                + _vis_settings(dnum * 8 + k)
+                + _vis_settings(
+                    dnum * 8 + k, [f"v{base}.d{k + 2}", f"v{base}.created_date", f"v{base}.count"]
+                )
             )
         body = "".join(textwrap.indent(e, "  ") for e in elems)
         (root / "dashboards" / f"d{dnum:03d}.dashboard.lookml").write_text(
@@ -346,16 +399,21 @@ else:
     out["explores"] = len(r.project.explores)
     out["dashboards"] = len(r.project.dashboards)
 out["seconds"] = time.perf_counter() - t
+ru_self, ru_children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+out["cpu_seconds"] = ru_self.ru_utime + ru_self.ru_stime + ru_children.ru_utime + ru_children.ru_stime
 out["rss_self_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 out["rss_children_mb"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
 print(json.dumps(out))
 """
 
 
-def measure(mode: str, root: Path, cache: Path) -> dict[str, object]:
+def measure(mode: str, root: Path, cache: Path, code: Path | None = None) -> dict[str, object]:
+    env = dict(os.environ)
+    if code is not None:  # run another checkout's looker_ops (e.g. an older commit, for before/after)
+        env["PYTHONPATH"] = str(code.resolve())
     t = time.perf_counter()
     proc = subprocess.run(
-        [sys.executable, "-c", _CHILD, mode, str(root), str(cache)], capture_output=True, text=True
+        [sys.executable, "-c", _CHILD, mode, str(root), str(cache)], capture_output=True, text=True, env=env
     )
     wall = time.perf_counter() - t
     if proc.returncode != 0:
@@ -371,6 +429,7 @@ def main() -> None:
     ap.add_argument("--views", type=int, default=2000)
     ap.add_argument("--dashboards", type=int, default=300)
     ap.add_argument("--keep", action="store_true", help="keep the generated project")
+    ap.add_argument("--code", type=Path, help="check with the looker_ops of this checkout (before/after)")
     args = ap.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="looker-ops-bench-"))
     root = args.out or tmp / "project"
@@ -384,10 +443,10 @@ def main() -> None:
         )
         lk = measure("lkml", root, cache)
         lkp = measure("lkml-parse", root, cache)
-        cold = measure("check", root, cache)
-        warm = measure("check", root, cache)
+        cold = measure("check", root, cache, args.code)
+        warm = measure("check", root, cache, args.code)
         print()
-        print(f"{'run':<28}{'seconds':>9}{'wall':>9}{'peak MB':>10}{'workers MB':>12}")
+        print(f"{'run':<28}{'seconds':>9}{'wall':>9}{'cpu s':>8}{'peak MB':>10}{'workers MB':>12}")
         for name, r in (
             ("lkml.load, one process", lk),
             ("lkml.parse (tree), one proc", lkp),
@@ -395,7 +454,8 @@ def main() -> None:
             ("check, warm (unchanged)", warm),
         ):
             print(
-                f"{name:<28}{r['seconds']:>9.2f}{r['wall_seconds']:>9.2f}{r['rss_self_mb']:>10.0f}{r['rss_children_mb']:>12.0f}"
+                f"{name:<28}{r['seconds']:>9.2f}{r['wall_seconds']:>9.2f}{r['cpu_seconds']:>8.2f}"
+                f"{r['rss_self_mb']:>10.0f}{r['rss_children_mb']:>12.0f}"
             )
         print()
         print(

@@ -134,6 +134,11 @@ _FLOW_NODES: dict[str, type] = {"seq": yaml.SequenceNode, "map": yaml.MappingNod
 def _inline(text: str) -> tuple[Any, str | None, str]:
     """The value, scalar text and kind of a one-line quoted scalar or flow collection
     (composed on its own: the same nodes as in place). A fresh copy of collections."""
+    q = text[0]
+    if q in "\"'" and len(text) > 1 and text[-1] == q and "\n" not in text:
+        inner = text[1:-1]
+        if q not in inner and (q == "'" or "\\" not in inner):
+            return inner, inner, "scalar"  # no escape, no quote inside: the text itself
     try:
         got = _INLINE[text]
     except KeyError:
