@@ -413,7 +413,11 @@ def measure(mode: str, root: Path, cache: Path, code: Path | None = None) -> dic
         env["PYTHONPATH"] = str(code.resolve())
     t = time.perf_counter()
     proc = subprocess.run(
-        [sys.executable, "-c", _CHILD, mode, str(root), str(cache)], capture_output=True, text=True, env=env
+        [sys.executable, "-c", _CHILD, mode, str(root), str(cache)],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=cache.parent,  # not the repository: its looker_ops would shadow --code's
     )
     wall = time.perf_counter() - t
     if proc.returncode != 0:
