@@ -150,3 +150,13 @@ def test_a_dashboard_nested_too_deeply_is_a_yaml_finding(depth: int) -> None:
     assert (pf.error is not None and "nested too deeply" in pf.error[1]) or any(
         "nesting depth" in m for m in problems
     ), (pf.error, problems)
+
+
+def test_versions_read_from_dist_info_are_the_installed_ones() -> None:
+    import importlib.metadata
+
+    from looker_ops.lookml.cache import dist_version
+
+    for name in ("lkml", "sqlglot"):
+        assert dist_version(name) == importlib.metadata.version(name)
+    assert dist_version("no_such_distribution_here") == "unknown"
