@@ -10,6 +10,10 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from enum import StrEnum
 
+# Codes of a file that cannot be read as LookML or YAML: listed first in every report, since
+# findings elsewhere may follow from them.
+PARSE_ERRORS = frozenset(["LKM001", "DSH001"])
+
 
 class Severity(StrEnum):
     INFO = "info"
@@ -37,3 +41,8 @@ class Finding:
 
     def sort_key(self) -> tuple[str, int, str, str]:
         return (self.file or "", self.line or 0, self.code, self.message)
+
+    def report_key(self) -> tuple[bool, str, int, str, str]:
+        """The order of a report: files that do not parse (PARSE_ERRORS) first, as a compiler
+        lists them, then by file, line, code, message."""
+        return (self.code not in PARSE_ERRORS, *self.sort_key())

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from looker_ops import __version__
-from looker_ops.findings import Finding, Severity
+from looker_ops.findings import PARSE_ERRORS, Finding, Severity
 
 if TYPE_CHECKING:
     from looker_ops.check.run import CheckResult
@@ -75,9 +75,10 @@ def render_text(
     by_file: dict[str, list[Finding]] = {}
     for f in findings:
         by_file.setdefault(display(f.file) or "(project)", []).append(f)
-    for file in sorted(by_file):
+    # files that do not parse first (what else is reported may follow from them), then by name
+    for file in sorted(by_file, key=lambda k: (all(f.code not in PARSE_ERRORS for f in by_file[k]), k)):
         lines.append(file)
-        for f in sorted(by_file[file], key=Finding.sort_key):
+        for f in sorted(by_file[file], key=Finding.report_key):
             loc = f"{f.line}" if f.line else "-"
             lines.append(f"  {loc:>5}  {f.severity.value:<7} {f.code}  {f.message}")
         lines.append("")

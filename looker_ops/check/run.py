@@ -146,7 +146,7 @@ def _families(ctx: CheckContext) -> list[tuple[str, Any]]:
     return [(n, f) for n, f in families() if athena or n not in ATHENA_FAMILIES]
 
 
-def _run_shard(shard: tuple[int, int]) -> tuple[list[Finding], list[str], int]:
+def _run_shard(shard: tuple[int, int]) -> tuple[list[Finding], list[str], int, dict[str, int]]:
     assert _SHARD_CTX is not None
     from dataclasses import replace
 
@@ -156,7 +156,7 @@ def _run_shard(shard: tuple[int, int]) -> tuple[list[Finding], list[str], int]:
     for name, fam in _families(sub):
         if name != "engine":
             fam(sub)
-    return sub.findings, sub.notes, sub.unchecked
+    return sub.findings, sub.notes, sub.unchecked, sub.unchecked_unparsed
 
 
 def _run_families(ctx: CheckContext, workers: int | None) -> None:
@@ -177,10 +177,12 @@ def _run_families(ctx: CheckContext, workers: int | None) -> None:
                 results = pool.map(_run_shard, [(k, n) for k in range(n)])
         finally:
             _SHARD_CTX = None
-        for findings, notes, unchecked in results:
+        for findings, notes, unchecked, unparsed in results:
             ctx.findings.extend(findings)
             ctx.notes.extend(notes)
             ctx.unchecked += unchecked
+            for file, n in unparsed.items():
+                ctx.unchecked_unparsed[file] = ctx.unchecked_unparsed.get(file, 0) + n
         for name, fam in _families(ctx):
             if name == "engine":
                 fam(ctx)
@@ -201,6 +203,24 @@ def _dependency_findings(ctx: CheckContext) -> None:
             file,
             line,
             f"dependency:{name}",
+        )
+
+
+def _unparsed_findings(ctx: CheckContext) -> None:
+    """One info finding per file that does not parse and left references unchecked: how many
+    references may name a view or explore its text defines (they are not reported missing)."""
+    from looker_ops.check.rules import all_rules
+
+    for file, n in sorted(ctx.unchecked_unparsed.items()):
+        names = sorted(ctx.project.unparsed.get(file, ()))
+        shown = ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
+        ctx.report(
+            all_rules()["LKM009"],
+            f"this file does not parse (see LKM001): {n} reference(s) to what it defines ({shown}) "
+            "were not checked; fix the syntax error to check them",
+            file,
+            None,
+            f"file:{file}",
         )
 
 
@@ -338,7 +358,7 @@ def _unique(findings: list[Finding]) -> list[Finding]:
         if key not in seen:
             seen.add(key)
             unique.append(f)
-    unique.sort(key=Finding.sort_key)
+    unique.sort(key=Finding.report_key)
     return unique
 
 
@@ -421,6 +441,7 @@ def _check_project(
     ctx.findings.extend(project.problems)
     _run_families(ctx, workers)
     _dependency_findings(ctx)
+    _unparsed_findings(ctx)
     all_rules()
     return ctx, use_sql
 

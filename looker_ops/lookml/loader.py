@@ -41,6 +41,13 @@ from pathlib import Path
 from typing import Any
 
 from looker_ops.findings import Finding, Severity
+from looker_ops.lookml.broken import (
+    duplicate_key_line,
+    lone_semicolon,
+    salvage_names,
+    semicolon_hint,
+    swallowed_block,
+)
 from looker_ops.lookml.build import Builder, expand_group_names
 from looker_ops.lookml.cache import default_cache_dir
 from looker_ops.lookml.field_types import DEFAULT_TIMEFRAMES, DURATION_INTERVALS, TIMEFRAMES
@@ -126,6 +133,7 @@ class Loader(IncludeResolver, Assembler, Builder):
         self.const_lines: dict[str, int] = {}
         self.duplicates: dict[tuple[str, str], list[tuple[str, int]]] = {}
         self._reported_set: set[tuple[str, str]] = set()
+        self.unparsed: dict[str, set[str]] = {}  # file that does not parse -> names its text defines
 
     # ---- discovery + parse
     def discover(self) -> tuple[list[str], list[Path]]:
@@ -151,9 +159,13 @@ class Loader(IncludeResolver, Assembler, Builder):
         for rel, pf in zip(lkml_files + dash_rels, parsed_all, strict=True):
             if pf.encoding is not None:
                 self.problems.append(Finding(NOT_UTF8, Severity.WARNING, pf.encoding[1], rel, pf.encoding[0]))
-        for rel, pf in self.parsed.items():
+        for rel, pf in list(self.parsed.items()):
+            if pf.doc is not None and pf.error is None:
+                self.swallowed(rel, pf)
+                pf = self.parsed[rel]
             if pf.error is not None:
-                self.problem(SYNTAX, pf.error[1], rel, pf.error[0])
+                if rel not in self.unparsed:
+                    self.not_parsed(rel, pf.error)
             elif pf.doc is not None:
                 for key in ("views", "explores"):
                     for b in pf.doc.get(key, []) or []:
@@ -205,9 +217,63 @@ class Loader(IncludeResolver, Assembler, Builder):
             tests=self.collect_tests(models),
             missing_dependencies=dict(self.missing_dependencies),
             dependency_models={m for m, mf in self.model_files.items() if mf in self.files_using_missing},
+            unparsed={rel: frozenset(names) for rel, names in self.unparsed.items()},
         )
         project.exemptions = self.exemptions(dash_ignores, dashboards)
         return project
+
+    def _text(self, rel: str) -> str:
+        """The text of a project file (empty when it cannot be read any more)."""
+        try:
+            data = self.paths.get(rel, self.root / rel).read_bytes()
+        except OSError:
+            return ""
+        return data.decode("utf-8-sig", errors="replace").replace("\r\n", "\n")
+
+    def not_parsed(self, rel: str, error: tuple[int, str]) -> None:
+        """Report a file lkml could not parse (LKM001) at the line that caused it: the second
+        of a key given twice in a block, or a ``sql...:`` line ended by a single ``;`` (with the
+        ``;;`` hint) before the line the parser stopped on. Record the views and explores its
+        text defines: references to them are left unchecked, not reported as missing."""
+        line, msg = error
+        text = self._text(rel)
+        dup = re.match(r'LookML error: Key "([^"]+)" already exists', msg)
+        if dup:
+            line = duplicate_key_line(text, dup.group(1)) or line
+        elif msg.startswith("LookML syntax error") or msg.startswith("unterminated"):
+            semi = lone_semicolon(text, line)
+            if semi is not None and semi[0] < line:
+                msg = f"{msg} (where parsing stopped, line {line}): the sql on line {semi[0]} ends with a single ';'."
+                msg += semicolon_hint(semi[1])
+                line = semi[0]
+        self.problem(SYNTAX, msg, rel, line)
+        views, explores = salvage_names(text)
+        self.unparsed[rel] = views | explores
+
+    def swallowed(self, rel: str, pf: ParsedFile) -> None:
+        """A parsed file where a sql ran on past a single ``;`` over a whole LookML block (a
+        field is lost and the rest of the view is shifted) is reported as not parsed (LKM001 at
+        the ``;``, with the ``;;`` hint) and dropped like a file that does not parse."""
+        assert pf.doc is not None
+        found = swallowed_block(pf.doc)
+        if found is None:
+            return
+        line, what, block = found
+        msg = (
+            f"LookML syntax error: the sql of {what} ends with a single ';' and runs on over `{block} {{`, "
+            f"which is lost (and the blocks after it are misplaced)."
+        )
+        msg += semicolon_hint("}")
+        self.problem(SYNTAX, msg, rel, line)
+        views, explores = salvage_names(self._text(rel))
+        names = {
+            str(b.get("_name") or "").lstrip("+")
+            for k in ("views", "explores")
+            for b in pf.doc.get(k) or []
+            if isinstance(b, dict)
+        }
+        self.unparsed[rel] = (views | explores | names) - {""}
+        self.parsed[rel] = ParsedFile(None, (line, msg), pf.ignores, pf.encoding)
 
     def read_dashboards(
         self, dash_rels: list[str], parsed: list[ParsedFile]

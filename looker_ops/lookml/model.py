@@ -10,6 +10,7 @@ with an underscore (``_line``, ``_end``, ``_lines``: line of each parameter).
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -296,6 +297,9 @@ class Project:
     missing_dependencies: dict[str, tuple[str, int]] = field(default_factory=dict)
     # Models that include files of a dependency that is not here (only they can see its names).
     dependency_models: set[str] = field(default_factory=set)
+    # Files that do not parse (LKM001) -> the views and explores their text defines: a
+    # reference that may resolve to one of them is left unchecked.
+    unparsed: dict[str, frozenset[str]] = field(default_factory=dict)
 
     def explore(self, model: str, name: str) -> Explore | None:
         return self.explores.get((model, name))
@@ -339,6 +343,14 @@ class Project:
         """A view or explore ``name`` defined nowhere in the project may be defined in a
         dependency that is not here."""
         return bool(self.dependency_models) and name not in self.views and not self.explores_named(name)
+
+    def unparsed_file_for(self, name: str, models: Iterable[str] | None = None) -> str | None:
+        """The file that does not parse and whose text defines view or explore ``name``
+        (included by one of ``models`` when given), or None."""
+        for file, names in self.unparsed.items():
+            if name in names and (models is None or set(models) & set(self.models_of_file(file))):
+                return file
+        return None
 
     def models_of_file(self, file: str) -> list[str]:
         """The models that include ``file`` (or are written in it)."""

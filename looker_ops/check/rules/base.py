@@ -65,6 +65,9 @@ class CheckContext:
     shard: tuple[int, int] = (0, 1)  # (k, n): this process checks the k-th of n shares of the objects
     # References left unchecked because they may name something of a dependency that is not here.
     unchecked: int = 0
+    # References left unchecked because they may name a view or explore of a file that does not
+    # parse: file -> count.
+    unchecked_unparsed: dict[str, int] = field(default_factory=dict)
 
     def _mine(self, i: int) -> bool:
         return i % self.shard[1] == self.shard[0]
@@ -83,9 +86,15 @@ class CheckContext:
 
     def may_be_in_dependency(self, name: str | None, models: Iterable[str] | None = None) -> bool:
         """``name`` (a view or explore) is defined nowhere here, or only in part, and a dependency
-        that may define it is not here (included by one of ``models``, by any model when None):
-        a reference to it is counted as unchecked."""
+        that may define it is not here (included by one of ``models``, by any model when None),
+        or a file that does not parse defines it (by its text): a reference to it is counted as
+        unchecked (per dependency, or per file that does not parse)."""
         p = self.project
+        if name and p.unparsed:
+            broken = p.unparsed_file_for(name, models)
+            if broken is not None:
+                self.unchecked_unparsed[broken] = self.unchecked_unparsed.get(broken, 0) + 1
+                return True
         if not p.dependency_models or not name:
             return False
         if models is not None and not p.dependency_models.intersection(models):

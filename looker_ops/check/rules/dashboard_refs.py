@@ -83,6 +83,8 @@ def dashboard_refs(ctx: CheckContext, project: Project, d: Dashboard) -> None:
                     where,
                 )
             elif fl.field and fl.field not in exposed_fields(project, e):
+                if _partial_ref(ctx, project, e, fl.field):
+                    continue
                 ctx.report(
                     BAD_DASH_FILTER,
                     f"dashboard filter {fl.name}: field {fl.field} is not in explore {e.name}",
@@ -234,8 +236,15 @@ def _unknown_refs(
 
 def _partial_ref(ctx: CheckContext, project: Project, e: Explore, ref: str) -> bool:
     """``alias.field`` of an explore whose view is defined only in part here (a dependency that
-    is not here may define the field): counted as unchecked."""
+    is not here may define the field), or is defined (by its text) in a file that does not
+    parse: counted as unchecked."""
     alias = ref.partition(".")[0]
     vname = e.aliases().get(alias)
     v = project.view_for(e.model, vname) if vname else None
-    return v is not None and v.partial and ctx.may_be_in_dependency(v.name, [e.model])
+    if v is None and vname and project.unparsed:
+        return ctx.may_be_in_dependency(vname, [e.model])
+    return (
+        v is not None
+        and (v.partial or bool(project.unparsed))
+        and ctx.may_be_in_dependency(v.name, [e.model])
+    )

@@ -12,7 +12,12 @@ rule(
     Severity.ERROR,
     "LookML syntax error",
     F,
-    "A file lkml cannot parse. It is reported once, with the line, and the other files are still checked.",
+    "A file lkml cannot parse. It is reported once, with the line, and the other files are still "
+    "checked (references to what the file defines are left unchecked: LKM009). A key given twice "
+    "in a block is reported at its second line. When a `sql:` line ends with a single `;` (LookML "
+    "ends sql with `;;`) before the place the parser stopped, the finding points at that line and "
+    "says so; a sql that runs on past a single `;` over a whole block (`dimension: x {`) is "
+    "reported the same way, as the block is lost.",
     "view: a {\n  dimension: x {\n    sql: ${TABLE}.x\n  }\n}   # the sql never ends with ;;",
     "view: a {\n  dimension: x {\n    sql: ${TABLE}.x ;;\n  }\n}",
 )
@@ -88,6 +93,20 @@ rule(
     "first byte's offset and line. The rest of the file is still checked.",
     'label: "Caf\\xe9"   # the byte 0xe9 alone (Latin-1), not UTF-8',
     'label: "Café"   # saved as UTF-8',
+)
+rule(
+    "LKM009",
+    Severity.INFO,
+    "references into a file that does not parse",
+    F,
+    "A file that does not parse (LKM001) defines nothing for the checker, so every view, explore, "
+    "field or test using what it defines would be reported missing. Instead the names its text "
+    "defines (`view: name {`, `explore: +name {` blocks) are read from the file, references that "
+    "may resolve to them are left unchecked, and this one finding per such file says how many. "
+    "A reference to a name defined nowhere (not even in the broken file) is still an error. "
+    "Parse errors are listed first in every output format.",
+    "view: logs {\n  dimension: id { type: string type: number sql: ${TABLE}.id ;; }\n}   # type twice",
+    "view: logs {\n  dimension: id { type: string sql: ${TABLE}.id ;; }\n}",
 )
 rule(
     "DSH001",

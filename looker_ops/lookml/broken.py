@@ -1,0 +1,134 @@
+"""What a LookML file that does not parse (or whose sql swallowed LookML) was meant to hold.
+
+When lkml cannot parse a file, the loader drops it; every reference to a view or explore it
+defines would then be reported as missing. This module reads the file's text cheaply instead:
+
+- :func:`salvage_names` -- the views and explores it defines at the top level
+  (``view: name {``, ``explore: +name {``), so references to them can be left unchecked while
+  references to names defined nowhere stay errors;
+- :func:`lone_semicolon` -- the ``sql...:`` line ending in a single ``;`` (LookML ends sql with
+  ``;;``) that ran on into the next parameter, the usual cause of the parser stopping later on;
+- :func:`duplicate_key_line` -- the line of a key given twice in one block;
+- :func:`swallowed_block` -- in a file that did parse, a sql value that ran on past a single
+  ``;`` over a ``}`` and a whole LookML block (``dimension_group: event {``): the field is lost.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import Any
+
+_NAME_RE = re.compile(r"^[ \t]*(view|explore)[ \t]*:[ \t]*\+?[ \t]*([A-Za-z_][A-Za-z0-9_]*)[ \t]*\{", re.M)
+# A line holding a sql parameter whose value ends in a single ';' (not ';;').
+_SQL_SEMI_RE = re.compile(r"^[ \t]*(sql\w*|html|expression)[ \t]*:.*(?<!;);[ \t]*(#.*)?$")
+# What follows the ';' when the sql ran on into LookML: a closing brace or a `key:` parameter.
+_LOOKML_NEXT_RE = re.compile(r"^[ \t]*(\}|[A-Za-z_]\w*[ \t]*:(?!:))")
+_KEY_RE = re.compile(r"^[ \t]*([A-Za-z_]\w*)[ \t]*:(?!:)")
+# In a parsed sql value: a lone ';', then a '}' and a LookML block header (`dimension: x {`).
+_SWALLOWED_RE = re.compile(
+    r"(?<!;);(?!;)\s*\}\s*(?:#[^\n]*\n\s*)*([A-Za-z_]\w*)\s*:\s*\+?([A-Za-z_]\w*)\s*\{", re.M
+)
+
+
+def salvage_names(text: str) -> tuple[set[str], set[str]]:
+    """The view names and explore names (refinements without their ``+``) the text defines as
+    blocks, found by a regex over the lines, whatever else in the file is broken."""
+    views: set[str] = set()
+    explores: set[str] = set()
+    for kind, name in _NAME_RE.findall(_strip_sql(text)):
+        (views if kind == "view" else explores).add(name)
+    return views, explores
+
+
+def _strip_sql(text: str) -> str:
+    """The text with each ``sql...: ... ;;`` value blanked (same number of lines), so SQL that
+    happens to read like ``view: x {`` is not taken for LookML."""
+    return re.sub(
+        r"(sql\w*[ \t]*:)(.*?);;", lambda m: m.group(1) + "\n" * m.group(2).count("\n"), text, flags=re.S
+    )
+
+
+def lone_semicolon(text: str, before: int | None = None) -> tuple[int, str] | None:
+    """(line, next LookML) of the last ``sql...:`` line up to line ``before`` (all lines when
+    None) that ends in a single ``;`` followed by a ``}`` or a ``key:`` parameter: the sql was
+    meant to end there and ran on to the next ``;;``. None when there is no such line."""
+    lines = text.split("\n")
+    last = len(lines) if before is None else min(before, len(lines))
+    found: tuple[int, str] | None = None
+    for i in range(last):
+        if ";" not in lines[i] or not _SQL_SEMI_RE.match(_no_strings(lines[i])):
+            continue
+        nxt = next((ln for ln in lines[i + 1 :] if ln.strip() and not ln.strip().startswith("#")), "")
+        if _LOOKML_NEXT_RE.match(nxt):
+            after = " ".join(nxt.split())
+            found = (i + 1, after if len(after) <= 50 else after[:47] + "...")
+    return found
+
+
+def _no_strings(line: str) -> str:
+    return re.sub(r"'(?:[^']|'')*'", "''", line)
+
+
+def semicolon_hint(after: str) -> str:
+    """The hint appended to a message about a sql ended by a single ``;``."""
+    return (
+        " LookML ends sql with ';;' \u2014 a single ';' does not end it, so this sql runs on into "
+        f"`{after}`: write ';;'."
+    )
+
+
+def duplicate_key_line(text: str, key: str) -> int | None:
+    """The line where ``key:`` is given a second time within one block (by brace depth, sql
+    values skipped), or None."""
+    stack: list[set[str]] = [set()]
+    in_sql = False
+    for i, raw in enumerate(text.split("\n"), 1):
+        line = raw.split("#", 1)[0] if not in_sql else raw
+        if in_sql:
+            if ";;" in line:
+                in_sql = False
+                line = line.split(";;", 1)[1]
+            else:
+                continue
+        m = _KEY_RE.match(line)
+        if m:
+            if m.group(1) == key and key in stack[-1]:
+                return i
+            stack[-1].add(m.group(1))
+            rest = line[m.end() :]
+            if m.group(1).startswith("sql") or m.group(1) in ("html", "expression"):
+                if ";;" not in rest:
+                    in_sql = True
+                continue
+            line = rest
+        for ch in line:
+            if ch == "{":
+                stack.append(set())
+            elif ch == "}" and len(stack) > 1:
+                stack.pop()
+    return None
+
+
+def swallowed_block(doc: dict[str, Any]) -> tuple[int, str, str] | None:
+    """In a parsed file: the first field whose ``sql`` ran on past a single ``;`` over a ``}``
+    and a whole LookML block: (line of the ``;``, field description, swallowed block). None
+    when no sql value does so."""
+    for view in _dicts(doc.get("views")):
+        for key in ("dimensions", "dimension_groups", "measures", "filters", "parameters"):
+            for f in _dicts(view.get(key)):
+                for pkey, value in f.items():
+                    if not pkey.startswith("sql") or not isinstance(value, str) or ";" not in value:
+                        continue
+                    m = _SWALLOWED_RE.search(_no_strings(value))
+                    if m is None:
+                        continue
+                    start = int((f.get("_lines") or {}).get(pkey, f.get("_line", 0)))
+                    line = start + value.count("\n", 0, m.start())
+                    kind = str(f.get("_type") or key[:-1])
+                    return line, f"{kind} {f.get('_name')}", f"{m.group(1)}: {m.group(2)}"
+    return None
+
+
+def _dicts(v: Any) -> Iterable[dict[str, Any]]:
+    return [x for x in v if isinstance(x, dict)] if isinstance(v, list) else []
