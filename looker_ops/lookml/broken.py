@@ -31,22 +31,55 @@ _SWALLOWED_RE = re.compile(
 )
 
 
-def salvage_names(text: str) -> tuple[set[str], set[str]]:
-    """The view names and explore names (refinements without their ``+``) the text defines as
+def salvage_names(text: str) -> set[str]:
+    """The view and explore names (refinements without their ``+``) the text defines as
     blocks, found by a regex over the lines, whatever else in the file is broken."""
-    views: set[str] = set()
-    explores: set[str] = set()
-    for kind, name in _NAME_RE.findall(_strip_sql(text)):
-        (views if kind == "view" else explores).add(name)
-    return views, explores
+    return {name for _kind, name in _NAME_RE.findall(_strip_sql(text))}
+
+
+def defined_names(doc: dict[str, Any]) -> set[str]:
+    """The view and explore names (without a refinement's ``+``) of a parsed file."""
+    names = {
+        str(b.get("_name") or "").lstrip("+") for key in ("views", "explores") for b in _dicts(doc.get(key))
+    }
+    return names - {""}
+
+
+def diagnose(text: str, error: tuple[int, str]) -> tuple[int, str]:
+    """(line, message) of a parse error, moved to the line that caused it: the second of a key
+    given twice in a block, or a ``sql...:`` line ended by a single ``;`` before the line the
+    parser stopped on (the message then says so, with the ``;;`` hint)."""
+    line, msg = error
+    dup = re.match(r'LookML error: Key "([^"]+)" already exists', msg)
+    if dup:
+        return duplicate_key_line(text, dup.group(1)) or line, msg
+    if msg.startswith("LookML syntax error") or msg.startswith("unterminated"):
+        semi = lone_semicolon(text, line)
+        if semi is not None and semi[0] < line:
+            msg = f"{msg} (where parsing stopped, line {line}): the sql on line {semi[0]} ends with a single ';'."
+            return semi[0], msg + semicolon_hint(semi[1])
+    return line, msg
+
+
+def swallowed_error(doc: dict[str, Any]) -> tuple[int, str] | None:
+    """(line, message) of the first sql in a parsed file that ran on past a single ``;`` over
+    a whole LookML block (:func:`swallowed_block`), or None."""
+    found = swallowed_block(doc)
+    if found is None:
+        return None
+    line, what, block = found
+    msg = (
+        f"LookML syntax error: the sql of {what} ends with a single ';' and runs on over `{block} {{`, "
+        "which is lost (and the blocks after it are misplaced)."
+    )
+    return line, msg + semicolon_hint("}")
 
 
 def _strip_sql(text: str) -> str:
-    """The text with each ``sql...: ... ;;`` value blanked (same number of lines), so SQL that
-    happens to read like ``view: x {`` is not taken for LookML."""
-    return re.sub(
-        r"(sql\w*[ \t]*:)(.*?);;", lambda m: m.group(1) + "\n" * m.group(2).count("\n"), text, flags=re.S
-    )
+    """The text with what follows each ``sql...:`` on its line blanked, so SQL that happens to
+    read like ``view: x {`` is not taken for LookML (line by line: in a broken file a sql may
+    never end, and a name too many only leaves a reference unchecked)."""
+    return re.sub(r"(\bsql\w*[ \t]*:)[^\n]*", r"\1", text)
 
 
 def lone_semicolon(text: str, before: int | None = None) -> tuple[int, str] | None:

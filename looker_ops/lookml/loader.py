@@ -41,13 +41,7 @@ from pathlib import Path
 from typing import Any
 
 from looker_ops.findings import Finding, Severity
-from looker_ops.lookml.broken import (
-    duplicate_key_line,
-    lone_semicolon,
-    salvage_names,
-    semicolon_hint,
-    swallowed_block,
-)
+from looker_ops.lookml.broken import defined_names, diagnose, salvage_names, swallowed_error
 from looker_ops.lookml.build import Builder, expand_group_names
 from looker_ops.lookml.cache import default_cache_dir
 from looker_ops.lookml.field_types import DEFAULT_TIMEFRAMES, DURATION_INTERVALS, TIMEFRAMES
@@ -231,48 +225,24 @@ class Loader(IncludeResolver, Assembler, Builder):
         return data.decode("utf-8-sig", errors="replace").replace("\r\n", "\n")
 
     def not_parsed(self, rel: str, error: tuple[int, str]) -> None:
-        """Report a file lkml could not parse (LKM001) at the line that caused it: the second
-        of a key given twice in a block, or a ``sql...:`` line ended by a single ``;`` (with the
-        ``;;`` hint) before the line the parser stopped on. Record the views and explores its
-        text defines: references to them are left unchecked, not reported as missing."""
-        line, msg = error
+        """Report a file lkml could not parse (LKM001) at the line that caused it
+        (:func:`~looker_ops.lookml.broken.diagnose`) and record the views and explores its text
+        defines: references to them are left unchecked, not reported as missing."""
         text = self._text(rel)
-        dup = re.match(r'LookML error: Key "([^"]+)" already exists', msg)
-        if dup:
-            line = duplicate_key_line(text, dup.group(1)) or line
-        elif msg.startswith("LookML syntax error") or msg.startswith("unterminated"):
-            semi = lone_semicolon(text, line)
-            if semi is not None and semi[0] < line:
-                msg = f"{msg} (where parsing stopped, line {line}): the sql on line {semi[0]} ends with a single ';'."
-                msg += semicolon_hint(semi[1])
-                line = semi[0]
+        line, msg = diagnose(text, error)
         self.problem(SYNTAX, msg, rel, line)
-        views, explores = salvage_names(text)
-        self.unparsed[rel] = views | explores
+        self.unparsed[rel] = salvage_names(text)
 
     def swallowed(self, rel: str, pf: ParsedFile) -> None:
-        """A parsed file where a sql ran on past a single ``;`` over a whole LookML block (a
-        field is lost and the rest of the view is shifted) is reported as not parsed (LKM001 at
-        the ``;``, with the ``;;`` hint) and dropped like a file that does not parse."""
+        """A parsed file where a sql ran on past a single ``;`` over a whole LookML block is
+        reported (LKM001 at the ``;``) and dropped like a file that does not parse."""
         assert pf.doc is not None
-        found = swallowed_block(pf.doc)
+        found = swallowed_error(pf.doc)
         if found is None:
             return
-        line, what, block = found
-        msg = (
-            f"LookML syntax error: the sql of {what} ends with a single ';' and runs on over `{block} {{`, "
-            f"which is lost (and the blocks after it are misplaced)."
-        )
-        msg += semicolon_hint("}")
+        line, msg = found
         self.problem(SYNTAX, msg, rel, line)
-        views, explores = salvage_names(self._text(rel))
-        names = {
-            str(b.get("_name") or "").lstrip("+")
-            for k in ("views", "explores")
-            for b in pf.doc.get(k) or []
-            if isinstance(b, dict)
-        }
-        self.unparsed[rel] = (views | explores | names) - {""}
+        self.unparsed[rel] = salvage_names(self._text(rel)) | defined_names(pf.doc)
         self.parsed[rel] = ParsedFile(None, (line, msg), pf.ignores, pf.encoding)
 
     def read_dashboards(

@@ -151,3 +151,29 @@ def test_parse_errors_come_first_in_every_format(tmp_path: Path) -> None:
             ]
         assert codes[0] == "LKM001", (fmt, r.output)
         assert "REF003" in codes or "REF006" in codes, (fmt, r.output)  # dashboards sort first by name
+
+
+def test_the_text_readers_of_a_broken_file() -> None:
+    from looker_ops.lookml.broken import duplicate_key_line, lone_semicolon, salvage_names
+
+    text = (
+        "view: +a {\n"  # 1
+        "  dimension: x {\n"
+        "    type: string\n"
+        "    sql: CASE WHEN 1 = 1\n"
+        "      THEN 'type: y' END ;;\n"  # 5: a key-like text inside sql is not a key
+        "  }\n"
+        "  dimension: y {\n"
+        "    type: string\n"  # 8: same key, another block
+        "    type: number\n"  # 9: the duplicate
+        "    sql: ${TABLE}.y ;\n"  # 10: a lone ';'
+        "  }\n"
+        "}\n"
+        "explore: b {\n"
+        "  sql_always_where: ${a.x} = 'view: c {' ;;\n"
+        "}\n"
+    )
+    assert duplicate_key_line(text, "type") == 9
+    assert lone_semicolon(text) == (10, "}")
+    assert lone_semicolon(text, 9) is None
+    assert salvage_names(text) == {"a", "b"}  # not c: it is inside sql
