@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
 _NAME_RE = re.compile(r"^[ \t]*(view|explore)[ \t]*:[ \t]*\+?[ \t]*([A-Za-z_][A-Za-z0-9_]*)[ \t]*\{", re.M)
@@ -29,6 +30,15 @@ _KEY_RE = re.compile(r"^[ \t]*([A-Za-z_]\w*)[ \t]*:(?!:)")
 _SWALLOWED_RE = re.compile(
     r"(?<!;);(?!;)\s*\}\s*(?:#[^\n]*\n\s*)*([A-Za-z_]\w*)\s*:\s*\+?([A-Za-z_]\w*)\s*\{", re.M
 )
+
+
+def file_text(path: Path) -> str:
+    """The text of a file as the parser read it (empty when it cannot be read any more)."""
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return ""
+    return data.decode("utf-8-sig", errors="replace").replace("\r\n", "\n")
 
 
 def salvage_names(text: str) -> set[str]:

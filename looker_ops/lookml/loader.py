@@ -41,7 +41,7 @@ from pathlib import Path
 from typing import Any
 
 from looker_ops.findings import Finding, Severity
-from looker_ops.lookml.broken import defined_names, diagnose, salvage_names, swallowed_error
+from looker_ops.lookml.broken import defined_names, diagnose, file_text, salvage_names, swallowed_error
 from looker_ops.lookml.build import Builder, expand_group_names
 from looker_ops.lookml.cache import default_cache_dir
 from looker_ops.lookml.field_types import DEFAULT_TIMEFRAMES, DURATION_INTERVALS, TIMEFRAMES
@@ -216,19 +216,10 @@ class Loader(IncludeResolver, Assembler, Builder):
         project.exemptions = self.exemptions(dash_ignores, dashboards)
         return project
 
-    def _text(self, rel: str) -> str:
-        """The text of a project file (empty when it cannot be read any more)."""
-        try:
-            data = self.paths.get(rel, self.root / rel).read_bytes()
-        except OSError:
-            return ""
-        return data.decode("utf-8-sig", errors="replace").replace("\r\n", "\n")
-
     def not_parsed(self, rel: str, error: tuple[int, str]) -> None:
-        """Report a file lkml could not parse (LKM001) at the line that caused it
-        (:func:`~looker_ops.lookml.broken.diagnose`) and record the views and explores its text
-        defines: references to them are left unchecked, not reported as missing."""
-        text = self._text(rel)
+        """Report a file lkml could not parse (LKM001) at the line that caused it, and record
+        the views and explores its text defines (references to them are left unchecked)."""
+        text = file_text(self.paths.get(rel, self.root / rel))
         line, msg = diagnose(text, error)
         self.problem(SYNTAX, msg, rel, line)
         self.unparsed[rel] = salvage_names(text)
@@ -242,7 +233,9 @@ class Loader(IncludeResolver, Assembler, Builder):
             return
         line, msg = found
         self.problem(SYNTAX, msg, rel, line)
-        self.unparsed[rel] = salvage_names(self._text(rel)) | defined_names(pf.doc)
+        self.unparsed[rel] = salvage_names(file_text(self.paths.get(rel, self.root / rel))) | defined_names(
+            pf.doc
+        )
         self.parsed[rel] = ParsedFile(None, (line, msg), pf.ignores, pf.encoding)
 
     def read_dashboards(
