@@ -213,10 +213,12 @@ def _unparsed_findings(ctx: CheckContext) -> None:
 
     for file, n in sorted(ctx.unchecked_unparsed.items()):
         names = sorted(ctx.project.unparsed.get(file, ()))
+        if file.endswith(".model.lkml"):  # its includes are unknown too
+            names.insert(0, f"model {file.rsplit('/', 1)[-1][: -len('.model.lkml')]} and what it includes")
         shown = ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
         ctx.report(
             all_rules()["LKM009"],
-            f"this file does not parse (see LKM001): {n} reference(s) to what it defines ({shown}) "
+            f"this file does not parse (see LKM001): {n} reference(s) to what it defines ({shown or '?'}) "
             "were not checked; fix the syntax error to check them",
             file,
             None,

@@ -20,6 +20,11 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from looker_ops.lookml.merge import LoaderProblems
+from looker_ops.lookml.parsecache import ParsedFile
+
+SYNTAX = "LKM001"
+
 _NAME_RE = re.compile(r"^[ \t]*(view|explore)[ \t]*:[ \t]*\+?[ \t]*([A-Za-z_][A-Za-z0-9_]*)[ \t]*\{", re.M)
 # A line holding a sql parameter whose value ends in a single ';' (not ';;').
 _SQL_SEMI_RE = re.compile(r"^[ \t]*(sql\w*|html|expression)[ \t]*:.*(?<!;);[ \t]*(#.*)?$")
@@ -175,3 +180,35 @@ def swallowed_block(doc: dict[str, Any]) -> tuple[int, str, str] | None:
 
 def _dicts(v: Any) -> Iterable[dict[str, Any]]:
     return [x for x in v if isinstance(x, dict)] if isinstance(v, list) else []
+
+
+class BrokenFiles(LoaderProblems):
+    """The loader's part that reports files that do not parse and records what their text
+    defines (``unparsed``: file -> view and explore names)."""
+
+    # The loader's state that this part reads and fills (set by the loader's __init__).
+    root: Path
+    paths: dict[str, Path]
+    parsed: dict[str, ParsedFile]
+    unparsed: dict[str, set[str]]
+
+    def not_parsed(self, rel: str, error: tuple[int, str]) -> None:
+        """Report a file lkml could not parse (LKM001) at the line that caused it, and record
+        the views and explores its text defines (references to them are left unchecked)."""
+        text = file_text(self.paths.get(rel, self.root / rel))
+        line, msg = diagnose(text, error)
+        self.problem(SYNTAX, msg, rel, line)
+        self.unparsed[rel] = salvage_names(text)
+
+    def swallowed(self, rel: str, pf: ParsedFile) -> None:
+        """A parsed file where a sql ran on past a single ``;`` over a whole LookML block is
+        reported (LKM001 at the ``;``) and dropped like a file that does not parse."""
+        assert pf.doc is not None
+        found = swallowed_error(pf.doc)
+        if found is None:
+            return
+        line, msg = found
+        self.problem(SYNTAX, msg, rel, line)
+        text = file_text(self.paths.get(rel, self.root / rel))
+        self.unparsed[rel] = salvage_names(text) | defined_names(pf.doc)
+        self.parsed[rel] = ParsedFile(None, (line, msg), pf.ignores, pf.encoding)

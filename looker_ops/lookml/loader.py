@@ -41,7 +41,7 @@ from pathlib import Path
 from typing import Any
 
 from looker_ops.findings import Finding, Severity
-from looker_ops.lookml.broken import defined_names, diagnose, file_text, salvage_names, swallowed_error
+from looker_ops.lookml.broken import BrokenFiles
 from looker_ops.lookml.build import Builder, expand_group_names
 from looker_ops.lookml.cache import default_cache_dir
 from looker_ops.lookml.field_types import DEFAULT_TIMEFRAMES, DURATION_INTERVALS, TIMEFRAMES
@@ -100,7 +100,7 @@ NOT_UTF8 = "LKM008"
 _CONST_RE = re.compile(r"@\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
 
-class Loader(IncludeResolver, Assembler, Builder):
+class Loader(IncludeResolver, BrokenFiles, Assembler, Builder):
     """Loads one project: discovery, parse, manifest, models and includes, views, explores."""
 
     def __init__(
@@ -215,28 +215,6 @@ class Loader(IncludeResolver, Assembler, Builder):
         )
         project.exemptions = self.exemptions(dash_ignores, dashboards)
         return project
-
-    def not_parsed(self, rel: str, error: tuple[int, str]) -> None:
-        """Report a file lkml could not parse (LKM001) at the line that caused it, and record
-        the views and explores its text defines (references to them are left unchecked)."""
-        text = file_text(self.paths.get(rel, self.root / rel))
-        line, msg = diagnose(text, error)
-        self.problem(SYNTAX, msg, rel, line)
-        self.unparsed[rel] = salvage_names(text)
-
-    def swallowed(self, rel: str, pf: ParsedFile) -> None:
-        """A parsed file where a sql ran on past a single ``;`` over a whole LookML block is
-        reported (LKM001 at the ``;``) and dropped like a file that does not parse."""
-        assert pf.doc is not None
-        found = swallowed_error(pf.doc)
-        if found is None:
-            return
-        line, msg = found
-        self.problem(SYNTAX, msg, rel, line)
-        self.unparsed[rel] = salvage_names(file_text(self.paths.get(rel, self.root / rel))) | defined_names(
-            pf.doc
-        )
-        self.parsed[rel] = ParsedFile(None, (line, msg), pf.ignores, pf.encoding)
 
     def read_dashboards(
         self, dash_rels: list[str], parsed: list[ParsedFile]

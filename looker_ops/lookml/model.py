@@ -346,9 +346,15 @@ class Project:
 
     def unparsed_file_for(self, name: str, models: Iterable[str] | None = None) -> str | None:
         """The file that does not parse and whose text defines view or explore ``name``
-        (included by one of ``models`` when given), or None."""
+        (included by one of ``models`` when given), or the model file of one of ``models`` that
+        does not parse (its includes are unknown: any name may resolve through it), or None."""
         for file, names in self.unparsed.items():
-            if name in names and (models is None or set(models) & set(self.models_of_file(file))):
+            if models is None:
+                if name in names:
+                    return file
+            elif (name in names or file.endswith(".model.lkml")) and set(models) & set(
+                self.models_of_file(file)
+            ):
                 return file
         return None
 

@@ -177,3 +177,24 @@ def test_the_text_readers_of_a_broken_file() -> None:
     assert lone_semicolon(text) == (10, "}")
     assert lone_semicolon(text, 9) is None
     assert salvage_names(text) == {"a", "b"}  # not c: it is inside sql
+
+
+def test_a_model_file_that_does_not_parse_leaves_its_explores_unchecked(tmp_path: Path) -> None:
+    """The model's includes are unknown: the dashboards' tiles on its explores are unchecked; a
+    tile on a model that does not exist at all is still an error."""
+    project, dashboards = block_copy(tmp_path)
+    model = project / "cloudtrail.model.lkml"
+    model.write_text(model.read_text() + "explore: { }}\n")
+    (dashboards / "other.dashboard.lookml").write_text(
+        "- dashboard: other\n  title: Other\n  elements:\n  - name: t\n    model: nosuch\n"
+        "    explore: cloudtrail_logs\n    type: table\n    fields: [cloudtrail_logs.events]\n"
+    )
+    result = check(project, dashboards)
+    got = [(f.code, f.file) for f in result.findings]
+    assert got[0] == ("LKM001", "cloudtrail.model.lkml"), got
+    assert sorted(got[1:]) == [
+        ("LKM009", "cloudtrail.model.lkml"),
+        ("REF006", "../dashboards/other.dashboard.lookml"),
+    ], got
+    info = next(f for f in result.findings if f.code == "LKM009")
+    assert "model cloudtrail and what it includes" in info.message
