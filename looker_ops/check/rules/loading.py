@@ -103,7 +103,9 @@ rule(
     "field or test using what it defines would be reported missing. Instead the names its text "
     "defines (`view: name {`, `explore: +name {` blocks) are read from the file, references that "
     "may resolve to them are left unchecked, and this one finding per such file says how many. "
-    "A reference to a name defined nowhere (not even in the broken file) is still an error. "
+    "A model file that does not parse leaves every reference through its model unchecked (its "
+    "includes are unknown). A reference to a name defined nowhere (not even in the broken file) "
+    "is still an error. "
     "Parse errors are listed first in every output format.",
     "view: logs {\n  dimension: id { type: string type: number sql: ${TABLE}.id ;; }\n}   # type twice",
     "view: logs {\n  dimension: id { type: string sql: ${TABLE}.id ;; }\n}",
