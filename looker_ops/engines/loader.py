@@ -26,7 +26,7 @@ from typing import TextIO
 import duckdb
 
 from looker_ops.engines.layout import Layout
-from looker_ops.engines.records import FileResult, FileTask, convert_files
+from looker_ops.engines.records import NOTED, UNREADABLE, FileResult, FileTask, convert_files
 from looker_ops.lookml.schema import CLOUDTRAIL, source_duckdb
 
 ROWS_TABLE = "_cloudtrail_rows"  # all loaded rows, with the hidden segment and file numbers
@@ -43,10 +43,18 @@ INSERT_ROWS = 250_000
 
 @dataclass(frozen=True)
 class LoadProblem:
-    """A file (or one record of it) that could not be loaded as Athena reads it; the rest was."""
+    """A file (or one record of it) that could not be loaded as Athena reads it; the rest was.
+
+    ``kind``: ``unreadable`` (the file: none of its records is used), ``skipped`` (one record),
+    ``noted`` (one record loaded, that Athena would read differently or whose eventID another
+    record shares) or ``unlisted`` (``records`` more records of the file, past the per-file
+    limit, counted and not listed).
+    """
 
     file: str
     message: str
+    kind: str = UNREADABLE
+    records: int = 1
 
     def __str__(self) -> str:
         return f"{self.file}: {self.message}"
@@ -226,7 +234,7 @@ class Loader:
             name = str(self.layout.paths[result.number])
             if result.error is not None:
                 self.problems.append(LoadProblem(name, result.error))
-            self.problems.extend(LoadProblem(name, p) for p in result.problems)
+            self.problems.extend(LoadProblem(name, message, kind, n) for kind, message, n in result.problems)
         return results
 
     def _insert_batches(self, paths: list[Path]) -> None:
@@ -287,7 +295,7 @@ class Loader:
             )
             self.problems.append(
                 LoadProblem(
-                    str(self.layout.paths[files[0]]), f"eventID {event_id} is shared by {what}{where}"
+                    str(self.layout.paths[files[0]]), f"eventID {event_id} is shared by {what}{where}", NOTED
                 )
             )
 

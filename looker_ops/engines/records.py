@@ -44,6 +44,11 @@ ISO_8601 = re.compile(ISO_8601_PATTERN)
 _SPACE_FOR_T = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:")
 MAX_RECORD_PROBLEMS = 20  # per file; the rest are counted in one line
 
+# The kinds of load problem (LoadProblem.kind): a file that could not be read (none of its
+# records is used), a record skipped, a record loaded with a note (Athena would read it
+# differently, or it shares its eventID), and records past the per-file limit (counted only).
+UNREADABLE, SKIPPED, NOTED, UNLISTED = "unreadable", "skipped", "noted", "unlisted"
+
 Converter = Callable[[Any], Any]
 
 
@@ -62,12 +67,14 @@ class FileTask:
 
 @dataclass
 class FileResult:
-    """What reading one file gave: its record count, or the reason it could not be read."""
+    """What reading one file gave: its record count, or the reason it could not be read.
+    ``problems``: (kind, message, records) of its records that were skipped or loaded with a
+    note (kinds as :class:`looker_ops.engines.loader.LoadProblem`'s)."""
 
     number: int
     records: int = 0
     error: str | None = None
-    problems: list[str] = field(default_factory=list)
+    problems: list[tuple[str, str, int]] = field(default_factory=list)
 
 
 # --------------------------------------------------------------------------- struct columns
@@ -311,7 +318,8 @@ def convert_file(task: FileTask, out: IO[bytes]) -> FileResult:
         if note is not None:
             reported += 1
             if reported <= MAX_RECORD_PROBLEMS:
-                result.problems.append(f"record {index}{_event_id(raw)}: {note}")
+                kind = SKIPPED if record is None else NOTED
+                result.problems.append((kind, f"record {index}{_event_id(raw)}: {note}", 1))
         if record is None:
             continue
         if task.segment is None:
@@ -319,7 +327,8 @@ def convert_file(task: FileTask, out: IO[bytes]) -> FileResult:
         record.update(extra)
         lines.append(orjson.dumps(record))
     if reported > MAX_RECORD_PROBLEMS:
-        result.problems.append(f"{reported - MAX_RECORD_PROBLEMS} more records with problems")
+        more = reported - MAX_RECORD_PROBLEMS
+        result.problems.append((UNLISTED, f"{more} more records with problems", more))
     if lines:
         lines.append(b"")
         out.write(b"\n".join(lines))

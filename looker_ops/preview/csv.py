@@ -10,7 +10,11 @@ database, ``pandas.read_csv``) and ``--all`` stays one file: the columns are
 - ``empty``: a tile that ran and returned no rows (one line, no value);
 - ``error``: a tile that did not run; ``value`` says why;
 - ``skipped_file``: a log file the engine could not load (``field`` is the file,
-  ``value`` the reason); the tiles use the other files.
+  ``value`` the reason); the tiles use the other files;
+- ``skipped_record``, ``noted_record``, ``unlisted_records``: a record the engine skipped, one
+  it loaded with a note (Athena would read it differently, or its eventID is shared), and
+  the count of further such records of a file, not listed (``field`` is the file, ``value``
+  what the engine says).
 
 NULL is an empty ``value``; times are ISO text.
 """
@@ -22,6 +26,7 @@ import io
 from collections.abc import Iterator, Sequence
 from typing import Any
 
+from looker_ops.engines.records import NOTED, SKIPPED, UNLISTED, UNREADABLE
 from looker_ops.preview.model import DashboardPreview, TilePreview, jsonable, load_problems
 
 HEADER = ("dashboard", "tile", "kind", "row", "field", "label", "value")
@@ -51,6 +56,14 @@ def tile_lines(dashboard: str, t: TilePreview) -> Iterator[list[Any]]:
                 ]
 
 
+_PROBLEM_KINDS = {
+    UNREADABLE: "skipped_file",
+    SKIPPED: "skipped_record",
+    NOTED: "noted_record",
+    UNLISTED: "unlisted_records",
+}
+
+
 def render_csv(previews: Sequence[DashboardPreview]) -> str:
     """Every tile of ``previews`` (and the skipped files) as one long-format CSV."""
     buf = io.StringIO()
@@ -60,5 +73,5 @@ def render_csv(previews: Sequence[DashboardPreview]) -> str:
         for t in p.tiles:
             w.writerows(tile_lines(p.dashboard, t))
     for pr in load_problems(previews):
-        w.writerow(["", "", "skipped_file", "", pr.file, "", pr.message])
+        w.writerow(["", "", _PROBLEM_KINDS.get(pr.kind, pr.kind), "", pr.file, "", pr.message])
     return buf.getvalue()

@@ -7,13 +7,13 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 from looker_ops.engines.local import LoadProblem
+from looker_ops.engines.records import NOTED, SKIPPED, UNLISTED, UNREADABLE
 from looker_ops.lookml.query import TEXT_TILE_TYPES
 
 TEXT_TYPES = TEXT_TILE_TYPES  # text and button tiles: no query
@@ -112,7 +112,7 @@ def cell(value: Any) -> str:
 
 
 def to_dict(p: DashboardPreview) -> dict[str, Any]:
-    """The JSON document: ``{"dashboard", "filters", "problems": [{"file", "message"}], "tiles":
+    """The JSON document: ``{"dashboard", "filters", "problems": [{"file", "kind", "message"}], "tiles":
     [{"title", "type", "sql", "columns", "labels", "rows", "files_scanned", "partition_filter"}]}``;
     a tile that did not run also has ``error``, a text tile (``"type": "text"``) has ``body``."""
     tiles = []
@@ -132,7 +132,7 @@ def to_dict(p: DashboardPreview) -> dict[str, Any]:
         if t.error is not None:
             d["error"] = t.error
         tiles.append(d)
-    problems = [{"file": pr.file, "message": pr.message} for pr in p.problems]
+    problems = [{"file": pr.file, "kind": pr.kind, "message": pr.message} for pr in p.problems]
     return {
         "dashboard": p.dashboard,
         "filters": dict(p.filters),
@@ -145,13 +145,6 @@ def to_dict(p: DashboardPreview) -> dict[str, Any]:
 def load_problems(previews: Sequence[DashboardPreview]) -> list[LoadProblem]:
     """The engine's load problems of every preview, each once, in order."""
     return list(dict.fromkeys(pr for p in previews for pr in p.problems))
-
-
-# How the engine words each kind of load problem (looker_ops.engines: records.convert_file and
-# loader.report_duplicates); tests/preview/test_preview_cli.py holds these in step with it.
-_RECORD_RE = re.compile(r"^record \d+\b")
-_MORE_RE = re.compile(r"^(\d+) more records with problems$")
-_SHARED_RE = re.compile(r"^eventID .* is shared by ")
 
 
 @dataclass(frozen=True)
@@ -167,20 +160,10 @@ class ProblemCounts:
 
     @classmethod
     def of(cls, problems: Sequence[LoadProblem]) -> ProblemCounts:
-        files = skipped = noted = unlisted = 0
+        count = {UNREADABLE: 0, SKIPPED: 0, NOTED: 0, UNLISTED: 0}
         for pr in problems:
-            if more := _MORE_RE.match(pr.message):
-                unlisted += int(more.group(1))
-            elif _RECORD_RE.match(pr.message):
-                if pr.message.endswith("record skipped"):
-                    skipped += 1
-                else:
-                    noted += 1
-            elif _SHARED_RE.match(pr.message):
-                noted += 1
-            else:
-                files += 1
-        return cls(files, skipped, noted, unlisted)
+            count[pr.kind] += pr.records
+        return cls(count[UNREADABLE], count[SKIPPED], count[NOTED], count[UNLISTED])
 
     def summary(self) -> str:
         """``1 file could not be read, 2 records skipped, 3 records loaded with a note``."""

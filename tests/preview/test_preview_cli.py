@@ -471,7 +471,7 @@ def test_skipped_files_are_shown_in_every_format_and_on_stderr(damaged: Path) ->
     doc = json.loads(out)
     got = {Path(p["file"]).name: p["message"] for p in doc["problems"]}
     assert set(got) == set(BAD_FILES) and all(BAD_FILES[n] in m for n, m in got.items())
-    assert all(set(p) == {"file", "message"} for p in doc["problems"])
+    assert all(set(p) == {"file", "kind", "message"} and p["kind"] == "unreadable" for p in doc["problems"])
 
     code, out, _ = invoke(*args, "--format", "csv")
     assert code == 0
@@ -521,24 +521,29 @@ def test_the_warning_counts_files_records_skipped_and_records_noted(tmp_path: Pa
     )
 
 
-def test_problem_counts_read_every_kind_the_engine_reports() -> None:
-    from looker_ops.engines.local import LoadProblem
+def test_problem_counts_read_every_kind_the_engine_reports(tmp_path: Path) -> None:
+    """The counts come from what the engine reports (its problems' kinds), not from wording."""
+    from looker_ops.engines.local import LocalEngine
+    from looker_ops.engines.records import MAX_RECORD_PROBLEMS
     from looker_ops.preview.model import ProblemCounts
 
-    problems = [
-        LoadProblem("a.json", "not JSON: Expecting value"),
-        LoadProblem("b.json", "record 0: is a string, not an object; record skipped"),
-        LoadProblem("b.json", "record 1 (eventID x): no eventTime: no dated tile counts it"),
-        LoadProblem("b.json", "35 more records with problems"),
-        LoadProblem("c.json", "eventID e-1 is shared by 2 identical records (counted once)"),
-    ]
+    def record(i: int, **extra: Any) -> dict[str, Any]:
+        return {"eventID": f"e-{i}", "eventTime": "2026-01-01T00:00:00Z", **extra}
+
+    (tmp_path / "a.json").write_text("{not json")
+    untimed = [{"eventID": f"u-{i}"} for i in range(MAX_RECORD_PROBLEMS + 35)]  # noted, then unlisted
+    (tmp_path / "b.json").write_text(json.dumps({"Records": ["a string", record(1), *untimed]}))
+    (tmp_path / "c.json").write_text(json.dumps({"Records": [record(2), record(2)]}))  # a shared eventID
+    with LocalEngine(tmp_path, progress=False) as engine:
+        problems = engine.problems
+    assert {p.kind for p in problems} == {"unreadable", "skipped", "noted", "unlisted"}
     counts = ProblemCounts.of(problems)
     assert counts == ProblemCounts(
-        files_unreadable=1, records_skipped=1, records_noted=2, records_unlisted=35
+        files_unreadable=1, records_skipped=1, records_noted=MAX_RECORD_PROBLEMS - 1 + 1, records_unlisted=36
     )
     assert counts.summary() == (
-        "1 file could not be read, 1 record skipped, 2 records loaded with a note, "
-        "35 more records with problems, not listed"
+        f"1 file could not be read, 1 record skipped, {MAX_RECORD_PROBLEMS} records loaded with a note, "
+        "36 more records with problems, not listed"
     )
 
 
