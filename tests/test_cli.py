@@ -231,3 +231,13 @@ def test_minus_c_names_the_config_of_the_schedules_alerts_and_athena_commands(tm
     assert res.exit_code == 0 and "s.yaml: 6 alert(s) valid" in res.stdout, res.output
     res = CliRunner().invoke(main, ["athena", "ddl", "-c", str(cfg)])
     assert res.exit_code == 0 and "s3://acme-trail/" in res.stdout, res.output
+    # after the subcommand too, where users write it; the later of two wins
+    for group, count in (("schedules", "3 schedule(s)"), ("alerts", "6 alert(s)")):
+        res = CliRunner().invoke(main, [group, "validate", "--no-secrets", "-c", str(cfg)])
+        assert res.exit_code == 0 and f"s.yaml: {count} valid" in res.stdout, res.output
+        res = CliRunner().invoke(
+            main, [group, "-c", "/nowhere.yaml", "validate", "--no-secrets", "--config", str(cfg)]
+        )
+        assert res.exit_code == 0 and f"s.yaml: {count} valid" in res.stdout, res.output
+        res = CliRunner().invoke(main, [group, "validate", "-c", str(tmp_path / "nowhere.yaml")])
+        assert res.exit_code == 2 and "nowhere.yaml: config file not found" in res.stderr, res.output

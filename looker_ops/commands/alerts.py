@@ -27,6 +27,7 @@ from looker_ops.commands.options import (
     DeliveryPaths,
     dashboards_option,
     delivery_paths,
+    group_settings,
     json_option,
     load_warning,
     log_files_found,
@@ -86,6 +87,7 @@ def alerts(ctx: click.Context, config: Path | None, looker_ini: str | None, sect
 
 
 @alerts.command("validate")
+@group_settings
 @_file_opt
 @_dash_opt
 @_proj_opt
@@ -109,6 +111,7 @@ def validate_cmd(
 
 
 @alerts.command("apply")
+@group_settings
 @_file_opt
 @_dash_opt
 @_proj_opt
@@ -139,6 +142,7 @@ def apply_cmd(
 
 
 @alerts.command("test")
+@group_settings
 @click.argument("name")
 @_file_opt
 @_dash_opt
@@ -160,6 +164,7 @@ def test_cmd(
 
 
 @alerts.command("list")
+@group_settings
 @_file_opt
 @_dash_opt
 @_proj_opt
@@ -196,6 +201,7 @@ def list_cmd(
 
 
 @alerts.command("evaluate")
+@group_settings
 @click.argument("names", nargs=-1)
 @_file_opt
 @_dash_opt

@@ -13,6 +13,7 @@ import click
 from looker_ops.commands.athena import config_option as athena_config_option
 from looker_ops.commands.athena import run_options as athena_run_options
 from looker_ops.commands.athena import settings_from_options
+from looker_ops.commands.options import json_option
 from looker_ops.errors import EXIT_FINDINGS, EXIT_OK, BadInput
 
 if TYPE_CHECKING:
@@ -90,6 +91,7 @@ if TYPE_CHECKING:
     "include: //NAME/...), resolved as Looker resolves it (repeatable).",
 )
 @click.option("--no-cache", is_flag=True, help="Do not read or write the parse cache.")
+@json_option("the report (as --format json) besides the --format report")
 @click.option(
     "--batch-size", type=click.IntRange(1, 5000), default=200, show_default=True, help="Fields per SQL query."
 )
@@ -108,6 +110,7 @@ def check(
     on_athena: bool,
     dialect: str | None,
     dependencies: tuple[str, ...],
+    json_path: str | None,
     **athena_options: Any,
 ) -> None:
     """Check a LookML project offline: syntax, references, Athena rules, and SQL on the embedded engine.
@@ -119,6 +122,12 @@ def check(
     from looker_ops.check.run import exit_code, run_check
     from looker_ops.check.run import write_baseline as do_write_baseline
 
+    if json_path == "-":  # the JSON alone on stdout: --format json by another name
+        if fmt not in ("text", "json") or output is not None:
+            raise BadInput(
+                f"--json - puts the JSON report on stdout: it does not go with --format {fmt} or --output"
+            )
+        fmt, json_path = "json", None
     path, dashboard_dirs = _project_dirs(path, dashboard_dirs)
     kwargs: dict[str, Any] = {} if not no_cache else {"cache_dir": None}
     kwargs.update(_dialect_settings(athena_options.get("config_path"), dialect, dependencies))
@@ -150,6 +159,14 @@ def check(
             raise BadInput(f"--output {output}: cannot write: {exc.strerror or exc}") from None
     else:
         click.echo(text, nl=False)
+    if json_path is not None:
+        try:
+            Path(json_path).write_text(
+                text if fmt == "json" else render_report(result, "json", display=display, project=str(path)),
+                encoding="utf-8",
+            )
+        except OSError as exc:
+            raise BadInput(f"--json {json_path}: cannot write: {exc.strerror or exc}") from None
     code = exit_code(result.findings, fail_on)
     sys.exit(EXIT_FINDINGS if code else EXIT_OK)
 

@@ -172,3 +172,45 @@ def delivery_paths(
         section=o["section"],
         config=path,
     )
+
+
+def _into_group_settings(ctx: click.Context, param: click.Parameter, value: Any) -> None:
+    """A group setting given after the subcommand: it wins over the group's own."""
+    if value is not None and param.name is not None:
+        ctx.ensure_object(dict)[param.name] = value
+
+
+def group_settings(f: Callable[..., Any]) -> Callable[..., Any]:
+    """``-c/--config``, ``--looker-ini`` and ``--section`` of the ``schedules`` and ``alerts``
+    groups, also accepted after the subcommand (``schedules validate -c deploy/looker-ops.yaml``),
+    where users write them; given in both places, the later one wins."""
+    for option in (
+        click.option(
+            "--section",
+            default=None,
+            expose_value=False,
+            callback=_into_group_settings,
+            help="Section of looker.ini (as on the group).",
+        ),
+        click.option(
+            "--looker-ini",
+            "looker_ini",
+            type=click.Path(dir_okay=False),
+            default=None,
+            expose_value=False,
+            callback=_into_group_settings,
+            help="looker.ini file (as on the group).",
+        ),
+        click.option(
+            "-c",
+            "--config",
+            "config",
+            type=click.Path(path_type=Path, dir_okay=False),
+            default=None,
+            expose_value=False,
+            callback=_into_group_settings,
+            help="looker-ops.yaml (as on the group: default ./looker-ops.yaml when present).",
+        ),
+    ):
+        f = option(f)
+    return f

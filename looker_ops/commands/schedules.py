@@ -23,6 +23,7 @@ from looker_ops.commands.options import (
     DeliveryPaths,
     dashboards_option,
     delivery_paths,
+    group_settings,
     json_option,
     looker_client,
     no_schedules_file,
@@ -88,6 +89,7 @@ def schedules(ctx: click.Context, config: Path | None, looker_ini: str | None, s
 
 
 @schedules.command("validate")
+@group_settings
 @_file_opt
 @_dash_opt
 @click.option(
@@ -107,6 +109,7 @@ def validate_cmd(ctx: click.Context, file: Path | None, dashboards: Path | None,
 
 
 @schedules.command("apply")
+@group_settings
 @_file_opt
 @_dash_opt
 @click.option("--dry-run", is_flag=True, help="Print the plan; change nothing.")
@@ -148,6 +151,7 @@ def apply_cmd(
 
 
 @schedules.command("run")
+@group_settings
 @click.argument("name")
 @_file_opt
 @_dash_opt
@@ -169,6 +173,7 @@ def run_cmd(
 
 
 @schedules.command("list")
+@group_settings
 @_file_opt
 @_dash_opt
 @json_option("the rows")
@@ -199,6 +204,7 @@ def list_cmd(ctx: click.Context, file: Path | None, dashboards: Path | None, jso
 
 
 @schedules.command("integrations")
+@group_settings
 @click.pass_context
 def integrations_cmd(ctx: click.Context) -> None:
     """List the action-hub integrations Looker offers (ids for `integration:` destinations)."""

@@ -54,6 +54,22 @@ def test_json_schema(bad: Path) -> None:
     assert f["path"].endswith("proj/views/logs.view.lkml")
 
 
+def test_json_option_writes_the_json_report_beside_the_format(bad: Path, tmp_path: Path) -> None:
+    """`--json PATH` as on every command: the --format report on stdout and the JSON report in
+    PATH (a CI log for people, a file for tools); `--json -` (or bare) is the JSON alone."""
+    target = tmp_path / "report.json"
+    r = invoke(str(bad), "--no-sql", "--format", "github", "--json", str(target))
+    assert r.exit_code == 1 and r.stdout.startswith("::error "), r.output
+    assert json.loads(target.read_text())["summary"]["error"] == 1
+    for args in (["--json", "-"], ["--json"]):
+        r = invoke(str(bad), "--no-sql", *args)
+        assert r.exit_code == 1 and json.loads(r.stdout)["findings"][0]["code"] == "ATH401"
+    r = invoke(str(bad), "--no-sql", "--json", "-", "--format", "sarif")
+    assert r.exit_code == 2 and "does not go with --format sarif" in r.stderr
+    r = invoke(str(bad), "--no-sql", "--json", str(tmp_path / "missing" / "r.json"))
+    assert r.exit_code == 2 and "cannot write" in r.stderr
+
+
 def test_github_annotations_and_step_summary(bad: Path, tmp_path: Path) -> None:
     summary = tmp_path / "summary.md"
     r = invoke(str(bad), "--no-sql", "--format", "github", env={"GITHUB_STEP_SUMMARY": str(summary)})
