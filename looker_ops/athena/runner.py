@@ -299,6 +299,15 @@ def build_session(settings: AthenaSettings) -> boto3.Session:
         base = boto3.Session(profile_name=settings.profile, region_name=settings.region)
     except BotoCoreError as exc:
         raise BadInput(f"{settings.key('profile')}: {exc}") from exc
+    try:
+        credentials = base.get_credentials()
+    except BotoCoreError as exc:  # a profile or credential source that cannot give them
+        raise BadInput(f"AWS credentials: {exc}") from exc
+    if credentials is None:  # missing input, as a missing variable is: exit 2, no call made
+        raise BadInput(
+            "no AWS credentials found: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, a profile "
+            f"(AWS_PROFILE or {settings.key('profile')}), or run where a role provides them"
+        )
     if not settings.role_arn:
         return base
     try:

@@ -462,3 +462,21 @@ def test_no_region_anywhere_is_bad_input(monkeypatch: pytest.MonkeyPatch) -> Non
     runner = athena_engine.AthenaRunner(settings, session=session)
     with pytest.raises(BadInput, match=r"^--aws-region: no AWS region"):
         runner.database_exists("cloudtrail")
+
+
+def test_no_aws_credentials_is_bad_input_before_any_call(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: os.PathLike[str]
+) -> None:
+    """Missing credentials are missing input (exit 2, as a missing variable), found before a
+    call is made, not a remote failure (exit 3) from the first call."""
+    for name in list(os.environ):
+        if name.startswith("AWS_"):
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path) + "/none")
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path) + "/none")
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    settings = AthenaSettings(bucket="b", account_ids=("111122223333",), region="eu-west-1")
+    with pytest.raises(BadInput) as exc:
+        athena_engine.build_session(settings)
+    assert exc.value.exit_code == 2
+    assert "no AWS credentials found" in exc.value.message and "AWS_PROFILE" in exc.value.message

@@ -51,7 +51,10 @@ def test_one_settings_object_carries_the_yaml_keys_to_the_client(
     policy follows max_retries."""
     monkeypatch.chdir(tmp_path)
     plain = client_settings(env=FULL_ENV)
-    assert (plain.max_retries, LookerClient(plain).policy.max_attempts) == (None, 5)  # the policy's default
+    assert (plain.max_retries, LookerClient(plain).policy.max_attempts) == (
+        None,
+        6,
+    )  # the policy's default: the first call and 5 retries
     (tmp_path / "conf").mkdir()
     (tmp_path / "conf" / "my.ini").write_text(
         "[Looker]\nbase_url=https://a.example.com\n[Other]\nbase_url=https://b.example.com\n"
@@ -218,7 +221,7 @@ def test_retries_exhausted_is_a_remote_error(fake_looker: FakeLooker, looker_cli
     assert e.status == 503 and e.attempts == looker_client.policy.max_attempts
     assert len(fake_looker.calls_to("me")) == looker_client.policy.max_attempts
     assert "Looker me failed: GET /api/4.0/user -> status 503: Service Unavailable" in e.message
-    assert "after 5 attempts" in e.message
+    assert "after 6 attempts" in e.message
 
 
 def test_login_is_retried_too(fake_looker: FakeLooker, looker_client: LookerClient) -> None:
@@ -573,7 +576,7 @@ def test_whoami_unreachable(looker_env: FakeLooker, monkeypatch: pytest.MonkeyPa
     result = CliRunner().invoke(main, ["looker", "whoami"])
     assert result.exit_code == EXIT_REMOTE
     assert "error: Looker login failed: POST /api/4.0/login -> network error" in result.output
-    assert "Traceback" not in result.output and len(slept) == 4
+    assert "Traceback" not in result.output and len(slept) == 5
 
 
 def test_whoami_config_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

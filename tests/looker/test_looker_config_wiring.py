@@ -124,3 +124,12 @@ def test_bad_looker_values_are_named(tmp_path: Path) -> None:
     cfg.write_text("looker:\n  timeout: 0\n")
     with pytest.raises(BadInput, match=r"looker\.timeout: must be a positive number"):
         load_config(cfg, env={})
+
+
+def test_the_default_retries_are_the_same_with_and_without_a_config() -> None:
+    """`looker whoami` (no looker-ops.yaml) and `deploy` (looker.max_retries' default) try a
+    failing call as many times (the trial saw "after 5 attempts" and "after 6 attempts")."""
+    from looker_ops.config.settings import LookerSettings
+    from looker_ops.looker.retry import RetryPolicy
+
+    assert RetryPolicy().max_attempts == LookerSettings().max_retries + 1
