@@ -122,7 +122,14 @@ def preview(
     dashboards_dir = dashboards_dir or dashboards_dir_old
     _check_usage(dashboards, every, data_dir, geoip_dir)
     overrides = parse_filter_options(filters)
-    project = load_preview_project(project_dir or default_project_dir(), dashboards_dir)
+    if project_dir is None:
+        project_dir = default_project_dir()
+        if project_dir != Path.cwd() / "lookml_project":  # said as check says it
+            click.echo(
+                f"no ./lookml_project here: previewing the block bundled with looker-ops ({project_dir})",
+                err=True,
+            )
+    project = load_preview_project(project_dir, dashboards_dir)
     chosen = find_dashboards(project, dashboards, every=every)
     if overrides and every:
         names = {n.lower() for d in chosen for f in d.filters for n in (f.name, f.title or "")}

@@ -927,3 +927,17 @@ def test_a_dashboard_file_that_cannot_be_read_is_named_not_skipped(tmp_path: Pat
     assert f"dashboard file could not be read: {where}:" in named.stderr
     others = CliRunner().invoke(main, [*base, CIS, "--format", "json"])  # the others still preview
     assert others.exit_code == 0, others.output
+
+
+def test_the_bundled_block_is_announced_outside_a_project(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without ./lookml_project, preview (as check) says on stderr that it previews the block
+    bundled with looker-ops; inside a project folder it says nothing."""
+    monkeypatch.chdir(tmp_path)
+    res = CliRunner().invoke(main, ["preview", CIS, "--now", NOW, "--format", "json"])
+    assert res.exit_code == 0, res.output
+    assert "no ./lookml_project here: previewing the block bundled with looker-ops" in res.stderr
+    monkeypatch.chdir(ROOT)
+    res = CliRunner().invoke(main, ["preview", CIS, "--now", NOW, "--format", "json"])
+    assert res.exit_code == 0 and "bundled" not in res.stderr, res.output
