@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -118,6 +119,9 @@ def load_schedules(
     )
 
 
+_UNQUOTED_STAR = re.compile(r"(^|[:\[,{-])\s*\*")
+
+
 def parse_schedules(
     text: str,
     file: str,
@@ -132,9 +136,11 @@ def parse_schedules(
 
     def hint(line: int | None) -> str:
         bad_line = lines[line] if line is not None and line < len(lines) else ""
+        if "\t" in bad_line[: len(bad_line) - len(bad_line.lstrip())]:
+            return " (indent with spaces: YAML does not allow tabs there)"
         if "${" in bad_line:
             return ' (inside [ ] or { } write "${VAR}" in quotes)'
-        if "*" in bad_line:
+        if _UNQUOTED_STAR.search(bad_line):  # a value starting with * reads as a YAML alias
             return ' (quote cron expressions: cron: "*/15 * * * *")'
         return ""
 

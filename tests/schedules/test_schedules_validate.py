@@ -531,6 +531,11 @@ def test_error_not_yaml(tmp_path: Path) -> None:
     assert "not valid YAML" in msg and "schedules.yaml:" in msg
     msg = error_of(tmp_path, replace('cron: "0 7 * * 1"', "cron: * 7 * * 1"))
     assert "schedules.yaml:4: not valid YAML" in msg and "quote cron expressions" in msg
+    # a tab in the indentation of a line with a quoted cron: the tab is the hint, not the quotes
+    msg = error_of(tmp_path, replace('    cron: "0 7 * * 1"', '\tcron: "0 7 * * 1"'))
+    assert "not valid YAML" in msg and "indent with spaces" in msg and "quote cron" not in msg, msg
+    msg = error_of(tmp_path, replace('cron: "0 7 * * 1"', 'cron: "0 7 * * 1" ]'))
+    assert "not valid YAML" in msg and "quote cron" not in msg, msg
 
 
 def test_error_dashboards_folder_missing(tmp_path: Path) -> None:
