@@ -124,3 +124,12 @@ def test_athena_rules_stay_silent_on_bigquery(name: str) -> None:
     ]
     assert athena == [], "\n".join(f"{f.code} {f.file}:{f.line} {f.message}" for f in athena)
     assert not result.sql
+
+
+def test_a_missing_tile_source_says_whether_the_model_or_the_explore_is_missing() -> None:
+    result, _ = run("ref006_tile_explore_missing", "bad")
+    messages = sorted(f.message for f in result.findings if f.code == "REF006")
+    assert messages == [
+        "element t2: explore m::logz does not exist (did you mean logs?)",
+        "element t3: model nope does not exist (models: m; explore logs)",
+    ]

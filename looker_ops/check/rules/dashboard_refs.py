@@ -7,6 +7,7 @@ an undotted name is a table calculation or custom field Looker resolves itself.
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Callable, Mapping
 
@@ -61,6 +62,19 @@ BAD_DASH_FILTER = rule(
 _SORT_RE = re.compile(r"^\s*(\S+?)(?:\s+(asc|desc))?(?:\s+\d+)?\s*$", re.I)
 
 
+def missing_source(project: Project, d: Dashboard, model: str | None, explore: str | None) -> str:
+    """Why a dashboard element's (or filter's) model and explore name nothing: the model, when
+    it is the model that is missing, else the explore (with the nearest explore of the model)."""
+    if model and model not in project.models:
+        known = ", ".join(sorted(project.models)) or "none"
+        return f"model {model} does not exist (models: {known}; explore {explore or '?'})"
+    models = [model] if model else d.models
+    names = sorted({name for (m, name) in project.explores if m in models})
+    close = difflib.get_close_matches(explore or "", names, n=1)
+    hint = f" (did you mean {close[0]}?)" if close else ""
+    return f"explore {model or '?'}::{explore or '?'} does not exist{hint}"
+
+
 def dashboard_refs(ctx: CheckContext, project: Project, d: Dashboard) -> None:
     filter_names = {fl.name for fl in d.filters}
     for fl in d.filters:
@@ -77,7 +91,7 @@ def dashboard_refs(ctx: CheckContext, project: Project, d: Dashboard) -> None:
             if e is None:
                 ctx.report(
                     BAD_DASH_FILTER,
-                    f"dashboard filter {fl.name}: explore {fl.model or '?'}::{fl.explore or '?'} does not exist",
+                    f"dashboard filter {fl.name}: {missing_source(project, d, fl.model, fl.explore)}",
                     d.file,
                     fl.line,
                     where,
@@ -156,7 +170,7 @@ def _element_refs(
         if not ctx.may_be_in_dependency(el.explore, [el.model] if el.model else d.models):
             ctx.report(
                 BAD_TILE_SOURCE,
-                f"element {el.name}: explore {el.model or '?'}::{el.explore or '?'} does not exist",
+                f"element {el.name}: {missing_source(project, d, el.model, el.explore)}",
                 file,
                 el.line,
                 where,

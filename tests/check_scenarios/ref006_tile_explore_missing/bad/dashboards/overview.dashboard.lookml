@@ -23,3 +23,8 @@
     fields: [logz.count]
     listen:
       Date: logz.event_date
+  - name: t3  # expect: REF006
+    model: nope
+    explore: logs
+    type: looker_grid
+    fields: [logs.count]
