@@ -107,7 +107,6 @@ def preview(
     are skipped and listed (stderr and the output).
     """
     from looker_ops.preview.run import (
-        default_project_dir,
         find_dashboards,
         load_preview_project,
         parse_filter_options,
@@ -122,14 +121,7 @@ def preview(
     dashboards_dir = dashboards_dir or dashboards_dir_old
     _check_usage(dashboards, every, data_dir, geoip_dir)
     overrides = parse_filter_options(filters)
-    if project_dir is None:
-        project_dir = default_project_dir()
-        if project_dir != Path.cwd() / "lookml_project":  # said as check says it
-            click.echo(
-                f"no ./lookml_project here: previewing the block bundled with looker-ops ({project_dir})",
-                err=True,
-            )
-    project = load_preview_project(project_dir, dashboards_dir)
+    project = load_preview_project(_project_dir(project_dir), dashboards_dir)
     chosen = find_dashboards(project, dashboards, every=every)
     if overrides and every:
         names = {n.lower() for d in chosen for f in d.filters for n in (f.name, f.title or "")}
@@ -221,3 +213,17 @@ def _write(text: str, out: Path | None) -> None:
     except OSError as exc:
         raise BadInput(f"--output {out}: {exc.strerror or exc}") from None
     click.echo(f"wrote {out}", err=True)
+
+
+def _project_dir(given: Path | None) -> Path:
+    """``--project``, else ./lookml_project, else the bundled block (said on stderr, as check says it)."""
+    from looker_ops.preview.run import default_project_dir
+
+    if given is not None:
+        return given
+    found = default_project_dir()
+    if found != Path.cwd() / "lookml_project":
+        click.echo(
+            f"no ./lookml_project here: previewing the block bundled with looker-ops ({found})", err=True
+        )
+    return found
