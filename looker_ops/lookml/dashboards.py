@@ -232,6 +232,52 @@ def _element_guess(key: str) -> str | None:
     return near_miss(key, ELEMENT_KEYS)
 
 
+# Keys that say what a dashboard, element or filter is and what it queries: one given twice is a
+# warning. A visualization setting given twice is only info: files Looker itself exported carry
+# such repeats (``series_colors``...), and Looker keeps the later value as any YAML reader does.
+_IDENTITY_KEYS = frozenset(
+    [
+        "dashboard",
+        "preferred_slug",
+        "title",
+        "name",
+        "extends",
+        "model",
+        "explore",
+        "fields",
+        "filters",
+        "sorts",
+        "pivots",
+        "listen",
+        "limit",
+        "column_limit",
+        "type",
+        "elements",
+        "default_value",
+        "field",
+        "dynamic_fields",
+        "merged_queries",
+        "query",
+        "fill_fields",
+        "subtotals",
+        "total",
+        "row_total",
+    ]
+)
+
+
+def _given_twice(key: str, first: int, again: int, file: str, where: str) -> Finding:
+    """A key given twice in one mapping: YAML readers keep the later value, silently."""
+    return Finding(
+        BAD_KEY,
+        Severity.WARNING if key in _IDENTITY_KEYS else Severity.INFO,
+        f"key `{key}` given twice (lines {first} and {again}): the later value is used",
+        file,
+        again,
+        where,
+    )
+
+
 def _parse_element(
     node: Any, line: int, file: str, problems: list[Finding], dname: str
 ) -> DashboardElement | None:
@@ -244,6 +290,8 @@ def _parse_element(
     lines: dict[str, int] = {}
     for k, value, kline0, _ in node.items:
         key = k if k.__class__ is str else str(k)
+        if key in lines:
+            problems.append(_given_twice(key, lines[key], kline0 + 1, file, f"dashboard:{dname}/element"))
         props[key] = value
         lines[key] = kline0 + 1
     props["_lines"] = lines
@@ -370,7 +418,11 @@ def _parse_filter(
         )
         return None
     props: dict[str, Any] = {}
+    seen: dict[str, int] = {}
     for key, value, kline in _map_items(node):
+        if key in seen:
+            problems.append(_given_twice(key, seen[key], kline, file, f"dashboard:{dname}/filter"))
+        seen[key] = kline
         props[key] = value
         if key not in FILTER_KEYS:
             problems.append(
@@ -421,9 +473,13 @@ def parse_dashboard_text(text: str, file: str) -> tuple[list[Dashboard], list[Fi
         elements: list[DashboardElement] = []
         filters: list[DashboardFilter] = []
         name = ""
+        seen: dict[str, int] = {}
         for k, value, kline0, raw in dnode.items:
             key = str(k)
             kline = kline0 + 1
+            if key in seen:
+                problems.append(_given_twice(key, seen[key], kline, file, f"dashboard:{name}"))
+            seen[key] = kline
             if key == "dashboard":
                 name = str(value)
             if key not in DASHBOARD_KEYS:

@@ -174,16 +174,20 @@ DUPLICATES = """- dashboard: dups
 """
 
 
-def test_duplicate_keys_last_one_wins_and_each_unknown_dashboard_key_is_reported() -> None:
+def test_duplicate_keys_last_one_wins_are_warned_and_each_unknown_dashboard_key_is_reported() -> None:
     assert agree(DUPLICATES)  # read by the fast reader
     [d], problems = parse_dashboard_text(DUPLICATES, "d.dashboard.lookml")
     assert (d.title, d.props["colour"]) == ("Second", "blue")
     [e] = d.elements
     assert e.type == "looker_line" and e.props["_lines"] == {"name": 7, "type": 9, "lisen": 11}
-    assert [(p.line, p.message) for p in problems] == [
-        (4, "unknown dashboard key `colour`"),
-        (5, "unknown dashboard key `colour`"),
-        (11, "unknown element key `lisen` in element e (did you mean listen?)"),
+    assert [(p.line, p.severity.value, p.message) for p in problems] == [
+        (3, "warning", "key `title` given twice (lines 2 and 3): the later value is used"),
+        (4, "error", "unknown dashboard key `colour`"),
+        (5, "info", "key `colour` given twice (lines 4 and 5): the later value is used"),
+        (5, "error", "unknown dashboard key `colour`"),
+        (9, "warning", "key `type` given twice (lines 8 and 9): the later value is used"),
+        (11, "info", "key `lisen` given twice (lines 10 and 11): the later value is used"),
+        (11, "error", "unknown element key `lisen` in element e (did you mean listen?)"),
     ]
 
 
@@ -235,3 +239,12 @@ def test_collections_read_fast_are_fresh_per_element() -> None:
     [d], _ = parse_dashboard_text(text, "d.dashboard.lookml")
     a, b = d.elements
     assert a.props["fields"] == b.props["fields"] and a.props["fields"] is not b.props["fields"]
+
+
+def test_a_filter_key_given_twice_is_warned() -> None:
+    text = "- dashboard: d\n  filters:\n  - name: f\n    type: date_filter\n    type: field_filter\n"
+    [d], problems = parse_dashboard_text(text, "d.dashboard.lookml")
+    assert d.filters[0].type == "field_filter"
+    assert [(p.line, p.message) for p in problems] == [
+        (5, "key `type` given twice (lines 4 and 5): the later value is used")
+    ]
