@@ -236,33 +236,9 @@ def _element_guess(key: str) -> str | None:
 # warning. A visualization setting given twice is only info: files Looker itself exported carry
 # such repeats (``series_colors``...), and Looker keeps the later value as any YAML reader does.
 _IDENTITY_KEYS = frozenset(
-    [
-        "dashboard",
-        "preferred_slug",
-        "title",
-        "name",
-        "extends",
-        "model",
-        "explore",
-        "fields",
-        "filters",
-        "sorts",
-        "pivots",
-        "listen",
-        "limit",
-        "column_limit",
-        "type",
-        "elements",
-        "default_value",
-        "field",
-        "dynamic_fields",
-        "merged_queries",
-        "query",
-        "fill_fields",
-        "subtotals",
-        "total",
-        "row_total",
-    ]
+    {"dashboard", "preferred_slug", "title", "name", "extends", "type", "elements", "default_value", "field"}
+    | {"model", "explore", "fields", "filters", "sorts", "pivots", "listen", "limit", "column_limit"}
+    | {"dynamic_fields", "merged_queries", "query", "fill_fields", "subtotals", "total", "row_total"}
 )
 
 
