@@ -24,7 +24,14 @@ _HERE = Path(__file__).parent
 CODE_HASH = hashlib.sha256(
     b"".join(
         (_HERE / name).read_bytes()
-        for name in ("parsecache.py", "ignores.py", "dashboards.py", "dashboard_yaml.py", "model.py")
+        for name in (
+            "parsecache.py",
+            "ignores.py",
+            "dashboards.py",
+            "dashboard_keys.py",
+            "dashboard_yaml.py",
+            "model.py",
+        )
     )
 ).hexdigest()[:12]
 

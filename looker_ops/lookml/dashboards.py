@@ -25,6 +25,14 @@ import yaml
 
 from looker_ops.findings import Finding, Severity
 from looker_ops.lookml import dashboard_yaml
+from looker_ops.lookml.dashboard_keys import (
+    DASHBOARD_KEYS,
+    ELEMENT_KEYS,
+    ELEMENT_TYPES,
+    FILTER_KEYS,
+    IDENTITY_KEYS,
+    VIS_SETTINGS_NEAR_STRUCTURAL,
+)
 from looker_ops.lookml.dashboard_yaml import YMap, YSeq
 from looker_ops.lookml.ignores import IgnoreComment, scan_ignores
 from looker_ops.lookml.model import Dashboard, DashboardElement, DashboardFilter
@@ -32,99 +40,6 @@ from looker_ops.yamlutil import error_line, error_problem
 
 YAML_ERROR = "DSH001"
 BAD_KEY = "DSH002"
-
-DASHBOARD_KEYS = frozenset(
-    [
-        "dashboard",
-        "title",
-        "extends",
-        "extension",
-        "layout",
-        "rows",
-        "tile_size",
-        "width",
-        "auto_run",
-        "crossfilter_enabled",
-        "description",
-        "embed_style",
-        "enable_viz_full_screen",
-        "filters_bar_collapsed",
-        "filters_location_top",
-        "load_configuration",
-        "preferred_slug",
-        "preferred_viewer",
-        "query_timezone",
-        "refresh",
-        "elements",
-        "filters",
-        "label",
-        "tabs",
-    ]
-)
-FILTER_KEYS = frozenset(
-    [
-        "name",
-        "title",
-        "type",
-        "default_value",
-        "allow_multiple_values",
-        "required",
-        "ui_config",
-        "model",
-        "explore",
-        "field",
-        "listens_to_filters",
-        "vis_filter",
-    ]
-)
-# The structural keys of a dashboard element (placement, query, text, notes): an unknown key
-# close to one of these is a typo, not a visualization setting.
-ELEMENT_KEYS = frozenset(
-    [
-        "name",
-        "title",
-        "type",
-        "height",
-        "width",
-        "top",
-        "left",
-        "row",
-        "col",
-        "refresh",
-        "note",
-        "note_state",
-        "note_display",
-        "note_text",
-        "title_text",
-        "subtitle_text",
-        "body_text",
-        "rich_content_json",
-        "model",
-        "explore",
-        "dimensions",
-        "measures",
-        "fields",
-        "fill_fields",
-        "sorts",
-        "pivots",
-        "limit",
-        "column_limit",
-        "filters",
-        "listen",
-        "query_timezone",
-        "merged_queries",
-        "join_fields",
-        "hidden_fields",
-        "dynamic_fields",
-        "total",
-        "row_total",
-        "subtotals",
-        "tab_name",
-        "group",
-    ]
-)
-# Real visualization settings that happen to look like a near miss of a structural key.
-VIS_SETTINGS_NEAR_STRUCTURAL = frozenset(["show_totals", "totals_color", "hidden_pivots"])
 
 
 def _osa_distance(a: str, b: str) -> int:
@@ -167,42 +82,6 @@ def _hint(key: str, known: frozenset[str]) -> str:
     return f" (did you mean {guess}?)" if guess else ""
 
 
-ELEMENT_TYPES = frozenset(
-    [
-        "text",
-        "button",
-        "looker_line",
-        "looker_area",
-        "looker_bar",
-        "looker_column",
-        "looker_scatter",
-        "looker_pie",
-        "looker_donut_multiples",
-        "looker_single_record",
-        "looker_grid",
-        "looker_map",
-        "looker_geo_coordinates",
-        "looker_geo_choropleth",
-        "looker_funnel",
-        "looker_timeline",
-        "looker_waterfall",
-        "looker_boxplot",
-        "looker_wordcloud",
-        "single_value",
-        "table",
-        "looker_google_map",
-        "looker_area_stacked",
-        "looker_bar_stacked",
-        "looker_sankey",
-        "looker_timeline_chart",
-        "looker_scatter_chart",
-        "looker_column_stacked",
-        "looker_single_value",
-        "looker_table",
-        "looker_pivot_table",
-        "marketplace_viz_report_table",
-    ]
-)
 _LIST_KEYS = ("fields", "sorts", "pivots", "hidden_fields", "dynamic_fields")
 _MAP_KEYS = ("filters", "listen")
 
@@ -232,21 +111,11 @@ def _element_guess(key: str) -> str | None:
     return near_miss(key, ELEMENT_KEYS)
 
 
-# Keys that say what a dashboard, element or filter is and what it queries: one given twice is a
-# warning. A visualization setting given twice is only info: files Looker itself exported carry
-# such repeats (``series_colors``...), and Looker keeps the later value as any YAML reader does.
-_IDENTITY_KEYS = frozenset(
-    {"dashboard", "preferred_slug", "title", "name", "extends", "type", "elements", "default_value", "field"}
-    | {"model", "explore", "fields", "filters", "sorts", "pivots", "listen", "limit", "column_limit"}
-    | {"dynamic_fields", "merged_queries", "query", "fill_fields", "subtotals", "total", "row_total"}
-)
-
-
 def _given_twice(key: str, first: int, again: int, file: str, where: str) -> Finding:
     """A key given twice in one mapping: YAML readers keep the later value, silently."""
     return Finding(
         BAD_KEY,
-        Severity.WARNING if key in _IDENTITY_KEYS else Severity.INFO,
+        Severity.WARNING if key in IDENTITY_KEYS else Severity.INFO,
         f"key `{key}` given twice (lines {first} and {again}): the later value is used",
         file,
         again,
@@ -277,6 +146,16 @@ def _parse_element(
         problems.append(
             Finding(BAD_KEY, Severity.ERROR, "dashboard element has no `name`", file, line, where)
         )
+    _element_key_guesses(props, lines, name, file, problems, where)
+    _element_shapes(props, lines, name, line, file, problems, where)
+    end_line, end_column = node.end
+    return make_element(props, line, end_line + (1 if end_column else 0))
+
+
+def _element_key_guesses(
+    props: dict[str, Any], lines: dict[str, int], name: str, file: str, problems: list[Finding], where: str
+) -> None:
+    """An element key that is a near miss of a known one (memoised per distinct key)."""
     for key, kline in lines.items():
         guess = _ELEMENT_GUESS.get(key, _UNSEEN)
         if guess is _UNSEEN:
@@ -294,6 +173,19 @@ def _parse_element(
                     where,
                 )
             )
+
+
+def _element_shapes(
+    props: dict[str, Any],
+    lines: dict[str, int],
+    name: str,
+    line: int,
+    file: str,
+    problems: list[Finding],
+    where: str,
+) -> None:
+    """Values of the wrong shape (a list, a mapping, a number expected), repaired in ``props``
+    so the rules can read them, and a type that is not a built-in visualization."""
     for k in _LIST_KEYS:
         if k in props and props[k] is not None and not isinstance(props[k], list):
             problems.append(
@@ -344,8 +236,6 @@ def _parse_element(
                     where,
                 )
             )
-    end_line, end_column = node.end
-    return make_element(props, line, end_line + (1 if end_column else 0))
 
 
 def _listen(v: Any) -> dict[str, str]:
@@ -428,6 +318,7 @@ def _parse_filter(
 
 
 def parse_dashboard_text(text: str, file: str) -> tuple[list[Dashboard], list[Finding]]:
+    """The dashboards of one file's text, and the problems found reading them."""
     problems: list[Finding] = []
     try:
         root = dashboard_yaml.read(text)
@@ -439,80 +330,74 @@ def parse_dashboard_text(text: str, file: str) -> tuple[list[Dashboard], list[Fi
         return [], [Finding(YAML_ERROR, Severity.ERROR, "empty dashboard file", file, 1)]
     out: list[Dashboard] = []
     for dnode, dline0 in zip(root.items, root.lines, strict=True):
-        dline = dline0 + 1
         if not isinstance(dnode, YMap):
             problems.append(
-                Finding(YAML_ERROR, Severity.ERROR, "a dashboard must be a YAML mapping", file, dline)
+                Finding(YAML_ERROR, Severity.ERROR, "a dashboard must be a YAML mapping", file, dline0 + 1)
             )
             continue
-        props: dict[str, Any] = {}
-        elements: list[DashboardElement] = []
-        filters: list[DashboardFilter] = []
-        name = ""
-        seen: dict[str, int] = {}
-        for k, value, kline0, raw in dnode.items:
-            key = str(k)
-            kline = kline0 + 1
-            if key in seen:
-                problems.append(_given_twice(key, seen[key], kline, file, f"dashboard:{name}"))
-            seen[key] = kline
-            if key == "dashboard":
-                name = str(value)
-            if key not in DASHBOARD_KEYS:
+        out.append(_parse_dashboard(dnode, dline0 + 1, file, problems))
+    return out, problems
+
+
+def _parse_dashboard(dnode: YMap, dline: int, file: str, problems: list[Finding]) -> Dashboard:
+    """One dashboard of a file: its keys, elements and filters (problems appended)."""
+    props: dict[str, Any] = {}
+    elements: list[DashboardElement] = []
+    filters: list[DashboardFilter] = []
+    name = ""
+    seen: dict[str, int] = {}
+    for k, value, kline0, raw in dnode.items:
+        key = str(k)
+        kline = kline0 + 1
+        if key in seen:
+            problems.append(_given_twice(key, seen[key], kline, file, f"dashboard:{name}"))
+        seen[key] = kline
+        if key == "dashboard":
+            name = str(value)
+        if key not in DASHBOARD_KEYS:
+            problems.append(
+                Finding(
+                    BAD_KEY,
+                    Severity.ERROR,
+                    f"unknown dashboard key `{key}`{_hint(key, DASHBOARD_KEYS)}",
+                    file,
+                    kline,
+                    f"dashboard:{name}",
+                )
+            )
+        if key not in ("elements", "filters"):
+            props[key] = dashboard_yaml.to_py(value)
+        elif not isinstance(value, YSeq):
+            if raw not in ("", "null", "~"):
                 problems.append(
                     Finding(
-                        BAD_KEY,
-                        Severity.ERROR,
-                        f"unknown dashboard key `{key}`{_hint(key, DASHBOARD_KEYS)}",
-                        file,
-                        kline,
-                        f"dashboard:{name}",
+                        BAD_KEY, Severity.ERROR, f"`{key}` must be a list", file, kline, f"dashboard:{name}"
                     )
                 )
-            if key in ("elements", "filters"):
-                if not isinstance(value, YSeq):
-                    if raw not in ("", "null", "~"):
-                        problems.append(
-                            Finding(
-                                BAD_KEY,
-                                Severity.ERROR,
-                                f"`{key}` must be a list",
-                                file,
-                                kline,
-                                f"dashboard:{name}",
-                            )
-                        )
-                    continue
-                for child, cline0 in zip(value.items, value.lines, strict=True):
-                    if key == "elements":
-                        e = _parse_element(child, cline0 + 1, file, problems, name)
-                        if e is not None:
-                            elements.append(e)
-                    else:
-                        fl = _parse_filter(child, cline0 + 1, file, problems, name)
-                        if fl is not None:
-                            filters.append(fl)
-                continue
-            props[key] = dashboard_yaml.to_py(value)
-        if not name:
-            problems.append(
-                Finding(BAD_KEY, Severity.ERROR, "dashboard has no `dashboard:` name", file, dline)
-            )
-            name = Path(file).name.split(".")[0]
-        out.append(
-            Dashboard(
-                name=name,
-                title=_s(props.get("title")),
-                file=file,
-                line=dline,
-                preferred_slug=_s(props.get("preferred_slug")),
-                filters=filters,
-                elements=elements,
-                props=props,
-                end_line=dnode.end[0] + 1,
-            )
-        )
-    return out, problems
+        else:
+            for child, cline0 in zip(value.items, value.lines, strict=True):
+                if key == "elements":
+                    e = _parse_element(child, cline0 + 1, file, problems, name)
+                    if e is not None:
+                        elements.append(e)
+                else:
+                    fl = _parse_filter(child, cline0 + 1, file, problems, name)
+                    if fl is not None:
+                        filters.append(fl)
+    if not name:
+        problems.append(Finding(BAD_KEY, Severity.ERROR, "dashboard has no `dashboard:` name", file, dline))
+        name = Path(file).name.split(".")[0]
+    return Dashboard(
+        name=name,
+        title=_s(props.get("title")),
+        file=file,
+        line=dline,
+        preferred_slug=_s(props.get("preferred_slug")),
+        filters=filters,
+        elements=elements,
+        props=props,
+        end_line=dnode.end[0] + 1,
+    )
 
 
 def load_dashboards(
