@@ -18,11 +18,19 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Iterable
-from datetime import UTC, datetime
 from typing import Any
 
 from tests.fake_looker.auth import user_public
-from tests.fake_looker.core import FakeLooker, Reply, Request, invalid, not_found, route, select_fields
+from tests.fake_looker.core import (
+    FakeLooker,
+    Reply,
+    Request,
+    invalid,
+    not_found,
+    route,
+    select_fields,
+    timestamp,
+)
 
 COMPARISONS = {
     "EQUAL_TO",
@@ -60,10 +68,6 @@ WRITABLE = {
 }
 PATCHABLE = {"owner_id", "is_disabled", "disabled_reason", "is_public", "threshold", "enhancements"}
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-
-
-def _now() -> str:
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.000+00:00")
 
 
 # --- cron: the fake's own reading, independent of looker_ops ---------------------------------------
@@ -228,7 +232,7 @@ def create_alert(fake: FakeLooker, req: Request) -> Any:
         "is_public": False,
         "show_custom_url": False,
         "_followers": set(),
-        "_created_at": _now(),
+        "_created_at": timestamp(),
     }
     a.update(body)
     fake.table("alerts")[aid] = a
@@ -296,7 +300,7 @@ def enqueue_alert(fake: FakeLooker, req: Request) -> Any:
         "alert_id": a["id"],
         "force": req.query.get("force") == "true",
         "destinations": list(a.get("destinations") or []),
-        "at": _now(),
+        "at": timestamp(),
     }
     return Reply(204)
 

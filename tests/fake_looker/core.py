@@ -8,6 +8,7 @@ serves their routes behind ``responses``. See tests/fake_looker/__init__.py for 
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import importlib
 import itertools
 import json
@@ -26,9 +27,17 @@ from urllib.parse import parse_qsl, urlsplit
 import requests
 import responses
 
+from looker_ops import clock
 from tests.fake_looker import contract
 from tests.fake_looker.contract import ContractViolation, Spec, template_regex
 from tests.fake_looker.gitremote import GitRemote
+
+
+def timestamp() -> str:
+    """Looker's form of a created_at/updated_at time: now, from the product's clock (pinned by
+    the suite), so no stored timestamp depends on the day the tests run."""
+    return clock.now().astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.000+00:00")
+
 
 DOC = "https://cloud.google.com/looker/docs/r/api/support"
 DEFAULT_BASE_URL = "https://looker.test:19999"

@@ -12,12 +12,11 @@ from __future__ import annotations
 
 import secrets
 import string
-from datetime import UTC, datetime
 from typing import Any
 
 import yaml
 
-from tests.fake_looker.core import FakeLooker, Reply, Request, conflict, invalid, not_found, route
+from tests.fake_looker.core import FakeLooker, Reply, Request, conflict, invalid, not_found, route, timestamp
 from tests.fake_looker.folders import base as folder_base
 
 UPDATABLE = {
@@ -40,10 +39,6 @@ UPDATABLE = {
     "enable_viz_full_screen",
     "user_id",
 }
-
-
-def _now() -> str:
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.000+00:00")
 
 
 def _slug() -> str:
@@ -184,7 +179,7 @@ def _apply_lookml(fake: FakeLooker, d: dict[str, Any], doc: dict[str, Any]) -> N
     d["_elements"] = _elements(fake, d["id"], doc.get("elements") or [])
     d["_filters"] = _filters(fake, d["id"], doc.get("filters") or [])
     d["_lookml_doc"] = doc
-    d["updated_at"] = _now()
+    d["updated_at"] = timestamp()
 
 
 def _by_slug(fake: FakeLooker, slug: str) -> dict[str, Any] | None:
@@ -211,8 +206,8 @@ def _new(fake: FakeLooker, req: Request, folder_id: str, slug: str, title: str) 
         "deleted_at": None,
         "preferred_viewer": "dashboards-next",
         "user_id": req.token.user_id if req.token else None,
-        "created_at": _now(),
-        "updated_at": _now(),
+        "created_at": timestamp(),
+        "updated_at": timestamp(),
         "_elements": [],
         "_filters": [],
     }
@@ -345,8 +340,8 @@ def update_dashboard(fake: FakeLooker, req: Request) -> Any:
             raise conflict(f"Slug {slug!r} is already taken by another dashboard")
     d.update({k: v for k, v in body.items() if k in UPDATABLE})
     if "deleted" in body:
-        d["deleted_at"] = _now() if body["deleted"] else None
-    d["updated_at"] = _now()
+        d["deleted_at"] = timestamp() if body["deleted"] else None
+    d["updated_at"] = timestamp()
     return public(fake, d)
 
 

@@ -9,11 +9,10 @@ Deliveries made by run_once land in ``fake.table("deliveries")`` (never among th
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
 from typing import Any
 
 from tests.fake_looker.auth import user_public
-from tests.fake_looker.core import FakeLooker, Reply, Request, invalid, not_found, route
+from tests.fake_looker.core import FakeLooker, Reply, Request, invalid, not_found, route, timestamp
 
 PLAN_FIELDS = {
     "name",
@@ -71,10 +70,6 @@ FORMATS = {
 PAPER_SIZES = {"letter", "legal", "tabloid", "a0", "a1", "a2", "a3", "a4", "a5"}
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 CRON = re.compile(r"^\S+(\s+\S+){4}$")
-
-
-def _now() -> str:
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.000+00:00")
 
 
 def _validate(fake: FakeLooker, plan: dict[str, Any], *, run_once: bool) -> None:
@@ -147,7 +142,7 @@ def _store(fake: FakeLooker, req: Request, body: dict[str, Any], plan: dict[str,
                 secrets[did] = d["secret_parameters"]
             dests.append(dest)
         plan["scheduled_plan_destination"] = dests
-    plan["updated_at"] = _now()
+    plan["updated_at"] = timestamp()
 
 
 def public(fake: FakeLooker, p: dict[str, Any]) -> dict[str, Any]:
@@ -178,8 +173,8 @@ def _new_plan(fake: FakeLooker, req: Request) -> dict[str, Any]:
         "run_as_recipient": False,
         "run_once": False,
         "timezone": None,
-        "created_at": _now(),
-        "updated_at": _now(),
+        "created_at": timestamp(),
+        "updated_at": timestamp(),
         "next_run_at": None,
         "last_run_at": None,
         "scheduled_plan_destination": [],
@@ -278,7 +273,7 @@ def _deliver(fake: FakeLooker, plan: dict[str, Any], secrets: dict[str, str]) ->
         "id": did,
         "plan": plan,
         "secret_parameters": secrets,
-        "at": _now(),
+        "at": timestamp(),
     }
     fake.table("deliveries")[did] = delivery
     return delivery
