@@ -216,14 +216,17 @@ def _write(text: str, out: Path | None) -> None:
 
 
 def _project_dir(given: Path | None) -> Path:
-    """``--project``, else ./lookml_project, else the bundled block (said on stderr, as check says it)."""
-    from looker_ops.preview.run import default_project_dir
-
+    """``--project``, else ./lookml_project, else the block bundled with looker-ops (said on
+    stderr, as check says it)."""
     if given is not None:
         return given
-    found = default_project_dir()
-    if found != Path.cwd() / "lookml_project":
-        click.echo(
-            f"no ./lookml_project here: previewing the block bundled with looker-ops ({found})", err=True
-        )
-    return found
+    here = Path.cwd() / "lookml_project"
+    if here.is_dir():
+        return here
+    from looker_ops.bundled import block_dirs
+
+    bundled = block_dirs()[0]
+    click.echo(
+        f"no ./lookml_project here: previewing the block bundled with looker-ops ({bundled})", err=True
+    )
+    return bundled

@@ -47,16 +47,6 @@ __all__ = [
 # =========================================================================== running tiles
 
 
-def default_project_dir() -> Path:
-    """``./lookml_project`` when it exists, else the block next to the installed package."""
-    here = Path.cwd() / "lookml_project"
-    if here.is_dir():
-        return here
-    from looker_ops.bundled import block_dirs
-
-    return block_dirs()[0]
-
-
 def default_dashboards_dir(project_dir: Path) -> Path:
     return project_dir.parent / "dashboards"
 
