@@ -15,7 +15,6 @@ from urllib.parse import parse_qsl, quote_plus, urlencode, urlsplit
 
 from looker_ops.config.reader import Secret
 from looker_ops.errors import BadInput
-from looker_ops.findings import Finding, Severity
 from looker_ops.lookml.filters import DASHBOARD_FILTER_KINDS
 
 MARKER = "[looker-ops] "
@@ -101,19 +100,13 @@ class DashboardInfo:
 
 def unreadable_dashboard_files(dashboards_dir: Path) -> str:
     """A note naming the dashboard files of the folder that could not be read (empty when all
-    could): an unknown slug may be a dashboard in one of them. Read only on that error path."""
-    from looker_ops.lookml.dashboards import YAML_ERROR, parse_dashboard_text
+    could), read as ``check`` reads them: an unknown slug may be a dashboard in one of them.
+    Read only on that error path."""
+    from looker_ops.lookml.dashboards import load_dashboards
     from looker_ops.lookml.loader import unreadable_dashboards
 
-    problems: list[Finding] = []
-    for path in sorted(dashboards_dir.glob("*.dashboard.lookml")) if dashboards_dir.is_dir() else []:
-        try:
-            text = path.read_text(encoding="utf-8-sig")
-        except (OSError, UnicodeDecodeError) as exc:
-            problems.append(Finding(YAML_ERROR, Severity.ERROR, f"cannot read file: {exc}", str(path)))
-            continue
-        problems.extend(parse_dashboard_text(text, str(path))[1])
-    return unreadable_dashboards(problems)
+    paths = sorted(dashboards_dir.glob("*.dashboard.lookml")) if dashboards_dir.is_dir() else []
+    return unreadable_dashboards(load_dashboards(paths, str)[1])
 
 
 def dashboard_index(dashboards_dir: Path) -> dict[str, DashboardInfo]:
