@@ -26,6 +26,7 @@ CODE_HASH = hashlib.sha256(
         (_HERE / name).read_bytes()
         for name in (
             "parsecache.py",
+            "fastparse.py",
             "ignores.py",
             "dashboards.py",
             "dashboard_keys.py",

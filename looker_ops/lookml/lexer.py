@@ -17,7 +17,7 @@ import lkml.tokens as tokens
 from lkml.keys import CHARACTER_TO_TOKEN
 from lkml.lexer import Lexer
 
-MAX_BLOCK_DEPTH = 50  # LookML's deepest valid nesting is far below (model > explore > join > ...)
+from looker_ops.lookml.fastparse import MAX_BLOCK_DEPTH
 
 
 class LexError(Exception):

@@ -24,16 +24,15 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-
-from lkml.keys import PLURAL_KEYS, pluralize
-from lkml.parser import Parser
-from lkml.tree import BlockNode, ContainerNode, ListNode, PairNode
+from typing import TYPE_CHECKING, Any
 
 from looker_ops.lookml.cache import CODE_HASH
 from looker_ops.lookml.cache import usable_cache as _usable_cache
+from looker_ops.lookml.fastparse import PLURAL_KEYS, KeyClash, check_clash, fast_parse, pluralize
 from looker_ops.lookml.ignores import IgnoreComment, scan_ignores
-from looker_ops.lookml.lexer import GuardedLexer, LexError
+
+if TYPE_CHECKING:
+    from lkml.tree import BlockNode, ContainerNode
 
 # The cache key covers the code that produces the cached form (this module, ignores.py, the
 # dashboard readers and the objects they build: lookml.cache.CODE_HASH), not only a hand-kept
@@ -80,6 +79,8 @@ class _Ends:
 
 
 def _convert_container(container: ContainerNode, depth: int, ends: _Ends) -> dict[str, Any]:
+    from lkml.tree import BlockNode, ListNode, PairNode
+
     d: dict[str, Any] = {}
     lines: dict[str, int] = {}
     for item in container.items:
@@ -95,6 +96,7 @@ def _convert_container(container: ContainerNode, depth: int, ends: _Ends) -> dic
                 value = [t.value for t in item.items if not isinstance(t, PairNode)]
         else:
             value = item.value.value
+        check_clash(lines, key, line)
         if key in _PLURAL:
             d.setdefault(pluralize(key), []).append(value)
         else:
@@ -135,6 +137,22 @@ def parse_text(text: str) -> ParsedFile:
     if "\0" in text:
         line = text.count("\n", 0, text.index("\0")) + 1
         return ParsedFile(None, (line, "the file contains NUL bytes: not a LookML text file"), ignores)
+    try:
+        doc = fast_parse(text)
+        if doc is None:
+            return _lkml_parse(text, ignores)
+    except KeyClash as exc:
+        return ParsedFile(None, (exc.line, exc.message), ignores)
+    doc["_has_constants"] = "@{" in text
+    return ParsedFile(doc, None, ignores)
+
+
+def _lkml_parse(text: str, ignores: list[IgnoreComment]) -> ParsedFile:
+    """Parse with lkml's lexer and parser (what the fast reader leaves: errors, rare shapes)."""
+    from lkml.parser import Parser
+
+    from looker_ops.lookml.lexer import GuardedLexer, LexError
+
     lexer = GuardedLexer(text)
     try:
         tokens = lexer.scan()
