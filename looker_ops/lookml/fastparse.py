@@ -263,10 +263,55 @@ def _list(text: str, pos: int) -> tuple[list[Any], int]:
             items.append(lit)
 
 
+def _add(
+    cur: dict[str, Any], cur_lines: dict[str, int], key: str, value: Any, line: int, nested: bool
+) -> KeyClash | None:
+    """Add an item to a block (``nested``) or to the document, as lkml's converter does; the
+    clash it makes, if any (the item is then left out)."""
+    plural = _PLURALS.get(key)
+    clash = None
+    if plural is not None:
+        if plural in cur_lines:
+            clash = KeyClash(line, plural)
+        else:
+            got = cur.get(plural)
+            if got is None:
+                cur[plural] = [value]
+            else:
+                got.append(value)
+    elif key in cur_lines:
+        if nested:
+            raise _Decline  # a key twice in one block: lkml's error
+        cur[key] = value  # the document may repeat a key: the last one wins
+    elif key in _SINGULARS and _SINGULARS[key] in cur_lines:
+        clash = KeyClash(line, key)
+    else:
+        cur[key] = value
+    if key not in cur_lines:
+        cur_lines[key] = line
+    return clash
+
+
+def _value(text: str, m: re.Match[str]) -> tuple[Any, int]:
+    """The value of a ``key: value`` item (quoted, a list or a literal) and where it ends."""
+    quoted, bracket, lit = m.group(4, 5, 6)
+    if quoted is not None:
+        if "\\\n" in quoted:
+            raise _Decline  # lkml does not count that line break
+        return quoted, m.end()
+    if bracket is not None:
+        return _list(text, m.end())
+    if lit is not None:
+        e = m.end(6)
+        if lit == "-" or text[e : e + 1] == ":":
+            raise _Decline  # lkml joins '- x'; a literal before ':' is lexed otherwise
+        return lit, m.end()
+    raise _Decline  # a key without a value
+
+
 def _parse(text: str) -> dict[str, Any]:
     match = _ITEM.match
     plurals = _PLURALS
-    singulars = _SINGULARS
     expr = _EXPR
     pos = 0
     line = 1  # the line of text[lpos]
@@ -275,7 +320,6 @@ def _parse(text: str) -> dict[str, Any]:
     cur_lines: dict[str, int] = {}
     # open blocks: (parent dict, parent lines, key, name, key line)
     stack: list[tuple[dict[str, Any], dict[str, int], str, str | None, int]] = []
-    n = len(text)
     clash: KeyClash | None = None
     while True:
         m = match(text, pos)
@@ -283,7 +327,7 @@ def _parse(text: str) -> dict[str, Any]:
             if not stack and _END.match(text, pos):
                 break
             raise _Decline
-        close, ekey, key, quoted, bracket, lit, brace = m.groups()
+        close, ekey, key, _, _, lit, brace = m.groups()
         if close is not None:
             if not stack:
                 raise _Decline  # '}' at the top level
@@ -315,14 +359,7 @@ def _parse(text: str) -> dict[str, Any]:
                 start = m.start(3)
                 if key in expr:
                     raise _Decline  # an expression key not followed at once by ':'
-                if quoted is not None:
-                    if "\\\n" in quoted:
-                        raise _Decline  # lkml does not count that line break
-                    value = quoted
-                    pos = m.end()
-                elif bracket is not None:
-                    value, pos = _list(text, m.end())
-                elif brace is not None:
+                if brace is not None:
                     line += text.count("\n", lpos, start)
                     lpos = start
                     if stack and key not in plurals and key in cur_lines:
@@ -334,39 +371,13 @@ def _parse(text: str) -> dict[str, Any]:
                     cur_lines = {}
                     pos = m.end()
                     continue
-                elif lit is not None:
-                    e = m.end(6)
-                    if lit == "-" or (e < n and text[e] == ":"):
-                        raise _Decline  # lkml joins '- x'; a literal before ':' is lexed otherwise
-                    value = lit
-                    pos = m.end()
-                else:
-                    raise _Decline  # a key without a value
+                value, pos = _value(text, m)
             line += text.count("\n", lpos, start)
             lpos = start
             kline = line
-        # add the item to the open block (or the document)
-        plural = plurals.get(key)
-        if plural is not None:
-            if plural in cur_lines:
-                clash = clash or KeyClash(kline, plural)
-            else:
-                got = cur.get(plural)
-                if got is None:
-                    cur[plural] = [value]
-                else:
-                    got.append(value)
-        else:
-            if key in cur_lines:
-                if stack:
-                    raise _Decline  # a key twice in one block: lkml's error
-                cur[key] = value
-            elif key in singulars and singulars[key] in cur_lines:
-                clash = clash or KeyClash(kline, key)
-            else:
-                cur[key] = value
-        if key not in cur_lines:
-            cur_lines[key] = kline
+        got = _add(cur, cur_lines, key, value, kline, bool(stack))
+        if got is not None and clash is None:
+            clash = got
     if clash is not None:
         raise clash  # the first one, in the order lkml's converter meets them (the rest read)
     cur["_lines"] = cur_lines
