@@ -13,6 +13,7 @@ an unchanged file is never parsed twice. An unwritable cache directory just disa
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import importlib.metadata
@@ -20,7 +21,7 @@ import os
 import pickle
 import re
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -205,24 +206,51 @@ def _cache_key(data: bytes) -> str:
     return h.hexdigest()
 
 
-def _cache_read(cache_dir: Path, key: str) -> ParsedFile | None:
+def pack_path(cache_dir: Path, paths: Sequence[Path]) -> Path:
+    """The pack holding the parsed files of the project whose files are ``paths`` (named by
+    the folder they share)."""
     try:
-        with open(cache_dir / f"{key}.pickle", "rb") as fh:
-            obj = pickle.load(fh)
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError, TypeError):
-        return None
-    return obj if isinstance(obj, ParsedFile) else None
+        common = os.path.commonpath([str(p.resolve()) for p in paths]) if paths else ""
+    except ValueError:  # paths on different drives
+        common = "|".join(sorted(str(p) for p in paths))
+    return cache_dir / f"parsed-{hashlib.sha256(common.encode()).hexdigest()[:20]}.pickle"
 
 
-def _cache_write(cache_dir: Path, key: str, parsed: ParsedFile | bytes) -> None:
-    data = parsed if isinstance(parsed, bytes) else pickle.dumps(parsed, protocol=pickle.HIGHEST_PROTOCOL)
+def read_pack(pack: Path) -> dict[str, bytes]:
+    """A pack's entries (cache key -> the pickled ParsedFile), or none when it is missing or
+    unreadable."""
     try:
-        fd, tmp = tempfile.mkstemp(dir=cache_dir, prefix=".tmp-", suffix=".pickle")
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, cache_dir / f"{key}.pickle")
+        with open(pack, "rb") as fh:
+            entries = pickle.load(fh)
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError, TypeError, MemoryError):
+        return {}
+    if not isinstance(entries, dict):
+        return {}
+    return {k: v for k, v in entries.items() if isinstance(k, str) and isinstance(v, bytes)}
+
+
+def _write_pack(pack: Path, entries: dict[str, bytes]) -> None:
+    """Replace the pack at once (a reader sees the old one or the new one, never a part)."""
+    try:
+        fd, tmp = tempfile.mkstemp(dir=pack.parent, prefix=".tmp-", suffix=".pickle")
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                pickle.dump(entries, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, pack)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+            raise
     except OSError:
         pass
+
+
+def _unpickle(data: bytes) -> ParsedFile | None:
+    try:
+        obj = pickle.loads(data)
+    except (pickle.UnpicklingError, EOFError, AttributeError, ValueError, TypeError, ImportError):
+        return None
+    return obj if isinstance(obj, ParsedFile) else None
 
 
 def _decode(data: bytes) -> str:
@@ -264,53 +292,22 @@ def parse_bytes(data: bytes, rel: str | None) -> ParsedFile:
     return parsed
 
 
-def _parse_batch_pickled(batch: list[tuple[str, str, str | None]], cache_dir: str | None) -> list[bytes]:
-    """In a worker process: parse, pickle each result once, write it to the cache and return
-    the same bytes (the pool would otherwise pickle every result a second time)."""
-    out: list[bytes] = []
-
-    def emit(pf: ParsedFile) -> bytes:
-        data = pickle.dumps(pf, protocol=pickle.HIGHEST_PROTOCOL)
-        out.append(data)
-        return data
-
-    _parse_into(batch, cache_dir, emit)
-    return out
+def _parse_batch_pickled(batch: list[tuple[str, str | None]]) -> list[bytes]:
+    """In a worker process: parse and pickle each result (the bytes the pack stores, sent as
+    they are: the pool would otherwise pickle every result a second time)."""
+    return [pickle.dumps(pf, protocol=pickle.HIGHEST_PROTOCOL) for pf in _parse_batch(batch)]
 
 
-def _parse_batch(batch: list[tuple[str, str, str | None]], cache_dir: str | None) -> list[ParsedFile]:
+def _parse_batch(batch: list[tuple[str, str | None]]) -> list[ParsedFile]:
     out: list[ParsedFile] = []
-
-    def emit(pf: ParsedFile) -> None:
-        out.append(pf)
-
-    _parse_into(batch, cache_dir, emit)
+    for path, rel in batch:
+        try:
+            data = Path(path).read_bytes()
+        except OSError as exc:
+            out.append(ParsedFile(None, (1, f"cannot read file: {exc.strerror or exc}")))
+            continue
+        out.append(parse_bytes(data, rel))
     return out
-
-
-def _parse_into(
-    batch: list[tuple[str, str, str | None]],
-    cache_dir: str | None,
-    emit: Callable[[ParsedFile], bytes | None],
-) -> None:
-    """Parse each file, hand the result to ``emit``; cache writes run on a thread meanwhile."""
-    from concurrent.futures import ThreadPoolExecutor
-
-    writer = ThreadPoolExecutor(max_workers=1) if cache_dir is not None else None
-    try:
-        for path, key, rel in batch:
-            try:
-                data = Path(path).read_bytes()
-            except OSError as exc:
-                emit(ParsedFile(None, (1, f"cannot read file: {exc.strerror or exc}")))
-                continue
-            parsed = parse_bytes(data, rel)
-            pickled = emit(parsed)
-            if writer is not None and cache_dir is not None:
-                writer.submit(_cache_write, Path(cache_dir), key, pickled if pickled is not None else parsed)
-    finally:
-        if writer is not None:
-            writer.shutdown(wait=True)
 
 
 def parse_files(
@@ -323,8 +320,16 @@ def parse_files(
     """Parse every path (same order in the result), from the cache when the content is known.
 
     ``rels``: each path's name relative to the project; a ``.dashboard.lookml`` file is parsed
-    as a dashboard (its result names the file, so its cache key includes the name)."""
+    as a dashboard (its result names the file, so its cache key includes the name).
+
+    The cache is one pack per project (:func:`pack_path`): the parsed form of each of its files,
+    keyed by the file's content. It is read once, and written once when something changed,
+    holding exactly the files of this parse (one file per project instead of one per source
+    file: writing 800 small files cost more than parsing them)."""
     cdir = _usable_cache(cache_dir)
+    pack = pack_path(cdir, paths) if cdir is not None else None
+    old = read_pack(pack) if pack is not None else {}
+    entries: dict[str, bytes] = {}  # what the pack holds after this parse
     results: list[ParsedFile | None] = [None] * len(paths)
     todo: list[tuple[int, str, str, int, str | None]] = []  # index, path, key, size, rel
     for i, p in enumerate(paths):
@@ -335,39 +340,52 @@ def parse_files(
             continue
         rel = rels[i] if rels is not None else None
         key = _cache_key(data + (b"|dashboard|" + rel.encode() if rel and rel.endswith(".lookml") else b""))
-        hit = _cache_read(cdir, key) if cdir is not None else None
-        if hit is not None:
+        cached = old.get(key)
+        hit = _unpickle(cached) if cached is not None else None
+        if hit is not None and cached is not None:
             results[i] = hit
+            entries[key] = cached
         else:
             todo.append((i, str(p), key, len(data), rel))
     if todo:
-        n = workers if workers is not None else (os.cpu_count() or 1)
-        total = sum(t[3] for t in todo)
-        if n <= 1 or len(todo) < 8 or total < 200_000:
-            parsed = _parse_batch([(t[1], t[2], t[4]) for t in todo], str(cdir) if cdir else None)
-            for t, pf in zip(todo, parsed, strict=True):
-                results[t[0]] = pf
-        else:
-            # n shares of about the same number of bytes: n-1 go to worker processes, this
-            # process parses the last one meanwhile (and gets its results without pickling).
-            # this process also unpickles the workers' results: give it a smaller share
-            weights = [MAIN_SHARE_WEIGHT] + [1.0] * (n - 1)
-            shares: list[list[tuple[int, str, str, int, str | None]]] = [[] for _ in range(n)]
-            loads = [0.0] * n
-            for t in sorted(todo, key=lambda t: -t[3]):
-                k = min(range(n), key=lambda i: (loads[i] + t[3]) / weights[i])
-                shares[k].append(t)
-                loads[k] += t[3]
-            cd = str(cdir) if cdir else None
-            with ProcessPoolExecutor(max_workers=n - 1) as pool:
-                futs = [
-                    pool.submit(_parse_batch_pickled, [(t[1], t[2], t[4]) for t in b], cd) for b in shares[1:]
-                ]
-                for t, pf in zip(
-                    shares[0], _parse_batch([(t[1], t[2], t[4]) for t in shares[0]], cd), strict=True
-                ):
-                    results[t[0]] = pf
-                for b, fut in zip(shares[1:], futs, strict=True):
-                    for t, data in zip(b, fut.result(), strict=True):
-                        results[t[0]] = pickle.loads(data)
+        for (i, _, key, _, _), pf, blob in _parse_todo(todo, workers, want_bytes=pack is not None):
+            results[i] = pf
+            if blob is not None:
+                entries[key] = blob
+    if pack is not None and entries.keys() != old.keys():
+        _write_pack(pack, entries)
     return [r if r is not None else ParsedFile(None, (1, "not parsed")) for r in results]
+
+
+def _parse_todo(
+    todo: list[tuple[int, str, str, int, str | None]], workers: int | None, want_bytes: bool
+) -> list[tuple[tuple[int, str, str, int, str | None], ParsedFile, bytes | None]]:
+    """Each file of ``todo`` with its parsed form (and that form pickled, when ``want_bytes``:
+    for the pack), parsed in this process and ``workers - 1`` others."""
+    n = workers if workers is not None else (os.cpu_count() or 1)
+    total = sum(t[3] for t in todo)
+    if n <= 1 or len(todo) < 8 or total < 200_000:
+        shares = [todo]
+    else:
+        # n shares of about the same number of bytes: n-1 go to worker processes, this process
+        # parses the last one meanwhile; it also unpickles the workers' results: a smaller share
+        weights = [MAIN_SHARE_WEIGHT] + [1.0] * (n - 1)
+        shares = [[] for _ in range(n)]
+        loads = [0.0] * n
+        for t in sorted(todo, key=lambda t: -t[3]):
+            k = min(range(n), key=lambda i: (loads[i] + t[3]) / weights[i])
+            shares[k].append(t)
+            loads[k] += t[3]
+    out: list[tuple[tuple[int, str, str, int, str | None], ParsedFile, bytes | None]] = []
+    with contextlib.ExitStack() as stack:
+        futs = []
+        if len(shares) > 1:
+            pool = stack.enter_context(ProcessPoolExecutor(max_workers=len(shares) - 1))
+            futs = [pool.submit(_parse_batch_pickled, [(t[1], t[4]) for t in b]) for b in shares[1:]]
+        mine = _parse_batch([(t[1], t[4]) for t in shares[0]])
+        for t, pf in zip(shares[0], mine, strict=True):
+            out.append((t, pf, pickle.dumps(pf, protocol=pickle.HIGHEST_PROTOCOL) if want_bytes else None))
+        for b, fut in zip(shares[1:], futs, strict=True):
+            for t, data in zip(b, fut.result(), strict=True):
+                out.append((t, pickle.loads(data), data))
+    return out

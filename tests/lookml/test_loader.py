@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pickle
 import textwrap
 from pathlib import Path
 
@@ -203,11 +204,16 @@ def test_ignore_comments_scope_to_the_object(tmp_path: Path) -> None:
     assert (ex.start, ex.end) == (3, 4)
 
 
+def cached(cache: Path) -> set[str]:
+    """The keys of the parse cache's entries (every pack in ``cache``)."""
+    return {k for pack in cache.glob("parsed-*.pickle") for k in parsecache.read_pack(pack)}
+
+
 def test_cache_is_used_and_survives_unwritable_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     write(tmp_path / "proj", BASE)
     cache = tmp_path / "cache"
     first = load_project(tmp_path / "proj", cache_dir=cache)
-    assert len(list(cache.glob("*.pickle"))) == 5
+    assert len(cached(cache)) == 5  # one pack holding the 5 files
     calls: list[str] = []
     real = parsecache.parse_text
     monkeypatch.setattr(parsecache, "parse_text", lambda t: calls.append(t) or real(t))
@@ -226,7 +232,7 @@ def test_cache_written_by_other_code_is_not_served(tmp_path: Path, monkeypatch: 
     cache = tmp_path / "cache"
     monkeypatch.setattr(parsecache, "CACHE_FORMAT", "old-code")
     load_project(tmp_path / "proj", cache_dir=cache)
-    old_entries = set(cache.glob("*.pickle"))
+    old_entries = cached(cache)
     assert len(old_entries) == 5
     monkeypatch.undo()
     calls: list[str] = []
@@ -234,7 +240,59 @@ def test_cache_written_by_other_code_is_not_served(tmp_path: Path, monkeypatch: 
     monkeypatch.setattr(parsecache, "parse_text", lambda t: calls.append(t) or real(t))
     load_project(tmp_path / "proj", cache_dir=cache)
     assert len(calls) == 5  # every file parsed again
+    assert not cached(cache) & old_entries  # and the pack holds only this code's entries
     assert parsecache.CACHE_FORMAT.startswith("2-")  # tied to the module's own source
+
+
+def test_the_pack_follows_the_project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """One changed file is parsed again and the rest come from the pack; the pack then holds
+    exactly the project's current files; a damaged pack is read as empty and replaced; two
+    projects sharing a cache folder keep two packs."""
+    write(tmp_path / "proj", BASE)
+    write(tmp_path / "other", BASE)
+    cache = tmp_path / "cache"
+    load_project(tmp_path / "proj", cache_dir=cache)
+    before = cached(cache)
+    view = next((tmp_path / "proj").rglob("*.view.lkml"))
+    view.write_text(view.read_text() + "\n# edited\n")
+    calls: list[str] = []
+    real = parsecache.parse_text
+    monkeypatch.setattr(parsecache, "parse_text", lambda t: calls.append(t) or real(t))
+    load_project(tmp_path / "proj", cache_dir=cache)
+    assert calls == [view.read_text()]
+    after = cached(cache)
+    assert len(after) == 5 and len(after - before) == 1 and len(before - after) == 1
+
+    [pack] = cache.glob("parsed-*.pickle")
+    pack.write_bytes(b"not a pickle")
+    calls.clear()
+    project = load_project(tmp_path / "proj", cache_dir=cache)
+    assert len(calls) == 5 and project.views and cached(cache) == after
+
+    load_project(tmp_path / "other", cache_dir=cache)
+    assert len(list(cache.glob("parsed-*.pickle"))) == 2
+
+
+def test_parallel_parse_writes_the_pack_serial_parse_writes(tmp_path: Path) -> None:
+    files = {
+        f"views/v{i}.view.lkml": f"view: v{i} {{\n  sql_table_name: t{i} ;;\n"
+        + "".join(f"  dimension: d{k} {{ sql: ${{TABLE}}.c{k} ;; }}\n" for k in range(400))
+        + "}\n"
+        for i in range(12)
+    }
+    write(tmp_path / "p", files)
+    paths = sorted((tmp_path / "p").rglob("*.lkml"))
+    assert sum(p.stat().st_size for p in paths) > 200_000  # large enough to use a worker
+    parsecache.parse_files(paths, cache_dir=tmp_path / "serial", workers=1)
+    parsecache.parse_files(paths, cache_dir=tmp_path / "parallel", workers=2)
+    serial = {k: pickle.loads(v).doc for k, v in parsecache.read_pack(pack(tmp_path / "serial")).items()}
+    parallel = {k: pickle.loads(v).doc for k, v in parsecache.read_pack(pack(tmp_path / "parallel")).items()}
+    assert len(serial) == 12 and serial == parallel
+
+
+def pack(cache: Path) -> Path:
+    [found] = cache.glob("parsed-*.pickle")
+    return found
 
 
 def test_parallel_parse_matches_serial(tmp_path: Path) -> None:

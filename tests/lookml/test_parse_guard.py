@@ -119,9 +119,12 @@ def test_parse_cache_misses_when_lkml_version_changes(
     cache = tmp_path / "cache"
     assert parsecache.lkml_version() != "unknown"  # read from the installed distribution
     parse_files([src], cache_dir=cache, workers=1)
-    assert len(list(cache.glob("*.pickle"))) == 1
+    [pack] = cache.glob("parsed-*.pickle")
+    first = parsecache.read_pack(pack)
+    assert len(first) == 1
+    stamp = pack.stat().st_mtime_ns
     parse_files([src], cache_dir=cache, workers=1)
-    assert len(list(cache.glob("*.pickle"))) == 1  # same lkml: a hit, nothing new written
+    assert parsecache.read_pack(pack) == first and pack.stat().st_mtime_ns == stamp  # a hit: not rewritten
 
     parsed: list[str] = []
     real = parsecache.parse_text
@@ -139,7 +142,7 @@ def test_parse_cache_misses_when_lkml_version_changes(
         parsecache.lkml_version.cache_clear()
     assert parsed, "another lkml version must not be served the cached parse"
     assert pf.doc is not None and pf.doc["views"][0]["_name"] == "a"
-    assert len(list(cache.glob("*.pickle"))) == 2
+    assert len(parsecache.read_pack(pack)) == 1 and parsecache.read_pack(pack).keys() != first.keys()
 
 
 @pytest.mark.parametrize("depth", [900, 5000])
