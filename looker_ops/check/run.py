@@ -148,10 +148,12 @@ def _families(ctx: CheckContext) -> list[tuple[str, Any]]:
 
 def _run_shard(shard: tuple[int, int]) -> tuple[list[Finding], list[str], int, dict[str, int]]:
     assert _SHARD_CTX is not None
+    import gc
     from dataclasses import replace
 
     from looker_ops.check.rules import CheckContext
 
+    gc.enable()  # the parent disabled it around the fork (see _run_families)
     sub = CheckContext(_SHARD_CTX.project, replace(_SHARD_CTX.options, cache_dir=None), shard=shard)
     for name, fam in _families(sub):
         if name != "engine":
@@ -162,33 +164,48 @@ def _run_shard(shard: tuple[int, int]) -> tuple[list[Finding], list[str], int, d
 def _run_families(ctx: CheckContext, workers: int | None) -> None:
     """Run every rule family. A large project is checked in forked processes, each taking a
     share of the views, explores and dashboards (the project is inherited, not copied); the
-    SQL family (one embedded engine) always runs here."""
+    SQL family (one embedded engine) always runs here.
+
+    The loaded project is frozen out of the garbage collector's reach while the rules run
+    (``gc.freeze``): it holds millions of objects that live to the end of the check, and each
+    full collection would walk them all (and, in a forked process, copy the pages they are on).
+    The rule modules are imported before the fork, once, rather than in each process."""
+    import gc
     import multiprocessing as mp
     import os
 
     global _SHARD_CTX
     p = ctx.project
+    fams = _families(ctx)  # imports the rule modules
     n = workers if workers is not None else (os.cpu_count() or 1)
     size = len(p.views) + len(p.explores) + len(p.dashboards)
-    if n > 1 and size >= SHARD_MIN_OBJECTS and "fork" in mp.get_all_start_methods():
-        _SHARD_CTX = ctx
-        try:
-            with mp.get_context("fork").Pool(n) as pool:
-                results = pool.map(_run_shard, [(k, n) for k in range(n)])
-        finally:
-            _SHARD_CTX = None
-        for findings, notes, unchecked, unparsed in results:
-            ctx.findings.extend(findings)
-            ctx.notes.extend(notes)
-            ctx.unchecked += unchecked
-            for file, n in unparsed.items():
-                ctx.unchecked_unparsed[file] = ctx.unchecked_unparsed.get(file, 0) + n
-        for name, fam in _families(ctx):
-            if name == "engine":
-                fam(ctx)
-        return
-    for _name, fam in _families(ctx):
-        fam(ctx)
+    enabled = gc.isenabled()
+    gc.freeze()
+    try:
+        if n > 1 and size >= SHARD_MIN_OBJECTS and "fork" in mp.get_all_start_methods():
+            _SHARD_CTX = ctx
+            gc.disable()  # no collection between the freeze and the fork
+            try:
+                with mp.get_context("fork").Pool(n) as pool:
+                    results = pool.map(_run_shard, [(k, n) for k in range(n)])
+            finally:
+                _SHARD_CTX = None
+                if enabled:
+                    gc.enable()
+            for findings, notes, unchecked, unparsed in results:
+                ctx.findings.extend(findings)
+                ctx.notes.extend(notes)
+                ctx.unchecked += unchecked
+                for file, k in unparsed.items():
+                    ctx.unchecked_unparsed[file] = ctx.unchecked_unparsed.get(file, 0) + k
+            for name, fam in fams:
+                if name == "engine":
+                    fam(ctx)
+            return
+        for _name, fam in fams:
+            fam(ctx)
+    finally:
+        gc.unfreeze()
 
 
 def _dependency_findings(ctx: CheckContext) -> None:

@@ -18,6 +18,7 @@ compile of the whole field: an error where Looker has none.
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Protocol
 
@@ -310,8 +311,10 @@ def raw_for_datatype(sql: str, datatype: str | None) -> str:
     return sql
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def paren(s: str) -> str:
-    """``s`` in parentheses unless it is already one term."""
+    """``s`` in parentheses unless it is already one term (remembered: a field's SQL is put
+    in parentheses once per field that references it)."""
     t = s.strip()
     if re.fullmatch(r"[A-Za-z_][\w.\"]*|'[^']*'|-?\d+(\.\d+)?", t):
         return t

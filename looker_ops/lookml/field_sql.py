@@ -23,7 +23,7 @@ from looker_ops.lookml.field_types import (
     NUMBER_VALUE_TIMEFRAMES,
     TEXT_TIMEFRAMES,
 )
-from looker_ops.lookml.liquid import NULL, LiquidRenderer
+from looker_ops.lookml.liquid import NULL, LiquidRenderer, SqlProblem
 from looker_ops.lookml.merge import measure_filters
 from looker_ops.lookml.model import Field, View
 
@@ -74,6 +74,8 @@ class FieldCompiler(LiquidRenderer):
     def substitute(self, text: str, view: View | None, alias: str | None, owner: str | None = None) -> str:
         if "${" not in text:
             return text
+        if alias is not None and text.count("${") == text.count("${TABLE}"):
+            return text.replace("${TABLE}", alias)  # only ${TABLE}: what the regex would give
 
         def sub(m: re.Match[str]) -> str:
             return self._resolve_ref(m.group(1), view, alias, owner)
@@ -159,16 +161,46 @@ class FieldCompiler(LiquidRenderer):
         return self._ref(target, f, valias)
 
     def _guard(self, view: View, f: Field, alias: str, what: str, fn: Callable[[], str]) -> str:
+        """``fn()`` (the SQL of ``f`` as ``what``), or NULL and a cycle problem when it is being
+        compiled already. With a memo, each field's SQL is compiled once per (model, alias,
+        what) and replayed afterwards: its problems and used aliases as if compiled again."""
         key = (view.name, f.name, what)
         if key in self._stack:
+            self._taint += 1
             chain = " -> ".join(f"{v}.{n}" for v, n, _ in [*self._stack[self._stack.index(key) :], key])
             self._problem("cycle", f"reference cycle: {chain}", view.name, f.name)
             return NULL
+        memo = self._memo
+        if memo is None:
+            self._stack.append(key)
+            try:
+                return fn()
+            finally:
+                self._stack.pop()
+        mkey = (self.model, id(view), id(f), alias, what)
+        hit = memo.get(mkey)
+        if hit is not None:
+            for p in hit[1]:
+                self._add_problem(p)
+            self.used_aliases |= hit[2]
+            return hit[0]
+        taint = self._taint
+        outer = self.used_aliases
+        self.used_aliases = set()
+        met: list[SqlProblem] = []
+        self._recorders.append(met)
         self._stack.append(key)
         try:
-            return fn()
+            sql = fn()
         finally:
             self._stack.pop()
+            self._recorders.pop()
+            inner = self.used_aliases
+            outer |= inner
+            self.used_aliases = outer
+        if self._taint == taint:  # depends on nothing but the field: keep it
+            memo[mkey] = (sql, tuple(dict.fromkeys(met)), frozenset(inner), (view, f))
+        return sql
 
     # -- field SQL
     def _base(self, view: View, f: Field, alias: str) -> str:
@@ -186,9 +218,11 @@ class FieldCompiler(LiquidRenderer):
     def _ref(self, view: View, f: Field, alias: str) -> str:
         if f.kind == "measure":
             return self._guard(view, f, alias, "value", lambda: self._measure(view, f, alias))
+        # paren outside the guard: a guard's result is the same whoever asks (it is memoised),
+        # and a cycle's NULL stays NULL in parentheses
         if f.type == "yesno" and f.kind == "dimension":
-            return self._guard(view, f, alias, "base", lambda: paren(self._base(view, f, alias)))
-        return self._guard(view, f, alias, "value", lambda: paren(self._dimension(view, f, alias)))
+            return paren(self._guard(view, f, alias, "base", lambda: self._base(view, f, alias)))
+        return paren(self._guard(view, f, alias, "value", lambda: self._dimension(view, f, alias)))
 
     def _value(self, view: View, f: Field, alias: str) -> str:
         if f.kind == "measure":

@@ -59,6 +59,13 @@ class LiquidContext:
     explore: str | None = None
 
 
+# (model, id of the view, id of the field, alias, what) -> (SQL, problems met, aliases used, and
+# the view and field themselves, which keeps their ids from being reused)
+FieldMemo = dict[
+    tuple[str | None, int, int, str, str], tuple[str, tuple[SqlProblem, ...], frozenset[str], object]
+]
+
+
 class LiquidRenderer:
     """The state of one compilation (project, explore, Liquid context, problems) and Liquid."""
 
@@ -68,7 +75,10 @@ class LiquidRenderer:
         explore: Explore | None = None,
         liquid_ctx: LiquidContext | None = None,
         model: str | None = None,
+        memo: FieldMemo | None = None,
     ):
+        """``memo``: field SQL shared by compilers of one project with no explore and no Liquid
+        context (see :class:`looker_ops.lookml.field_sql.FieldCompiler`); ignored otherwise."""
         self.project = project
         self.explore = explore
         # Views are looked up as this model sees them (the explore's model by default).
@@ -79,13 +89,24 @@ class LiquidRenderer:
         self.used_aliases: set[str] = set()
         self._stack: list[tuple[str, str, str]] = []
         self.assigned: dict[str, object] = {}  # Liquid variables set by assign / capture
+        # What a memoised result may not depend on: incremented when a compilation reads or
+        # writes Liquid variables or meets its own stack (a cycle), whose results depend on
+        # more than the field compiled.
+        self._taint = 0
+        self._memo = memo if explore is None and liquid_ctx is None else None
+        self._recorders: list[list[SqlProblem]] = []  # problems met by each memoised frame
 
     # -- lookups
     def _problem(
         self, kind: str, msg: str, view: str | None, fld: str | None, missing: str | None = None
     ) -> None:
         """Record a problem once; ``missing``: the view (or alias) name that was not found."""
-        p = SqlProblem(kind, msg, view, fld, missing)
+        self._add_problem(SqlProblem(kind, msg, view, fld, missing))
+
+    def _add_problem(self, p: SqlProblem) -> None:
+        """Record ``p`` once (and in every memoised frame being computed, to replay it)."""
+        for rec in self._recorders:
+            rec.append(p)
         if p not in self.problems:
             self.problems.append(p)
 
@@ -226,6 +247,7 @@ class LiquidRenderer:
                 out.append(rendered)
             elif word == "assign":
                 name, _, expr = arg.partition("=")
+                self._taint += 1
                 self.assigned[name.strip()] = self._liquid_value(expr.strip(), view)
                 i += 1
             elif word in _SIMPLE_TAGS:
@@ -271,6 +293,7 @@ class LiquidRenderer:
             return self._render_case(tokens, i, arg, view, alias)
         body, j = self._render_tokens(tokens, i + 1, view, alias, (end,))
         if word == "capture":
+            self._taint += 1
             self.assigned[arg.strip()] = body
             return "", j + 1
         if word == "incrementcondition":
@@ -348,8 +371,10 @@ class LiquidRenderer:
             return float(e)
         if e in ("true", "false"):
             return e == "true"
-        if e in self.assigned:
-            return self.assigned[e]
+        if self.assigned:
+            self._taint += 1  # the value depends on what was assigned before
+            if e in self.assigned:
+                return self.assigned[e]
         m = re.fullmatch(r"_user_attributes\[['\"](.+?)['\"]\]", e)
         if m:
             return self.ctx.user_attributes.get(m.group(1), "")

@@ -78,6 +78,7 @@ class SqlCompiler(FieldCompiler):
         if "sql" in dt:
             key = ("view", view.name, "SQL_TABLE_NAME")
             if key in self._stack:
+                self._taint += 1
                 self._problem("cycle", f"derived table {view.name} refers to itself", view.name, None)
                 return NULL
             self._stack.append(key)
@@ -105,6 +106,7 @@ class SqlCompiler(FieldCompiler):
             steps += list(cp.get("sql_steps") or [])
         key = ("view", view.name, "SQL_TABLE_NAME")
         if key in self._stack:
+            self._taint += 1
             return
         self._stack.append(key)
         try:
@@ -135,7 +137,8 @@ class SqlCompiler(FieldCompiler):
                 filters.update({str(k): str(v) for k, v in fl})
         sub = SqlCompiler(self.project, exp, self.ctx)
         sql = sub.select([c[1] for c in cols], filters=filters, names=[c[0] for c in cols])
-        self.problems.extend(p for p in sub.problems if p not in self.problems)
+        for pr in sub.problems:
+            self._add_problem(pr)
         return sql
 
     # -- explore queries

@@ -79,6 +79,7 @@ JSON_ON_STRUCT = rule(
 _STRING_RE = re.compile(r"'(?:[^']|'')*'")
 _CALL_RE = re.compile(r"(?<![\w.\"])([A-Za-z_][A-Za-z0-9_]*)\s*\(")
 _SIMPLE_RE = re.compile(r"^[\w.\"]+$")
+_AS_END_RE = re.compile(r"\bAS\s*$", re.I)  # searched up to a call: `AS r (a, b)` is no call
 
 
 def _strip_strings(sql: str) -> str:
@@ -138,7 +139,7 @@ def _parse_error_uncached(sql: str) -> str | None:
 
 
 def _parse_error(sql: str, cache: ResultCache | None = None) -> str | None:
-    key = hashlib.sha1(sql.encode()).hexdigest()
+    key = hashlib.sha1(sql.encode()).hexdigest() if cache is not None else ""
     if cache is not None and key in cache:
         return cache.get(key)
     shape = _shape(sql)
@@ -159,7 +160,7 @@ def _unknown_functions(sql: str) -> list[str]:
     text = _strip_strings(sql)
     for m in _CALL_RE.finditer(text):
         name = m.group(1).lower()
-        if re.search(r"\bAS\s*$", text[: m.start()], re.I):
+        if _AS_END_RE.search(text, 0, m.start()):
             continue  # a table alias with column names: AS r (a, b)
         if name in ATHENA_FUNCTIONS or name in NOT_FUNCTIONS:
             continue
@@ -250,10 +251,18 @@ def _report_json_on_struct(
 
 
 def _check_sql(
-    ctx: CheckContext, sql: str, wrapped: str, file: str, line: int, where: str, what: str, raw: object
+    ctx: CheckContext,
+    sql: str,
+    wrapped: str,
+    file: str,
+    line: int,
+    where: str,
+    what: str,
+    raw: object,
 ) -> None:
     """ATH403 when ``wrapped`` (the compiled ``sql`` in a statement) does not parse, else ATH402
-    for functions Athena lacks. ``raw``: the LookML text, read for a lone ``;``."""
+    for functions Athena lacks. ``raw``: the LookML text, read for a lone ``;`` (or a function
+    of no argument that gives it, called only then)."""
     if _SIMPLE_RE.match(sql.strip()):
         return
     cache: ResultCache | None = ctx.__dict__.get("_sql_parse_cache")
@@ -262,7 +271,7 @@ def _check_sql(
         ctx.report(UNPARSABLE, f"{what}: {err}", file, line, where, severity=Severity.INFO)
         return
     if err is not None:
-        hint = lone_semicolon_hint(raw)
+        hint = lone_semicolon_hint(raw() if callable(raw) else raw)
         ctx.report(UNPARSABLE, f"{what}: not valid Athena SQL: {err}{hint}", file, line, where)
         return
     names = _unknown_functions(sql)
@@ -270,14 +279,31 @@ def _check_sql(
         ctx.report(UNKNOWN_FUNCTION, f"{what}: Athena has no {_fn_message(names)}", file, line, where)
 
 
+_RAW_KEYS = ("sql", "sql_start", "sql_end", "sql_latitude", "sql_longitude")
+
+
+def _group_firsts(view: View) -> dict[str, Field]:
+    """The first field of each dimension group of ``view``, by group name."""
+    firsts: dict[str, Field] = {}
+    for x in view.fields.values():
+        if x.group is not None and x.group not in firsts:
+            firsts[x.group] = x
+    return firsts
+
+
 def _field(
-    ctx: CheckContext, view: View, f: Field, json_cols: frozenset[str], schema: TableSchema | None = None
+    ctx: CheckContext,
+    view: View,
+    f: Field,
+    json_cols: frozenset[str],
+    schema: TableSchema | None = None,
+    firsts: dict[str, Field] | None = None,
 ) -> None:
     if f.kind in ("filter",) or (f.kind == "parameter"):
         return
     if f.group is not None and f.timeframe not in ("raw", None) and f.type != "duration":
         # every timeframe shares the group's SQL: check it once, through the raw timeframe
-        first = next((x for x in view.fields.values() if x.group == f.group), None)
+        first = (firsts if firsts is not None else _group_firsts(view)).get(f.group)
         if first is not f:
             return
     c = compiled_field(ctx, view, f)
@@ -286,25 +312,29 @@ def _field(
     kind = "dimension_group" if f.group else f.kind
     where = f"view:{view.name}/{kind}:{f.group or f.name}"
     what = f"{kind} {f.group or f.name}"
-    raw_texts = [
-        str(f.props.get(k, "")) for k in ("sql", "sql_start", "sql_end", "sql_latitude", "sql_longitude")
-    ]
-    hits = set()
-    for t in raw_texts:
-        hits.update(json_struct_access(t.replace("${TABLE}", view.name), json_cols, view.name))
-    hits.update(json_struct_access(c.sql, json_cols, view.name))
-    if hits:
-        cols = ", ".join(sorted(hits))
-        ctx.report(
-            JSON_STRUCT,
-            f"{what}: {cols} holds JSON text, not a struct: read it with json_extract_scalar({view.name}.{sorted(hits)[0]}, '$.key')",
-            f.file,
-            f.line,
-            where,
-        )
-        return
-    _report_json_on_struct(ctx, json_on_struct(c.sql, schema), what, f.file, f.line, where)
-    raw = "\n".join(t for t in raw_texts if t)
+    props = f.props
+    if json_cols:
+        hits = set()
+        for k in _RAW_KEYS:
+            t = str(props.get(k, ""))
+            hits.update(json_struct_access(t.replace("${TABLE}", view.name), json_cols, view.name))
+        hits.update(json_struct_access(c.sql, json_cols, view.name))
+        if hits:
+            cols = ", ".join(sorted(hits))
+            ctx.report(
+                JSON_STRUCT,
+                f"{what}: {cols} holds JSON text, not a struct: read it with json_extract_scalar({view.name}.{sorted(hits)[0]}, '$.key')",
+                f.file,
+                f.line,
+                where,
+            )
+            return
+    if schema is not None:
+        _report_json_on_struct(ctx, json_on_struct(c.sql, schema), what, f.file, f.line, where)
+
+    def raw() -> str:
+        return "\n".join(t for t in (str(props.get(k, "")) for k in _RAW_KEYS) if t)
+
     _check_sql(ctx, c.sql, f"SELECT {c.sql} AS x FROM t", f.file, f.line, where, what, raw)
 
 
@@ -346,8 +376,9 @@ def _check(ctx: CheckContext) -> None:
                 _check_sql(ctx, inner, inner, file, line, where, what, dt.get("sql"))
         # a derived table's columns are its SELECT's outputs, not the table's: typed only on tables
         field_schema = schema if view.sql_table_name else None
+        firsts = _group_firsts(view)
         for f in view.fields.values():
-            _field(ctx, view, f, json_cols, field_schema)
+            _field(ctx, view, f, json_cols, field_schema, firsts)
     for explore in ctx.explores():
         if explore.extension_required:
             continue

@@ -12,6 +12,7 @@ from sqlglot import exp
 from sqlglot.errors import SqlglotError
 
 from looker_ops.check.rules.base import CheckContext
+from looker_ops.lookml.liquid import FieldMemo
 from looker_ops.lookml.model import Explore, Field, Project, View
 from looker_ops.lookml.schema import TableSchema, table_for
 from looker_ops.lookml.sql import SqlCompiler, SqlProblem
@@ -23,6 +24,12 @@ class Compiled:
     problems: list[SqlProblem]
 
 
+def field_memo(ctx: CheckContext) -> FieldMemo:
+    """The SQL of every field compiled so far in this check (each field is compiled once)."""
+    memo: FieldMemo = ctx.__dict__.setdefault("_field_memo", {})
+    return memo
+
+
 def compiled_field(ctx: CheckContext, view: View, f: Field, alias: str | None = None) -> Compiled:
     """The field's SELECT SQL (Liquid with no filter values), cached on the context."""
     cache: dict[tuple[str | None, str, str, str], Compiled] = ctx.__dict__.setdefault("_field_sql", {})
@@ -30,7 +37,7 @@ def compiled_field(ctx: CheckContext, view: View, f: Field, alias: str | None = 
     key = (view.model, view.name, f.name, a)
     hit = cache.get(key)
     if hit is None:
-        c = SqlCompiler(ctx.project, model=view.model)
+        c = SqlCompiler(ctx.project, model=view.model, memo=field_memo(ctx))
         sql = c.field_sql(view.name, f.name, a)
         hit = Compiled(sql, c.problems)
         cache[key] = hit
@@ -41,7 +48,7 @@ def compiled_table(ctx: CheckContext, view: View) -> Compiled:
     cache: dict[tuple[str | None, str], Compiled] = ctx.__dict__.setdefault("_table_sql", {})
     hit = cache.get((view.model, view.name))
     if hit is None:
-        c = SqlCompiler(ctx.project, model=view.model)
+        c = SqlCompiler(ctx.project, model=view.model, memo=field_memo(ctx))
         sql = c.table_sql(view)
         hit = Compiled(sql, c.problems)
         cache[(view.model, view.name)] = hit

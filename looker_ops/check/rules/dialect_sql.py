@@ -12,7 +12,7 @@ import sqlglot
 from sqlglot.errors import SqlglotError
 
 from looker_ops.check.rules.base import CheckContext, rule
-from looker_ops.check.rules.common import compiled_table, lone_semicolon_hint
+from looker_ops.check.rules.common import compiled_table, field_memo, lone_semicolon_hint
 from looker_ops.findings import Severity
 from looker_ops.lookml.model import Explore, View
 from looker_ops.lookml.sql import SqlCompiler
@@ -63,7 +63,7 @@ def _check_view(ctx: CheckContext, view: View, dialect: str) -> None:
             dt = view.derived_table
             line = int((dt.get("_lines") or {}).get("sql", dt.get("_line", view.line)))
             ctx.report(UNPARSABLE, f"derived table of {view.name} ({dialect}): {err}", view.file, line, where)
-    comp = SqlCompiler(ctx.project, model=view.model)
+    comp = SqlCompiler(ctx.project, model=view.model, memo=field_memo(ctx))
     seen: set[str] = set()
     for f in view.fields.values():
         key = f.group or f.name
