@@ -36,7 +36,7 @@ Parts: :mod:`~looker_ops.lookml.includes` (include patterns), :mod:`~looker_ops.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -110,8 +110,10 @@ class Loader(IncludeResolver, BrokenFiles, Assembler, Builder):
         cache_dir: Path | None,
         workers: int | None,
         dependencies: Mapping[str, Path] | None = None,
+        meanwhile: Callable[[], object] | None = None,
     ):
         self.root = root
+        self.meanwhile = meanwhile
         self.dependencies = dict(dependencies or {})
         self.missing_dependencies: dict[str, tuple[str, int]] = {}
         self.files_using_missing: set[str] = set()
@@ -147,6 +149,7 @@ class Loader(IncludeResolver, BrokenFiles, Assembler, Builder):
             cache_dir=self.cache_dir,
             workers=self.workers,
             rels=lkml_files + dash_rels,
+            meanwhile=self.meanwhile,
         )
         parsed = parsed_all[: len(lkml_files)]
         self.parsed = dict(zip(lkml_files, parsed, strict=True))
@@ -527,6 +530,7 @@ def load_project(
     cache_dir: Path | object | None = DEFAULT_CACHE,
     workers: int | None = None,
     dependencies: Mapping[str, Path] | None = None,
+    meanwhile: Callable[[], object] | None = None,
 ) -> Project:
     """Load the LookML project at ``root`` (and dashboards under ``dashboard_dirs``).
 
@@ -535,11 +539,13 @@ def load_project(
     ``cache_dir``: where parsed files are cached (default: $LOOKER_OPS_CACHE_DIR, else
     $XDG_CACHE_HOME/looker-ops/parse, else ~/.cache/looker-ops/parse); ``None`` disables it.
     ``workers``: parse processes (default: the number of CPUs).
+    ``meanwhile``: called once while the worker processes parse (work of the caller's that
+    would otherwise wait for the parse, such as imports the next step needs).
     Raises nothing for bad LookML: every problem is a Finding in ``Project.problems``.
     """
     root = Path(root)
     cdir: Path | None = default_cache_dir(root) if cache_dir is DEFAULT_CACHE else cache_dir  # type: ignore[assignment]
-    loader = Loader(root, list(dashboard_dirs), cdir, workers, dependencies)
+    loader = Loader(root, list(dashboard_dirs), cdir, workers, dependencies, meanwhile)
     project = loader.load()
     seen: set[tuple[str, str | None, int | None, str]] = set()
     unique: list[Finding] = []

@@ -21,7 +21,7 @@ import os
 import pickle
 import re
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -316,11 +316,14 @@ def parse_files(
     cache_dir: Path | None,
     workers: int | None = None,
     rels: Sequence[str] | None = None,
+    meanwhile: Callable[[], object] | None = None,
 ) -> list[ParsedFile]:
     """Parse every path (same order in the result), from the cache when the content is known.
 
     ``rels``: each path's name relative to the project; a ``.dashboard.lookml`` file is parsed
     as a dashboard (its result names the file, so its cache key includes the name).
+    ``meanwhile``: called once, while the worker processes parse (at the end when there are
+    none).
 
     The cache is one pack per project (:func:`pack_path`): the parsed form of each of its files,
     keyed by the file's content. It is read once, and written once when something changed,
@@ -348,17 +351,22 @@ def parse_files(
         else:
             todo.append((i, str(p), key, len(data), rel))
     if todo:
-        for (i, _, key, _, _), pf, blob in _parse_todo(todo, workers, want_bytes=pack is not None):
+        for (i, _, key, _, _), pf, blob in _parse_todo(todo, workers, pack is not None, meanwhile):
             results[i] = pf
             if blob is not None:
                 entries[key] = blob
+    elif meanwhile is not None:
+        meanwhile()
     if pack is not None and entries.keys() != old.keys():
         _write_pack(pack, entries)
     return [r if r is not None else ParsedFile(None, (1, "not parsed")) for r in results]
 
 
 def _parse_todo(
-    todo: list[tuple[int, str, str, int, str | None]], workers: int | None, want_bytes: bool
+    todo: list[tuple[int, str, str, int, str | None]],
+    workers: int | None,
+    want_bytes: bool,
+    meanwhile: Callable[[], object] | None,
 ) -> list[tuple[tuple[int, str, str, int, str | None], ParsedFile, bytes | None]]:
     """Each file of ``todo`` with its parsed form (and that form pickled, when ``want_bytes``:
     for the pack), parsed in this process and ``workers - 1`` others."""
@@ -382,7 +390,11 @@ def _parse_todo(
         if len(shares) > 1:
             pool = stack.enter_context(ProcessPoolExecutor(max_workers=len(shares) - 1))
             futs = [pool.submit(_parse_batch_pickled, [(t[1], t[4]) for t in b]) for b in shares[1:]]
+            if meanwhile is not None:
+                meanwhile()
         mine = _parse_batch([(t[1], t[4]) for t in shares[0]])
+        if meanwhile is not None and not futs:
+            meanwhile()
         for t, pf in zip(shares[0], mine, strict=True):
             out.append((t, pf, pickle.dumps(pf, protocol=pickle.HIGHEST_PROTOCOL) if want_bytes else None))
         for b, fut in zip(shares[1:], futs, strict=True):

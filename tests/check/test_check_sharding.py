@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
+import pytest
+
+import looker_ops.check.run as run_mod
 from looker_ops.check.run import SHARD_MIN_OBJECTS, run_check
 
 
@@ -34,3 +38,17 @@ def test_sharded_check_equals_one_process(tmp_path: Path) -> None:
     assert {"ATH402", "REF001", "ATH201"} <= codes
     assert len(one.findings) > n
     assert two.findings == one.findings
+
+
+def test_the_rules_and_dialects_are_imported_once_before_the_shares_fork(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The check imports the rules and every dialect it will parse in before forking the rule
+    processes (each would import sqlglot on its own); once, with the project's dialects."""
+    _project(tmp_path, 4)
+    calls: list[list[str]] = []
+    real = run_mod._preload_rules
+    monkeypatch.setattr(run_mod, "_preload_rules", lambda names: calls.append(sorted(names)) or real(names))
+    run_check(tmp_path, cache_dir=None, workers=2, sql=False, connections={"c": "bigquery"})
+    assert calls == [["athena", "bigquery"]]
+    assert "sqlglot.dialects.bigquery" in sys.modules and "looker_ops.check.rules.athena_sql" in sys.modules

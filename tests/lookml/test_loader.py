@@ -290,6 +290,36 @@ def test_parallel_parse_writes_the_pack_serial_parse_writes(tmp_path: Path) -> N
     assert len(serial) == 12 and serial == parallel
 
 
+@pytest.mark.parametrize("workers", [1, 2])
+def test_meanwhile_runs_once_while_the_files_parse(tmp_path: Path, workers: int) -> None:
+    """The caller's ``meanwhile`` runs exactly once: while a worker parses (before this
+    process's own share), after a serial parse, and when every file comes from the cache."""
+    files = {f"v{i}.view.lkml": f"view: v{i} {{\n  dimension: d {{ sql: 1 ;; }}\n}}\n" for i in range(3)}
+    label = "x" * 30_000
+    files.update({f"big{i}.view.lkml": f'view: big{i} {{\n  label: "{label}"\n}}\n' for i in range(8)})
+    write(tmp_path / "p", files)
+    paths = sorted((tmp_path / "p").rglob("*.lkml"))
+    events: list[str] = []
+    real = parsecache._parse_batch
+
+    def spy(batch: list[tuple[str, str | None]]) -> list[parsecache.ParsedFile]:
+        events.append("parse")
+        return real(batch)
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(parsecache, "_parse_batch", spy)
+        parsecache.parse_files(
+            paths, cache_dir=tmp_path / "c", workers=workers, meanwhile=lambda: events.append("meanwhile")
+        )
+        # the worker's batch runs in another process: only this process's parse is seen here
+        assert events == (["meanwhile", "parse"] if workers == 2 else ["parse", "meanwhile"])
+        events.clear()
+        parsecache.parse_files(
+            paths, cache_dir=tmp_path / "c", workers=workers, meanwhile=lambda: events.append("meanwhile")
+        )
+        assert events == ["meanwhile"]  # all from the cache
+
+
 def pack(cache: Path) -> Path:
     [found] = cache.glob("parsed-*.pickle")
     return found
