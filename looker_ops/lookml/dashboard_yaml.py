@@ -15,7 +15,10 @@ visualization settings...) is needed only as a plain Python value. :func:`read` 
 Two readers give that result. :func:`fast_read` reads, line by line, the block YAML Looker
 writes and people edit: block mappings and lists, one-line plain, quoted and flow (``[...]``,
 ``{...}``) values, comments, a leading ``---``. It resolves each distinct scalar once (PyYAML's
-own resolver and constructor, memoised by text), so its values are those of PyYAML. On anything
+own resolver and constructor, memoised by text), so its values are those of PyYAML. Most of a
+dashboard is runs of one-line ``key: value`` lines at one indent (a tile's settings): a run's
+lines seen before are looked up at once, and a new line of the common shapes (a plain word as
+key; a plain, quoted or flow value) is read by one regex. On anything
 else (anchors, tags, multi-line values, block scalars, tabs, flow collections where the reader
 needs lines, text that is not YAML...) it declines, and :func:`node_read` composes the whole
 file with PyYAML (libyaml's composer when present) and converts its nodes; it raises
@@ -28,6 +31,8 @@ of the next token after it, or the end of the stream).
 
 from __future__ import annotations
 
+import marshal
+import operator
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -39,13 +44,14 @@ __all__ = ["YMap", "YSeq", "fast_read", "node_read", "read", "to_py"]
 
 @dataclass(slots=True)
 class YMap:
-    """A mapping whose keys need lines: ``items`` are (key, value, 0-based key line, scalar
-    text of the value or None when the value is a collection); ``line`` is the 0-based line of
-    its first key, ``end`` PyYAML's end mark (line, column)."""
+    """A mapping whose keys need lines: ``items`` are (key, value, scalar text of the value or
+    None when the value is a collection), ``lines`` the 0-based line of each key; ``line`` is
+    the 0-based line of its first key, ``end`` PyYAML's end mark (line, column)."""
 
     line: int
     end: tuple[int, int]
-    items: list[tuple[Any, Any, int, str | None]]
+    items: list[tuple[Any, Any, str | None]]
+    lines: list[int]
 
 
 @dataclass(slots=True)
@@ -63,7 +69,7 @@ class Decline(Exception):
 def to_py(v: Any) -> Any:
     """The plain Python value of a read value (YMap -> dict, YSeq -> list)."""
     if isinstance(v, YMap):
-        return {k: to_py(x) for k, x, _, _ in v.items}
+        return {k: to_py(x) for k, x, _ in v.items}
     if isinstance(v, YSeq):
         return [to_py(x) for x in v.items]
     return v
@@ -154,7 +160,7 @@ def _inline(text: str) -> tuple[Any, str | None, str]:
                     and getattr(node, "flow_style", False)
                     and _FLOW_NODES.get(kind) is type(node)
                 ):
-                    hit = (_node_py(node), None, kind)
+                    hit = (_packed(_node_py(node)), None, kind)
             except Exception:  # not YAML on its own, or a value PyYAML refuses: the node reader decides
                 hit = None
         if len(_INLINE) > _MEMO_MAX:
@@ -163,7 +169,9 @@ def _inline(text: str) -> tuple[Any, str | None, str]:
     if got is None:
         raise Decline
     value, raw, kind = got
-    return (_fresh(value) if kind != "scalar" else value), raw, kind
+    if kind == "scalar":
+        return value, raw, kind
+    return (marshal.loads(value) if value.__class__ is bytes else _fresh(value)), raw, kind
 
 
 def _fresh(v: Any) -> Any:
@@ -172,6 +180,25 @@ def _fresh(v: Any) -> Any:
     if isinstance(v, dict):
         return {k: _fresh(x) for k, x in v.items()}
     return v
+
+
+_MARSHALLED = frozenset({str, int, float, bool, type(None)})
+
+
+def _marshallable(v: Any) -> bool:
+    """Whether ``v`` holds only lists, dicts, strings, numbers, booleans and None (what marshal
+    writes and reads back as the same types); dates and the like are copied by :func:`_fresh`."""
+    if v.__class__ is list:
+        return all(_marshallable(x) for x in v)
+    if v.__class__ is dict:
+        return all(k.__class__ in _MARSHALLED and _marshallable(x) for k, x in v.items())
+    return v.__class__ in _MARSHALLED
+
+
+def _packed(v: Any) -> Any:
+    """A collection kept for copying: marshal's bytes of it (each read builds a fresh copy in
+    C), or the collection itself when marshal cannot hold it (copied by :func:`_fresh`)."""
+    return marshal.dumps(v) if _marshallable(v) else v
 
 
 # --------------------------------------------------------------------------- node reader
@@ -203,15 +230,17 @@ def _node_py(node: yaml.Node) -> Any:
 
 
 def _node_map(node: yaml.MappingNode, leaf: bool) -> YMap:
-    items: list[tuple[Any, Any, int, str | None]] = []
+    items: list[tuple[Any, Any, str | None]] = []
+    lines: list[int] = []
     for k, v in node.value:
         key = _node_py(k)
         if not leaf and str(key) in ("elements", "filters") and isinstance(v, yaml.SequenceNode):
             value: Any = _node_seq(v, leaf=True)
         else:
             value = _node_py(v)
-        items.append((key, value, k.start_mark.line, v.value if isinstance(v, yaml.ScalarNode) else None))
-    return YMap(node.start_mark.line, (node.end_mark.line, node.end_mark.column), items)
+        items.append((key, value, v.value if isinstance(v, yaml.ScalarNode) else None))
+        lines.append(k.start_mark.line)
+    return YMap(node.start_mark.line, (node.end_mark.line, node.end_mark.column), items, lines)
 
 
 def _node_seq(node: yaml.SequenceNode, leaf: bool) -> YSeq:
@@ -241,6 +270,30 @@ def node_read(text: str) -> YSeq | None:
 _UNREAD = re.compile(
     "[^\x0a\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]"
 )
+# A document marker or a directive at the start of a line (after the first).
+_MARKER = re.compile(r"\n(?:---|\.\.\.|%)")
+
+
+def _marker(text: str, start: int) -> int:
+    """Where the first line from ``start`` on that starts with ``---``, ``...`` or ``%`` starts
+    (-1: none). ``start`` is 0 or just after such a line's marker."""
+    if start == 0 and text.startswith(("---", "...", "%")):
+        return 0
+    m = _MARKER.search(text, start)
+    return -1 if m is None else m.start() + 1
+
+
+_ASCII_READ = bytes([0x0A, *range(0x20, 0x7F)])
+
+
+def _unreadable(text: str) -> bool:
+    """Whether ``text`` has a character ``_UNREAD`` matches (ASCII text: checked on its bytes,
+    which C deletes the allowed ones from much faster than a regex walks the text)."""
+    if text.isascii():
+        return bool(text.encode("ascii").translate(None, _ASCII_READ))
+    return _UNREAD.search(text) is not None
+
+
 # A plain scalar may not start with these (nor with "- ", "? ", ": ").
 _NOT_PLAIN_START = frozenset("?:,[]{}#&*!|>'\"%@`")
 _MAX_DEPTH = 40
@@ -248,11 +301,13 @@ _PY, _DASHES, _DASH, _ITEMS, _ITEM = range(5)  # what a collection is read as
 
 
 class _Fast:
-    """Reads ``rows`` (0-based line, indent, content) of the content lines of a text."""
+    """Reads ``rows`` (0-based line, indent, content) of the content lines of a text; ``runs``
+    maps the first row of each run of one-line entries (:func:`_rows`) to the row after it."""
 
-    def __init__(self, rows: list[tuple[int, int, str]], text: str, lines: list[str]) -> None:
+    def __init__(self, rows: list[tuple[int, int, str]], runs: dict[int, int], text: str) -> None:
         self.rows = rows
-        self.lines = lines
+        self.runs = runs
+        self.text = text
         self.n = len(rows)
         self.i = 0
         self.depth = 0
@@ -310,7 +365,7 @@ class _Fast:
         tail = header[2:] if chomp in ("-", "+") else header[1:]
         if tail and (tail[0] != " " or not tail.lstrip(" ").startswith("#")):
             raise Decline  # an indentation indicator, or text after the header
-        lines = self.lines
+        lines = self.text.split("\n")
         start = self.rows[self.i - 1][0] + 1
         first = lines[start] if start < len(lines) else ""
         ci = len(first) - len(first.lstrip(" "))
@@ -375,21 +430,31 @@ class _Fast:
         n = self.n
         line0 = rows[self.i][0]
         structural = mode != _PY
-        items: list[tuple[Any, Any, int, str | None]] = []
+        items: list[tuple[Any, Any, str | None]] = []
+        klines: list[int] = []
         out: dict[Any, Any] = {}
         while True:
-            line = rows[self.i][0]
-            hit = _LINES.get(content)
-            if hit is not None and (self.i + 1 >= n or rows[self.i + 1][1] <= indent):
-                # a `key: scalar` line seen before (the same key and value text: the same key,
-                # value and scalar text), not continued on the next line
-                self.i += 1
-                if structural:
-                    items.append((hit[0], hit[1], line, hit[2]))
-                else:
-                    out[hit[0]] = hit[1]
+            i = self.i
+            if (
+                i in self.runs
+                and rows[i][1] == indent
+                and self.run(i, indent, structural, items, klines, out)
+            ):
+                pass  # a run of one-line `key: scalar` rows, read at once
             else:
-                self.entry(content, indent, mode, structural, line, items, out)
+                line = rows[i][0]
+                hit = _LINES.get(content)
+                if hit is not None and (i + 1 >= n or rows[i + 1][1] <= indent):
+                    # a `key: scalar` line seen before (the same key and value text: the same
+                    # key, value and scalar text), not continued on the next line
+                    self.i = i + 1
+                    if structural:
+                        items.append(hit)
+                        klines.append(line)
+                    else:
+                        out[hit[0]] = hit[1]
+                else:
+                    self.entry(content, indent, mode, structural, line, items, klines, out)
             if self.i >= n:
                 break
             _, nindent, ncontent = rows[self.i]
@@ -401,7 +466,53 @@ class _Fast:
         self.depth -= 1
         if not structural:
             return out
-        return YMap(line0, self.next_mark(indent), items)
+        return YMap(line0, self.next_mark(indent), items, klines)
+
+    def run(
+        self,
+        i: int,
+        indent: int,
+        structural: bool,
+        items: list[tuple[Any, Any, str | None]],
+        klines: list[int],
+        out: dict[Any, Any],
+    ) -> bool:
+        """Read the run of one-line ``key: value`` entries that starts at row ``i`` (the body of
+        a tile: :func:`_rows`); False when it is shorter than two rows (the caller reads the
+        row on its own).
+
+        Every row of the run but the last is followed by a row at the same indent, so none is
+        continued on the next line; the last is taken only when the row after it is not deeper."""
+        rows = self.rows
+        after = j = self.runs[i]
+        if j < self.n and rows[j][1] > indent:
+            j -= 1  # the last one's value goes on below it: read on its own
+        block = rows[i:j]
+        contents = list(map(_CONTENT, block))
+        hits: list[Any] = list(map(_LINES.get, contents))  # (key, value, scalar text) or None
+        k = 0
+        while True:  # the rows not seen before: read now, or the run stops there
+            try:
+                k = hits.index(None, k)
+            except ValueError:
+                break
+            hit = _simple(contents[k])
+            if hit is None:  # read on its own, and the run goes on after it
+                del hits[k:]
+                if after - (i + k + 1) > 1:
+                    self.runs[i + k + 1] = after
+                break
+            hits[k] = hit
+            k += 1
+        if not hits:
+            return False
+        if structural:
+            items.extend(hits)
+            klines.extend(map(_LINE, block[: len(hits)]))
+        else:
+            out.update(map(_KEY_VALUE, hits))
+        self.i = i + len(hits)
+        return True
 
     def entry(
         self,
@@ -410,7 +521,8 @@ class _Fast:
         mode: int,
         structural: bool,
         line: int,
-        items: list[tuple[Any, Any, int, str | None]],
+        items: list[tuple[Any, Any, str | None]],
+        klines: list[int],
         out: dict[Any, Any],
     ) -> None:
         """Read the mapping entry on the current row (``content``) and the lines its value takes."""
@@ -440,7 +552,8 @@ class _Fast:
         one_line = self.i >= self.n or self.rows[self.i][1] <= indent
         value, raw = self.value(rest, indent, mode if structural else _PY, key)
         if structural:
-            items.append((key, value, line, raw))
+            items.append((key, value, raw))
+            klines.append(line)
         else:
             out[key] = value
         if one_line and rest and rest[0] not in "[{|" and key not in ("elements", "filters"):
@@ -494,6 +607,62 @@ class _Fast:
         return YSeq(items, lines) if structural else items
 
 
+# Consecutive rows at one indent (the rows' indents as characters, one per row).
+_SAME = re.compile(r"(.)\1*", re.S)
+_INDENT = operator.itemgetter(1)
+_LINE = operator.itemgetter(0)
+_CONTENT = operator.itemgetter(2)
+_KEY_VALUE = operator.itemgetter(0, 1)
+# A one-line `key: value` entry whose key is a plain word (no quote, space, colon or `#`) and
+# whose value is a double-quoted string without escapes, a single-quoted string without quotes
+# inside, a flow collection, or a plain scalar without `:` or `#` that starts with neither an
+# indicator, a space, `.` (`...`) nor `-` other than a minus sign. For these the reader's own
+# steps (entry, value, _scalar_text) come down to what :func:`_simple` does.
+_KEY_RE = r"([A-Za-z_][\w.]{0,200})"
+_VALUE_RE = (
+    r": +(?:"
+    r'"([^"\\\n]*)"'
+    r"|'([^'\n]*)'"
+    r"|([\[{][^\n]*)"
+    r"|((?:[^-?:,\[\]{}#&*!|>'\"%@`\s.]|-[0-9])[^#:\n]*))"
+)
+_SIMPLE_LINE = re.compile(_KEY_RE + _VALUE_RE)
+# contents of one-line entries whose value is a flow collection -> (key, value text); each
+# read gives a fresh copy of the collection
+_FLOW_LINES: dict[str, tuple[Any, str]] = {}
+
+
+def _simple(content: str) -> tuple[Any, Any, str | None] | None:
+    """(key, value, scalar text) of a one-line entry of the shapes ``_SIMPLE_LINE`` matches
+    (remembered by its text, as the reader remembers the lines it reads), or None."""
+    flow = _FLOW_LINES.get(content)
+    if flow is not None:
+        value, raw, _ = _inline(flow[1])
+        return flow[0], value, raw
+    m = _SIMPLE_LINE.fullmatch(content)
+    if m is None:
+        return None
+    key_text, dq, sq, fl, plain = m.groups()
+    if key_text in ("elements", "filters"):
+        return None  # the dashboard's own lists: the reader reads them with their lines
+    key = _plain(key_text)
+    if fl is not None:
+        value, raw, _ = _inline(fl)
+        if len(_FLOW_LINES) > _MEMO_MAX:
+            _FLOW_LINES.clear()
+        _FLOW_LINES[content] = (key, fl)
+        return key, value, raw
+    if plain is not None:
+        hit: tuple[Any, Any, str | None] = (key, _plain(plain), plain)
+    else:
+        text = dq if dq is not None else sq
+        hit = (key, text, text)
+    if len(_LINES) > _MEMO_MAX:
+        _LINES.clear()
+    _LINES[content] = hit
+    return hit
+
+
 def _quoted_key(content: str) -> tuple[Any, str]:
     """A quoted key's value and the text after its ``:`` (``"a b": 1``, ``'it''s': x``)."""
     q = content[0]
@@ -540,26 +709,46 @@ def _scalar_text(rest: str) -> tuple[Any, str | None]:
     return _plain(rest), rest
 
 
+def _add_rows(rows: list[tuple[int, int, str]], lines: list[str], no: int) -> int:
+    """Append the rows of the content lines of ``lines`` (the first is line ``no``); the
+    number of the line after them."""
+    for ln in lines:
+        s = ln.lstrip(" ")
+        if s and s[0] != "#":
+            rows.append((no, len(ln) - len(s), s.rstrip(" ")))
+        no += 1
+    return no
+
+
+def _rows(text: str) -> tuple[list[tuple[int, int, str]], dict[int, int]]:
+    """The rows (0-based line, indent, content without the spaces around it) of the lines of
+    ``text`` that are neither blank nor a comment, and the runs among them: the first row of
+    each run of two or more consecutive rows at one indent, mapped to the row after the run."""
+    rows: list[tuple[int, int, str]] = []
+    _add_rows(rows, text.split("\n"), 0)
+    runs: dict[int, int] = {}
+    shape = "".join(map(chr, map(_INDENT, rows)))  # each row's indent as a character
+    for m in _SAME.finditer(shape):
+        first, after = m.span()
+        if after - first > 1:
+            runs[first] = after
+    return rows, runs
+
+
 def fast_read(text: str) -> YSeq | Decline:
     """The file's dashboards (as :func:`node_read` gives them), or a :class:`Decline` when this
     reader leaves the text to PyYAML."""
-    if _UNREAD.search(text):
+    if _unreadable(text):
         return Decline()
-    rows: list[tuple[int, int, str]] = []
-    lines = text.split("\n")
-    for no, ln in enumerate(lines):
-        s = ln.lstrip(" ")
-        if not s or s[0] == "#":
-            continue
-        rows.append((no, len(ln) - len(s), s.rstrip(" ")))
+    rows, runs = _rows(text)
+    marker = _marker(text, 0)
     if rows and rows[0][1] == 0 and rows[0][2] == "---":
-        rows.pop(0)
-    if not rows:
-        return Decline()
-    for _, indent, content in rows:
-        if indent == 0 and content.startswith(("---", "...", "%")):
-            return Decline()
-    r = _Fast(rows, text, lines)
+        rows.pop(0)  # a leading `---` (the first marker): the markers that count are after it
+        runs = {first - 1: after - 1 for first, after in runs.items()}
+        marker = _marker(text, marker + 3)
+    if not rows or marker != -1:
+        return Decline()  # no content, or a second document, an end marker or a directive
+    r = _Fast(rows, runs, text)
     try:
         line, indent, content = rows[0]
         if content == "-" or content.startswith("- "):

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import difflib
 import functools
+import operator
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -42,10 +43,13 @@ YAML_ERROR = "DSH001"
 BAD_KEY = "DSH002"
 
 
-def _osa_distance(a: str, b: str) -> int:
-    """Edit distance counting a swap of two neighbouring letters as one edit."""
+def _osa_distance(a: str, b: str, cap: int | None = None) -> int:
+    """Edit distance counting a swap of two neighbouring letters as one edit; with ``cap``,
+    ``cap`` as soon as it is sure to be at least that (two rows of the table at ``cap`` or more:
+    no later cell can be smaller)."""
     prev2: list[int] = []
     prev = list(range(len(b) + 1))
+    low = cap is not None and min(prev) >= cap
     for i in range(1, len(a) + 1):
         cur = [i] + [0] * len(b)
         for j in range(1, len(b) + 1):
@@ -53,6 +57,10 @@ def _osa_distance(a: str, b: str) -> int:
             cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
             if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
                 cur[j] = min(cur[j], prev2[j - 2] + 1)
+        if cap is not None:
+            if min(cur) >= cap and low:
+                return cap
+            low = min(cur) >= cap
         prev2, prev = prev, cur
     return prev[len(b)]
 
@@ -69,7 +77,8 @@ def near_miss(key: str, known: frozenset[str]) -> str | None:
     best = difflib.get_close_matches(k, names, n=1, cutoff=0.8)
     if best:
         return best[0]
-    scored = sorted((_osa_distance(k, n), n) for n in names if abs(len(n) - len(k)) <= 2)
+    # distances of 3 or more all mean "not close": each is computed only until that is sure
+    scored = sorted((_osa_distance(k, n, cap=3), n) for n in names if abs(len(n) - len(k)) <= 2)
     for dist, n in scored:
         if dist <= (2 if len(n) > 4 else 1):
             return n
@@ -88,7 +97,7 @@ _MAP_KEYS = ("filters", "listen")
 
 def _map_items(node: YMap) -> list[tuple[str, Any, int]]:
     """(key as text, value, 1-based line of the key) of each key of a mapping, in order."""
-    return [(str(k), v, line + 1) for k, v, line, _ in node.items]
+    return [(str(k), v, line + 1) for (k, v, _), line in zip(node.items, node.lines, strict=True)]
 
 
 def _s(v: Any) -> str | None:
@@ -99,10 +108,14 @@ def _s(v: Any) -> str | None:
     return str(v)
 
 
-_UNSEEN = object()
 # element key -> the structural key it is a near miss of (None: a structural key or a
 # visualization setting); dashboards repeat the same few hundred keys thousands of times
-_ELEMENT_GUESS: dict[str, Any] = {}
+_ELEMENT_GUESS: dict[str, str | None] = {}
+# the keys of _ELEMENT_GUESS that are near misses (an element without any is passed at once)
+_GUESSED: set[str] = set()
+_KEY = operator.itemgetter(0)
+_VALUE = operator.itemgetter(1)
+_NEXT = (1).__add__  # a 0-based line -> 1-based
 
 
 def _element_guess(key: str) -> str | None:
@@ -131,14 +144,15 @@ def _parse_element(
             Finding(BAD_KEY, Severity.ERROR, "a dashboard element must be a mapping", file, line, dname)
         )
         return None
-    props: dict[str, Any] = {}
-    lines: dict[str, int] = {}
-    for k, value, kline0, _ in node.items:
-        key = k if k.__class__ is str else str(k)
-        if key in lines:
-            problems.append(_given_twice(key, lines[key], kline0 + 1, file, f"dashboard:{dname}/element"))
-        props[key] = value
-        lines[key] = kline0 + 1
+    keys = list(map(str, map(_KEY, node.items)))
+    props: dict[str, Any] = dict(zip(keys, map(_VALUE, node.items), strict=True))
+    lines: dict[str, int] = dict(zip(keys, map(_NEXT, node.lines), strict=True))
+    if len(lines) != len(keys):  # a key given twice: the later value is used, as YAML readers do
+        seen: dict[str, int] = {}
+        for key, kline0 in zip(keys, node.lines, strict=True):
+            if key in seen:
+                problems.append(_given_twice(key, seen[key], kline0 + 1, file, f"dashboard:{dname}/element"))
+            seen[key] = kline0 + 1
     props["_lines"] = lines
     name = _s(props.get("name")) or ""
     where = f"dashboard:{dname}/element:{name or '?'}"
@@ -156,12 +170,18 @@ def _element_key_guesses(
     props: dict[str, Any], lines: dict[str, int], name: str, file: str, problems: list[Finding], where: str
 ) -> None:
     """An element key that is a near miss of a known one (memoised per distinct key)."""
-    for key, kline in lines.items():
-        guess = _ELEMENT_GUESS.get(key, _UNSEEN)
-        if guess is _UNSEEN:
-            if len(_ELEMENT_GUESS) > 50_000:
-                _ELEMENT_GUESS.clear()
+    if not lines.keys() <= _ELEMENT_GUESS.keys():
+        if len(_ELEMENT_GUESS) > 50_000:
+            _ELEMENT_GUESS.clear()
+            _GUESSED.clear()
+        for key in lines.keys() - _ELEMENT_GUESS.keys():
             guess = _ELEMENT_GUESS[key] = _element_guess(key)
+            if guess is not None:
+                _GUESSED.add(key)
+    if not _GUESSED or _GUESSED.isdisjoint(lines):
+        return
+    for key, kline in lines.items():
+        guess = _ELEMENT_GUESS[key]
         if guess is not None and guess not in props:
             problems.append(
                 Finding(
@@ -346,7 +366,7 @@ def _parse_dashboard(dnode: YMap, dline: int, file: str, problems: list[Finding]
     filters: list[DashboardFilter] = []
     name = ""
     seen: dict[str, int] = {}
-    for k, value, kline0, raw in dnode.items:
+    for (k, value, raw), kline0 in zip(dnode.items, dnode.lines, strict=True):
         key = str(k)
         kline = kline0 + 1
         if key in seen:

@@ -271,3 +271,104 @@ BASE_MAPPING = "\n".join(
 def mutants(n: int, seed: int = 13) -> list[str]:
     rng = random.Random(seed)
     return [mutate(rng.choice([BASE, BASE_MAPPING]), rng) for _ in range(n)]
+
+
+# Edits aimed at the reader's runs (a tile's block of one-line `key: value` lines read at once):
+# a value or key of another shape in the middle of a block, what may follow a value, and
+# character edits anywhere.
+RUN_VALUES = [
+    '"#3EB0D5"',
+    "'9 events'",
+    '"a\\"b"',
+    '"a\\\\b"',
+    "'it''s'",
+    '"x" # c',
+    "x # c",
+    "x#c",
+    "a: b",
+    "a:b",
+    "-5",
+    "- 5",
+    "-x",
+    "...x",
+    ".5",
+    "---",
+    "[]",
+    "{}",
+    "[a, b]",
+    "[a,",
+    "{a: [1, {b: c}]}",
+    "|",
+    "|-",
+    ">",
+    "&a x",
+    "*a",
+    "!!str x",
+    "%x",
+    "@x",
+    "yes",
+    "~",
+    "2024-01-01",
+    "1_000",
+    "0x1F",
+    "",
+    "  spaced",
+    "x  ",
+    "caf\u00e9 cr\u00e8me",
+    "\u00a0x",
+    "x\u00a0",
+]
+RUN_KEYS = [
+    "elements",
+    "filters",
+    "dashboard",
+    '"quoted"',
+    "'single'",
+    "yes",
+    "null",
+    "a.b",
+    "a b",
+    "1x",
+    "_x",
+    "x" * 205,
+    "caf\u00e9",
+    "-k",
+    "k ",
+]
+
+
+def mutate_run(text: str, rng: random.Random) -> str:
+    """``text`` with one to four edits, most of them inside blocks of one-line entries."""
+    lines = text.split("\n")
+    keyed = [i for i, ln in enumerate(lines) if ": " in ln and not ln.lstrip(" ").startswith("- ")]
+    for _ in range(rng.randint(1, 4)):
+        i = rng.choice(keyed) if keyed and rng.random() < 0.8 else rng.randrange(len(lines))
+        ln = lines[i]
+        indent = len(ln) - len(ln.lstrip(" "))
+        k = ln.find(": ")
+        op = rng.randrange(12)
+        if op in (0, 1, 2) and k != -1:
+            lines[i] = ln[: k + 2] + rng.choice(RUN_VALUES)
+        elif op == 3 and k != -1:
+            lines[i] = " " * indent + rng.choice(RUN_KEYS) + ln[k:]
+        elif op == 4:  # a comment or a blank line inside the block
+            lines.insert(i, " " * rng.choice([0, indent, indent + 2]) + rng.choice(["# c", "", "#"]))
+        elif op == 5:  # the line one step deeper or shallower
+            lines[i] = " " * max(0, indent + rng.choice([-2, -1, 1, 2])) + ln.lstrip(" ")
+        elif op == 6 and k != -1:  # the value wrapped onto the next line
+            value = ln[k + 2 :]
+            cut = rng.randrange(len(value) + 1)
+            lines[i : i + 1] = [ln[: k + 2] + value[:cut], " " * (indent + 2) + value[cut:]]
+        elif op == 7 and ln:  # a character deleted
+            j = rng.randrange(len(ln))
+            lines[i] = ln[:j] + ln[j + 1 :]
+        elif op == 8:  # a character inserted
+            j = rng.randrange(len(ln) + 1)
+            lines[i] = ln[:j] + rng.choice(" :#-\"'[]{},&*!|>%@`\t\\x") + ln[j:]
+        elif op == 9:
+            lines[i] = ln + rng.choice(["  ", " # trailing", " #", "\t"])
+        elif op == 10 and k != -1:  # a nested block under the key
+            lines[i : i + 1] = [ln[: k + 1], " " * (indent + 2) + "a: 1", " " * (indent + 2) + "b: x"]
+        elif op == 11:
+            lines.insert(i, ln)  # a key given twice
+    return "\n".join(lines)

@@ -21,7 +21,12 @@ REPO = Path(__file__).resolve().parents[2]
 def canon(v: Any) -> Any:
     """A comparable form that keeps types (True is not 1, 1.0 is not 1)."""
     if isinstance(v, dy.YMap):
-        return ("map", v.line, v.end, [(canon(k), canon(x), line, raw) for k, x, line, raw in v.items])
+        return (
+            "map",
+            v.line,
+            v.end,
+            [(canon(k), canon(x), line, raw) for (k, x, raw), line in zip(v.items, v.lines, strict=True)],
+        )
     if isinstance(v, dy.YSeq):
         return ("seq", [canon(x) for x in v.items], v.lines)
     if isinstance(v, dict):
