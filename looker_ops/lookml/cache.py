@@ -31,6 +31,7 @@ CODE_HASH = hashlib.sha256(
             "dashboards.py",
             "dashboard_keys.py",
             "dashboard_yaml.py",
+            "dashboard_lines.py",
             "model.py",
         )
     )

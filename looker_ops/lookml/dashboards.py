@@ -25,7 +25,7 @@ from typing import Any
 import yaml
 
 from looker_ops.findings import Finding, Severity
-from looker_ops.lookml import dashboard_yaml
+from looker_ops.lookml import dashboard_lines, dashboard_yaml
 from looker_ops.lookml.dashboard_keys import (
     DASHBOARD_KEYS,
     ELEMENT_KEYS,
@@ -341,7 +341,7 @@ def parse_dashboard_text(text: str, file: str) -> tuple[list[Dashboard], list[Fi
     """The dashboards of one file's text, and the problems found reading them."""
     problems: list[Finding] = []
     try:
-        root = dashboard_yaml.read(text)
+        root = dashboard_lines.read(text)
     except yaml.YAMLError as exc:
         line = error_line(exc)
         msg = f"invalid YAML: {error_problem(exc)}"

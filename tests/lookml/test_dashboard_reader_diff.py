@@ -19,6 +19,7 @@ from typing import Any
 
 import pytest
 
+from looker_ops.lookml import dashboard_lines as dl
 from looker_ops.lookml import dashboard_yaml as dy
 from looker_ops.lookml import dashboards as db
 from tests.lookml.dashboard_mutants import BASE, BASE_MAPPING, mutate, mutate_run
@@ -57,7 +58,7 @@ def objects_agree(text: str, monkeypatch: pytest.MonkeyPatch) -> None:
     """parse_dashboard_text gives the same dashboards and findings from either reader."""
     fast = canon_obj(db.parse_dashboard_text(text, "d.dashboard.lookml"))
     with monkeypatch.context() as m:
-        m.setattr(dy, "fast_read", lambda text: dy.Decline())
+        m.setattr(dl, "fast_read", lambda text: dy.Decline())
         slow = canon_obj(db.parse_dashboard_text(text, "d.dashboard.lookml"))
     assert fast == slow, f"the dashboards differ on:\n{text}"
 
@@ -161,8 +162,8 @@ def _element(root: dy.YSeq) -> dy.YMap:
 
 def test_flow_values_with_dates_are_copied_too() -> None:
     text = "- dashboard: d\n  elements:\n  - name: e\n    a: [2024-01-01, {b: 2024-02-01}]\n    c: 1\n"
-    first = dy.fast_read(text)
-    second = dy.fast_read(text)
+    first = dl.fast_read(text)
+    second = dl.fast_read(text)
     assert not isinstance(first, dy.Decline) and not isinstance(second, dy.Decline)
     va = _element(first).items[1][1]
     vb = _element(second).items[1][1]

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 import yaml
 
+from looker_ops.lookml import dashboard_lines as dl
 from looker_ops.lookml import dashboard_yaml as dy
 from looker_ops.lookml.dashboards import load_dashboards, parse_dashboard_text
 from looker_ops.lookml.parsecache import parse_bytes
@@ -39,7 +40,7 @@ def canon(v: Any) -> Any:
 def agree(text: str) -> bool:
     """Whether the fast reader read ``text``; fails when it read it differently from PyYAML
     or read a text PyYAML refuses."""
-    fast = dy.fast_read(text)
+    fast = dl.fast_read(text)
     try:
         node = dy.node_read(text)
     except (yaml.YAMLError, TypeError):  # TypeError: a key PyYAML makes a dict or list
@@ -90,7 +91,7 @@ ANCHORS = """- dashboard: anchored
 
 
 def test_anchors_and_aliases_keep_their_lines_and_values() -> None:
-    assert isinstance(dy.fast_read(ANCHORS), dy.Decline)
+    assert isinstance(dl.fast_read(ANCHORS), dy.Decline)
     [d], problems = parse_dashboard_text(ANCHORS, "a.dashboard.lookml")
     first, second = d.elements
     assert (first.line, second.line, d.end_line) == (4, 11, 15)
@@ -123,7 +124,7 @@ MULTILINE = """- dashboard: notes
 
 
 def test_multi_line_strings_keep_the_lines_after_them() -> None:
-    assert isinstance(dy.fast_read(MULTILINE), dy.Decline)
+    assert isinstance(dl.fast_read(MULTILINE), dy.Decline)
     [d], problems = parse_dashboard_text(MULTILINE, "n.dashboard.lookml")
     help_, after = d.elements
     assert d.title == "Notes: a title on two lines"
@@ -149,7 +150,7 @@ def test_a_byte_order_mark_does_not_shift_lines(tmp_path: Path) -> None:
         assert [(p.line, p.file) for p in problems] == [(5, "d.dashboard.lookml")]
     # a byte-order mark inside the text is left to PyYAML, which reads it as a character
     inner = text.replace("type: text", "type: te\ufeffxt")
-    assert isinstance(dy.fast_read(inner), dy.Decline)
+    assert isinstance(dl.fast_read(inner), dy.Decline)
     [d], _ = parse_dashboard_text(inner, "d.dashboard.lookml")
     assert d.elements[0].type == "te\ufeffxt"
 
@@ -224,7 +225,7 @@ def test_duplicate_keys_last_one_wins_are_warned_and_each_unknown_dashboard_key_
 def test_yaml_that_does_not_parse_is_one_finding_naming_file_and_line(
     text: str, line: int, message: str
 ) -> None:
-    assert isinstance(dy.fast_read(text), dy.Decline)
+    assert isinstance(dl.fast_read(text), dy.Decline)
     dashboards, problems = parse_dashboard_text(text, "dashboards/b.dashboard.lookml")
     assert dashboards == []
     assert [(p.code, p.file, p.line, p.message) for p in problems] == [
