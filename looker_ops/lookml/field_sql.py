@@ -199,7 +199,7 @@ class FieldCompiler(LiquidRenderer):
             outer |= inner
             self.used_aliases = outer
         if self._taint == taint:  # depends on nothing but the field: keep it
-            memo[mkey] = (sql, tuple(dict.fromkeys(met)), frozenset(inner), (view, f))
+            memo[mkey] = (sql, tuple(dict.fromkeys(met)) if met else (), inner, (view, f))
         return sql
 
     # -- field SQL

@@ -59,11 +59,9 @@ class LiquidContext:
     explore: str | None = None
 
 
-# (model, id of the view, id of the field, alias, what) -> (SQL, problems met, aliases used, and
-# the view and field themselves, which keeps their ids from being reused)
-FieldMemo = dict[
-    tuple[str | None, int, int, str, str], tuple[str, tuple[SqlProblem, ...], frozenset[str], object]
-]
+# (model, id of the view, id of the field, alias, what) -> (SQL, problems met, aliases used (never
+# changed once stored), and the view and field themselves, which keeps their ids from being reused)
+FieldMemo = dict[tuple[str | None, int, int, str, str], tuple[str, tuple[SqlProblem, ...], set[str], object]]
 
 
 class LiquidRenderer:
@@ -371,10 +369,9 @@ class LiquidRenderer:
             return float(e)
         if e in ("true", "false"):
             return e == "true"
-        if self.assigned:
-            self._taint += 1  # the value depends on what was assigned before
-            if e in self.assigned:
-                return self.assigned[e]
+        self._taint += 1  # the value depends on what was assigned before (if anything)
+        if e in self.assigned:
+            return self.assigned[e]
         m = re.fullmatch(r"_user_attributes\[['\"](.+?)['\"]\]", e)
         if m:
             return self.ctx.user_attributes.get(m.group(1), "")

@@ -135,6 +135,10 @@ class SqlCompiler(FieldCompiler):
         for fl in src.get("filters__all", []) or []:  # type: ignore[attr-defined]
             if isinstance(fl, list):
                 filters.update({str(k): str(v) for k, v in fl})
+        # the query's fields and filters go into this compilation's Liquid context: what this
+        # compiler renders from now on may differ from a fresh one's, so it memoises no more
+        self._taint += 1
+        self._memo = None
         sub = SqlCompiler(self.project, exp, self.ctx)
         sql = sub.select([c[1] for c in cols], filters=filters, names=[c[0] for c in cols])
         for pr in sub.problems:

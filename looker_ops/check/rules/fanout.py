@@ -24,7 +24,7 @@ from looker_ops.check.rules.base import CheckContext, rule
 from looker_ops.check.rules.common import exposed_fields
 from looker_ops.findings import Severity
 from looker_ops.lookml.field_types import FANOUT_SENSITIVE
-from looker_ops.lookml.model import Explore, Join, Project
+from looker_ops.lookml.model import Explore, Field, Join, Project, View
 
 FANOUT = rule(
     "ATH201",
@@ -85,21 +85,37 @@ def repeated_aliases(project: Project, explore: Explore, j: Join) -> tuple[set[s
     return set(), ""
 
 
-def _bad_measures(ctx: CheckContext, explore: Explore, aliases: set[str]) -> list[str]:
-    project = ctx.project
-    exposed = exposed_fields(project, explore)
+def _measures(project: Project, explore: Explore) -> list[tuple[str, View, Field, str]]:
+    """(``alias.field``, view, field, alias) of each measure the explore exposes, in order."""
+    return [
+        (key, view, f, alias)
+        for key, (view, f, alias) in exposed_fields(project, explore).items()
+        if f.kind == "measure"
+    ]
+
+
+def _bad_measures(
+    ctx: CheckContext,
+    explore: Explore,
+    aliases: set[str],
+    measures: list[tuple[str, View, Field, str]] | None = None,
+) -> list[str]:
+    """The measures of ``aliases`` that a fan-out makes wrong (``measures``: the explore's, from
+    :func:`_measures`, when the caller has them)."""
+    if measures is None:
+        measures = _measures(ctx.project, explore)
     bad: list[str] = []
     bad_names: dict[str, set[str]] = {}
-    for key, (view, f, alias) in exposed.items():
-        if alias not in aliases or f.kind != "measure":
+    for key, view, f, alias in measures:
+        if alias not in aliases:
             continue
         wrong = f.type in FANOUT_SENSITIVE or (f.type == "count" and view.primary_key() is None and not f.sql)
         if wrong:
             bad.append(f"{key} ({f.type})")
             bad_names.setdefault(alias, set()).add(f.name)
     # number measures built on wrong measures of the same view
-    for key, (_view, f, alias) in exposed.items():
-        if alias not in aliases or f.kind != "measure" or f.type != "number" or not f.sql:
+    for key, _view, f, alias in measures:
+        if alias not in aliases or f.type != "number" or not f.sql:
             continue
         refs = set(re.findall(r"\$\{(\w+)\}", f.sql))
         if refs & bad_names.get(alias, set()):
@@ -121,13 +137,16 @@ def check(ctx: CheckContext) -> None:
                 explore.line_of("symmetric_aggregates"),
                 f"model:{explore.model}/explore:{explore.name}",
             )
+        measures: list[tuple[str, View, Field, str]] | None = None
         for j in explore.joins:
             if p.views.get(j.view_name) is None:
                 continue
             aliases, why = repeated_aliases(p, explore, j)
             if not aliases:
                 continue
-            bad = _bad_measures(ctx, explore, aliases)
+            if measures is None:
+                measures = _measures(p, explore)
+            bad = _bad_measures(ctx, explore, aliases, measures)
             if bad:
                 shown = ", ".join(bad[:8]) + (f" and {len(bad) - 8} more" if len(bad) > 8 else "")
                 ctx.report(

@@ -153,15 +153,16 @@ def _view_refs(ctx: CheckContext, view: View) -> None:
         c = compiled_field(ctx, view, f)
         kind = "dimension_group" if f.group else f.kind
         name = f.group or f.name
-        _report_problems(
-            ctx,
-            c.problems,
-            f.file,
-            f.line,
-            f"view:{view.name}/{kind}:{name}",
-            only=(view.name, f.name),
-            models=models,
-        )
+        if c.problems:
+            _report_problems(
+                ctx,
+                c.problems,
+                f.file,
+                f.line,
+                f"view:{view.name}/{kind}:{name}",
+                only=(view.name, f.name),
+                models=models,
+            )
         if f.kind == "measure":
             for ref, value in measure_filters(f.props).items():
                 vn, _, fn = ref.rpartition(".")
@@ -176,14 +177,15 @@ def _view_refs(ctx: CheckContext, view: View) -> None:
                         f"view:{view.name}/measure:{f.name}",
                     )
         # problems raised where this field's text is itself (e.g. bad Liquid), owner None
-        _report_problems(
-            ctx,
-            [p for p in c.problems if p.kind == "liquid" and p.view == view.name and p.field is None],
-            f.file,
-            f.line,
-            f"view:{view.name}/{kind}:{name}",
-            models=models,
-        )
+        if c.problems:
+            _report_problems(
+                ctx,
+                [p for p in c.problems if p.kind == "liquid" and p.view == view.name and p.field is None],
+                f.file,
+                f.line,
+                f"view:{view.name}/{kind}:{name}",
+                models=models,
+            )
     if view.derived_table is not None or view.sql_table_name:
         c = compiled_table(ctx, view)
         key = "derived_table" if view.derived_table is not None else "sql_table_name"
@@ -331,7 +333,7 @@ def _explore_field_lists(ctx: CheckContext, project: Project, e: Explore) -> Non
     where = f"model:{e.model}/explore:{e.name}"
     efile = str(e.props.get("_file", e.file))
     aliases = e.aliases()
-    all_fields = exposed_fields(project, _unrestricted(e))
+    all_fields = exposed_fields(project, _unrestricted(e) if _restricted(e) else e)
 
     def exists(ref: str) -> bool:
         alias, _, name = ref.partition(".")
@@ -433,6 +435,11 @@ def _fields_entries(ctx: CheckContext, project: Project, e: Explore, exists: Cal
                     j.line,
                     f"{where}/join:{j.name}",
                 )
+
+
+def _restricted(e: Explore) -> bool:
+    """The explore or one of its joins narrows its fields (``fields:``)."""
+    return e.fields is not None or any(j.fields is not None for j in e.joins)
 
 
 def _unrestricted(e: Explore) -> Explore:
