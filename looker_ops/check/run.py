@@ -22,7 +22,6 @@ from a result cache: then ``CheckResult.project`` is a light stand-in holding on
 
 from __future__ import annotations
 
-import contextlib
 import json
 import time
 from collections.abc import Iterable, Sequence
@@ -30,6 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from looker_ops.check.dialects import check_dialects, preload_rules
 from looker_ops.errors import BadInput
 from looker_ops.findings import Finding, Severity
 from looker_ops.lookml.files import DEFAULT_CACHE, input_files
@@ -292,55 +292,6 @@ def _inputs_key(
     return h.hexdigest()
 
 
-# Dialect names sqlglot accepts (its Dialects enum; a test holds the two in step): checked
-# without importing sqlglot. Any other name is asked of sqlglot.
-KNOWN_DIALECTS = frozenset(
-    [
-        "athena",
-        "bigquery",
-        "clickhouse",
-        "databricks",
-        "doris",
-        "drill",
-        "druid",
-        "duckdb",
-        "hive",
-        "materialize",
-        "mysql",
-        "oracle",
-        "postgres",
-        "presto",
-        "redshift",
-        "risingwave",
-        "snowflake",
-        "spark",
-        "spark2",
-        "sqlite",
-        "starrocks",
-        "tableau",
-        "teradata",
-        "trino",
-        "tsql",
-    ]
-)
-
-
-def _check_dialects(dialect: str, connections: dict[str, str]) -> None:
-    """Every dialect name is one sqlglot knows (bad input otherwise)."""
-    names = [("--dialect", dialect), *((f"check.connections.{c}", d) for c, d in connections.items())]
-    if all(name in KNOWN_DIALECTS for _, name in names):
-        return
-    from sqlglot.dialects.dialect import Dialect
-
-    for where, name in names:
-        try:
-            Dialect.get_or_raise(name)
-        except ValueError:
-            raise BadInput(
-                f"{where}: unknown SQL dialect {name!r} (sqlglot's names: athena, bigquery, snowflake...)"
-            ) from None
-
-
 def _use_sql(
     ctx: CheckContext, sql: bool | None, data_dir: Path | None, athena: Any
 ) -> tuple[bool, str | None]:
@@ -478,7 +429,7 @@ def _check_inputs(
     for name, dep in dependencies.items():
         if not dep.is_dir():
             raise BadInput(f"--dependency {name}={dep}: no such folder")
-    _check_dialects(dialect, connections)
+    check_dialects(dialect, connections)
     if not root.is_dir():
         raise BadInput(f"{root}: not a folder (give the LookML project folder)")
     if data_dir is not None and not data_dir.exists():
@@ -489,21 +440,6 @@ def _cached_result(root: Path, hit: dict[str, Any]) -> tuple[Project, list[Findi
     """The project stand-in (files and exemptions only) and the findings of a cached result."""
     project = Project(root, {}, list(hit["files"]), [], {}, {}, {}, [], exemptions=list(hit["exemptions"]))
     return project, list(hit["findings"])
-
-
-def _preload_rules(dialects: Iterable[str]) -> None:
-    """Import the rules and sqlglot's dialects and run one tiny parse in each, in this process:
-    the processes the rules run in are forked from it and inherit them (each would otherwise
-    import sqlglot on its own, about 0.2 s). Called while the parse workers parse."""
-    from looker_ops.check.rules import all_rules
-
-    all_rules()
-    import sqlglot
-    from sqlglot.errors import SqlglotError
-
-    for name in sorted(set(dialects)):
-        with contextlib.suppress(SqlglotError, ValueError):
-            sqlglot.parse("SELECT 1", read=name)
 
 
 def _load(
@@ -524,7 +460,7 @@ def _load(
         cache_dir=cache_dir,
         workers=workers,
         dependencies=dependencies,
-        meanwhile=lambda: _preload_rules(names),
+        meanwhile=lambda: preload_rules(names),
     )
     if not project.files:
         raise BadInput(f"{root}: no .lkml or .dashboard.lookml file in this folder: is it a LookML project?")

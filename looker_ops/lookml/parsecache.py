@@ -16,7 +16,6 @@ from __future__ import annotations
 import contextlib
 import functools
 import hashlib
-import importlib.metadata
 import os
 import pickle
 import re
@@ -27,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from looker_ops.lookml.cache import CODE_HASH
+from looker_ops.lookml.cache import CODE_HASH, dist_version
 from looker_ops.lookml.cache import usable_cache as _usable_cache
 from looker_ops.lookml.fastparse import PLURAL_KEYS, KeyClash, check_clash, fast_parse, pluralize
 from looker_ops.lookml.ignores import IgnoreComment, scan_ignores
@@ -193,11 +192,9 @@ def _lkml_parse(text: str, ignores: list[IgnoreComment]) -> ParsedFile:
 def lkml_version() -> str:
     """The installed lkml distribution's version (lkml has no ``__version__``): the parse
     cache's key includes it, so entries parsed by another lkml are never served. Read once per
-    process (a metadata lookup costs about as much as hashing a file)."""
-    try:
-        return importlib.metadata.version("lkml")
-    except importlib.metadata.PackageNotFoundError:
-        return "unknown"
+    process, without importing lkml or importlib.metadata (either costs more than a small
+    parse)."""
+    return dist_version("lkml")
 
 
 def _cache_key(data: bytes) -> str:

@@ -122,7 +122,7 @@ def test_access_filter_on_a_view_of_a_missing_dependency_is_unchecked(tmp_path: 
 def test_the_dialect_names_known_without_sqlglot_are_sqlglots_own() -> None:
     from sqlglot.dialects.dialect import Dialect, Dialects
 
-    from looker_ops.check.run import KNOWN_DIALECTS
+    from looker_ops.check.dialects import KNOWN_DIALECTS
 
     assert {d.value for d in Dialects} >= KNOWN_DIALECTS
     for name in KNOWN_DIALECTS:

@@ -47,8 +47,8 @@ def test_the_rules_and_dialects_are_imported_once_before_the_shares_fork(
     processes (each would import sqlglot on its own); once, with the project's dialects."""
     _project(tmp_path, 4)
     calls: list[list[str]] = []
-    real = run_mod._preload_rules
-    monkeypatch.setattr(run_mod, "_preload_rules", lambda names: calls.append(sorted(names)) or real(names))
+    real = run_mod.preload_rules
+    monkeypatch.setattr(run_mod, "preload_rules", lambda names: calls.append(sorted(names)) or real(names))
     run_check(tmp_path, cache_dir=None, workers=2, sql=False, connections={"c": "bigquery"})
     assert calls == [["athena", "bigquery"]]
     assert "sqlglot.dialects.bigquery" in sys.modules and "looker_ops.check.rules.athena_sql" in sys.modules

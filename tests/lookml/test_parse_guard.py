@@ -134,7 +134,7 @@ def test_parse_cache_misses_when_lkml_version_changes(
         return real(text)
 
     monkeypatch.setattr(parsecache, "parse_text", spy)
-    monkeypatch.setattr(parsecache.importlib.metadata, "version", lambda name: "0.0.1-other")
+    monkeypatch.setattr(parsecache, "dist_version", lambda name: "0.0.1-other")
     parsecache.lkml_version.cache_clear()  # read once per process: as if run by a new process
     try:
         [pf] = parse_files([src], cache_dir=cache, workers=1)
