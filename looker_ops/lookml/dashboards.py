@@ -18,6 +18,7 @@ from __future__ import annotations
 import difflib
 import functools
 import operator
+from collections import Counter
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -65,6 +66,19 @@ def _osa_distance(a: str, b: str, cap: int | None = None) -> int:
     return prev[len(b)]
 
 
+@functools.lru_cache(maxsize=4096)
+def _letters(name: str) -> Counter[str]:
+    return Counter(name)
+
+
+def _letter_gap(letters: Counter[str], name: str) -> int:
+    """A lower bound of the edit distance between the word counted in ``letters`` and
+    ``name``: the larger of the letters one has more of than the other (an insertion, deletion
+    or substitution changes each side by at most one, a swap by none)."""
+    other = _letters(name)
+    return max((letters - other).total(), (other - letters).total())
+
+
 @functools.lru_cache(maxsize=8192)
 def near_miss(key: str, known: frozenset[str]) -> str | None:
     """The known key ``key`` is probably a typo of: a close difflib match (ratio >= 0.8), or an
@@ -77,8 +91,15 @@ def near_miss(key: str, known: frozenset[str]) -> str | None:
     best = difflib.get_close_matches(k, names, n=1, cutoff=0.8)
     if best:
         return best[0]
-    # distances of 3 or more all mean "not close": each is computed only until that is sure
-    scored = sorted((_osa_distance(k, n, cap=3), n) for n in names if abs(len(n) - len(k)) <= 2)
+    # distances of 3 or more all mean "not close": each is computed only until that is sure,
+    # and not at all for a name 3 or more letters apart (no edit changes that count by more
+    # than one: see _letter_gap)
+    letters = Counter(k)
+    scored = sorted(
+        (3 if _letter_gap(letters, n) >= 3 else _osa_distance(k, n, cap=3), n)
+        for n in names
+        if abs(len(n) - len(k)) <= 2
+    )
     for dist, n in scored:
         if dist <= (2 if len(n) > 4 else 1):
             return n

@@ -14,6 +14,7 @@ from __future__ import annotations
 import dataclasses
 import importlib.util
 import random
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -179,3 +180,11 @@ def test_near_miss_distance_cap_gives_the_same_guesses() -> None:
         exact = db._osa_distance(a, b)
         capped = db._osa_distance(a, b, cap=3)
         assert min(exact, 3) == min(capped, 3), (a, b)
+
+
+def test_the_letter_gap_never_exceeds_the_distance() -> None:
+    rng = random.Random(4)
+    for _ in range(3000):
+        a = "".join(rng.choice("abcd_") for _ in range(rng.randint(0, 9)))
+        b = "".join(rng.choice("abcd_") for _ in range(rng.randint(0, 9)))
+        assert db._letter_gap(Counter(a), b) <= db._osa_distance(a, b), (a, b)
