@@ -266,13 +266,15 @@ def _inputs_key(
     data_dir: Path | None,
     dialects: str = "",
     dependencies: dict[str, Path] | None = None,
+    digests: dict[Path, tuple[bytes, int]] | None = None,
 ) -> str:
     """A hash of everything a check without SQL depends on: every input file's path and content,
-    the options and the versions of looker-ops, lkml and sqlglot."""
+    the options and the versions of looker-ops, lkml and sqlglot. ``digests`` receives each
+    file's content hash and size (the parse then need not read them again)."""
     import hashlib
 
     from looker_ops import __version__
-    from looker_ops.lookml.cache import dist_version
+    from looker_ops.lookml.cache import dist_version, file_digest
 
     h = hashlib.sha256()
     h.update(
@@ -281,10 +283,13 @@ def _inputs_key(
     h.update(str(root.resolve()).encode())
     for rel, path in input_files(root, dashboard_dirs, dependencies):
         try:
-            data = path.read_bytes()
+            digest, size = file_digest(path)
         except OSError:
-            data = b"<unreadable>"
-        h.update(rel.encode() + b"\0" + hashlib.sha256(data).digest())
+            digest = b"<unreadable>"
+        else:
+            if digests is not None:
+                digests[path] = (digest, size)
+        h.update(rel.encode() + b"\0" + digest)
     # the code of the rules themselves (an edited rule must not reuse old results)
     pkg = Path(__file__).resolve().parents[1]
     for src in [*sorted((pkg / "check").rglob("*.py")), *sorted((pkg / "lookml").rglob("*.py"))]:
@@ -449,6 +454,7 @@ def _load(
     workers: int | None,
     dependencies: dict[str, Path] | None,
     dialects: Iterable[str] = (),
+    digests: dict[Path, tuple[bytes, int]] | None = None,
 ) -> Project:
     """The project at ``root``; BadInput when the folder holds no LookML."""
     from looker_ops.lookml.loader import load_project
@@ -461,6 +467,7 @@ def _load(
         workers=workers,
         dependencies=dependencies,
         meanwhile=lambda: preload_rules(names),
+        digests=digests,
     )
     if not project.files:
         raise BadInput(f"{root}: no .lkml or .dashboard.lookml file in this folder: is it a LookML project?")
@@ -494,6 +501,7 @@ def run_check(
     cdir = rules_cache if isinstance(rules_cache, Path) else None
     # Whole-result cache: an unchanged project (same files, same tool) checked without SQL
     # gives the same findings; exemptions and the baseline are applied afterwards.
+    digests: dict[Path, tuple[bytes, int]] = {}
     inputs = (
         _inputs_key(
             root,
@@ -502,6 +510,7 @@ def run_check(
             data_dir,
             f"{dialect}|{sorted((connections or {}).items())}",
             dependencies,
+            digests,
         )
         if cdir is not None and sql is not True and data_dir is None and athena is None
         else None
@@ -515,7 +524,13 @@ def run_check(
         notes.append("unchanged since the last check: results from the cache")
     else:
         project = _load(
-            root, dashboard_dirs, cache_dir, workers, dependencies, [dialect, *(connections or {}).values()]
+            root,
+            dashboard_dirs,
+            cache_dir,
+            workers,
+            dependencies,
+            [dialect, *(connections or {}).values()],
+            digests,
         )
         from looker_ops.check.rules import CheckOptions
 

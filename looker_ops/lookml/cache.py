@@ -16,7 +16,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-__all__ = ["CODE_HASH", "ResultCache", "default_cache_dir", "dist_version", "usable_cache"]
+__all__ = ["CODE_HASH", "ResultCache", "default_cache_dir", "dist_version", "file_digest", "usable_cache"]
 
 _HERE = Path(__file__).parent
 # The modules whose output is cached (a parsed file: the parser, ignore comments, the dashboard
@@ -36,6 +36,12 @@ CODE_HASH = hashlib.sha256(
         )
     )
 ).hexdigest()[:12]
+
+
+def file_digest(path: Path) -> tuple[bytes, int]:
+    """The SHA-256 of a file's content and its size (OSError when it cannot be read)."""
+    data = path.read_bytes()
+    return hashlib.sha256(data).digest(), len(data)
 
 
 def default_cache_dir(root: Path) -> Path:

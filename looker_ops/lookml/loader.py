@@ -111,9 +111,11 @@ class Loader(IncludeResolver, BrokenFiles, Assembler, Builder):
         workers: int | None,
         dependencies: Mapping[str, Path] | None = None,
         meanwhile: Callable[[], object] | None = None,
+        digests: Mapping[Path, tuple[bytes, int]] | None = None,
     ):
         self.root = root
         self.meanwhile = meanwhile
+        self.digests = digests
         self.dependencies = dict(dependencies or {})
         self.missing_dependencies: dict[str, tuple[str, int]] = {}
         self.files_using_missing: set[str] = set()
@@ -150,6 +152,7 @@ class Loader(IncludeResolver, BrokenFiles, Assembler, Builder):
             workers=self.workers,
             rels=lkml_files + dash_rels,
             meanwhile=self.meanwhile,
+            digests=self.digests,
         )
         parsed = parsed_all[: len(lkml_files)]
         self.parsed = dict(zip(lkml_files, parsed, strict=True))
@@ -531,6 +534,7 @@ def load_project(
     workers: int | None = None,
     dependencies: Mapping[str, Path] | None = None,
     meanwhile: Callable[[], object] | None = None,
+    digests: Mapping[Path, tuple[bytes, int]] | None = None,
 ) -> Project:
     """Load the LookML project at ``root`` (and dashboards under ``dashboard_dirs``).
 
@@ -541,11 +545,12 @@ def load_project(
     ``workers``: parse processes (default: the number of CPUs).
     ``meanwhile``: called once while the worker processes parse (work of the caller's that
     would otherwise wait for the parse, such as imports the next step needs).
+    ``digests``: the content hash and size of files the caller has just read (not read again).
     Raises nothing for bad LookML: every problem is a Finding in ``Project.problems``.
     """
     root = Path(root)
     cdir: Path | None = default_cache_dir(root) if cache_dir is DEFAULT_CACHE else cache_dir  # type: ignore[assignment]
-    loader = Loader(root, list(dashboard_dirs), cdir, workers, dependencies, meanwhile)
+    loader = Loader(root, list(dashboard_dirs), cdir, workers, dependencies, meanwhile, digests)
     project = loader.load()
     seen: set[tuple[str, str | None, int | None, str]] = set()
     unique: list[Finding] = []

@@ -20,13 +20,13 @@ import os
 import pickle
 import re
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from looker_ops.lookml.cache import CODE_HASH, dist_version
+from looker_ops.lookml.cache import CODE_HASH, dist_version, file_digest
 from looker_ops.lookml.cache import usable_cache as _usable_cache
 from looker_ops.lookml.fastparse import PLURAL_KEYS, KeyClash, check_clash, fast_parse, pluralize
 from looker_ops.lookml.ignores import IgnoreComment, scan_ignores
@@ -197,9 +197,12 @@ def lkml_version() -> str:
     return dist_version("lkml")
 
 
-def _cache_key(data: bytes) -> str:
-    h = hashlib.sha256(data)
-    h.update(f"|{CACHE_FORMAT}|{lkml_version()}".encode())
+def _cache_key(digest: bytes, rel: str | None) -> str:
+    """A file's entry in the pack: its content's SHA-256, the parsing code and lkml's version
+    (and, for a dashboard, its name: the parsed form names the file)."""
+    suffix = "|dashboard|" + rel if rel and rel.endswith(".lookml") else ""
+    h = hashlib.sha256(digest)
+    h.update(f"{suffix}|{CACHE_FORMAT}|{lkml_version()}".encode())
     return h.hexdigest()
 
 
@@ -314,13 +317,14 @@ def parse_files(
     workers: int | None = None,
     rels: Sequence[str] | None = None,
     meanwhile: Callable[[], object] | None = None,
+    digests: Mapping[Path, tuple[bytes, int]] | None = None,
 ) -> list[ParsedFile]:
     """Parse every path (same order in the result), from the cache when the content is known.
 
     ``rels``: each path's name relative to the project; a ``.dashboard.lookml`` file is parsed
     as a dashboard (its result names the file, so its cache key includes the name).
     ``meanwhile``: called once, while the worker processes parse (at the end when there are
-    none).
+    none). ``digests``: :func:`file_digest` of paths the caller has read already.
 
     The cache is one pack per project (:func:`pack_path`): the parsed form of each of its files,
     keyed by the file's content. It is read once, and written once when something changed,
@@ -334,19 +338,19 @@ def parse_files(
     todo: list[tuple[int, str, str, int, str | None]] = []  # index, path, key, size, rel
     for i, p in enumerate(paths):
         try:
-            data = p.read_bytes()
+            digest, size = digests[p] if digests is not None and p in digests else file_digest(p)
         except OSError as exc:
             results[i] = ParsedFile(None, (1, f"cannot read file: {exc.strerror or exc}"))
             continue
         rel = rels[i] if rels is not None else None
-        key = _cache_key(data + (b"|dashboard|" + rel.encode() if rel and rel.endswith(".lookml") else b""))
+        key = _cache_key(digest, rel)
         cached = old.get(key)
         hit = _unpickle(cached) if cached is not None else None
         if hit is not None and cached is not None:
             results[i] = hit
             entries[key] = cached
         else:
-            todo.append((i, str(p), key, len(data), rel))
+            todo.append((i, str(p), key, size, rel))
     if todo:
         for (i, _, key, _, _), pf, blob in _parse_todo(todo, workers, pack is not None, meanwhile):
             results[i] = pf

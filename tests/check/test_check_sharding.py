@@ -52,3 +52,29 @@ def test_the_rules_and_dialects_are_imported_once_before_the_shares_fork(
     run_check(tmp_path, cache_dir=None, workers=2, sql=False, connections={"c": "bigquery"})
     assert calls == [["athena", "bigquery"]]
     assert "sqlglot.dialects.bigquery" in sys.modules and "looker_ops.check.rules.athena_sql" in sys.modules
+
+
+def test_a_cold_check_hashes_each_file_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The result cache's key and the parse cache's keys come from one read and hash of each
+    file (the parse does not hash them again); the parse cache still works from them."""
+    from looker_ops.lookml import cache as cache_mod
+    from looker_ops.lookml import parsecache
+
+    _project(tmp_path / "p", 4)
+    hashed: list[Path] = []
+    real = cache_mod.file_digest
+
+    def spy(path: Path) -> tuple[bytes, int]:
+        hashed.append(path)
+        return real(path)
+
+    monkeypatch.setattr(cache_mod, "file_digest", spy)
+    monkeypatch.setattr(parsecache, "file_digest", spy)
+    first = run_check(tmp_path / "p", cache_dir=tmp_path / "c", workers=1, sql=False)
+    assert len(hashed) == len(set(hashed)) == len(first.project.files) == 5
+    (tmp_path / "p" / "views" / "v0.view.lkml").write_text("view: v0 {\n  sql_table_name: db.t ;;\n}\n")
+    parsed: list[str] = []
+    real_parse = parsecache.parse_text
+    monkeypatch.setattr(parsecache, "parse_text", lambda t: parsed.append(t) or real_parse(t))
+    second = run_check(tmp_path / "p", cache_dir=tmp_path / "c", workers=1, sql=False)
+    assert len(parsed) == 1 and second.findings != first.findings  # only the changed file parsed
