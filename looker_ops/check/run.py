@@ -502,17 +502,11 @@ def run_check(
     # Whole-result cache: an unchanged project (same files, same tool) checked without SQL
     # gives the same findings; exemptions and the baseline are applied afterwards.
     digests: dict[Path, tuple[bytes, int]] = {}
+    cacheable = cdir is not None and sql is not True and data_dir is None and athena is None
+    dialects = f"{dialect}|{sorted((connections or {}).items())}"
     inputs = (
-        _inputs_key(
-            root,
-            dashboard_dirs,
-            sql,
-            data_dir,
-            f"{dialect}|{sorted((connections or {}).items())}",
-            dependencies,
-            digests,
-        )
-        if cdir is not None and sql is not True and data_dir is None and athena is None
+        _inputs_key(root, dashboard_dirs, sql, data_dir, dialects, dependencies, digests)
+        if cacheable
         else None
     )
     store = ResultCache(cdir, "check-results") if inputs is not None else None
@@ -523,15 +517,8 @@ def run_check(
         use_sql = False
         notes.append("unchanged since the last check: results from the cache")
     else:
-        project = _load(
-            root,
-            dashboard_dirs,
-            cache_dir,
-            workers,
-            dependencies,
-            [dialect, *(connections or {}).values()],
-            digests,
-        )
+        names = [dialect, *(connections or {}).values()]
+        project = _load(root, dashboard_dirs, cache_dir, workers, dependencies, names, digests)
         from looker_ops.check.rules import CheckOptions
 
         options = CheckOptions(
