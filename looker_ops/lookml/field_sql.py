@@ -23,7 +23,7 @@ from looker_ops.lookml.field_types import (
     NUMBER_VALUE_TIMEFRAMES,
     TEXT_TIMEFRAMES,
 )
-from looker_ops.lookml.liquid import NULL, LiquidRenderer, SqlProblem
+from looker_ops.lookml.liquid import NULL, LiquidRenderer
 from looker_ops.lookml.merge import measure_filters
 from looker_ops.lookml.model import Field, View
 
@@ -177,29 +177,29 @@ class FieldCompiler(LiquidRenderer):
                 return fn()
             finally:
                 self._stack.pop()
-        mkey = (self.model, id(view), id(f), alias, what)
+        mkey = (id(f), alias, what, id(view), self.model)
         hit = memo.get(mkey)
         if hit is not None:
-            for p in hit[1]:
-                self._add_problem(p)
+            if hit[1]:
+                for p in hit[1]:
+                    self._add_problem(p)
             self.used_aliases |= hit[2]
             return hit[0]
         taint = self._taint
         outer = self.used_aliases
-        self.used_aliases = set()
-        met: list[SqlProblem] = []
-        self._recorders.append(met)
+        inner: set[str] = set()
+        self.used_aliases = inner
+        met = self._met
+        start = len(met)
         self._stack.append(key)
         try:
             sql = fn()
         finally:
             self._stack.pop()
-            self._recorders.pop()
-            inner = self.used_aliases
             outer |= inner
             self.used_aliases = outer
         if self._taint == taint:  # depends on nothing but the field: keep it
-            memo[mkey] = (sql, tuple(dict.fromkeys(met)) if met else (), inner, (view, f))
+            memo[mkey] = (sql, tuple(dict.fromkeys(met[start:])) if len(met) > start else (), inner, view, f)
         return sql
 
     # -- field SQL

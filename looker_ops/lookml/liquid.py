@@ -59,9 +59,11 @@ class LiquidContext:
     explore: str | None = None
 
 
-# (model, id of the view, id of the field, alias, what) -> (SQL, problems met, aliases used (never
-# changed once stored), and the view and field themselves, which keeps their ids from being reused)
-FieldMemo = dict[tuple[str | None, int, int, str, str], tuple[str, tuple[SqlProblem, ...], set[str], object]]
+# (id of the field, alias, what, id of the view, model) -> (SQL, problems met, aliases used (never
+# changed once stored), and the view and the field themselves, which keeps their ids from being reused)
+FieldMemo = dict[
+    tuple[int, str, str, int, str | None], tuple[str, tuple[SqlProblem, ...], set[str], object, object]
+]
 
 
 class LiquidRenderer:
@@ -81,7 +83,7 @@ class LiquidRenderer:
         self.explore = explore
         # Views are looked up as this model sees them (the explore's model by default).
         self.model = explore.model if explore is not None else model
-        self.ctx = liquid_ctx or LiquidContext()
+        self._ctx = liquid_ctx  # made on first use (most field compilations never read it)
         self.aliases: dict[str, str] = explore.aliases() if explore is not None else {}
         self.problems: list[SqlProblem] = []
         self.used_aliases: set[str] = set()
@@ -92,7 +94,14 @@ class LiquidRenderer:
         # more than the field compiled.
         self._taint = 0
         self._memo = memo if explore is None and liquid_ctx is None else None
-        self._recorders: list[list[SqlProblem]] = []  # problems met by each memoised frame
+        self._met: list[SqlProblem] = []  # every problem met, even twice (a memoised frame's are replayed)
+
+    @property
+    def ctx(self) -> LiquidContext:
+        """What Liquid reads (an empty context unless one was given)."""
+        if self._ctx is None:
+            self._ctx = LiquidContext()
+        return self._ctx
 
     # -- lookups
     def _problem(
@@ -102,9 +111,8 @@ class LiquidRenderer:
         self._add_problem(SqlProblem(kind, msg, view, fld, missing))
 
     def _add_problem(self, p: SqlProblem) -> None:
-        """Record ``p`` once (and in every memoised frame being computed, to replay it)."""
-        for rec in self._recorders:
-            rec.append(p)
+        """Record ``p`` once (and in the log a memoised frame replays)."""
+        self._met.append(p)
         if p not in self.problems:
             self.problems.append(p)
 

@@ -124,7 +124,7 @@ def test_nothing_is_kept_that_depends_on_more_than_the_field(tmp_path: Path) -> 
     memo: FieldMemo = {}
     for job in _jobs(p):
         _compile(p, memo, *job)
-    kept = {(view.name, f.name, what) for (_, _, _, _, what), (_, _, _, (view, f)) in memo.items()}  # type: ignore[misc]
+    kept = {(view.name, f.name, what) for (_, _, what, _, _), (_, _, _, view, f) in memo.items()}  # type: ignore[attr-defined]
     assert ("orders", "amount", "value") in kept and ("orders", "quadrupled", "value") in kept
     for name in ("a", "b", "c", "on_cycle", "assigning", "reading"):
         assert ("orders", name, "value") not in kept, name  # a cycle, or Liquid variables
