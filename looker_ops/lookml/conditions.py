@@ -311,29 +311,39 @@ def raw_for_datatype(sql: str, datatype: str | None) -> str:
     return sql
 
 
+_ONE_TERM_RE = re.compile(r"[A-Za-z_][\w.\"]*|'[^']*'|-?\d+(\.\d+)?")
+_CALL_START_RE = re.compile(r"[A-Za-z_][\w.]*\s*\(")
+_NOT_PAREN_RE = re.compile(r"[^()]+")
+
+
 @functools.lru_cache(maxsize=1 << 16)
 def paren(s: str) -> str:
     """``s`` in parentheses unless it is already one term (remembered: a field's SQL is put
     in parentheses once per field that references it)."""
     t = s.strip()
-    if re.fullmatch(r"[A-Za-z_][\w.\"]*|'[^']*'|-?\d+(\.\d+)?", t):
+    if _ONE_TERM_RE.fullmatch(t):
         return t
     if t.startswith("(") and t.endswith(")") and _balanced_outer(t):
         return t
-    m = re.match(r"[A-Za-z_][\w.]*\s*\(", t)
+    m = _CALL_START_RE.match(t)
     if m and t.endswith(")") and _balanced_outer(t[m.end() - 1 :]):
         return t
     return f"({t})"
 
 
 def _balanced_outer(t: str) -> bool:
+    """The parentheses of ``t`` balance and none closes to depth 0 before its last character
+    (read over the parentheses alone: the rest of the text is skipped in C)."""
+    parens = _NOT_PAREN_RE.sub("", t)
+    # the last parenthesis is the last character only when t ends with one
+    last = len(parens) - 1 if t.endswith(")") else -1
     depth = 0
-    for i, c in enumerate(t):
+    for i, c in enumerate(parens):
         if c == "(":
             depth += 1
-        elif c == ")":
+        else:
             depth -= 1
-            if depth == 0 and i != len(t) - 1:
+            if depth == 0 and i != last:
                 return False
     return depth == 0
 

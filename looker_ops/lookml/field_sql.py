@@ -393,3 +393,37 @@ class FieldCompiler(LiquidRenderer):
     def table_sql(self, view: View) -> str:
         """The table (or derived table SQL) of a view (the compiler's job)."""
         raise NotImplementedError
+
+
+def plain_field_sql(view: View, f: Field, alias: str) -> str | None:
+    """What :meth:`FieldCompiler.field_sql` gives for ``f`` (a field of ``view``, the view the
+    compilation's model sees under its name) when its SQL needs no compiler: a dimension or a
+    dimension group's timeframe whose sql names nothing but ``${TABLE}`` and holds no Liquid.
+    None for any other field (compile it). Such a field meets no problem."""
+    kind = f.kind
+    if kind == "dimension":
+        if f.type in ("location", "tier") or isinstance(f.props.get("case"), dict):
+            return None
+    elif kind != "dimension_group" or f.type == "duration":
+        return None
+    sql = f.sql
+    if sql is None:
+        if kind == "dimension_group":
+            sql = "${TABLE}." + (f.group or f.name)
+        elif f.type in ("location", "distance", "duration"):
+            return None
+        else:
+            sql = "${TABLE}." + f.name
+    if "{%" in sql or "{{" in sql:
+        return None
+    if "${" in sql:
+        if sql.count("${") != sql.count("${TABLE}"):
+            return None
+        sql = sql.replace("${TABLE}", alias)
+    base = sql.strip()
+    if kind == "dimension_group":
+        raw = raw_for_datatype(base, str(f.props.get("datatype", "timestamp")))
+        return timeframe_sql(raw, f.timeframe or "raw")
+    if f.type == "yesno":
+        return f"CASE WHEN {paren(base)} THEN 'Yes' ELSE 'No' END"
+    return base

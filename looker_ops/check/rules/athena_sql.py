@@ -155,9 +155,21 @@ def _parse_error(sql: str, cache: ResultCache | None = None) -> str | None:
     return err
 
 
+_KNOWN_CALLS = ATHENA_FUNCTIONS | NOT_FUNCTIONS
+_known_names: set[str] = set()  # call names as written whose lower case is in _KNOWN_CALLS
+
+
 def _unknown_functions(sql: str) -> list[str]:
+    if "(" not in sql:
+        return []  # no call
     out: list[str] = []
-    text = _strip_strings(sql)
+    text = _strip_strings(sql) if "'" in sql else sql
+    names = _CALL_RE.findall(text)
+    if _known_names.issuperset(names):
+        return []  # every call is to a known function (the usual case): nothing to look at
+    for n in names:
+        if n.lower() in _KNOWN_CALLS and len(_known_names) < 100_000:
+            _known_names.add(n)
     for m in _CALL_RE.finditer(text):
         name = m.group(1).lower()
         if _AS_END_RE.search(text, 0, m.start()):

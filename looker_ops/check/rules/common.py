@@ -12,6 +12,7 @@ from sqlglot import exp
 from sqlglot.errors import SqlglotError
 
 from looker_ops.check.rules.base import CheckContext
+from looker_ops.lookml.field_sql import plain_field_sql
 from looker_ops.lookml.liquid import FieldMemo
 from looker_ops.lookml.model import Explore, Field, Project, View
 from looker_ops.lookml.schema import TableSchema, table_for
@@ -32,15 +33,22 @@ def field_memo(ctx: CheckContext) -> FieldMemo:
 
 def compiled_field(ctx: CheckContext, view: View, f: Field, alias: str | None = None) -> Compiled:
     """The field's SELECT SQL (Liquid with no filter values), cached on the context."""
-    cache: dict[tuple[str | None, str, str, str], Compiled] = ctx.__dict__.setdefault("_field_sql", {})
-    a = alias or view.name
-    key = (view.model, view.name, f.name, a)
+    cache: dict[tuple[str | None, str, str, str], Compiled] | None = ctx.__dict__.get("_field_sql")
+    if cache is None:
+        cache = ctx.__dict__["_field_sql"] = {}
+    key = (view.model, view.name, f.name, alias or view.name)
     hit = cache.get(key)
     if hit is None:
-        c = SqlCompiler(ctx.project, model=view.model, memo=field_memo(ctx))
-        sql = c.field_sql(view.name, f.name, a)
-        hit = Compiled(sql, c.problems)
-        cache[key] = hit
+        plain = (
+            plain_field_sql(view, f, key[3])
+            if view.fields.get(f.name) is f and ctx.project.view_for(view.model, view.name) is view
+            else None
+        )
+        if plain is not None:
+            hit = cache[key] = Compiled(plain, [])
+        else:
+            c = SqlCompiler(ctx.project, model=view.model, memo=field_memo(ctx))
+            hit = cache[key] = Compiled(c.field_sql(view.name, f.name, key[3]), c.problems)
     return hit
 
 
