@@ -72,7 +72,7 @@ _PY, _DASHES, _DASH, _ITEMS, _ITEM = range(5)  # what a collection is read as
 
 
 class _Fast:
-    """Reads ``rows`` (0-based line, indent, content) of the content lines of a text; ``runs``
+    """Reads ``rows`` (1-based line, indent, content) of the content lines of a text; ``runs``
     maps the first row of each run of one-line entries (:func:`_rows`) to the row after it."""
 
     def __init__(self, rows: list[tuple[int, int, str]], runs: dict[int, int], text: str) -> None:
@@ -91,7 +91,7 @@ class _Fast:
         """The end mark of a block at ``indent`` that ends before the current row."""
         if self.i < self.n:
             row = self.rows[self.i]
-            return row[0], row[1]
+            return row[0] - 1, row[1]  # a mark: 0-based
         if self.last_column and indent > self.last_column:
             return self.last_line, self.last_column
         return self.last_line + (1 if self.last_column else 0), 0
@@ -137,7 +137,7 @@ class _Fast:
         if tail and (tail[0] != " " or not tail.lstrip(" ").startswith("#")):
             raise Decline  # an indentation indicator, or text after the header
         lines = self.text.split("\n")
-        start = self.rows[self.i - 1][0] + 1
+        start = self.rows[self.i - 1][0]  # (0-based) the line after the key's
         first = lines[start] if start < len(lines) else ""
         ci = len(first) - len(first.lstrip(" "))
         if not first.strip(" ") or ci <= indent:
@@ -164,7 +164,7 @@ class _Fast:
             trailing += 1
         value = "\n".join(body)
         value += {"-": "", "+": "\n" * (trailing + 1)}.get(chomp, "\n")
-        while self.i < self.n and self.rows[self.i][0] < k:
+        while self.i < self.n and self.rows[self.i][0] <= k:  # 1-based rows before line k + 1
             self.i += 1
         return value, value
 
@@ -492,11 +492,11 @@ def _add_rows(rows: list[tuple[int, int, str]], lines: list[str], no: int) -> in
 
 
 def _rows(text: str) -> tuple[list[tuple[int, int, str]], dict[int, int]]:
-    """The rows (0-based line, indent, content without the spaces around it) of the lines of
+    """The rows (1-based line, indent, content without the spaces around it) of the lines of
     ``text`` that are neither blank nor a comment, and the runs among them: the first row of
     each run of two or more consecutive rows at one indent, mapped to the row after the run."""
     rows: list[tuple[int, int, str]] = []
-    _add_rows(rows, text.split("\n"), 0)
+    _add_rows(rows, text.split("\n"), 1)
     runs: dict[int, int] = {}
     shape = "".join(map(chr, map(_INDENT, rows)))  # each row's indent as a character
     for m in _SAME.finditer(shape):

@@ -20,8 +20,8 @@ distinct scalar with the functions here (PyYAML's own resolver and constructor, 
 text), so its values are those of PyYAML; the tests compare the two readers on every dashboard
 they read. ``dashboard_lines.read`` takes the line reader's result, or PyYAML's when it declines.
 
-Marks follow PyYAML: lines are 0-based, a mapping's ``end`` is its end mark (the line and column
-of the next token after it, or the end of the stream).
+Lines are 1-based, as findings give them; a mapping's ``end`` is PyYAML's end mark (the 0-based
+line and the column of the next token after it, or the end of the stream).
 """
 
 from __future__ import annotations
@@ -38,8 +38,8 @@ __all__ = ["MEMO_MAX", "Decline", "YMap", "YSeq", "inline_value", "node_read", "
 @dataclass(slots=True)
 class YMap:
     """A mapping whose keys need lines: ``items`` are (key, value, scalar text of the value or
-    None when the value is a collection), ``lines`` the 0-based line of each key; ``line`` is
-    the 0-based line of its first key, ``end`` PyYAML's end mark (line, column)."""
+    None when the value is a collection), ``lines`` the line of each key; ``line`` is the line
+    of its first key, ``end`` PyYAML's end mark (0-based line, column)."""
 
     line: int
     end: tuple[int, int]
@@ -49,7 +49,7 @@ class YMap:
 
 @dataclass(slots=True)
 class YSeq:
-    """A list whose entries need lines: ``items`` (YMap or plain values), ``lines`` (0-based)."""
+    """A list whose entries need lines: ``items`` (YMap or plain values), ``lines``."""
 
     items: list[Any]
     lines: list[int]
@@ -230,15 +230,15 @@ def _node_map(node: yaml.MappingNode, leaf: bool) -> YMap:
         else:
             value = _node_py(v)
         items.append((key, value, v.value if isinstance(v, yaml.ScalarNode) else None))
-        lines.append(k.start_mark.line)
-    return YMap(node.start_mark.line, (node.end_mark.line, node.end_mark.column), items, lines)
+        lines.append(k.start_mark.line + 1)
+    return YMap(node.start_mark.line + 1, (node.end_mark.line, node.end_mark.column), items, lines)
 
 
 def _node_seq(node: yaml.SequenceNode, leaf: bool) -> YSeq:
     out = YSeq([], [])
     for child in node.value:
         out.items.append(_node_map(child, leaf) if isinstance(child, yaml.MappingNode) else _node_py(child))
-        out.lines.append(child.start_mark.line)
+        out.lines.append(child.start_mark.line + 1)
     return out
 
 
@@ -251,4 +251,4 @@ def node_read(text: str) -> YSeq | None:
     if isinstance(root, yaml.SequenceNode):
         return _node_seq(root, leaf=False)
     value = _node_map(root, leaf=False) if isinstance(root, yaml.MappingNode) else _node_py(root)
-    return YSeq([value], [root.start_mark.line])
+    return YSeq([value], [root.start_mark.line + 1])

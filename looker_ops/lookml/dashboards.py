@@ -117,8 +117,8 @@ _MAP_KEYS = ("filters", "listen")
 
 
 def _map_items(node: YMap) -> list[tuple[str, Any, int]]:
-    """(key as text, value, 1-based line of the key) of each key of a mapping, in order."""
-    return [(str(k), v, line + 1) for (k, v, _), line in zip(node.items, node.lines, strict=True)]
+    """(key as text, value, line of the key) of each key of a mapping, in order."""
+    return [(str(k), v, line) for (k, v, _), line in zip(node.items, node.lines, strict=True)]
 
 
 def _s(v: Any) -> str | None:
@@ -136,7 +136,6 @@ _ELEMENT_GUESS: dict[str, str | None] = {}
 _GUESSED: set[str] = set()
 _KEY = operator.itemgetter(0)
 _VALUE = operator.itemgetter(1)
-_NEXT = (1).__add__  # a 0-based line -> 1-based
 
 
 def _element_guess(key: str) -> str | None:
@@ -167,13 +166,13 @@ def _parse_element(
         return None
     keys = list(map(str, map(_KEY, node.items)))
     props: dict[str, Any] = dict(zip(keys, map(_VALUE, node.items), strict=True))
-    lines: dict[str, int] = dict(zip(keys, map(_NEXT, node.lines), strict=True))
+    lines: dict[str, int] = dict(zip(keys, node.lines, strict=True))
     if len(lines) != len(keys):  # a key given twice: the later value is used, as YAML readers do
         seen: dict[str, int] = {}
-        for key, kline0 in zip(keys, node.lines, strict=True):
+        for key, kline in zip(keys, node.lines, strict=True):
             if key in seen:
-                problems.append(_given_twice(key, seen[key], kline0 + 1, file, f"dashboard:{dname}/element"))
-            seen[key] = kline0 + 1
+                problems.append(_given_twice(key, seen[key], kline, file, f"dashboard:{dname}/element"))
+            seen[key] = kline
     props["_lines"] = lines
     name = _s(props.get("name")) or ""
     where = f"dashboard:{dname}/element:{name or '?'}"
@@ -370,13 +369,13 @@ def parse_dashboard_text(text: str, file: str) -> tuple[list[Dashboard], list[Fi
     if root is None:
         return [], [Finding(YAML_ERROR, Severity.ERROR, "empty dashboard file", file, 1)]
     out: list[Dashboard] = []
-    for dnode, dline0 in zip(root.items, root.lines, strict=True):
+    for dnode, dline in zip(root.items, root.lines, strict=True):
         if not isinstance(dnode, YMap):
             problems.append(
-                Finding(YAML_ERROR, Severity.ERROR, "a dashboard must be a YAML mapping", file, dline0 + 1)
+                Finding(YAML_ERROR, Severity.ERROR, "a dashboard must be a YAML mapping", file, dline)
             )
             continue
-        out.append(_parse_dashboard(dnode, dline0 + 1, file, problems))
+        out.append(_parse_dashboard(dnode, dline, file, problems))
     return out, problems
 
 
@@ -387,9 +386,8 @@ def _parse_dashboard(dnode: YMap, dline: int, file: str, problems: list[Finding]
     filters: list[DashboardFilter] = []
     name = ""
     seen: dict[str, int] = {}
-    for (k, value, raw), kline0 in zip(dnode.items, dnode.lines, strict=True):
+    for (k, value, raw), kline in zip(dnode.items, dnode.lines, strict=True):
         key = str(k)
-        kline = kline0 + 1
         if key in seen:
             problems.append(_given_twice(key, seen[key], kline, file, f"dashboard:{name}"))
         seen[key] = kline
@@ -416,13 +414,13 @@ def _parse_dashboard(dnode: YMap, dline: int, file: str, problems: list[Finding]
                     )
                 )
         else:
-            for child, cline0 in zip(value.items, value.lines, strict=True):
+            for child, cline in zip(value.items, value.lines, strict=True):
                 if key == "elements":
-                    e = _parse_element(child, cline0 + 1, file, problems, name)
+                    e = _parse_element(child, cline, file, problems, name)
                     if e is not None:
                         elements.append(e)
                 else:
-                    fl = _parse_filter(child, cline0 + 1, file, problems, name)
+                    fl = _parse_filter(child, cline, file, problems, name)
                     if fl is not None:
                         filters.append(fl)
     if not name:
