@@ -32,7 +32,7 @@ unresolved reference or bad Liquid) raise :class:`QueryError` (a BadInput) namin
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -137,6 +137,8 @@ class QueryColumn:
     is_time: bool  # a date-like timeframe (a time series axis)
     pivot: bool = False
     view_label: str = ""  # the view's label as Looker shows it ("Cloudtrail Logs", a join's view_label)
+    orders: str = ""  # a pivot's order_by_field added only to order its columns (not shown): the pivot
+    order_ref: str = ""  # a pivot's: the column of its order_by_field
 
     @property
     def full_label(self) -> str:
@@ -285,9 +287,36 @@ def _query_columns(project: Project, explore: Explore, spec: QuerySpec) -> list[
     for ref in spec.pivots:
         if ref not in spec.fields:
             raise QueryError(f"pivot {ref} is not one of the query's fields")
-        if _resolve(project, explore, ref, "pivot").is_measure:
+        f = _resolve(project, explore, ref, "pivot")
+        if f.is_measure:
             raise QueryError(f"pivot {ref} is a measure: only dimensions can be pivoted")
+        order = _order_by_field(project, explore, ref, f)
+        if order is not None:
+            k = spec.fields.index(ref)
+            columns[k] = replace(columns[k], order_ref=order.ref)
+            if order.ref not in spec.fields:
+                columns.append(replace(order, orders=ref))
     return columns
+
+
+def _order_by_field(project: Project, explore: Explore, ref: str, f: Field) -> QueryColumn | None:
+    """The column of ``f``'s ``order_by_field`` (a dimension of the same view), which orders
+    the columns of a pivot on ``f`` as Looker orders them; None without one."""
+    name = str(f.props.get("order_by_field") or "").strip()
+    if not name:
+        return None
+    alias = ref.split(".", 1)[0]
+    view, _, field_name = name.rpartition(".")
+    if view and view != f.view:
+        return None  # Looker's order_by_field names a field of the same view
+    target = f"{alias}.{field_name}"
+    try:
+        order = _resolve(project, explore, target, "order_by_field")
+    except QueryError:
+        return None
+    if order.is_measure:
+        return None
+    return QueryColumn(target, _label(order), "dimension", order.type, False)
 
 
 def _effective_filters(
@@ -343,7 +372,12 @@ def compile_query(project: Project, spec: QuerySpec, *, now: datetime | None = N
     pivoted = bool(spec.pivots)
     # Dimensions first, then measures (sql.py writes them in that order): keep the columns'
     # metadata in the same order as the SELECT list.
-    ordered = [c for c in columns if c.kind == "dimension"] + [c for c in columns if c.kind == "measure"]
+    # (then the columns that only order a pivot: the pivot's order_by_field)
+    ordered = (
+        [c for c in columns if c.kind == "dimension" and not c.orders]
+        + [c for c in columns if c.orders]
+        + [c for c in columns if c.kind == "measure"]
+    )
     normalised_sorts = [_normalise_sort(s) for s in sorts]
     try:
         sql = compiler.select(
@@ -451,21 +485,27 @@ def pivot_rows(query: CompiledQuery, rows: Sequence[Sequence[Any]]) -> tuple[lis
     """Reshape a pivoted query's long rows into Looker's wide table.
 
     Rows are keyed by the non-pivot dimensions (in the order the SQL sorted them); one column
-    per (pivot value, measure), pivot values ascending; column names
+    per (pivot value, measure), pivot values ascending (by the pivot's ``order_by_field`` when
+    it has one, as Looker orders them: else as text, 4.10 before 4.2); column names
     ``"<measure> | <pivot value>[ | <second pivot value>]"``. Missing cells are None.
     """
     cols = query.columns
-    dim_idx = [i for i, c in enumerate(cols) if c.kind == "dimension" and not c.pivot]
+    dim_idx = [i for i, c in enumerate(cols) if c.kind == "dimension" and not c.pivot and not c.orders]
     piv_idx = [i for i, c in enumerate(cols) if c.pivot]
     mea_idx = [i for i, c in enumerate(cols) if c.kind == "measure"]
+    # each pivot's sort: its order_by_field's value when it has one, else its own as text
+    index = {c.ref: i for i, c in reversed(list(enumerate(cols)))}
+    sort_idx = [index.get(cols[i].order_ref, i) for i in piv_idx]
     keys: dict[tuple[Any, ...], dict[tuple[Any, ...], list[Any]]] = {}
-    pivot_values: set[tuple[Any, ...]] = set()
+    pivot_values: dict[tuple[Any, ...], tuple[Any, ...]] = {}
     for r in rows:
         key = tuple(r[i] for i in dim_idx)
         pv = tuple(r[i] for i in piv_idx)
-        pivot_values.add(pv)
+        pivot_values[pv] = tuple(
+            (r[j] is None, r[j] if j != i else str(r[j])) for i, j in zip(piv_idx, sort_idx, strict=True)
+        )
         keys.setdefault(key, {})[pv] = [r[i] for i in mea_idx]
-    ordered_pv = sorted(pivot_values, key=lambda t: tuple((v is None, str(v)) for v in t))
+    ordered_pv = sorted(pivot_values, key=lambda t: pivot_values[t])
     names = [cols[i].ref for i in dim_idx]
     for pv in ordered_pv:
         label = " | ".join("∅" if v is None else str(v) for v in pv)

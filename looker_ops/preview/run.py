@@ -183,7 +183,9 @@ def run_tile(
         tile.error = exc.message
         return
     tile.sql = compiled.sql
-    tile.dimensions = [c.ref for c in compiled.columns if c.kind == "dimension" and not c.pivot]
+    tile.dimensions = [
+        c.ref for c in compiled.columns if c.kind == "dimension" and not c.pivot and not c.orders
+    ]
     tile.measures = [c.ref for c in compiled.columns if c.kind == "measure"]
     tile.time_column = next((c.ref for c in compiled.columns if c.is_time and not c.pivot), None)
     by_ref = {c.ref: (c.full_label if show_view_names else c.label) for c in compiled.columns}

@@ -13,7 +13,6 @@ command passes it only when stdout is a terminal).
 
 from __future__ import annotations
 
-import re
 import textwrap
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -144,30 +143,6 @@ def text_table(
     return out, dropped
 
 
-_NUMBER_RE = re.compile(r"(\d+)")
-
-
-def natural_key(text: str) -> tuple[tuple[int, int, str], ...]:
-    """Sort key reading the digit runs of ``text`` as numbers: 4.2 before 4.10."""
-    return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in _NUMBER_RE.split(text) if p)
-
-
-def in_natural_order(t: TilePreview, heads: list[str]) -> tuple[list[str], list[list[Any]]]:
-    """The tile's headings and rows with its pivot columns (``measure | value``) ordered by
-    :func:`natural_key` of their pivot value (NULL, ``∅``, last); other columns first, as they
-    are. The pivot value's own sort is text (Looker's for a string), which puts 4.10 before 4.2."""
-    pivot = [i for i, c in enumerate(t.columns) if " | " in c]
-    if not pivot:
-        return heads, [list(r) for r in t.rows]
-
-    def key(i: int) -> tuple[bool, tuple[tuple[int, int, str], ...]]:
-        value = t.columns[i].split(" | ", 1)[1]
-        return value == "∅", natural_key(value)
-
-    order = [i for i in range(len(t.columns)) if i not in set(pivot)] + sorted(pivot, key=key)
-    return [heads[i] for i in order], [[r[i] for i in order] for r in t.rows]
-
-
 def headings(t: TilePreview) -> list[str]:
     """Column heads: the labels Looker shows; for a pivot column of a tile with one measure,
     the pivot value alone (the measure's label is the same on every such column)."""
@@ -217,7 +192,7 @@ def _tile_lines(t: TilePreview, *, width: int | None, verbose: bool, style: Styl
         out[0] = style(f"{t.title}: ", bold=True) + style(cell(t.rows[0][0]), bold=True, fg="cyan")
         out[0] += style(f"  ({scan})", dim=True) if scan else ""
         return out
-    heads, rows = in_natural_order(t, headings(t))
+    heads, rows = headings(t), [list(r) for r in t.rows]
     shown = rows if verbose else rows[:COMPACT_ROWS]
     room = None if width is None else width - len(INDENT)
     table, dropped = text_table(heads, shown, width=room)

@@ -1029,6 +1029,8 @@ view: cloudtrail_logs {
     label: "CIS Control"
     description: "The first CIS 4.x control (by number) the event matches; empty when it matches none. An event can match more than one (e.g. a denied security group change is 4.1 and 4.10): count a control with its own yes/no field."
     type: string
+    # sorted (and pivoted) by number: 4.1, 4.2 ... 4.10, not as text (4.1, 4.10, 4.11, 4.2)
+    order_by_field: cis_control_number
     sql: CASE
            WHEN ${cis_4_1_unauthorized_api_calls} THEN '4.1 Unauthorized API calls'
            WHEN ${cis_4_2_console_signin_without_mfa} THEN '4.2 Console sign-in without MFA'
@@ -1045,6 +1047,31 @@ view: cloudtrail_logs {
            WHEN ${cis_4_13_route_table_changes} THEN '4.13 Route table changes'
            WHEN ${cis_4_14_vpc_changes} THEN '4.14 VPC changes'
            WHEN ${cis_4_15_organizations_changes} THEN '4.15 AWS Organizations changes'
+         END ;;
+  }
+
+  dimension: cis_control_number {
+    group_label: "CIS Controls"
+    label: "CIS Control Number"
+    description: "The number of the CIS 4.x control in CIS Control (4.10 is 10): its sort order."
+    hidden: yes
+    type: number
+    sql: CASE
+           WHEN ${cis_4_1_unauthorized_api_calls} THEN 1
+           WHEN ${cis_4_2_console_signin_without_mfa} THEN 2
+           WHEN ${cis_4_3_root_account_usage} THEN 3
+           WHEN ${cis_4_4_iam_policy_changes} THEN 4
+           WHEN ${cis_4_5_cloudtrail_config_changes} THEN 5
+           WHEN ${cis_4_6_console_auth_failures} THEN 6
+           WHEN ${cis_4_7_cmk_disable_or_deletion} THEN 7
+           WHEN ${cis_4_8_s3_bucket_policy_changes} THEN 8
+           WHEN ${cis_4_9_aws_config_changes} THEN 9
+           WHEN ${cis_4_10_security_group_changes} THEN 10
+           WHEN ${cis_4_11_nacl_changes} THEN 11
+           WHEN ${cis_4_12_network_gateway_changes} THEN 12
+           WHEN ${cis_4_13_route_table_changes} THEN 13
+           WHEN ${cis_4_14_vpc_changes} THEN 14
+           WHEN ${cis_4_15_organizations_changes} THEN 15
          END ;;
   }
 

@@ -357,6 +357,29 @@ def test_cis_matching_events_table(project: Project, engine: LocalEngine, events
     assert got == expected
 
 
+def test_cis_control_sorts_by_its_number(project: Project, engine: LocalEngine) -> None:
+    """Looker sorts a string dimension (and orders a pivot on it) as text, 4.10 before 4.2:
+    cis_control sorts by cis_control_number instead, one number per control."""
+    view = project.views["cloudtrail_logs"]
+    assert view.fields["cis_control"].props["order_by_field"] == "cis_control_number"
+    number = view.fields["cis_control_number"]
+    assert number.type == "number" and number.hidden
+    sql = explore_sql(
+        project,
+        "cloudtrail_logs",
+        ["cloudtrail_logs.cis_control", "cloudtrail_logs.cis_control_number"],
+        {"cloudtrail_logs.event_date": WINDOW["date"], "cloudtrail_logs.cis_control": "-NULL"},
+    )
+    pairs = {
+        (r["cloudtrail_logs.cis_control"], r["cloudtrail_logs.cis_control_number"])
+        for r in rows(engine.query(sql))
+    }
+    assert len(pairs) >= 10  # the sample exercises most controls
+    for label, n in pairs:  # one number per control: the one in its label (4.10 -> 10)
+        assert int(label.split()[0].split(".")[1]) == n
+    assert len({label for label, _ in pairs}) == len(pairs)
+
+
 # --------------------------------------------------------------------------- the date window
 
 

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from looker_ops.lookml.model import Dashboard, DashboardElement, DashboardFilter
-from looker_ops.lookml.query import QueryError, QuerySpec, tile_query
+from looker_ops.lookml.query import CompiledQuery, QueryColumn, QueryError, QuerySpec, pivot_rows, tile_query
 
 
 def _filter(name: str, default: str | None) -> DashboardFilter:
@@ -97,3 +97,27 @@ def test_lenient_leaves_out_custom_fields_and_missing_filters() -> None:
     assert spec.fields == ["logs.region", "logs.events"]
     assert spec.sorts == ["logs.events"]
     assert spec.filters["logs.event_date"] == "7 days" and "logs.account" not in spec.filters
+
+
+def test_pivot_columns_follow_the_pivot_s_order_by_field_else_text() -> None:
+    """Looker orders a pivot's columns by the pivot's order_by_field (4.2 before 4.10), and a
+    pivot without one as text (4.10 before 4.2); the ordering column itself is not shown."""
+    rows = [["d1", "4.10 x", 10, 5], ["d1", "4.2 y", 2, 7], ["d2", "4.2 y", 2, 1], ["d2", None, None, 3]]
+
+    def query(order_ref: str) -> CompiledQuery:
+        cols = [
+            QueryColumn("v.day", "Day", "dimension", "date", True),
+            QueryColumn(
+                "v.control", "Control", "dimension", "string", False, pivot=True, order_ref=order_ref
+            ),
+            QueryColumn("v.number", "Number", "dimension", "number", False, orders="v.control"),
+            QueryColumn("v.n", "N", "measure", "count", False),
+        ]
+        spec = QuerySpec(model="m", explore="v", fields=["v.day", "v.control", "v.n"], pivots=["v.control"])
+        return CompiledQuery(spec=spec, sql="", columns=cols, filters={}, joins=[], parsed={}, limit=500)
+
+    names, out = pivot_rows(query("v.number"), rows)
+    assert names == ["v.day", "v.n | 4.2 y", "v.n | 4.10 x", "v.n | ∅"]
+    assert out == [["d1", 7, 5, None], ["d2", 1, None, 3]]
+    names, _ = pivot_rows(query(""), rows)
+    assert names == ["v.day", "v.n | 4.10 x", "v.n | 4.2 y", "v.n | ∅"]
