@@ -1,8 +1,12 @@
-"""Suite-wide fixtures: the wall clock is pinned for every test.
+"""Suite-wide fixtures: the wall clock is pinned for every test, and every dashboard the suite
+reads is read by both dashboard readers.
 
 No test may depend on the day the suite runs, so ``looker_ops.clock.now`` answers a fixed time
 (the morning after the bundled sample's last day) unless a test pins another one with
 ``pin_clock``.
+
+Each dashboard text the product reads during the suite (``dashboard_lines.read``), in any test,
+is held to PyYAML's reading when the line reader reads it (tests/lookml/dashboard_compare.py).
 """
 
 from __future__ import annotations
@@ -15,6 +19,17 @@ import pytest
 from looker_ops import clock
 
 PINNED_NOW = dt.datetime(2026, 11, 21, 9, 0, 0, tzinfo=dt.UTC)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def dashboard_readers_agree() -> Iterator[None]:
+    from looker_ops.lookml import dashboard_lines
+    from tests.lookml.dashboard_compare import comparing_read
+
+    original = dashboard_lines.read
+    dashboard_lines.read = comparing_read  # type: ignore[assignment]
+    yield
+    dashboard_lines.read = original  # type: ignore[assignment]
 
 
 @pytest.fixture(autouse=True)

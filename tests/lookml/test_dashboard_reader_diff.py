@@ -23,8 +23,9 @@ import pytest
 from looker_ops.lookml import dashboard_lines as dl
 from looker_ops.lookml import dashboard_yaml as dy
 from looker_ops.lookml import dashboards as db
+from tests.lookml.dashboard_compare import canon
 from tests.lookml.dashboard_mutants import BASE, BASE_MAPPING, mutate, mutate_run
-from tests.lookml.test_dashboard_yaml import agree, canon
+from tests.lookml.test_dashboard_yaml import agree
 
 REPO = Path(__file__).resolve().parents[2]
 

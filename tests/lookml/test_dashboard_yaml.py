@@ -5,7 +5,6 @@ reader leaves to PyYAML (anchors, multi-line strings, tabs, broken YAML) and on 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import pytest
 import yaml
@@ -14,27 +13,10 @@ from looker_ops.lookml import dashboard_lines as dl
 from looker_ops.lookml import dashboard_yaml as dy
 from looker_ops.lookml.dashboards import load_dashboards, parse_dashboard_text
 from looker_ops.lookml.parsecache import parse_bytes
+from tests.lookml.dashboard_compare import canon
 from tests.lookml.dashboard_mutants import BASE, BASE_MAPPING, mutants
 
 REPO = Path(__file__).resolve().parents[2]
-
-
-def canon(v: Any) -> Any:
-    """A comparable form that keeps types (True is not 1, 1.0 is not 1)."""
-    if isinstance(v, dy.YMap):
-        return (
-            "map",
-            v.line,
-            v.end,
-            [(canon(k), canon(x), line, raw) for (k, x, raw), line in zip(v.items, v.lines, strict=True)],
-        )
-    if isinstance(v, dy.YSeq):
-        return ("seq", [canon(x) for x in v.items], v.lines)
-    if isinstance(v, dict):
-        return ("dict", [(canon(k), canon(x)) for k, x in v.items()])
-    if isinstance(v, list):
-        return ("list", [canon(x) for x in v])
-    return (type(v).__name__, repr(v))
 
 
 def agree(text: str) -> bool:
