@@ -129,6 +129,10 @@ class LocalEngine:
             self._conn.execute(statement)
         shown = progress if isinstance(progress, Progress) else None if progress is False else Progress()
         self._loader = Loader(self._conn, self._layout, shown, pool, self._tmp)
+        # memos of the translation: the segments a partition predicate selects, and a view per
+        # set of segments read (see _prune and _segment_view)
+        self._pruned: dict[tuple[str, str], frozenset[int]] = {}
+        self._segment_views: dict[frozenset[int], str] = {}
         cols = ", ".join(f'"{c.name}"' for c in CLOUDTRAIL.all_columns)
         self._conn.execute(f"CREATE VIEW {CLOUDTRAIL_TABLE} AS SELECT {cols} FROM {ROWS_TABLE}")
         self._loader.load_flat_files()
@@ -278,9 +282,19 @@ class LocalEngine:
             if ref.segments is None:
                 table.replace(exp.Table(this=exp.to_identifier(CLOUDTRAIL_TABLE), alias=new_alias))
             else:
-                rows = sqlglot.parse_one(_rows_select(ref.segments), read="duckdb")
-                table.replace(exp.Subquery(this=rows, alias=new_alias))
+                view = self._segment_view(frozenset(ref.segments))
+                table.replace(exp.Table(this=exp.to_identifier(view), alias=new_alias))
         return refs
+
+    def _segment_view(self, segments: frozenset[int]) -> str:
+        """A view of the rows of ``segments`` with the table's columns, made once per set of
+        segments (the tiles of a dashboard read the same window: one view for all of them)."""
+        name = self._segment_views.get(segments)
+        if name is None:
+            name = f"{CLOUDTRAIL_TABLE}_segments_{len(self._segment_views) + 1}"
+            self._conn.execute(f"CREATE TEMP VIEW {name} AS {_rows_select(set(segments))}")
+            self._segment_views[segments] = name
+        return name
 
     def _prune(self, table: exp.Table, alias: str) -> Reference:
         conjuncts = partition_conjuncts(table, alias)
@@ -288,6 +302,9 @@ class LocalEngine:
             return Reference(None, None)
         predicate = exp.and_(*[c.copy() for c in conjuncts])
         text = predicate.sql(dialect="athena")
+        known = self._pruned.get((alias, text))
+        if known is not None:
+            return Reference(set(known), text)
         unqualified = predicate.copy()
         for col in unqualified.find_all(exp.Column):
             col.set("table", None)
@@ -297,6 +314,7 @@ class LocalEngine:
             found = {int(r[0]) for r in self._conn.execute(sql).fetchall()}
         except (duckdb.Error, SqlglotError):
             return Reference(None, None)  # the query itself will report the problem
+        self._pruned[(alias, text)] = frozenset(found)  # the segments' partitions never change
         return Reference(found, text)
 
 

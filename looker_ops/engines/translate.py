@@ -79,8 +79,10 @@ def fix_integer_division(tree: exp.Expression) -> exp.Expression:
     columns of the known tables) and an integer-by-integer division becomes DuckDB's ``//``
     (which truncates toward zero, like Athena).
     """
-    annotate_types(tree)
     divs = [d for d in tree.find_all(exp.Div) if d.args.get("typed")]
+    if not divs:
+        return tree  # (inferring the types of a whole query costs more than the rest of the fixes)
+    annotate_types(tree)
     for div in reversed(divs):  # innermost first, so nested divisions see their operands' kind
         if _is_integer(div.this) and _is_integer(div.expression):
             div.replace(exp.IntDiv(this=div.this, expression=div.expression))
@@ -450,9 +452,33 @@ FIXES: tuple[Callable[[exp.Expression], exp.Expression], ...] = (
 )
 
 
+#: The node types each fix rewrites: a fix runs only when the tree holds one (or a subclass).
+TRIGGERS: dict[Callable[[exp.Expression], exp.Expression], tuple[type[exp.Expression], ...]] = {
+    fix_unnest_row_expansion: (exp.Unnest,),
+    fix_integer_division: (exp.Div,),
+    fix_exact_division_by_zero: (exp.Div,),
+    fix_approx_distinct: (exp.ApproxDistinct,),
+    fix_cast_json_to_varchar: (exp.Cast,),
+    fix_varchar_to_integer_cast: (exp.Cast,),
+    fix_json_extract_scalar: (exp.JSONExtractScalar,),
+    fix_date_diff: (exp.DateDiff,),
+    fix_substr_start_zero: (exp.Substring,),
+    fix_array_match: (exp.Anonymous,),
+    fix_format_datetime: (exp.Anonymous,),
+    fix_from_iso8601_timestamp: (exp.FromISO8601Timestamp,),
+}
+
+
 def translate_tree(tree: exp.Expression) -> exp.Expression:
+    """Apply :data:`FIXES` in order. The node types in the tree are listed once (and again after
+    a fix that ran, which may add some): a fix with nothing to rewrite is skipped instead of
+    walking the whole tree."""
+    present = {type(n) for n in tree.walk()}
     for fix in FIXES:
+        if not any(issubclass(t, TRIGGERS[fix]) for t in present):
+            continue
         tree = fix(tree)
+        present = {type(n) for n in tree.walk()}
     return tree
 
 

@@ -6,6 +6,7 @@ import datetime as dt
 import gzip
 import json
 import os
+import re
 import shutil
 from collections import Counter
 from pathlib import Path
@@ -296,6 +297,37 @@ def test_bundled_sample_is_the_default() -> None:
 # --------------------------------------------------------------------------- translation fixes
 
 
+def test_every_fix_names_the_nodes_it_rewrites_and_runs_only_when_they_are_there(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """translate_tree skips a fix whose node types are not in the tree, and sees the nodes a
+    fix adds (CAST(json_extract(...) AS VARCHAR) becomes json_extract_scalar, which a later fix
+    rewrites)."""
+    import sqlglot
+
+    assert set(athena_sql.TRIGGERS) == set(athena_sql.FIXES)
+    ran: list[str] = []
+    for fix in athena_sql.FIXES:
+        spy = (lambda f: lambda tree: ran.append(f.__name__) or f(tree))(fix)
+        monkeypatch.setitem(athena_sql.TRIGGERS, spy, athena_sql.TRIGGERS[fix])
+    monkeypatch.setattr(
+        athena_sql, "FIXES", tuple(k for k in athena_sql.TRIGGERS if k not in athena_sql.FIXES)
+    )
+    athena_sql.translate_tree(sqlglot.parse_one("SELECT a, count(*) FROM t GROUP BY 1", read="athena"))
+    assert ran == []
+    tree = sqlglot.parse_one("SELECT CAST(json_extract(j, '$.a') AS VARCHAR) FROM t", read="athena")
+    out = athena_sql.to_duckdb(athena_sql.translate_tree(tree))
+    # the cast became json_extract_scalar (no cast left for the cast fixes), whose rewrite
+    # (json_type(...)) is an anonymous function: the two fixes of anonymous functions look at it
+    assert ran == [
+        "fix_cast_json_to_varchar",
+        "fix_json_extract_scalar",
+        "fix_array_match",
+        "fix_format_datetime",
+    ]
+    assert "JSON_TYPE" in out.upper()
+
+
 def test_fix_integer_division(engine: LocalEngine) -> None:
     row = engine.query(
         "SELECT 7 / 2, -7 / 2, CAST(7 AS DOUBLE) / 2, count(*) / count(*), 7 / 2.0, "
@@ -495,6 +527,23 @@ def test_pruning_date_window(engine: LocalEngine, records: list[dict[str, Any]])
     assert res.files_scanned == _files_on(engine, {"2026/11/13", "2026/11/14"})
     assert 0 < res.files_scanned < len({f.path for f in engine.files()})
     assert res.partition_filter == "ct.dt BETWEEN '2026/11/13' AND '2026/11/14'"
+
+
+def test_tiles_of_one_window_share_one_view_of_its_segments(
+    engine: LocalEngine, records: list[dict[str, Any]]
+) -> None:
+    """Queries over the same partition window read the same view of its segments (made once);
+    another window gets its own; the counts are those of the records."""
+    where = "WHERE ct.dt BETWEEN '2026/11/13' AND '2026/11/14'"
+    first = f"SELECT count(*) FROM cloudtrail.cloudtrail_logs AS ct {where}"
+    second = f"SELECT ct.eventname, count(*) FROM cloudtrail.cloudtrail_logs AS ct {where} GROUP BY 1"
+    other = "SELECT count(*) FROM cloudtrail.cloudtrail_logs AS ct WHERE ct.dt = '2026/11/15'"
+    views = [re.findall(r"cloudtrail_logs_segments_\d+", engine.translate(q)) for q in (first, second, other)]
+    assert len(views[0]) == 1 and views[0] == views[1] and views[2] != views[0]
+    want = sum(r["eventTime"][:10] in ("2026-11-13", "2026-11-14") for r in records)
+    assert engine.query(first).rows == [(want,)]
+    assert sum(n for _, n in engine.query(second).rows) == want
+    assert engine.query(other).rows == [(sum(r["eventTime"][:10] == "2026-11-15" for r in records),)]
 
 
 def test_pruning_through_looker_parentheses(engine: LocalEngine) -> None:
