@@ -13,14 +13,16 @@ The conventions every command follows (README "Command options"):
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
 import click
 
-from looker_ops.errors import BadInput
+from looker_ops.errors import BadInput, LookerOpsError
 
 if TYPE_CHECKING:  # the engine (duckdb) and looker-sdk are imported when a command runs
     from looker_ops.engines.local import LoadProblem, LocalEngine
@@ -79,6 +81,79 @@ def write_json(target: str, data: Any) -> None:
         Path(target).write_text(text + "\n", encoding="utf-8")
     except OSError as exc:
         raise BadInput(f"--json {target}: cannot write: {exc.strerror}") from None
+
+
+# One problem line of an error message: ``file[:line]: [schedule|alert 'NAME': ][key: ]text``.
+_PROBLEM = re.compile(
+    r"^\s*(?P<file>[^\s:]+):(?:(?P<line>\d+):)?\s+"
+    r"(?:(?:schedule|alert) '(?P<item>[^']*)':\s+)?"
+    r"(?:(?P<key>[A-Za-z_][\w.\[\]-]*):\s+)?(?P<text>.*)$"
+)
+
+
+def problems_of(message: str) -> list[dict[str, Any]]:
+    """The problems an error message names, one per line of a multi-problem message (its
+    ``file: N problems:`` heading left out): ``file``, ``line``, ``item`` (the schedule or
+    alert), ``key`` where the message names them (else None), and the ``message`` line itself."""
+    lines = [ln for ln in message.splitlines() if ln.strip()]
+    if len(lines) > 1 and lines[0].rstrip().endswith("problems:"):
+        lines = lines[1:]
+    out: list[dict[str, Any]] = []
+    for ln in lines:
+        m = _PROBLEM.match(ln)
+        out.append(
+            {
+                "file": m["file"] if m else None,
+                "line": int(m["line"]) if m and m["line"] else None,
+                "item": m["item"] if m else None,
+                "key": m["key"] if m else None,
+                "message": ln.strip(),
+            }
+        )
+    return out
+
+
+class JsonResult:
+    """The ``--json [PATH]`` result of a command that prints text: ``doc`` (a dict the command
+    fills in) starts as ``{"command", "status": "ok", "exit_code": 0, "error": None,
+    "problems": []}`` and is written when the ``with`` block ends, also when it ends with a
+    LookerOpsError: then ``status`` is ``failed``, ``exit_code`` the error's, ``error`` its
+    message and ``problems`` the lines of it (:func:`problems_of`), secrets masked, and the
+    error goes on to the CLI (its line on stderr, its exit code). :meth:`echo` prints a text
+    line: on stdout, or on stderr with ``--json -`` (stdout then holds the JSON alone)."""
+
+    def __init__(self, json_path: str | None, command: str, **fields: Any) -> None:
+        self.json_path = json_path
+        self.doc: dict[str, Any] = {
+            "command": command,
+            "status": "ok",
+            "exit_code": 0,
+            "error": None,
+            "problems": [],
+            **fields,
+        }
+
+    def echo(self, line: str = "", *, err: bool = False) -> None:
+        """A line of the text output (stderr with ``--json -``, or when ``err``)."""
+        click.echo(line, err=err or self.json_path == "-")
+
+    def __enter__(self) -> JsonResult:
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        if exc is not None and not isinstance(exc, LookerOpsError):
+            return  # a bug or click's own exit: the CLI reports it
+        if isinstance(exc, LookerOpsError):
+            from looker_ops.looker.redact import REDACTOR
+
+            message = REDACTOR.redact(exc.message)
+            self.doc.update(
+                status="failed", exit_code=exc.exit_code, error=message, problems=problems_of(message)
+            )
+        if self.json_path:
+            write_json(self.json_path, self.doc)
 
 
 dashboards_option = click.option(
