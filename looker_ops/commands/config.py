@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from looker_ops.commands.options import JsonResult, json_option
 from looker_ops.config.settings import describe, load_config
 
 
@@ -36,11 +37,18 @@ def keys_cmd() -> None:
     show_default=True,
     help="looker-ops.yaml to check.",
 )
-def check_cmd(path: Path) -> None:
+@json_option("the result (ok, or each problem with its file, line and key)")
+def check_cmd(path: Path, json_path: str | None) -> None:
     """Check a looker-ops.yaml offline as deploy and the athena commands will read it: keys,
     types, values, ${ENV_VAR}s set, paths present, the trail's settings. Exit 2 if not."""
-    cfg = load_config(path, complete=True)
-    click.echo(
-        f"{path}: ok (connection {cfg.connection.name} in {cfg.connection.region}, project {cfg.project.name}, "
-        f"dashboards into Shared/{cfg.dashboards.folder})"
-    )
+    with JsonResult(json_path, "config check", file=str(path)) as out:
+        cfg = load_config(path, complete=True)
+        out.doc.update(
+            connection={"name": cfg.connection.name, "region": cfg.connection.region},
+            project=cfg.project.name,
+            dashboards_folder=f"Shared/{cfg.dashboards.folder}",
+        )
+        out.echo(
+            f"{path}: ok (connection {cfg.connection.name} in {cfg.connection.region}, project "
+            f"{cfg.project.name}, dashboards into Shared/{cfg.dashboards.folder})"
+        )

@@ -6,7 +6,7 @@ from dataclasses import asdict
 
 import click
 
-from looker_ops.commands.options import json_option, write_json
+from looker_ops.commands.options import JsonResult, json_option, write_json
 from looker_ops.looker.client import Identity, LookerClient
 from looker_ops.looker.settings import client_settings
 
@@ -50,8 +50,11 @@ def whoami(ctx: click.Context, json_path: str | None) -> None:
 
 
 @looker.command("ping")
+@json_option("the result (ok, the instance and its release; or the error)")
 @click.pass_context
-def ping(ctx: click.Context) -> None:
+def ping(ctx: click.Context, json_path: str | None) -> None:
     """Log in and print one line: the instance answers, the credentials work, its release."""
-    ident = _identity(ctx.obj["looker_ini"], ctx.obj["section"])
-    click.echo(ident.ping_line())
+    with JsonResult(json_path, "looker ping") as out:
+        ident = _identity(ctx.obj["looker_ini"], ctx.obj["section"])
+        out.doc.update(asdict(ident))
+        out.echo(ident.ping_line())

@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from looker_ops import clock
+from looker_ops.commands.options import JsonResult, json_option
 from looker_ops.errors import BadInput
+
+if TYPE_CHECKING:
+    from looker_ops.sample_data.generate import SampleSummary
 
 
 @click.command("sample-data")
@@ -36,8 +41,35 @@ from looker_ops.errors import BadInput
     "empty-error-code, redacted-event-time, no-event-time, space-in-event-time, no-event-id, "
     "duplicate-event-id, prefix-zero, data-event-without-category, or 'all'. Repeatable.",
 )
-def sample_data(out_dir: Path, days: int, seed: int, end: str | None, shapes: tuple[str, ...]) -> None:
+@json_option("what was written (records, files, days, folder)")
+def sample_data(
+    out_dir: Path, days: int, seed: int, end: str | None, shapes: tuple[str, ...], json_path: str | None
+) -> None:
     """Write CloudTrail-format sample logs (gzip JSON, CloudTrail's S3 key layout)."""
+    with JsonResult(json_path, "sample-data", out=str(out_dir), seed=seed) as out:
+        summary = _write(out_dir, days, seed, end, shapes)
+        out.doc.update(
+            records=summary.records,
+            files=summary.files,
+            first_day=str(summary.first_day),
+            last_day=str(summary.last_day),
+            shapes=summary_shapes(shapes),
+        )
+        out.echo(
+            f"wrote {summary.records} records in {summary.files} files, "
+            f"{summary.first_day} to {summary.last_day}, under {out_dir}"
+        )
+
+
+def summary_shapes(shapes: tuple[str, ...]) -> list[str]:
+    """The real-log shapes asked for, ``all`` spelt out."""
+    from looker_ops.sample_data.generate import REAL_LOG_SHAPES
+
+    return list(REAL_LOG_SHAPES) if "all" in shapes else list(dict.fromkeys(shapes))
+
+
+def _write(out_dir: Path, days: int, seed: int, end: str | None, shapes: tuple[str, ...]) -> SampleSummary:
+    """Check the options, then write the logs; the generator's summary."""
     from looker_ops.sample_data.generate import REAL_LOG_SHAPES, generate
 
     chosen = list(REAL_LOG_SHAPES) if "all" in shapes else list(dict.fromkeys(shapes))
@@ -62,8 +94,4 @@ def sample_data(out_dir: Path, days: int, seed: int, end: str | None, shapes: tu
         raise BadInput(f"--out {out_dir}: not a directory")
     if out_dir.is_dir() and any(out_dir.iterdir()):
         raise BadInput(f"--out {out_dir}: directory is not empty (files from another run would mix in)")
-    summary = generate(out_dir, days=days, seed=seed, end=end_day, shapes=chosen)
-    click.echo(
-        f"wrote {summary.records} records in {summary.files} files, "
-        f"{summary.first_day} to {summary.last_day}, under {out_dir}"
-    )
+    return generate(out_dir, days=days, seed=seed, end=end_day, shapes=chosen)
