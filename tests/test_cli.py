@@ -198,6 +198,19 @@ def test_one_spelling_of_config_and_json_on_every_command() -> None:
     # every command that reads looker-ops.yaml was seen (the groups carry it for their commands)
     assert {p[0] for p in configs} >= {"alerts", "athena", "check", "config", "deploy", "geoip", "schedules"}
     assert ("looker", "whoami") in jsons and ("deploy",) in jsons and ("schedules", "list") in jsons
+    # every command whose result a CI job acts on (the rest print or write text: `athena ddl`,
+    # `config keys`, `init`; `preview`, `geoip build` and `alerts evaluate` have --format json)
+    for acted_on in (
+        ("config", "check"),
+        ("schedules", "validate"),
+        ("schedules", "run"),
+        ("schedules", "integrations"),
+        ("alerts", "validate"),
+        ("alerts", "test"),
+        ("looker", "ping"),
+        ("sample-data",),
+    ):
+        assert acted_on in jsons, f"{' '.join(acted_on)}: no --json [PATH]"
 
 
 def test_json_dash_puts_the_step_report_alone_on_stdout(tmp_path: Path) -> None:

@@ -1,10 +1,10 @@
 """``looker-ops alerts``: alerts on the block's dashboard tiles, as code (the ``alerts:`` list of
 schedules.yaml).
 
-    looker-ops alerts validate [--file PATH]                       offline: no Looker call
+    looker-ops alerts validate [--file PATH] [--json PATH]         offline: no Looker call
     looker-ops alerts apply [--dry-run] [--prune] [--json PATH]    plan, then apply
     looker-ops alerts list [--json PATH]                           alerts on the block's dashboards
-    looker-ops alerts test NAME                                    run one now (enqueue_alert)
+    looker-ops alerts test NAME [--json PATH]                      run one now (enqueue_alert)
     looker-ops alerts evaluate [NAME]... [--data DIR] [--now T] [--since 7d] [--format text|json]
 
 The file is ``--file``, else the ``schedules:`` key of looker-ops.yaml (``--config``); without a
@@ -25,6 +25,7 @@ import click
 
 from looker_ops.commands.options import (
     DeliveryPaths,
+    JsonResult,
     dashboards_option,
     delivery_paths,
     group_settings,
@@ -94,20 +95,49 @@ def alerts(ctx: click.Context, config: Path | None, looker_ini: str | None, sect
 @click.option(
     "--no-secrets", is_flag=True, help="Accept unset variables of secret parameters (pull-request CI)."
 )
+@json_option("the result (each alert, or each problem with its file, line and key)")
 @click.pass_context
 def validate_cmd(
-    ctx: click.Context, file: Path | None, dashboards: Path | None, project: Path | None, no_secrets: bool
+    ctx: click.Context,
+    file: Path | None,
+    dashboards: Path | None,
+    project: Path | None,
+    no_secrets: bool,
+    json_path: str | None,
 ) -> None:
     """Check the alerts offline: dashboards, tiles, fields, conditions, crons, filters, addresses."""
-    p = delivery_paths(ctx, file, dashboards, project)
-    spec = _spec(p, require_secrets=not no_secrets)
-    for a in spec.alerts:
-        dests = ", ".join(d.label for d in a.destinations)
-        filters = ", ".join(f"{f.title}={f.value}" for f in a.filters) or "no filters"
-        click.echo(
-            f"ok {a.name}: {a.dashboard} / {a.tile}: {a.field} {a.condition.text} at '{a.cron}' ({filters}) -> {dests}"
+    with JsonResult(json_path, "alerts validate", file=None, count=0, alerts=[]) as out:
+        p = delivery_paths(ctx, file, dashboards, project)
+        out.doc["file"] = str(p.file) if p.file is not None else None
+        spec = _spec(p, require_secrets=not no_secrets)
+        for a in spec.alerts:
+            dests = ", ".join(d.label for d in a.destinations)
+            filters = ", ".join(f"{f.title}={f.value}" for f in a.filters) or "no filters"
+            out.echo(
+                f"ok {a.name}: {a.dashboard} / {a.tile}: {a.field} {a.condition.text} at '{a.cron}' "
+                f"({filters}) -> {dests}"
+            )
+        out.doc.update(
+            file=spec.file,
+            count=len(spec.alerts),
+            alerts=[
+                {
+                    "name": a.name,
+                    "dashboard": a.dashboard,
+                    "tile": a.tile,
+                    "field": a.field,
+                    "condition": a.condition.text,
+                    "cron": a.cron,
+                    "timezone": a.timezone,
+                    "filters": {f.title: f.value for f in a.filters},
+                    "destinations": [d.label for d in a.destinations],
+                    "file": a.file,
+                    "line": a.line,
+                }
+                for a in spec.alerts
+            ],
         )
-    click.echo(f"{spec.file}: {len(spec.alerts)} alert(s) valid")
+        out.echo(f"{spec.file}: {len(spec.alerts)} alert(s) valid")
 
 
 @alerts.command("apply")
@@ -147,20 +177,29 @@ def apply_cmd(
 @_file_opt
 @_dash_opt
 @_proj_opt
+@json_option("the result (the alert enqueued and its destinations)")
 @click.pass_context
 def test_cmd(
-    ctx: click.Context, name: str, file: Path | None, dashboards: Path | None, project: Path | None
+    ctx: click.Context,
+    name: str,
+    file: Path | None,
+    dashboards: Path | None,
+    project: Path | None,
+    json_path: str | None,
 ) -> None:
     """Run the applied alert NAME now (Looker's enqueue_alert): it notifies if its condition holds."""
     from looker_ops.alerts.run import run_alert_now
 
-    p = delivery_paths(ctx, file, dashboards, project)
-    spec = _spec(p)
-    a = spec.get(name)  # unknown name: exit 2 before any call
-    with _client(p) as client:
-        aid = run_alert_now(client, spec, name)
-    click.echo(f"enqueued: {name} (alert {aid}) -> {', '.join(d.label for d in a.destinations)}")
-    click.echo("Looker runs it now and notifies its destinations if the condition holds.")
+    with JsonResult(json_path, "alerts test", name=name, enqueued=False, alert_id=None) as out:
+        p = delivery_paths(ctx, file, dashboards, project)
+        spec = _spec(p)
+        a = spec.get(name)  # unknown name: exit 2 before any call
+        with _client(p) as client:
+            aid = run_alert_now(client, spec, name)
+        labels = [d.label for d in a.destinations]
+        out.doc.update(enqueued=True, alert_id=str(aid), destinations=labels)
+        out.echo(f"enqueued: {name} (alert {aid}) -> {', '.join(labels)}")
+        out.echo("Looker runs it now and notifies its destinations if the condition holds.")
 
 
 @alerts.command("list")

@@ -1,10 +1,10 @@
 """``looker-ops schedules``: scheduled deliveries of the block's dashboards, as code.
 
-    looker-ops schedules validate [--file PATH]                 offline: no Looker call
+    looker-ops schedules validate [--file PATH] [--json PATH]   offline: no Looker call
     looker-ops schedules apply [--file PATH] [--dry-run] [--prune] [--json PATH]
-    looker-ops schedules run NAME [--to EMAIL]...               send one now (run-once)
+    looker-ops schedules run NAME [--to EMAIL]... [--json PATH] send one now (run-once)
     looker-ops schedules list [--json PATH]                     plans on the block's dashboards
-    looker-ops schedules integrations                           action-hub destinations offered
+    looker-ops schedules integrations [--json PATH]             action-hub destinations offered
 
 The schedules file is ``--file``, else the ``schedules:`` key of looker-ops.yaml (``--config``,
 default ./looker-ops.yaml); without a config file, ./schedules.yaml or ./deploy/schedules.yaml; the
@@ -21,6 +21,7 @@ import click
 
 from looker_ops.commands.options import (
     DeliveryPaths,
+    JsonResult,
     dashboards_option,
     delivery_paths,
     group_settings,
@@ -97,15 +98,37 @@ def schedules(ctx: click.Context, config: Path | None, looker_ini: str | None, s
     is_flag=True,
     help="Accept unset variables of secret parameters (pull-request CI without the secrets).",
 )
+@json_option("the result (each schedule, or each problem with its file, line and key)")
 @click.pass_context
-def validate_cmd(ctx: click.Context, file: Path | None, dashboards: Path | None, no_secrets: bool) -> None:
+def validate_cmd(
+    ctx: click.Context, file: Path | None, dashboards: Path | None, no_secrets: bool, json_path: str | None
+) -> None:
     """Check the schedules file offline (cron, time zones, e-mails, dashboards, filters, keys, env)."""
-    p = delivery_paths(ctx, file, dashboards)
-    spec = _spec(p, require_secrets=not no_secrets)
-    for s in spec.schedules:
-        dests = ", ".join(d.label for d in s.destinations)
-        click.echo(f"ok {s.name}: {s.dashboard} at '{s.cron}' {s.timezone} [{s.format}] -> {dests}")
-    click.echo(f"{spec.file}: {len(spec.schedules)} schedule(s) valid")
+    with JsonResult(json_path, "schedules validate", file=None, count=0, schedules=[]) as out:
+        p = delivery_paths(ctx, file, dashboards)
+        out.doc["file"] = str(p.file) if p.file is not None else None
+        spec = _spec(p, require_secrets=not no_secrets)
+        for s in spec.schedules:
+            dests = ", ".join(d.label for d in s.destinations)
+            out.echo(f"ok {s.name}: {s.dashboard} at '{s.cron}' {s.timezone} [{s.format}] -> {dests}")
+        out.doc.update(
+            file=spec.file,
+            count=len(spec.schedules),
+            schedules=[
+                {
+                    "name": s.name,
+                    "dashboard": s.dashboard,
+                    "cron": s.cron,
+                    "timezone": s.timezone,
+                    "format": s.format,
+                    "destinations": [d.label for d in s.destinations],
+                    "file": s.file,
+                    "line": s.line,
+                }
+                for s in spec.schedules
+            ],
+        )
+        out.echo(f"{spec.file}: {len(spec.schedules)} schedule(s) valid")
 
 
 @schedules.command("apply")
@@ -156,20 +179,34 @@ def apply_cmd(
 @_file_opt
 @_dash_opt
 @click.option("--to", "to", multiple=True, help="Send only to this e-mail address instead (repeatable).")
+@json_option("the result (the plan run, how, and its destinations)")
 @click.pass_context
 def run_cmd(
-    ctx: click.Context, name: str, file: Path | None, dashboards: Path | None, to: tuple[str, ...]
+    ctx: click.Context,
+    name: str,
+    file: Path | None,
+    dashboards: Path | None,
+    to: tuple[str, ...],
+    json_path: str | None,
 ) -> None:
     """Send the schedule NAME once now (Looker's run-once), to check its output and recipients."""
     from looker_ops.schedules.run import run_schedule
 
-    p = delivery_paths(ctx, file, dashboards)
-    spec = _spec(p)
-    spec.get(name)  # unknown name: exit 2 before any call
-    with make_client(p) as client:
-        result = run_schedule(client, spec, name, to=to)
-    for line in result.lines():
-        click.echo(line)
+    with JsonResult(json_path, "schedules run", name=name, sent=False) as out:
+        p = delivery_paths(ctx, file, dashboards)
+        spec = _spec(p)
+        spec.get(name)  # unknown name: exit 2 before any call
+        with make_client(p) as client:
+            result = run_schedule(client, spec, name, to=to)
+        out.doc.update(
+            sent=True,
+            plan_id=result.plan_id,
+            used=result.used,
+            destinations=result.destinations,
+            note=result.note or None,
+        )
+        for line in result.lines():
+            out.echo(line)
 
 
 @schedules.command("list")
@@ -205,14 +242,17 @@ def list_cmd(ctx: click.Context, file: Path | None, dashboards: Path | None, jso
 
 @schedules.command("integrations")
 @group_settings
+@json_option("the integrations")
 @click.pass_context
-def integrations_cmd(ctx: click.Context) -> None:
+def integrations_cmd(ctx: click.Context, json_path: str | None) -> None:
     """List the action-hub integrations Looker offers (ids for `integration:` destinations)."""
     from looker_ops.looker.schedules import integrations
     from looker_ops.schedules.report import integration_lines
 
-    p = delivery_paths(ctx, None, None)
-    with make_client(p) as client:
-        rows = integrations(client)
-    for line in integration_lines(rows):
-        click.echo(line)
+    with JsonResult(json_path, "schedules integrations", integrations=[]) as out:
+        p = delivery_paths(ctx, None, None)
+        with make_client(p) as client:
+            rows = integrations(client)
+        out.doc["integrations"] = rows
+        for line in integration_lines(rows):
+            out.echo(line)
