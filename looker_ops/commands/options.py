@@ -83,9 +83,10 @@ def write_json(target: str, data: Any) -> None:
         raise BadInput(f"--json {target}: cannot write: {exc.strerror}") from None
 
 
-# One problem line of an error message: ``file[:line]: [schedule|alert 'NAME': ][key: ]text``.
+# One problem line of an error message: ``file[:line]: [schedule|alert 'NAME': ][key: ]text``,
+# where the file is a path (it holds a dot or a slash, and is no option such as ``--s3``).
 _PROBLEM = re.compile(
-    r"^\s*(?P<file>[^\s:]+):(?:(?P<line>\d+):)?\s+"
+    r"^\s*(?P<file>(?=[^\s:]*[./])[^\s:-][^\s:]*):(?:(?P<line>\d+):)?\s+"
     r"(?:(?:schedule|alert) '(?P<item>[^']*)':\s+)?"
     r"(?:(?P<key>[A-Za-z_][\w.\[\]-]*):\s+)?(?P<text>.*)$"
 )
