@@ -208,6 +208,8 @@ def test_one_spelling_of_config_and_json_on_every_command() -> None:
         ("alerts", "validate"),
         ("alerts", "test"),
         ("looker", "ping"),
+        ("athena", "setup"),
+        ("geoip", "upload"),
         ("sample-data",),
     ):
         assert acted_on in jsons, f"{' '.join(acted_on)}: no --json [PATH]"

@@ -5,11 +5,15 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
+from looker_ops.commands.options import JsonResult, json_option
 from looker_ops.config.athena import AthenaSettings, cli_name, parse_date, split_list
+
+if TYPE_CHECKING:
+    from looker_ops.athena.runner import SetupReport
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -164,7 +168,8 @@ def ddl_cmd(**options: Any) -> None:
     "--replace", is_flag=True, help="Drop and re-create a table whose definition differs (data untouched)."
 )
 @click.option("--print", "print_only", is_flag=True, help="Print the DDL; run nothing.")
-def setup_cmd(replace: bool, print_only: bool, **options: Any) -> None:
+@json_option("the result (each database and table: created, unchanged, different, replaced)")
+def setup_cmd(replace: bool, print_only: bool, json_path: str | None, **options: Any) -> None:
     """Create the database and the CloudTrail table if missing; idempotent.
 
     An existing table with the same definition is left alone; a different one is reported
@@ -173,12 +178,25 @@ def setup_cmd(replace: bool, print_only: bool, **options: Any) -> None:
     from looker_ops.athena.runner import TableKind, setup
     from looker_ops.errors import ValidationFailed
 
-    settings = settings_from_options(options)
-    tables: tuple[TableKind, ...] = ("cloudtrail", "geoip") if settings.geoip_location else ("cloudtrail",)
-    report = setup(settings, replace=replace, print_only=print_only, tables=tables)
-    click.echo(report.render())
-    if report.unresolved:
-        raise ValidationFailed(
-            f"{len(report.unresolved)} table(s) differ from the wanted definition; "
-            "nothing was changed (use --replace)"
+    with JsonResult(json_path, "athena setup", print_only=print_only, replace=replace, actions=[]) as out:
+        settings = settings_from_options(options)
+        tables: tuple[TableKind, ...] = (
+            ("cloudtrail", "geoip") if settings.geoip_location else ("cloudtrail",)
         )
+        report = setup(settings, replace=replace, print_only=print_only, tables=tables)
+        out.doc.update(setup_json(report))
+        out.echo(report.render())
+        if report.unresolved:
+            raise ValidationFailed(
+                f"{len(report.unresolved)} table(s) differ from the wanted definition; "
+                "nothing was changed (use --replace)"
+            )
+
+
+def setup_json(report: SetupReport) -> dict[str, Any]:
+    """``actions`` (each database and table: its status, differences, statements and Athena
+    query ids) and ``unresolved`` (the tables left different), for ``--json``."""
+    return {
+        "actions": [dataclasses.asdict(a) for a in report.actions],
+        "unresolved": [a.object for a in report.unresolved],
+    }

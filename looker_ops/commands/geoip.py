@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 from typing import Any
 
 import click
 
 from looker_ops.athena.geoip import ROWS_PER_FILE
-from looker_ops.commands.athena import config_option, run_options, settings_from_options
+from looker_ops.commands.athena import config_option, run_options, settings_from_options, setup_json
+from looker_ops.commands.options import JsonResult, json_option
 from looker_ops.config.athena import GeoipFormat
 
 _MAX_LISTED = 50
@@ -113,17 +115,36 @@ def build_cmd(
 )
 @run_options
 @config_option
+@json_option("the result (files uploaded or planned, other objects, the table's set-up)")
 def upload_cmd(
-    data_dir: Path, s3_url: str, no_table: bool, replace: bool, print_only: bool, **options: Any
+    data_dir: Path,
+    s3_url: str,
+    no_table: bool,
+    replace: bool,
+    print_only: bool,
+    json_path: str | None,
+    **options: Any,
 ) -> None:
     """Put the built files (Parquet or gzip TSV) in S3 and create the geo-IP table on Athena."""
     from looker_ops.athena.geoip_upload import upload
     from looker_ops.errors import ValidationFailed
 
-    settings = settings_from_options(options)
-    report = upload(
-        data_dir, s3_url, settings, create_table=not no_table, replace_table=replace, print_only=print_only
-    )
-    click.echo(report.render())
-    if report.setup is not None and report.setup.unresolved:
-        raise ValidationFailed("the geo-IP table differs from the wanted definition; use --replace")
+    with JsonResult(json_path, "geoip upload", s3=s3_url, print_only=print_only, uploaded=[]) as out:
+        settings = settings_from_options(options)
+        report = upload(
+            data_dir,
+            s3_url,
+            settings,
+            create_table=not no_table,
+            replace_table=replace,
+            print_only=print_only,
+        )
+        out.doc.update(
+            uploaded=report.uploaded,
+            planned=[dataclasses.asdict(p) for p in report.planned],
+            other_objects=report.other_objects,
+            table=setup_json(report.setup) if report.setup is not None else None,
+        )
+        out.echo(report.render())
+        if report.setup is not None and report.setup.unresolved:
+            raise ValidationFailed("the geo-IP table differs from the wanted definition; use --replace")
