@@ -19,6 +19,8 @@
   defaults, explore ``always_filter`` / ``conditionally_filter`` and measure ``filters``;
 - ``REF013`` a LookML data test (``test:``) whose explore_source explore, columns, filters, sorts
   or assert expressions name something that does not exist in the model.
+- ``REF014`` an ``order_by_field`` that names no field of its view, or a field of the other kind
+  (a dimension sorted by a measure);
 """
 
 from __future__ import annotations
@@ -119,6 +121,19 @@ BAD_TEST = rule(
 )
 
 
+BAD_ORDER_BY = rule(
+    "REF014",
+    Severity.WARNING,
+    "order_by_field names no field of the same kind",
+    F,
+    "A field's `order_by_field` names no field of its view, or a field of the other kind (Looker's "
+    "documentation: a dimension or dimension group sorts by a dimension, a measure by a measure). "
+    "Sorting by the field, or pivoting on it, then fails or does not follow the intended order.",
+    "dimension: status_name { order_by_field: status_idd }",
+    "dimension: status_name { order_by_field: status_id }",
+)
+
+
 def _report_problems(
     ctx: CheckContext,
     probs: list[SqlProblem],
@@ -212,6 +227,35 @@ def _view_models(project: Project, view: View) -> list[str]:
 
 def _names_in_view(view: View) -> set[str]:
     return set(view.fields) | set(view.groups)
+
+
+def _order_by_fields(ctx: CheckContext, view: View) -> None:
+    """REF014: each ``order_by_field`` names a field of its own view, of the same kind."""
+    seen: set[str] = set()
+    for f in view.fields.values():
+        target = str(f.props.get("order_by_field") or "").strip()
+        if not target or (f.group or f.name) in seen:
+            continue
+        seen.add(f.group or f.name)
+        vname, _, name = target.rpartition(".")
+        if vname and vname != view.name:
+            continue  # another view's field: not what Looker documents; left to Looker
+        other = view.fields.get(name)
+        kind = "dimension_group" if f.group else f.kind
+        where = f"view:{view.name}/{kind}:{f.group or f.name}"
+        if other is None and name not in view.groups:
+            message = (
+                f"{kind} {f.group or f.name}: order_by_field {target} is not a field of view {view.name}"
+            )
+        elif (other is not None and other.is_measure) != f.is_measure:
+            theirs = "a measure" if other is not None and other.is_measure else "a dimension"
+            message = (
+                f"{kind} {f.group or f.name}: order_by_field {target} is {theirs}: a "
+                f"{'measure' if f.is_measure else 'dimension'} sorts by a field of its own kind"
+            )
+        else:
+            continue
+        ctx.report(BAD_ORDER_BY, message, *f.origin("order_by_field"), where)
 
 
 def _sets_and_drills(ctx: CheckContext, project: Project, view: View) -> None:
@@ -536,6 +580,7 @@ def check(ctx: CheckContext) -> None:
             continue  # a template: checked through the views that extend it, as Looker does
         _view_refs(ctx, view)
         _sets_and_drills(ctx, p, view)
+        _order_by_fields(ctx, view)
     for e in ctx.explores():
         if e.extension_required:
             continue
