@@ -42,7 +42,7 @@ CACHE_FORMAT = "2-" + CODE_HASH
 # The main process's share of the bytes to parse, relative to a worker's: it also unpickles the
 # workers' results, and runs the caller's ``meanwhile`` (the check's imports: about 0.2 s).
 MAIN_SHARE_WEIGHT = 0.8
-MAIN_SHARE_WEIGHT_BUSY = 0.5
+MAIN_SHARE_WEIGHT_BUSY = 0.7
 _PLURAL = frozenset(PLURAL_KEYS)
 
 
