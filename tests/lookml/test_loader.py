@@ -5,6 +5,7 @@ from __future__ import annotations
 import pickle
 import textwrap
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -451,3 +452,34 @@ def test_a_dependency_named_by_a_constant_is_the_constant_s_value(tmp_path: Path
     )
     p = load_project(tmp_path / "core", cache_dir=None, dependencies={"shop-config": config})
     assert p.missing_dependencies == {} and p.problems == []
+
+
+def test_no_garbage_collection_while_loading_and_restored_after(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The load runs with the collector off (it only walks objects that all live on) and leaves
+    it as it found it, also when the load fails."""
+    import gc
+
+    from looker_ops.lookml import loader as loader_mod
+
+    write(tmp_path / "proj", BASE)
+    seen: list[bool] = []
+    real = loader_mod.parse_files
+
+    def spy(*args: Any, **kwargs: Any) -> list[parsecache.ParsedFile]:
+        seen.append(gc.isenabled())
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(loader_mod, "parse_files", spy)
+    assert gc.isenabled()
+    load_project(tmp_path / "proj", cache_dir=None)
+    assert seen == [False] and gc.isenabled()
+
+    def boom(*args: Any, **kwargs: Any) -> list[parsecache.ParsedFile]:
+        raise RuntimeError("parse failed")
+
+    monkeypatch.setattr(loader_mod, "parse_files", boom)
+    with pytest.raises(RuntimeError):
+        load_project(tmp_path / "proj", cache_dir=None)
+    assert gc.isenabled()
