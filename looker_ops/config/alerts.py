@@ -260,7 +260,7 @@ class _AlertParts:
                     msg = f"no dashboard with preferred_slug {slug!r} (did you mean {close[0]!r}?)"
                 else:
                     msg = f"no dashboard with preferred_slug {slug!r} (slugs: {', '.join(sorted(dashboards)) or 'none'})"
-                from looker_ops.lookml.loader import unreadable_dashboards
+                from looker_ops.lookml.dashboards import unreadable_dashboards
 
                 unreadable = (
                     unreadable_dashboards(self.project.problems, self.project.root) if not by_name else ""

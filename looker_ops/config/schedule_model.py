@@ -102,8 +102,7 @@ def unreadable_dashboard_files(dashboards_dir: Path) -> str:
     """A note naming the dashboard files of the folder that could not be read (empty when all
     could), read as ``check`` reads them: an unknown slug may be a dashboard in one of them.
     Read only on that error path."""
-    from looker_ops.lookml.dashboards import load_dashboards
-    from looker_ops.lookml.loader import unreadable_dashboards
+    from looker_ops.lookml.dashboards import load_dashboards, unreadable_dashboards
 
     paths = sorted(dashboards_dir.glob("*.dashboard.lookml")) if dashboards_dir.is_dir() else []
     return unreadable_dashboards(load_dashboards(paths, str)[1])

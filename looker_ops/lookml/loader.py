@@ -581,23 +581,3 @@ def load_project(
             )
         )
     return project
-
-
-def unreadable_dashboards(problems: Iterable[Finding], root: Path | None = None) -> str:
-    """A note naming the dashboard files that could not be read (not YAML, not a mapping…),
-    for a command that looks a dashboard up: the dashboard a user asks for may be in one of
-    them, and "not found" alone would hide the reason. Empty when every file was read.
-    ``root``: the folder the findings' paths are relative to (shown from the working folder)."""
-    from looker_ops.lookml.dashboards import YAML_ERROR
-
-    bad = set()
-    for f in problems:
-        if f.code != YAML_ERROR or not f.file:
-            continue
-        path = (root / f.file).resolve() if root is not None else Path(f.file)
-        shown = path.relative_to(Path.cwd()) if path.is_relative_to(Path.cwd()) else path
-        bad.add(f"{shown}:{f.line}: {f.message}" if f.line else f"{shown}: {f.message}")
-    if not bad:
-        return ""
-    files = "dashboard file" if len(bad) == 1 else f"{len(bad)} dashboard files"
-    return f"{files} could not be read: " + "; ".join(sorted(bad))

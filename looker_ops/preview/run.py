@@ -27,8 +27,9 @@ from typing import Any
 from looker_ops import clock
 from looker_ops.engines.local import LocalEngine
 from looker_ops.errors import BadInput, LookerOpsError
+from looker_ops.lookml.dashboards import unreadable_dashboards
 from looker_ops.lookml.filters import DASHBOARD_FILTER_KINDS, EARLIEST, LATEST, parse_filter
-from looker_ops.lookml.loader import load_project, unreadable_dashboards
+from looker_ops.lookml.loader import load_project
 from looker_ops.lookml.model import Dashboard, DashboardElement, DashboardFilter, Project
 from looker_ops.lookml.query import PinnedFilterCompiler, QuerySpec, compile_query, pivot_rows, tile_query
 from looker_ops.preview.csv import render_csv
