@@ -31,6 +31,11 @@ _SQL_SEMI_RE = re.compile(r"^[ \t]*(sql\w*|html|expression)[ \t]*:.*(?<!;);[ \t]
 # What follows the ';' when the sql ran on into LookML: a closing brace or a `key:` parameter.
 _LOOKML_NEXT_RE = re.compile(r"^[ \t]*(\}|[A-Za-z_]\w*[ \t]*:(?!:))")
 _KEY_RE = re.compile(r"^[ \t]*([A-Za-z_]\w*)[ \t]*:(?!:)")
+# In a parsed sql value with no ';;' of its own: the field's '}' and the next LookML block header
+# on a line of their own (SQL never holds these: `}` ends a line, then `dimension: x {`).
+_RUNS_ON_RE = re.compile(
+    r"\n[ \t]*\}[ \t]*\n\s*(?:#[^\n]*\n\s*)*([A-Za-z_]\w*)[ \t]*:[ \t]*\+?([A-Za-z_]\w*)[ \t]*\{"
+)
 # In a parsed sql value: a lone ';', then a '}' and a LookML block header (`dimension: x {`).
 _SWALLOWED_RE = re.compile(
     r"(?<!;);(?!;)\s*\}\s*(?:#[^\n]*\n\s*)*([A-Za-z_]\w*)\s*:\s*\+?([A-Za-z_]\w*)\s*\{", re.M
@@ -73,16 +78,90 @@ def diagnose(text: str, error: tuple[int, str]) -> tuple[int, str]:
         if semi is not None and semi[0] < line:
             msg = f"{msg} (where parsing stopped, line {line}): the sql on line {semi[0]} ends with a single ';'."
             return semi[0], msg + semicolon_hint(semi[1])
+    if "matching expression for '<stream end>'" in msg:
+        unclosed = unclosed_block(text)
+        if unclosed is not None:
+            at, header, before = unclosed
+            where = f" (going by the indentation, before line {before})" if before else ""
+            return at, (
+                f"LookML syntax error: the file ends inside a block: `{header}` on line {at} is never "
+                f"closed: a '}}' is missing{where}"
+            )
+    if "matching expression for '<literal>'" in msg:
+        lines = text.split("\n")
+        shown = " ".join(lines[line - 1].split()) if 0 < line <= len(lines) else ""
+        if shown:
+            shown = shown if len(shown) <= 60 else shown[:57] + "..."
+            return line, (
+                f"LookML syntax error on line {line}: `{shown}` is not `key: value`, `key: name {{` or "
+                "`}` (a ':' missing?)"
+            )
     return line, msg
 
 
+def unclosed_block(text: str) -> tuple[int, str, int | None] | None:
+    """For a file that ends inside a block: (line, header) of the block whose '}' is missing (the
+    first whose '}' is indented less than its header, else the last block left open) and the line
+    where, going by the indentation, it was meant to be closed (or None). Braces are counted
+    outside sql values, quoted strings and comments."""
+    stack: list[tuple[int, int, str]] = []  # line, indentation, header of each open block
+    first_mismatch: tuple[int, str] | None = None
+    in_sql = False
+    for i, raw in enumerate(text.split("\n"), 1):
+        line = raw
+        if in_sql:
+            if ";;" not in line:
+                continue
+            in_sql = False
+            line = line.split(";;", 1)[1]
+        line = re.sub(r'"(?:[^"\\]|\\.)*"', '""', line).split("#", 1)[0]
+        m = _KEY_RE.match(line)
+        if m and (m.group(1).startswith("sql") or m.group(1) in ("html", "expression")):
+            rest = line[m.end() :]
+            if ";;" not in rest:
+                in_sql = True
+            continue
+        indent = len(raw) - len(raw.lstrip(" \t"))
+        for k, ch in enumerate(line):
+            if ch == "{":
+                stack.append((i, indent, " ".join(line[: k + 1].split())))
+            elif ch == "}" and stack:
+                opened = stack.pop()
+                if first_mismatch is None and indent < opened[1] and k == indent:
+                    first_mismatch = (opened[0], opened[2])
+    if not stack:
+        return None
+    at, header = (first_mismatch[0], first_mismatch[1]) if first_mismatch is not None else stack[-1][::2]
+    return at, header, _dedent_after(text, at)
+
+
+def _dedent_after(text: str, at: int) -> int | None:
+    """The first line after line ``at`` that is indented no deeper than it (where its block was
+    meant to be closed), or None."""
+    lines = text.split("\n")
+    if not 0 < at <= len(lines):
+        return None
+    opener = lines[at - 1]
+    depth = len(opener) - len(opener.lstrip(" \t"))
+    for i in range(at, len(lines)):
+        stripped = lines[i].strip()
+        if stripped and not stripped.startswith("#") and len(lines[i]) - len(lines[i].lstrip(" \t")) <= depth:
+            return i + 1
+    return None
+
+
 def swallowed_error(doc: dict[str, Any]) -> tuple[int, str] | None:
-    """(line, message) of the first sql in a parsed file that ran on past a single ``;`` over
-    a whole LookML block (:func:`swallowed_block`), or None."""
+    """(line, message) of the first sql in a parsed file that ran on past a single ``;`` (or
+    past its end, with no ``;;``) over a whole LookML block (:func:`swallowed_block`), or None."""
     found = swallowed_block(doc)
     if found is None:
         return None
-    line, what, block = found
+    line, what, block, lone = found
+    if not lone:
+        return line, (
+            f"LookML syntax error: the sql of {what} has no ';;' at its end (line {line}) and runs on "
+            f"over `{block} {{`, which is lost (and the blocks after it are misplaced): end it with ';;'."
+        )
     msg = (
         f"LookML syntax error: the sql of {what} ends with a single ';' and runs on over `{block} {{`, "
         "which is lost (and the blocks after it are misplaced)."
@@ -158,23 +237,29 @@ def duplicate_key_line(text: str, key: str) -> int | None:
     return None
 
 
-def swallowed_block(doc: dict[str, Any]) -> tuple[int, str, str] | None:
-    """In a parsed file: the first field whose ``sql`` ran on past a single ``;`` over a ``}``
-    and a whole LookML block: (line of the ``;``, field description, swallowed block). None
-    when no sql value does so."""
+def swallowed_block(doc: dict[str, Any]) -> tuple[int, str, str, bool] | None:
+    """In a parsed file: the first field whose ``sql`` ran on over a ``}`` and a whole LookML
+    block, past a single ``;`` or with no ``;;`` at its end: (line where the sql was meant to
+    end, field description, swallowed block, whether a single ``;`` ended it). None when no
+    sql value does so."""
     for view in _dicts(doc.get("views")):
         for key in ("dimensions", "dimension_groups", "measures", "filters", "parameters"):
             for f in _dicts(view.get(key)):
                 for pkey, value in f.items():
-                    if not pkey.startswith("sql") or not isinstance(value, str) or ";" not in value:
+                    if not pkey.startswith("sql") or not isinstance(value, str) or "}" not in value:
                         continue
-                    m = _SWALLOWED_RE.search(_no_strings(value))
+                    plain = _no_strings(value)
+                    m = _SWALLOWED_RE.search(plain)
+                    lone = m is not None
                     if m is None:
-                        continue
+                        m = _RUNS_ON_RE.search(plain)
+                        if m is None:
+                            continue
                     start = int((f.get("_lines") or {}).get(pkey, f.get("_line", 0)))
-                    line = start + value.count("\n", 0, m.start())
+                    end = m.start() if lone else len(plain[: m.start()].rstrip())
+                    line = start + value.count("\n", 0, end)
                     kind = str(f.get("_type") or key[:-1])
-                    return line, f"{kind} {f.get('_name')}", f"{m.group(1)}: {m.group(2)}"
+                    return line, f"{kind} {f.get('_name')}", f"{m.group(1)}: {m.group(2)}", lone
     return None
 
 

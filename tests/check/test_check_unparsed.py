@@ -198,3 +198,57 @@ def test_a_model_file_that_does_not_parse_leaves_its_explores_unchecked(tmp_path
     ], got
     info = next(f for f in result.findings if f.code == "LKM009")
     assert "model cloudtrail and what it includes" in info.message
+
+
+def _lkm001(result) -> list[tuple[int | None, str]]:  # type: ignore[no-untyped-def]
+    return [(f.line, f.message) for f in result.findings if f.code == "LKM001"]
+
+
+def test_a_missing_closing_brace_names_the_block_left_open(tmp_path: Path) -> None:
+    """lkml stops at the end of the file ('<stream end>'); the finding names the block whose
+    '}' is missing, at its line, and where the indentation says it should have closed."""
+    project, dashboards = block_copy(tmp_path)
+    view = project / VIEW
+    edit_line(view, 68, "  }", "")  # the '}' of dimension: service
+    [(line, message)] = _lkm001(check(project, dashboards))
+    assert line == 62
+    assert "`dimension: service {` on line 62 is never closed" in message
+    assert "before line 70" in message  # dimension: event_name, at the same indentation
+
+
+def test_a_missing_colon_shows_the_line(tmp_path: Path) -> None:
+    project, dashboards = block_copy(tmp_path)
+    edit_line(project / VIEW, 66, "type: string", "type string")
+    [(line, message)] = _lkm001(check(project, dashboards))
+    assert line == 66 and "`type string` is not `key: value`" in message and "':' missing" in message
+
+
+def test_a_sql_without_its_semicolons_is_named_where_it_should_end(tmp_path: Path) -> None:
+    """A sql with no ';;' runs on to the next field's ';;' (the parse succeeds, the field after
+    it is lost): LKM001 at the sql's last line, naming the swallowed block."""
+    project, dashboards = block_copy(tmp_path)
+    edit_line(
+        project / VIEW,
+        67,
+        "sql: split_part(${TABLE}.eventsource, '.', 1) ;;",
+        "sql: split_part(${TABLE}.eventsource, '.', 1)",
+    )
+    [(line, message)] = _lkm001(check(project, dashboards))
+    assert line == 67
+    assert "the sql of dimension service has no ';;'" in message and "`dimension: event_name {`" in message
+
+
+def test_sql_holding_braces_and_keys_is_not_taken_for_a_missing_semicolon(tmp_path: Path) -> None:
+    """Valid in Looker: JSON and Liquid in a sql, a '}' at the end of a line, a `key: x {` in a
+    string; none of them is a sql running on."""
+    project, dashboards = block_copy(tmp_path)
+    view = project / VIEW
+    edit_line(
+        view,
+        67,
+        "sql: split_part(${TABLE}.eventsource, '.', 1) ;;",
+        "sql: CASE WHEN '{\"a\": {\"b\": 1}}' <> 'dimension: x {'\n"
+        "           {% if service._in_query %} THEN split_part(${TABLE}.eventsource, '.', 1)\n"
+        "           {% else %} THEN '' {% endif %} END ;;",
+    )
+    assert _lkm001(check(project, dashboards)) == []
