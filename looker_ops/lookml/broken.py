@@ -251,12 +251,16 @@ def swallowed_block(doc: dict[str, Any]) -> tuple[int, str, str, bool] | None:
                     plain = _no_strings(value)
                     m = _SWALLOWED_RE.search(plain)
                     lone = m is not None
+                    end = m.start() if m is not None else 0
                     if m is None:
                         m = _RUNS_ON_RE.search(plain)
                         if m is None:
                             continue
+                        # a single ';' before the '}' (parameters between): the sql ended there
+                        semi = [k.start() for k in re.finditer(r"(?<!;);(?!;)", plain[: m.start()])]
+                        lone = bool(semi)
+                        end = semi[0] if semi else len(plain[: m.start()].rstrip())
                     start = int((f.get("_lines") or {}).get(pkey, f.get("_line", 0)))
-                    end = m.start() if lone else len(plain[: m.start()].rstrip())
                     line = start + value.count("\n", 0, end)
                     kind = str(f.get("_type") or key[:-1])
                     return line, f"{kind} {f.get('_name')}", f"{m.group(1)}: {m.group(2)}", lone

@@ -105,9 +105,7 @@ _SEMI_VIEW = (
     "  dimension: kind {\n"
     "    sql: ${TABLE}.eventname ;\n"  # line 3: one ';' where LookML wants ';;'
     '    label: "Kind"\n'
-    "  }\n"
-    "  dimension: source {\n"
-    "    sql: ${TABLE}.eventsource ;;\n"
+    '    description: "the event" ;;\n'  # the sql runs on to here (no block lost)
     "  }\n"
     "  dimension: quoted {\n"
     "    sql: CASE WHEN ${TABLE}.eventname = ';' THEN 'x' ;;\n"  # no END; its ';' is in a string
@@ -129,6 +127,18 @@ def test_a_single_semicolon_ending_sql_gets_the_lookml_hint(tmp_path: Path) -> N
         assert set(found) == {"kind", "quoted"}, [f.message for f in result.findings]
         assert hint in found["kind"].message, found["kind"].message
         assert "LookML ends sql" not in found["quoted"].message
+
+
+def test_a_single_semicolon_then_a_whole_block_lost_is_a_syntax_error(tmp_path: Path) -> None:
+    """The sql ran on past a lone ';', over a parameter, the field's '}' and the next field
+    (lost): LKM001 at the ';', naming the lost block; the file's references are left unchecked."""
+    view = _SEMI_VIEW.replace(
+        '    description: "the event" ;;\n  }\n', "  }\n  dimension: source {\n    sql: x ;;\n  }\n"
+    )
+    p = project(tmp_path, {"views/semi.view.lkml": view})
+    result = run_check(p, sql=False, cache_dir=None, workers=1)
+    [f] = [f for f in result.findings if f.code == "LKM001"]
+    assert f.line == 3 and "ends with a single ';'" in f.message and "`dimension: source {`" in f.message
 
 
 def test_a_drill_into_another_view_s_missing_field_is_a_warning(tmp_path: Path) -> None:
