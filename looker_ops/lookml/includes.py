@@ -77,10 +77,16 @@ def split_dependency(rel: str) -> tuple[str, str]:
 
 
 def resolve_include(
-    pattern: str, from_file: str, files: Sequence[str], dependencies: Collection[str] = ()
+    pattern: str,
+    from_file: str,
+    files: Sequence[str],
+    dependencies: Collection[str] = (),
+    root_names: Collection[str] = (),
 ) -> list[str] | None:
     """Files (relative, posix) an include pattern matches; None for an include of a dependency
-    that is not here (``//name/...`` with ``name`` not in ``dependencies``).
+    that is not here (``//name/...`` with ``name`` not in ``dependencies``). ``root_names``: the
+    names of the project being checked (its ``project_name``): a dependency that imports it back
+    (``//name/...``) reads its files.
 
     A dependency's files are named ``//name/path``: its own includes (``/views/*``) resolve in it.
     Dashboards match as LookML files do (``*.dashboard`` matches ``x.dashboard.lookml``)."""
@@ -88,9 +94,12 @@ def resolve_include(
     prefix, local = split_dependency(from_file)
     if pat.startswith("//"):
         dep, _, rest = pat[2:].partition("/")
-        if dep not in dependencies:
+        if dep in root_names and dep not in dependencies:
+            prefix, full = "", rest
+        elif dep not in dependencies:
             return None
-        prefix, full = f"//{dep}/", rest
+        else:
+            prefix, full = f"//{dep}/", rest
     elif pat.startswith("/"):
         full = pat[1:]
     else:
@@ -113,6 +122,12 @@ class IncludeResolver(LoaderProblems):
     # Dependencies named by an include (//name/...) but not here: name -> (file, line) of the first.
     missing_dependencies: dict[str, tuple[str, int]]
     files_using_missing: set[str]  # model files that include a dependency that is not here
+    root_names: set[str]  # the checked project's own names (project_name): //name/ reads its files
+
+    def constants_for(self, file: str) -> Mapping[str, str]:
+        """The constants a file's ``@{NAME}`` reads (the loader gives a dependency's file its
+        own manifest's)."""
+        return self.constants
 
     def resolve_includes(self, start: str, files: list[str]) -> tuple[list[str], list[str]]:
         """The LookML files and the dashboard files ``start`` includes, directly or through
@@ -128,8 +143,8 @@ class IncludeResolver(LoaderProblems):
                 continue
             lines = pf.doc.get("_lines", {})
             for pat in str_list(pf.doc.get("includes")):
-                pat = with_constants(pat, self.constants)
-                matched = resolve_include(pat, cur, files, self.dependencies)
+                pat = with_constants(pat, self.constants_for(cur))
+                matched = resolve_include(pat, cur, files, self.dependencies, self.root_names)
                 if matched is None:
                     dep = pat.strip()[2:].partition("/")[0]
                     line = self._include_line(cur, pat, int(lines.get("include", 1)))
@@ -145,7 +160,9 @@ class IncludeResolver(LoaderProblems):
                     )
                     self._reported_set.add((cur, pat))
                 for f in matched:
-                    if f in seen or f.endswith(".model.lkml"):
+                    # a model file of the project is not included; a dependency's is (its
+                    # explores join the including model, as in Looker's blocks)
+                    if f in seen or (f.endswith(".model.lkml") and not f.startswith("//")):
                         continue
                     seen.add(f)
                     if f.endswith(".dashboard.lookml"):

@@ -43,7 +43,7 @@ from pathlib import Path
 from typing import Any
 
 from looker_ops.findings import Finding, Severity
-from looker_ops.lookml.broken import BrokenFiles
+from looker_ops.lookml.broken import BrokenFiles, file_text
 from looker_ops.lookml.build import Builder, expand_group_names
 from looker_ops.lookml.cache import default_cache_dir
 from looker_ops.lookml.field_types import DEFAULT_TIMEFRAMES, DURATION_INTERVALS, TIMEFRAMES
@@ -120,7 +120,15 @@ class Loader(IncludeResolver, BrokenFiles, Assembler, Builder):
         self.root = root
         self.meanwhile = meanwhile
         self.digests = digests
-        self.dependencies = dict(dependencies or {})
+        given = dict(dependencies or {})
+        top = root.resolve()
+        # a --dependency that is the checked project itself only names it (its files are here)
+        self.root_names = {n for n, p in given.items() if Path(p).resolve() == top}
+        self.given_dependencies = set(given)
+        self.dependencies = {n: p for n, p in given.items() if n not in self.root_names}
+        self.dep_unused: set[str] = set()  # files of dependencies that no model includes
+        self.dep_constants: dict[str, dict[str, str]] = {}  # dependency -> what its files' @{} read
+        self.all_constants: dict[str, str] = {}  # what the project's own files' @{} read
         self.missing_dependencies: dict[str, tuple[str, int]] = {}
         self.files_using_missing: set[str] = set()
         self.model_files: dict[str, str] = {}
@@ -176,9 +184,15 @@ class Loader(IncludeResolver, BrokenFiles, Assembler, Builder):
                         if isinstance(b, dict):
                             tag_file(b, rel)
         self.read_manifest()
+        self.read_dependency_manifests()
+        self.check_given_dependencies()
         self.resolve_file_constants()
         models = self.build_models(lkml_files + [r for r in dash_rels if not r.startswith("../")])
         self.declared_dependencies()
+        included = {f for m in models.values() for f in m.included_files}
+        # a dependency's file that no model includes is not part of this project in Looker
+        self.dep_unused = {f for f in lkml_files if f.startswith("//") and f not in included}
+        lkml_files = [f for f in lkml_files if f not in self.dep_unused]
         self.dependency_missing = bool(self.missing_dependencies)
         order = self.file_order(models, lkml_files)
         views, raw_views = self.build_views(order, models)
@@ -198,7 +212,7 @@ class Loader(IncludeResolver, BrokenFiles, Assembler, Builder):
                     dg["_file"] = rel
                     datagroups[str(dg["_name"])] = dg
 
-        dashboards, dash_ignores = self.read_dashboards(dash_rels, parsed_all[len(lkml_files) :])
+        dashboards, dash_ignores = self.read_dashboards(dash_rels, parsed_all[len(parsed) :])
         for m in models.values():
             for d in dashboards:
                 if d.file in m.dashboards:
@@ -206,7 +220,7 @@ class Loader(IncludeResolver, BrokenFiles, Assembler, Builder):
         self.dashboard_extends(dashboards)
         project = Project(
             root=self.root,
-            constants=dict(self.constants),
+            constants=dict(self.all_constants),
             files=lkml_files + dash_rels,
             problems=self.problems,
             models=models,
@@ -308,10 +322,12 @@ class Loader(IncludeResolver, BrokenFiles, Assembler, Builder):
             if "@{" not in obj:
                 return obj
 
+            consts = self.constants_for(file)
+
             def sub(m: re.Match[str]) -> str:
                 name = m.group(1)
-                if name in self.constants:
-                    return self.constants[name]
+                if name in consts:
+                    return consts[name]
                 self.problem(
                     UNKNOWN_CONSTANT,
                     f"constant @{{{name}}} is not defined in manifest.lkml",
@@ -333,12 +349,107 @@ class Loader(IncludeResolver, BrokenFiles, Assembler, Builder):
             return tuple(v if _kept(v) else res(v, file, line, where) for v in obj)
         return obj
 
+    # ---- dependencies: their manifests' constants, the names the project imports
+    def constants_for(self, file: str) -> Mapping[str, str]:
+        """The constants ``@{NAME}`` reads in ``file``: in a dependency's file, its own manifest's
+        (with this project's ``override_constant``), as Looker resolves them; in the project's own
+        files, its manifest's, then (never an error) a dependency's."""
+        if file and file.startswith("//"):
+            found = self.dep_constants.get(file[2:].partition("/")[0])
+            if found is not None:
+                return found
+        return self.all_constants or self.constants
+
+    def _dependency_entries(self, doc: Any, consts: Mapping[str, str]) -> list[tuple[str, Any]]:
+        """(project name, entry) of a manifest's local_dependency and remote_dependency blocks."""
+        out: list[tuple[str, Any]] = []
+        if not isinstance(doc, dict):
+            return out
+        for key, name_keys in (
+            ("local_dependencies", ("project",)),
+            ("remote_dependencies", ("_name", "name")),
+        ):
+            for dep in doc.get(key, []) or []:
+                if isinstance(dep, dict):
+                    name = next((str(dep[k]) for k in name_keys if dep.get(k)), "")
+                    if name:
+                        out.append((with_constants(name, consts), dep))
+        return out
+
+    def read_dependency_manifests(self) -> None:
+        """Each dependency's manifest.lkml: its constants (what its own files read, with this
+        project's overrides) and the projects it imports; this project's ``project_name``."""
+        import lkml
+
+        name = self.manifest.get("project_name") if isinstance(self.manifest, dict) else None
+        if isinstance(name, str) and name and name not in self.dependencies:
+            self.root_names.add(name)
+        overrides: dict[str, dict[str, str]] = {}
+        for dep, entry in self._dependency_entries(self.manifest, self.constants):
+            for o in entry.get("override_constants", []) or []:
+                if isinstance(o, dict) and (o.get("_name") or o.get("name")):
+                    key = str(o.get("_name") or o.get("name"))
+                    overrides.setdefault(dep, {})[key] = str(o.get("value", ""))
+        self.dep_manifests: dict[str, dict[str, Any]] = {}
+        all_consts: dict[str, str] = {}
+        for dep, path in sorted(self.dependencies.items()):
+            doc: dict[str, Any] = {}
+            try:
+                loaded = lkml.load((Path(path) / "manifest.lkml").read_text(encoding="utf-8-sig"))
+                doc = loaded if isinstance(loaded, dict) else {}
+            except (OSError, SyntaxError, KeyError, ValueError, UnicodeDecodeError):
+                doc = {}  # no manifest, or one that does not parse: its files read this project's
+            self.dep_manifests[dep] = doc
+            own = {
+                str(c["name"]): str(c.get("value", ""))
+                for c in doc.get("constants", []) or []
+                if isinstance(c, dict) and c.get("name")
+            }
+            all_consts.update(own)
+            self.dep_constants[dep] = {**self.constants, **own, **overrides.get(dep, {})}
+        self.all_constants = {**all_consts, **self.constants}
+
+    def imported_names(self) -> set[str]:
+        """The projects this project and its dependencies import: their manifests'
+        local_dependency/remote_dependency and their ``include: "//name/..."``."""
+        names = {n for n, _ in self._dependency_entries(self.manifest, self.constants)}
+        for dep, doc in self.dep_manifests.items():
+            names |= {n for n, _ in self._dependency_entries(doc, self.dep_constants[dep])}
+        for rel, pf in self.parsed.items():
+            consts = self.constants_for(rel)
+            if pf.doc is not None:
+                pats = str_list(pf.doc.get("includes"))
+            else:  # a file that does not parse: its include lines, read from the text
+                text = file_text(self.paths.get(rel, self.root / rel))
+                pats = re.findall(r'^\s*include\s*:\s*"([^"]*)"', text, re.M)
+            for pat in pats:
+                pat = with_constants(pat.strip(), consts)
+                if pat.startswith("//"):
+                    names.add(pat[2:].partition("/")[0])
+        return names
+
+    def check_given_dependencies(self) -> None:
+        """BadInput for a ``--dependency NAME`` that neither the project nor its dependencies
+        import (a misspelt name would otherwise be read and never used)."""
+        unknown = sorted(set(self.dependencies) - self.imported_names())
+        if not unknown:
+            return
+        from looker_ops.errors import BadInput
+
+        imports = sorted(self.imported_names() - self.root_names)
+        said = ", ".join(imports) if imports else "no other project"
+        names = ", ".join(unknown)
+        raise BadInput(
+            f"--dependency {names}: the project does not import {names} (it imports {said}; "
+            'the name is the one in local_dependency, remote_dependency or include: "//NAME/...")'
+        )
+
     # ---- models + includes
     def build_models(self, files: list[str]) -> dict[str, Model]:
         models: dict[str, Model] = {}
         for rel in files:
-            if not rel.endswith(".model.lkml"):
-                continue
+            if not rel.endswith(".model.lkml") or rel.startswith("//"):
+                continue  # a dependency's model file is not a model here (a model may include it)
             name = rel.rsplit("/", 1)[-1][: -len(".model.lkml")]
             pf = self.parsed[rel]
             doc = pf.doc or {}
@@ -370,7 +481,7 @@ class Loader(IncludeResolver, BrokenFiles, Assembler, Builder):
             for dep in doc.get(key, []) or [] if isinstance(doc, dict) else []:
                 name = str(dep.get(name_key) or "") if isinstance(dep, dict) else ""
                 name = with_constants(name, self.constants)  # project: "@{CONFIG_PROJECT_NAME}"
-                if name and name not in self.dependencies:
+                if name and name not in self.dependencies and name not in self.root_names:
                     line = int(dep.get("_line") or lines.get(key[:-3] + "y", 1))
                     self.missing_dependencies.setdefault(name, ("manifest.lkml", line))
 
@@ -467,7 +578,12 @@ class Loader(IncludeResolver, BrokenFiles, Assembler, Builder):
             if pf.doc is None:
                 continue
             for b in pf.doc.get("explores", []) or []:
-                if isinstance(b, dict) and id(b) not in raw_seen and not rel.endswith(".model.lkml"):
+                if (
+                    isinstance(b, dict)
+                    and id(b) not in raw_seen
+                    and not rel.endswith(".model.lkml")
+                    and rel not in self.dep_unused
+                ):
                     raw_seen.add(id(b))
                     raw_all.append(b)
         return out, raw_all
