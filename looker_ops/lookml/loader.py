@@ -43,13 +43,14 @@ from pathlib import Path
 from typing import Any
 
 from looker_ops.findings import Finding, Severity
-from looker_ops.lookml.broken import BrokenFiles, file_text
+from looker_ops.lookml.broken import BrokenFiles
 from looker_ops.lookml.build import Builder, expand_group_names
 from looker_ops.lookml.cache import default_cache_dir
+from looker_ops.lookml.dependencies import Dependencies
 from looker_ops.lookml.field_types import DEFAULT_TIMEFRAMES, DURATION_INTERVALS, TIMEFRAMES
 from looker_ops.lookml.files import DEFAULT_CACHE, discover, input_files, relative
 from looker_ops.lookml.ignores import IgnoreComment
-from looker_ops.lookml.includes import INCLUDE_NOTHING, MISSING_DEPENDENCY, IncludeResolver, with_constants
+from looker_ops.lookml.includes import INCLUDE_NOTHING, MISSING_DEPENDENCY, IncludeResolver
 from looker_ops.lookml.merge import (
     BAD_EXTENDS,
     META,
@@ -104,7 +105,7 @@ def _kept(obj: object) -> bool:
         return False
 
 
-class Loader(IncludeResolver, BrokenFiles, Assembler, Builder):
+class Loader(Dependencies, IncludeResolver, BrokenFiles, Assembler, Builder):
     """Loads one project: discovery, parse, manifest, models and includes, views, explores."""
 
     def __init__(
@@ -120,15 +121,7 @@ class Loader(IncludeResolver, BrokenFiles, Assembler, Builder):
         self.root = root
         self.meanwhile = meanwhile
         self.digests = digests
-        given = dict(dependencies or {})
-        top = root.resolve()
-        # a --dependency that is the checked project itself only names it (its files are here)
-        self.root_names = {n for n, p in given.items() if Path(p).resolve() == top}
-        self.given_dependencies = set(given)
-        self.dependencies = {n: p for n, p in given.items() if n not in self.root_names}
-        self.dep_unused: set[str] = set()  # files of dependencies that no model includes
-        self.dep_constants: dict[str, dict[str, str]] = {}  # dependency -> what its files' @{} read
-        self.all_constants: dict[str, str] = {}  # what the project's own files' @{} read
+        self.init_dependencies(root, dict(dependencies or {}))
         self.missing_dependencies: dict[str, tuple[str, int]] = {}
         self.files_using_missing: set[str] = set()
         self.model_files: dict[str, str] = {}
@@ -184,15 +177,10 @@ class Loader(IncludeResolver, BrokenFiles, Assembler, Builder):
                         if isinstance(b, dict):
                             tag_file(b, rel)
         self.read_manifest()
-        self.read_dependency_manifests()
-        self.check_given_dependencies()
         self.resolve_file_constants()
         models = self.build_models(lkml_files + [r for r in dash_rels if not r.startswith("../")])
         self.declared_dependencies()
-        included = {f for m in models.values() for f in m.included_files}
-        # a dependency's file that no model includes is not part of this project in Looker
-        self.dep_unused = {f for f in lkml_files if f.startswith("//") and f not in included}
-        lkml_files = [f for f in lkml_files if f not in self.dep_unused]
+        lkml_files = self.drop_unused_dependency_files(models, lkml_files)
         self.dependency_missing = bool(self.missing_dependencies)
         order = self.file_order(models, lkml_files)
         views, raw_views = self.build_views(order, models)
@@ -307,15 +295,18 @@ class Loader(IncludeResolver, BrokenFiles, Assembler, Builder):
 
     # ---- manifest + constants
     def read_manifest(self) -> None:
+        """manifest.lkml's constants, then the dependencies' manifests (BadInput for a given
+        dependency the project does not import)."""
         self.manifest = {}
         pf = self.parsed.get("manifest.lkml")
-        if pf is None or pf.doc is None:
-            return
-        self.manifest = pf.doc
-        for c in pf.doc.get("constants", []) or []:
-            if isinstance(c, dict) and c.get("_name"):
-                self.constants[str(c["_name"])] = str(c.get("value", ""))
-                self.const_lines[str(c["_name"])] = int(c.get("_line", 0))
+        if pf is not None and pf.doc is not None:
+            self.manifest = pf.doc
+            for c in pf.doc.get("constants", []) or []:
+                if isinstance(c, dict) and c.get("_name"):
+                    self.constants[str(c["_name"])] = str(c.get("value", ""))
+                    self.const_lines[str(c["_name"])] = int(c.get("_line", 0))
+        self.read_dependency_manifests()
+        self.check_given_dependencies()
 
     def resolve_constants(self, obj: Any, file: str, line: int, where: str) -> Any:
         if isinstance(obj, str):
@@ -349,101 +340,6 @@ class Loader(IncludeResolver, BrokenFiles, Assembler, Builder):
             return tuple(v if _kept(v) else res(v, file, line, where) for v in obj)
         return obj
 
-    # ---- dependencies: their manifests' constants, the names the project imports
-    def constants_for(self, file: str) -> Mapping[str, str]:
-        """The constants ``@{NAME}`` reads in ``file``: in a dependency's file, its own manifest's
-        (with this project's ``override_constant``), as Looker resolves them; in the project's own
-        files, its manifest's, then (never an error) a dependency's."""
-        if file and file.startswith("//"):
-            found = self.dep_constants.get(file[2:].partition("/")[0])
-            if found is not None:
-                return found
-        return self.all_constants or self.constants
-
-    def _dependency_entries(self, doc: Any, consts: Mapping[str, str]) -> list[tuple[str, Any]]:
-        """(project name, entry) of a manifest's local_dependency and remote_dependency blocks."""
-        out: list[tuple[str, Any]] = []
-        if not isinstance(doc, dict):
-            return out
-        for key, name_keys in (
-            ("local_dependencies", ("project",)),
-            ("remote_dependencies", ("_name", "name")),
-        ):
-            for dep in doc.get(key, []) or []:
-                if isinstance(dep, dict):
-                    name = next((str(dep[k]) for k in name_keys if dep.get(k)), "")
-                    if name:
-                        out.append((with_constants(name, consts), dep))
-        return out
-
-    def read_dependency_manifests(self) -> None:
-        """Each dependency's manifest.lkml: its constants (what its own files read, with this
-        project's overrides) and the projects it imports; this project's ``project_name``."""
-        import lkml
-
-        name = self.manifest.get("project_name") if isinstance(self.manifest, dict) else None
-        if isinstance(name, str) and name and name not in self.dependencies:
-            self.root_names.add(name)
-        overrides: dict[str, dict[str, str]] = {}
-        for dep, entry in self._dependency_entries(self.manifest, self.constants):
-            for o in entry.get("override_constants", []) or []:
-                if isinstance(o, dict) and (o.get("_name") or o.get("name")):
-                    key = str(o.get("_name") or o.get("name"))
-                    overrides.setdefault(dep, {})[key] = str(o.get("value", ""))
-        self.dep_manifests: dict[str, dict[str, Any]] = {}
-        all_consts: dict[str, str] = {}
-        for dep, path in sorted(self.dependencies.items()):
-            doc: dict[str, Any] = {}
-            try:
-                loaded = lkml.load((Path(path) / "manifest.lkml").read_text(encoding="utf-8-sig"))
-                doc = loaded if isinstance(loaded, dict) else {}
-            except (OSError, SyntaxError, KeyError, ValueError, UnicodeDecodeError):
-                doc = {}  # no manifest, or one that does not parse: its files read this project's
-            self.dep_manifests[dep] = doc
-            own = {
-                str(c["name"]): str(c.get("value", ""))
-                for c in doc.get("constants", []) or []
-                if isinstance(c, dict) and c.get("name")
-            }
-            all_consts.update(own)
-            self.dep_constants[dep] = {**self.constants, **own, **overrides.get(dep, {})}
-        self.all_constants = {**all_consts, **self.constants}
-
-    def imported_names(self) -> set[str]:
-        """The projects this project and its dependencies import: their manifests'
-        local_dependency/remote_dependency and their ``include: "//name/..."``."""
-        names = {n for n, _ in self._dependency_entries(self.manifest, self.constants)}
-        for dep, doc in self.dep_manifests.items():
-            names |= {n for n, _ in self._dependency_entries(doc, self.dep_constants[dep])}
-        for rel, pf in self.parsed.items():
-            consts = self.constants_for(rel)
-            if pf.doc is not None:
-                pats = str_list(pf.doc.get("includes"))
-            else:  # a file that does not parse: its include lines, read from the text
-                text = file_text(self.paths.get(rel, self.root / rel))
-                pats = re.findall(r'^\s*include\s*:\s*"([^"]*)"', text, re.M)
-            for pat in pats:
-                pat = with_constants(pat.strip(), consts)
-                if pat.startswith("//"):
-                    names.add(pat[2:].partition("/")[0])
-        return names
-
-    def check_given_dependencies(self) -> None:
-        """BadInput for a ``--dependency NAME`` that neither the project nor its dependencies
-        import (a misspelt name would otherwise be read and never used)."""
-        unknown = sorted(set(self.dependencies) - self.imported_names())
-        if not unknown:
-            return
-        from looker_ops.errors import BadInput
-
-        imports = sorted(self.imported_names() - self.root_names)
-        said = ", ".join(imports) if imports else "no other project"
-        names = ", ".join(unknown)
-        raise BadInput(
-            f"--dependency {names}: the project does not import {names} (it imports {said}; "
-            'the name is the one in local_dependency, remote_dependency or include: "//NAME/...")'
-        )
-
     # ---- models + includes
     def build_models(self, files: list[str]) -> dict[str, Model]:
         models: dict[str, Model] = {}
@@ -471,19 +367,6 @@ class Loader(IncludeResolver, BrokenFiles, Assembler, Builder):
             models[name] = Model(name, rel, conn, includes, explores, doc, included, dashboards)
             self.model_files[name] = rel
         return models
-
-    def declared_dependencies(self) -> None:
-        """Dependencies manifest.lkml declares (local_dependency, remote_dependency) that are not
-        here join those named by ``//`` includes."""
-        doc = self.manifest
-        lines = doc.get("_lines", {}) if isinstance(doc, dict) else {}
-        for key, name_key in (("local_dependencies", "project"), ("remote_dependencies", "_name")):
-            for dep in doc.get(key, []) or [] if isinstance(doc, dict) else []:
-                name = str(dep.get(name_key) or "") if isinstance(dep, dict) else ""
-                name = with_constants(name, self.constants)  # project: "@{CONFIG_PROJECT_NAME}"
-                if name and name not in self.dependencies and name not in self.root_names:
-                    line = int(dep.get("_line") or lines.get(key[:-3] + "y", 1))
-                    self.missing_dependencies.setdefault(name, ("manifest.lkml", line))
 
     def file_order(self, models: dict[str, Model], files: list[str]) -> list[str]:
         order: list[str] = []
