@@ -1,6 +1,6 @@
 """``looker-ops schedules``: scheduled deliveries of the block's dashboards, as code.
 
-    looker-ops schedules validate [--file PATH] [--json PATH]   offline: no Looker call
+    looker-ops schedules validate [--file PATH] [--json PATH]   offline: no Looker call (alerts too)
     looker-ops schedules apply [--file PATH] [--dry-run] [--prune] [--json PATH]
     looker-ops schedules run NAME [--to EMAIL]... [--json PATH] send one now (run-once)
     looker-ops schedules list [--json PATH]                     plans on the block's dashboards
@@ -33,12 +33,22 @@ from looker_ops.commands.options import (
 from looker_ops.errors import BadInput
 
 
-def _spec(p: DeliveryPaths, *, require_secrets: bool = True) -> Any:
-    from looker_ops.config.schedules import load_schedules
+def _read(p: DeliveryPaths, *, require_secrets: bool = True, alerts: bool = False) -> Any:
+    """The schedules file checked offline (its alerts too with ``alerts``); every problem at once.
+    With the LookML project folder, a field filter's value is read with its field's grammar."""
+    from looker_ops.config.delivery_file import check_delivery_file
 
     if p.file is None:
         raise no_schedules_file(p.config)
-    return load_schedules(p.file, p.dashboards, require_secrets=require_secrets)
+    checked = check_delivery_file(
+        p.file, p.dashboards, p.project, alerts=alerts, require_secrets=require_secrets
+    )
+    checked.raise_problems()
+    return checked
+
+
+def _spec(p: DeliveryPaths, *, require_secrets: bool = True) -> Any:
+    return _read(p, require_secrets=require_secrets).schedules
 
 
 def make_client(p: DeliveryPaths) -> Any:
@@ -59,6 +69,14 @@ _file_opt = click.option(
     "or ./deploy/schedules.yaml).",
 )
 _dash_opt = dashboards_option
+_proj_opt = click.option(
+    "--project",
+    "project",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=None,
+    help="LookML project folder: the fields of field filters and the alerts' tiles "
+    "(default: the config's project.lookml_dir, else ./lookml_project).",
+)
 
 
 @click.group("schedules")
@@ -93,6 +111,7 @@ def schedules(ctx: click.Context, config: Path | None, looker_ini: str | None, s
 @group_settings
 @_file_opt
 @_dash_opt
+@_proj_opt
 @click.option(
     "--no-secrets",
     is_flag=True,
@@ -101,13 +120,20 @@ def schedules(ctx: click.Context, config: Path | None, looker_ini: str | None, s
 @json_option("the result (each schedule, or each problem with its file, line and key)")
 @click.pass_context
 def validate_cmd(
-    ctx: click.Context, file: Path | None, dashboards: Path | None, no_secrets: bool, json_path: str | None
+    ctx: click.Context,
+    file: Path | None,
+    dashboards: Path | None,
+    project: Path | None,
+    no_secrets: bool,
+    json_path: str | None,
 ) -> None:
-    """Check the schedules file offline (cron, time zones, e-mails, dashboards, filters, keys, env)."""
-    with JsonResult(json_path, "schedules validate", file=None, count=0, schedules=[]) as out:
-        p = delivery_paths(ctx, file, dashboards)
+    """Check the schedules file offline (cron, time zones, e-mails, dashboards, filters, keys, env),
+    and its `alerts:` as `alerts validate` does."""
+    with JsonResult(json_path, "schedules validate", file=None, count=0, schedules=[], alerts=0) as out:
+        p = delivery_paths(ctx, file, dashboards, project)
         out.doc["file"] = str(p.file) if p.file is not None else None
-        spec = _spec(p, require_secrets=not no_secrets)
+        checked = _read(p, require_secrets=not no_secrets, alerts=True)
+        spec = checked.schedules
         for s in spec.schedules:
             dests = ", ".join(d.label for d in s.destinations)
             out.echo(f"ok {s.name}: {s.dashboard} at '{s.cron}' {s.timezone} [{s.format}] -> {dests}")
@@ -128,7 +154,10 @@ def validate_cmd(
                 for s in spec.schedules
             ],
         )
-        out.echo(f"{spec.file}: {len(spec.schedules)} schedule(s) valid")
+        n_alerts = len(checked.alerts.alerts) if checked.alerts is not None else 0
+        out.doc["alerts"] = n_alerts
+        also = f", {n_alerts} alert(s) valid (details: alerts validate)" if checked.alerts is not None else ""
+        out.echo(f"{spec.file}: {len(spec.schedules)} schedule(s) valid{also}")
 
 
 @schedules.command("apply")

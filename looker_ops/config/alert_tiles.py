@@ -1,20 +1,25 @@
 """The dashboard side of an alert, read from the LookML project: the tile it watches (by title or
 element name), the field's definition, whether it is numeric, whether the tile is a time series,
-and whether a dashboard filter value reads for the field it filters."""
+whether a dashboard filter value reads for the field it filters, and (shared by ``preview
+--filter``, ``alerts validate`` and ``schedules validate``) whether a value reads for a dashboard
+filter: by its type's grammar (``date_filter``...) or by its field's (a ``field_filter``)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from looker_ops.errors import BadInput
 from looker_ops.lookml.field_types import NUMERIC_MEASURE_TYPES
 
 if TYPE_CHECKING:
-    from looker_ops.lookml.model import Dashboard, DashboardElement, Field, Project
+    from looker_ops.lookml.model import Dashboard, DashboardElement, DashboardFilter, Field, Project
 
 __all__ = [
     "NUMERIC_MEASURE_TYPES",
+    "dashboard_filter_problem",
+    "dashboard_filter_target",
     "filter_problem",
     "find_tile",
     "numeric",
@@ -99,4 +104,55 @@ def filter_problem(project: Project, element: DashboardElement, ref: str, value:
         PinnedFilterCompiler().parse(target, value)
     except BadInput as exc:
         return f"{value!r} is not a filter expression for {ref}: {exc.message}"
+    return None
+
+
+def dashboard_filter_target(project: Project, f: DashboardFilter) -> tuple[str, Any] | None:
+    """(kind, Field or None) a dashboard filter's values are read with: a typed filter's grammar
+    (``date``, ``number``...; no field), else the field a ``field_filter`` names (kind ``""``).
+    None when not known here (no such field or explore, or a parameter, which takes any value)."""
+    from looker_ops.lookml.filters import DASHBOARD_FILTER_KINDS
+
+    if (f.type or "") in DASHBOARD_FILTER_KINDS:
+        return DASHBOARD_FILTER_KINDS[f.type or ""], None
+    if not f.field or "." not in f.field:
+        return None
+    explore = project.explore(f.model or "", f.explore or "") if f.explore else None
+    if explore is None:
+        candidates = project.explores_named(f.explore or "")
+        explore = candidates[0] if len(candidates) == 1 else None
+    if explore is None:
+        return None
+    alias, name = f.field.split(".", 1)
+    view = project.view(explore.aliases().get(alias, ""))
+    target = view.field(name) if view is not None else None
+    if target is None or target.kind == "parameter":
+        return None  # unknown: the tiles report it; a parameter takes any value
+    return "", target
+
+
+def dashboard_filter_problem(
+    project: Project, f: DashboardFilter, value: str, *, now: dt.datetime | None = None
+) -> str | None:
+    """Why ``value`` is not a value of the dashboard filter ``f`` (read with the grammar of its
+    type, or of its field for a ``field_filter``, as Looker reads it), or None when it reads or
+    the grammar is not known here. An empty value (any value) always reads."""
+    from looker_ops.lookml.filters import parse_filter
+    from looker_ops.lookml.query import PinnedFilterCompiler
+
+    if value == "":
+        return None
+    found = dashboard_filter_target(project, f)
+    if found is None:
+        return None
+    kind, target = found
+    try:
+        if target is not None:
+            PinnedFilterCompiler(now).parse(target, value)
+        else:
+            parse_filter(value, kind, name=f.name, now=now)
+    except BadInput as exc:
+        return exc.message.split(": ", 1)[1] if exc.message.startswith("filter ") else exc.message
+    except (OverflowError, ValueError):
+        return f"{value!r}: a date or number out of range"
     return None

@@ -23,7 +23,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import yaml
@@ -62,6 +62,9 @@ from looker_ops.config.schedule_model import (
 from looker_ops.config.values import timezone_problem, valid_email, valid_timezone
 from looker_ops.errors import BadInput
 
+if TYPE_CHECKING:
+    from looker_ops.lookml.model import Project
+
 __all__ = [
     "DEFAULT_TIMEZONE",
     "FORMATS",
@@ -96,8 +99,12 @@ def load_schedules(
     dashboards: Mapping[str, DashboardInfo] | None = None,
     *,
     require_secrets: bool = True,
+    project: Project | None = None,
 ) -> ScheduleSet:
     """Read and check a schedules file. Raises :class:`BadInput` listing every problem.
+
+    With the LookML ``project`` (its dashboards loaded), a ``field_filter``'s value is read
+    with its field's grammar too (as ``preview --filter`` and ``alerts validate`` read it).
 
     ``require_secrets=False`` (``validate --no-secrets``, for pull-request CI without the
     secrets) accepts unset variables in ``secret_parameters``; the result is then for checking
@@ -116,6 +123,7 @@ def load_schedules(
         os.environ if env is None else env,
         dashboards_dir,
         require_secrets=require_secrets,
+        project=project,
     )
 
 
@@ -130,8 +138,10 @@ def parse_schedules(
     dashboards_dir: Path | None = None,
     *,
     require_secrets: bool = True,
+    project: Project | None = None,
 ) -> ScheduleSet:
-    """The schedules of ``text`` (the file ``file``), checked against ``dashboards``."""
+    """The schedules of ``text`` (the file ``file``), checked against ``dashboards`` (and, when
+    given, the LookML ``project``: the grammar of a field filter's field)."""
     lines = text.splitlines()
 
     def hint(line: int | None) -> str:
@@ -163,7 +173,7 @@ def parse_schedules(
         r.error(lnode, "schedules", f"expected a list of schedules, got {kind(lnode)}")
     elif lnode is not None:
         for i, snode in enumerate(lnode.value):
-            s = _ScheduleParts(r, snode, i, defaults, dashboards, dashboards_dir).read()
+            s = _ScheduleParts(r, snode, i, defaults, dashboards, dashboards_dir, project).read()
             if s is None:
                 continue
             if unique_name(r, s.name, s.line, snode, seen):
@@ -197,6 +207,7 @@ class _ScheduleParts:
     defaults: Mapping[str, tuple[yaml.Node, yaml.Node]]
     dashboards: Mapping[str, DashboardInfo]
     dashboards_dir: Path | None
+    project: Project | None
     own: dict[str, tuple[yaml.Node, yaml.Node]] = field(default_factory=dict)
     values: dict[str, tuple[yaml.Node, yaml.Node]] = field(default_factory=dict)
 
@@ -341,11 +352,24 @@ class _ScheduleParts:
             if any(n == found.name for n, _ in filters):
                 r.error(knode, f"filters.{key}", f"filter {found.name!r} given twice")
                 continue
-            if (problem := _filter_value_problem(found, value)) is not None:
+            if (problem := self._filter_value_problem(dash, found, value)) is not None:
                 r.error(vnode, f"filters.{key}", problem)
                 continue
             filters.append((found.name, value))
         return filters
+
+    def _filter_value_problem(self, dash: DashboardInfo, f: DashboardFilterInfo, value: str) -> str | None:
+        """Why ``value`` does not read for the filter: with the LookML project, by the function
+        ``preview --filter`` and ``alerts validate`` use (a field filter by its field's grammar);
+        without it, a typed filter by its type's grammar only."""
+        if self.project is not None:
+            from looker_ops.config.alert_tiles import dashboard_filter_problem
+
+            lookml = next((d for d in self.project.dashboards if d.preferred_slug == dash.slug), None)
+            df = next((x for x in lookml.filters if x.name == f.name), None) if lookml is not None else None
+            if df is not None:
+                return dashboard_filter_problem(self.project, df, value)
+        return _filter_value_problem(f, value)
 
     def _format(self) -> tuple[str, PdfOptions]:
         r = self.r

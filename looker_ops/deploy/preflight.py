@@ -5,7 +5,10 @@ having written nothing.
 Checked: the connection's settings; a git remote for the steps that use one; the LookML and
 dashboards folders; the deploy branch's name by git's own rules (``git check-ref-format
 --branch``); and the ``project.models`` list against the LookML (each is a ``*.model.lkml``
-file) and the dashboards (every model a dashboard element or filter uses is in the list).
+file) and the dashboards (every model a dashboard element or filter uses is in the list); and, for the
+``schedules`` and ``alerts`` steps, the schedules file's schedules and alerts, by the validators of
+``schedules validate`` and ``alerts validate`` (:func:`looker_ops.config.delivery_file.check_delivery_file`):
+dashboards, tiles, fields, filters and their values, crons, time zones, recipients, secrets.
 Every problem is reported at once, each with the file, the key's line and the key.
 """
 
@@ -53,10 +56,29 @@ def check_config(cfg: Config, steps: tuple[str, ...] = STEP_NAMES) -> None:
             problems.append(f"{where('dashboards.folder')}: a folder path under Shared is required")
     if "models" in steps and lookml_dir.is_dir():
         problems.extend(_model_problems(cfg, lookml_dir, where("project.models")))
+    if cfg.schedules and {"schedules", "alerts"} & set(steps):
+        problems.extend(_delivery_problems(cfg, lookml_dir, steps))
     if len(problems) == 1:
         raise BadInput(problems[0])
     if problems:
-        raise BadInput(f"{file}: {len(problems)} problems:\n  " + "\n  ".join(problems))
+        raise BadInput(
+            f"{file}: {len(problems)} problems:\n  " + "\n  ".join(p.replace("\n", "\n  ") for p in problems)
+        )
+
+
+def _delivery_problems(cfg: Config, lookml_dir: Path, steps: tuple[str, ...]) -> list[str]:
+    """The schedules file checked as ``schedules validate`` and ``alerts validate`` check it (the
+    parts the selected steps apply): each problem names the file, line and key."""
+    from looker_ops.config.delivery_file import check_delivery_file
+
+    assert cfg.schedules  # the caller checked
+    return check_delivery_file(
+        cfg.resolve(cfg.schedules),
+        cfg.resolve(cfg.dashboards.dir),
+        lookml_dir,
+        schedules="schedules" in steps,
+        alerts="alerts" in steps,
+    ).problems
 
 
 def lookml_models(lookml_dir: Path) -> list[str]:

@@ -22,16 +22,16 @@ import datetime as dt
 import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
 
 from looker_ops import clock
+from looker_ops.config.alert_tiles import dashboard_filter_problem, dashboard_filter_target
 from looker_ops.engines.local import LocalEngine
 from looker_ops.errors import BadInput, LookerOpsError
 from looker_ops.lookml.dashboards import unreadable_dashboards
-from looker_ops.lookml.filters import DASHBOARD_FILTER_KINDS, EARLIEST, LATEST, parse_filter
+from looker_ops.lookml.filters import EARLIEST, LATEST
 from looker_ops.lookml.loader import load_project
 from looker_ops.lookml.model import Dashboard, DashboardElement, DashboardFilter, Project
-from looker_ops.lookml.query import PinnedFilterCompiler, QuerySpec, compile_query, pivot_rows, tile_query
+from looker_ops.lookml.query import QuerySpec, compile_query, pivot_rows, tile_query
 from looker_ops.preview.csv import render_csv
 from looker_ops.preview.html import render_html
 from looker_ops.preview.model import FORMATS, TEXT_TYPES, DashboardPreview, TilePreview, render_json
@@ -110,28 +110,8 @@ def tile_title(element: DashboardElement) -> str:
     return element.name
 
 
-def _filter_kind_field(project: Project, f: DashboardFilter) -> tuple[str, Any] | None:
-    """(kind, Field or None) a dashboard filter's values are read with, or None when unknown."""
-    if (f.type or "") in DASHBOARD_FILTER_KINDS:
-        return DASHBOARD_FILTER_KINDS[f.type or ""], None
-    if not f.field or "." not in f.field:
-        return None
-    explore = project.explore(f.model or "", f.explore or "") if f.explore else None
-    if explore is None:
-        candidates = project.explores_named(f.explore or "")
-        explore = candidates[0] if len(candidates) == 1 else None
-    if explore is None:
-        return None
-    alias, name = f.field.split(".", 1)
-    view = project.view(explore.aliases().get(alias, ""))
-    target = view.field(name) if view is not None else None
-    if target is None or target.kind == "parameter":
-        return None  # unknown: the tiles report it; a parameter takes any value
-    return "", target
-
-
 def _is_date_filter(project: Project, f: DashboardFilter) -> bool:
-    kind = _filter_kind_field(project, f)
+    kind = dashboard_filter_target(project, f)
     if kind is None:
         return False
     name, target = kind
@@ -151,21 +131,12 @@ def validate_filter_overrides(
         if not match:
             continue
         f = match[0]
-        found = _filter_kind_field(project, f)
-        if found is None:
-            continue
-        kind, target = found
-        try:
-            if target is not None:
-                PinnedFilterCompiler(now).parse(target, value)
-            else:
-                parse_filter(value, kind, name=f.name, now=now)
-        except BadInput as exc:
+        reason = dashboard_filter_problem(project, f, value, now=now)
+        if reason is not None:
             on = f" (field {f.field})" if f.field else ""
-            reason = exc.message.split(": ", 1)[1] if exc.message.startswith("filter ") else exc.message
             raise BadInput(
                 f"--filter {key}={value!r}: dashboard {dashboard.name} filter {f.name}{on}: {reason}"
-            ) from None
+            )
 
 
 def run_tile(
