@@ -298,7 +298,7 @@ def check_github_clean(sb: Sandbox, r: Result) -> None:
 
 
 def check_schedules_offline(sb: Sandbox, r: Result) -> None:
-    assert "deploy/schedules.yaml: 3 schedule(s) valid" in r.stdout
+    assert "deploy/schedules.yaml: 3 schedule(s) valid, 6 alert(s) valid" in r.stdout
     assert sb.fake.calls == []
 
 
@@ -630,6 +630,12 @@ STEPS: dict[str, list[Step]] = {
             "looker-ops schedules validate --file deploy/schedules.yaml --dashboards dashboards --no-secrets",
             0,
             check_schedules_offline,
+        ),
+        Step(
+            "looker-ops alerts validate --file deploy/schedules.yaml --dashboards dashboards "
+            "--project lookml_project --no-secrets",
+            0,
+            check_alerts_validate,
         ),
         Step(
             "looker-ops validate branch --config deploy/looker-ops.yaml --branch looker-ops-pr-42",
