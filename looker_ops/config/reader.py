@@ -7,6 +7,9 @@ What every such file gets from it:
 - ``${ENV_VAR}`` and ``${ENV_VAR:-default}`` replaced in string values (:data:`ENV_RE`); an
   unclosed ``${`` and an unset variable are problems of the key that holds them;
 - secrets written only as ``${ENV_VAR}`` and wrapped in :class:`Secret`;
+- a value that came from the environment never echoed in a message: a problem of a key whose
+  value holds a ``${ENV_VAR}`` names the key and the variable, says what was expected, and
+  shows ``the value`` where the message would have shown it (:meth:`Reader.error`);
 - unknown keys refused with a did-you-mean suggestion, a key given twice refused;
 - every problem of the file collected (:class:`Reader`), then reported at once, in file
   order, each as ``FILE:LINE: KEY: what is wrong``;
@@ -182,6 +185,8 @@ class Reader:
         self.env = env
         self.problems: list[tuple[int, str]] = []
         self.lines: dict[str, int] = {}  # key path -> 1-based line of its value
+        # key path -> (variable, its value) of each ${ENV_VAR} substituted in that key's value
+        self.from_env: dict[str, list[tuple[str, str]]] = {}
 
     # -- hooks for a file format
 
@@ -199,7 +204,32 @@ class Reader:
         """Record a problem at a node's line (or a 1-based line number, or none)."""
         line = at if isinstance(at, int) else at.start_mark.line + 1 if at is not None else 0
         where = self.file + (f":{line}" if line else "")
+        msg = self._without_env_values(key, msg)
         self.problems.append((line, f"{where}: {self.label(key)}{msg}"))
+
+    def _without_env_values(self, key: str, msg: str) -> str:
+        """``msg`` with every value that came from an environment variable left out.
+
+        The key's own variables: each place its value (or a shortened start of it) appears
+        becomes ``the value``, ``, got <value>`` is dropped, and the variables are named
+        (``; the value comes from ${NAME} (not shown)``). A value from another key's variable
+        (a message comparing two keys) is replaced by its ``${NAME}``."""
+        own = [(n, v) for n, v in self.from_env.get(key, []) if v.strip()]
+        for k, pairs in self.from_env.items():
+            if k == key:
+                continue
+            for name, value in pairs:
+                if len(value.strip()) >= 4:
+                    msg = _replace_value(msg, value.strip(), "${" + name + "}")
+        if not own:
+            return msg
+        for _, value in sorted(own, key=lambda p: -len(p[1].strip())):
+            msg = _replace_value(msg, value.strip(), "\x00")
+        msg = re.sub(r",? got [^\s,;]*\x00[^\s,;]*", "", msg)
+        msg = re.sub(r"[^\s,;]*\x00[^\s,;]*?(?=:?(\s|$|[,;]))", "the value", msg)
+        msg = msg.replace("\x00", "")
+        names = ", ".join(dict.fromkeys("${" + n + "}" for n, _ in own))
+        return f"{msg}; the value comes from {names} (not shown)"
 
     def fail(self, at: yaml.Node | int | None, key: str, msg: str) -> Stop:
         """Record a problem and return the :class:`Stop` to raise."""
@@ -271,6 +301,8 @@ class Reader:
             return ""
 
         out = ENV_RE.sub(sub, value)
+        if names:
+            self.from_env[key] = [(n, self.env.get(n) or "") for n in names]
         if unset and self.needs_env(key, secret):
             raise self.fail(node, key, f"environment variable {unset[0]} is not set")
         return out, names
@@ -393,6 +425,21 @@ class Reader:
         if typ is str:
             return self.text(node, key, secret=secret)
         raise TypeError(f"{key}: unsupported type {typ}")  # a programming error, not bad input
+
+
+def _replace_value(msg: str, value: str, by: str) -> str:
+    """``msg`` with ``value`` replaced by ``by`` wherever it appears whole, quoted or not, and
+    wherever a message shortened it (a start of 6 characters or more followed by ``...``)."""
+    if not value:
+        return msg
+    msg = msg.replace(repr(value), by)
+    if len(value) >= 4:  # a shorter one bare could be a word of the message itself
+        msg = msg.replace(value, by)
+    for n in range(len(value) - 1, 5, -1):
+        if value[:n] in msg:
+            msg = re.sub(re.escape(value[:n]) + r"[^\s,;]*", by, msg)
+            break
+    return msg
 
 
 class _AnyKey(Collection[str]):
