@@ -6,55 +6,18 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterable
 
+from looker_ops.config.values import KNOWN_DIALECTS, dialect_problem
 from looker_ops.errors import BadInput
 
-# Dialect names sqlglot accepts (its Dialects enum; a test holds the two in step): checked
-# without importing sqlglot. Any other name is asked of sqlglot.
-KNOWN_DIALECTS = frozenset(
-    [
-        "athena",
-        "bigquery",
-        "clickhouse",
-        "databricks",
-        "doris",
-        "drill",
-        "druid",
-        "duckdb",
-        "hive",
-        "materialize",
-        "mysql",
-        "oracle",
-        "postgres",
-        "presto",
-        "redshift",
-        "risingwave",
-        "snowflake",
-        "spark",
-        "spark2",
-        "sqlite",
-        "starrocks",
-        "tableau",
-        "teradata",
-        "trino",
-        "tsql",
-    ]
-)
+__all__ = ["KNOWN_DIALECTS", "check_dialects", "preload_rules"]
 
 
 def check_dialects(dialect: str, connections: dict[str, str]) -> None:
     """Every dialect name is one sqlglot knows (bad input otherwise)."""
     names = [("--dialect", dialect), *((f"check.connections.{c}", d) for c, d in connections.items())]
-    if all(name in KNOWN_DIALECTS for _, name in names):
-        return
-    from sqlglot.dialects.dialect import Dialect
-
     for where, name in names:
-        try:
-            Dialect.get_or_raise(name)
-        except ValueError:
-            raise BadInput(
-                f"{where}: unknown SQL dialect {name!r} (sqlglot's names: athena, bigquery, snowflake...)"
-            ) from None
+        if problem := dialect_problem(name):
+            raise BadInput(f"{where}: {problem}")
 
 
 def preload_rules(dialects: Iterable[str]) -> None:

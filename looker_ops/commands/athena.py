@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from looker_ops.commands.options import JsonResult, json_option
+from looker_ops.commands.options import JsonResult, default_config, json_option
 from looker_ops.config.athena import AthenaSettings, cli_name, parse_date, split_list
 
 if TYPE_CHECKING:
@@ -94,16 +94,18 @@ def config_option(f: F) -> F:
         default=None,
         type=click.Path(path_type=Path),
         envvar="LOOKER_OPS_CONFIG",
-        help="looker-ops.yaml: its athena: and connection: sections; options override it.",
+        help="looker-ops.yaml: its athena: and connection: sections (default ./looker-ops.yaml when "
+        "present); options override it.",
     )(f)
 
 
 def settings_from_options(options: dict[str, Any], base: AthenaSettings | None = None) -> AthenaSettings:
     """Settings from CLI options; an option not given keeps the base (config file) value.
 
-    ``config_path`` in the options (the --config option) loads the base from looker-ops.yaml.
+    ``config_path`` in the options (the --config option), else ./looker-ops.yaml when there is
+    one, loads the base from looker-ops.yaml.
     """
-    config_path = options.pop("config_path", None)
+    config_path = default_config(options.pop("config_path", None))
     if config_path is not None and base is None:
         from looker_ops.config.settings import load_config
 

@@ -10,10 +10,9 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from looker_ops.commands.athena import config_option as athena_config_option
 from looker_ops.commands.athena import run_options as athena_run_options
 from looker_ops.commands.athena import settings_from_options
-from looker_ops.commands.options import json_option
+from looker_ops.commands.options import default_config, json_option
 from looker_ops.errors import EXIT_FINDINGS, EXIT_OK, BadInput
 
 if TYPE_CHECKING:
@@ -75,12 +74,23 @@ if TYPE_CHECKING:
     "LIMIT 0 (Athena plans it and reads nothing); reports the bytes scanned. Needs AWS credentials.",
 )
 @athena_run_options
-@athena_config_option
+@click.option(
+    "-c",
+    "--config",
+    "config_path",
+    default=None,
+    type=click.Path(path_type=Path),
+    envvar="LOOKER_OPS_CONFIG",
+    help="looker-ops.yaml (default ./looker-ops.yaml when present): its check: section (dialect, "
+    "connections, dependencies) and, with --athena, its athena: and connection: sections; "
+    "options override it.",
+)
 @click.option(
     "--dialect",
     default=None,
     help="SQL dialect of the project's connections (sqlglot's names: athena, bigquery, snowflake...). "
-    "Default: check.dialect in --config, else athena. Athena rules run only for athena.",
+    "Default: check.dialect of looker-ops.yaml (-c, else ./looker-ops.yaml when present), else athena. "
+    "Athena rules run only for athena.",
 )
 @click.option(
     "--dependency",
@@ -115,7 +125,9 @@ def check(
 ) -> None:
     """Check a LookML project offline: syntax, references, Athena rules, and SQL on the embedded engine.
 
-    PATH is the project folder (default: ./lookml_project, with ./dashboards).
+    PATH is the project folder (default: ./lookml_project, with ./dashboards). looker-ops.yaml
+    (-c, else ./looker-ops.yaml when present) gives its check: section (dialect, connections,
+    dependencies; the options override it) and, with --athena, its athena: and connection:.
     Exit 0: nothing at or above --fail-on; 1: findings; 2: bad usage or unreadable project.
     """
     from looker_ops.check.render import make_display_path, render_report
@@ -130,7 +142,7 @@ def check(
         fmt, json_path = "json", None
     path, dashboard_dirs = _project_dirs(path, dashboard_dirs)
     kwargs: dict[str, Any] = {} if not no_cache else {"cache_dir": None}
-    kwargs.update(_dialect_settings(athena_options.get("config_path"), dialect, dependencies))
+    kwargs.update(_dialect_settings(default_config(athena_options.get("config_path")), dialect, dependencies))
     if on_athena:
         if sql is False or data_dir is not None:
             raise BadInput("--athena runs the SQL checks on Athena: it does not go with --no-sql or --data")

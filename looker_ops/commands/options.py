@@ -204,6 +204,17 @@ def load_warning(problems: Sequence[LoadProblem], opened: int, found: int, users
     )
 
 
+DEFAULT_CONFIG = Path("looker-ops.yaml")
+
+
+def default_config(given: Path | None) -> Path | None:
+    """The looker-ops.yaml a command reads: the one given (``-c`` / ``LOOKER_OPS_CONFIG``), else
+    ./looker-ops.yaml when there is one, else None (the command runs on its options alone)."""
+    if given is not None:
+        return given
+    return DEFAULT_CONFIG if DEFAULT_CONFIG.is_file() else None
+
+
 @dataclass
 class DeliveryPaths:
     """What the schedules and alerts commands read: the schedules file (it holds ``alerts:`` too),
@@ -228,9 +239,9 @@ def delivery_paths(
     from looker_ops.config.settings import load_config
 
     o = ctx.obj
-    path = o["config"] if o["config"] is not None else Path("looker-ops.yaml")
-    if not path.is_file():
-        if o["config"] is not None:
+    path = default_config(o["config"])
+    if path is None or not path.is_file():
+        if path is not None:
             raise BadInput(f"{path}: config file not found")
         return DeliveryPaths(
             file=file or default_schedules_file(),

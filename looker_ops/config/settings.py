@@ -35,6 +35,7 @@ from looker_ops.config.athena import (
 from looker_ops.config.reader import Reader, Secret, Stop, compose, read_file
 from looker_ops.config.values import (
     branch_name_problem,
+    dialect_problem,
     folder_problem,
     git_url_problem,
     project_name_problem,
@@ -330,6 +331,11 @@ def _check(r: Reader, cfg: Config) -> None:
                 f"athena.{key}",
                 f"{getattr(a, key)!r} is not a valid Athena name (lowercase letters, digits and underscores)",
             )
+    if "check.dialect" in r.lines and (problem := dialect_problem(cfg.check.dialect)):
+        r.report("check.dialect", problem)
+    for conn, name in cfg.check.connections.items():
+        if problem := dialect_problem(name):
+            r.report(f"check.connections.{conn}", problem)
     for name in cfg.constants:
         if not _CONSTANT_RE.match(name):
             r.report(f"constants.{name}", "not a valid LookML constant name")

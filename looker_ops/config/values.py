@@ -13,7 +13,9 @@ from urllib.parse import urlsplit
 from looker_ops.gitops import branch_name_problem
 
 __all__ = [
+    "KNOWN_DIALECTS",
     "branch_name_problem",
+    "dialect_problem",
     "email_problem",
     "folder_problem",
     "git_url_problem",
@@ -24,6 +26,53 @@ __all__ = [
     "valid_email",
     "valid_timezone",
 ]
+
+# Dialect names sqlglot accepts (its Dialects enum; a test holds the two in step): checked
+# without importing sqlglot. Any other name is asked of sqlglot.
+KNOWN_DIALECTS = frozenset(
+    [
+        "athena",
+        "bigquery",
+        "clickhouse",
+        "databricks",
+        "doris",
+        "drill",
+        "druid",
+        "duckdb",
+        "hive",
+        "materialize",
+        "mysql",
+        "oracle",
+        "postgres",
+        "presto",
+        "redshift",
+        "risingwave",
+        "snowflake",
+        "spark",
+        "spark2",
+        "sqlite",
+        "starrocks",
+        "tableau",
+        "teradata",
+        "trino",
+        "tsql",
+    ]
+)
+
+
+def dialect_problem(name: str) -> str | None:
+    """What is wrong with a SQL dialect name (``check.dialect``, ``--dialect``): None for a name
+    sqlglot knows (the common ones without importing sqlglot)."""
+    if name in KNOWN_DIALECTS:
+        return None
+    from sqlglot.dialects.dialect import Dialect
+
+    try:
+        Dialect.get_or_raise(name)
+    except ValueError:
+        return f"unknown SQL dialect {name!r} (sqlglot's names: athena, bigquery, snowflake...)"
+    return None
+
 
 _EMAIL_RE = re.compile(
     r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
