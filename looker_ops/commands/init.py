@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -16,7 +17,7 @@ from looker_ops.config.init import (
     relative_to_target,
     write_files,
 )
-from looker_ops.config.values import email_problem, local_git_remote, staging_dir_problem
+from looker_ops.config.values import email_problem, git_url_problem, local_git_remote, staging_dir_problem
 from looker_ops.errors import BadInput
 
 
@@ -65,12 +66,23 @@ def init_cmd(
 ) -> None:
     """Write a commented looker-ops.yaml and schedules.yaml, asking only what cannot be guessed.
 
-    Every answer is checked as it is typed. Without a terminal to ask on, pass the options.
+    Every answer is checked as it is typed, and every option as the question would check it,
+    before anything is asked or written. Without a terminal to ask on, pass the options.
     """
     existing = existing_files(target)
     if existing and not force:  # before asking anything
         names = ", ".join(str(p) for p in existing)
         raise BadInput(f"{names}: already exists; not overwritten (use --force to replace)")
+    _check_options(
+        region=region,
+        s3_staging_dir=s3_staging_dir,
+        git_remote=git_remote,
+        bucket=bucket,
+        org_id=org_id,
+        account_id=account_ids,
+        trail_region=trail_regions,
+        security_email=security_email,
+    )
     if git_remote and local_git_remote(git_remote):
         click.echo(f"note: --git-remote {git_remote} is {answers_mod.LOCAL_REMOTE}", err=True)
     if not git_remote:
@@ -95,7 +107,58 @@ def init_cmd(
     )
     for path in write_files(target, answers, force=force):
         click.echo(f"wrote {path}")
-    click.echo("next: set LOOKERSDK_* and LOOKER_ATHENA_* variables, then `looker-ops deploy --dry-run`")
+    click.echo(_next_hint(target, answers))
+
+
+def _next_hint(target: Path, answers: InitAnswers) -> str:
+    """What to do next: deploy, or first bring the folders the config names and are missing
+    (``config check`` and ``deploy`` refuse a config whose folders are not there)."""
+    missing = [
+        f"{key} {path}"
+        for key, path in (
+            ("project.lookml_dir", answers.lookml_dir),
+            ("dashboards.dir", answers.dashboards_dir),
+        )
+        if not (target / path).is_dir()
+    ]
+    if missing:
+        return (
+            f"next: the config names folders that do not exist yet ({', '.join(missing)}, relative to "
+            f"{target / 'looker-ops.yaml'}): copy the block's lookml_project/ and dashboards/ there (or run "
+            "init in a checkout of this repository, or edit those keys), then `looker-ops config check`"
+        )
+    return "next: set LOOKERSDK_* and LOOKER_ATHENA_* variables, then `looker-ops deploy --dry-run`"
+
+
+def _has_terminal() -> bool:
+    """Whether a question can be answered: stdin is a terminal."""
+    return sys.stdin.isatty()
+
+
+def _check_options(**given: str | tuple[str, ...] | None) -> None:
+    """BadInput naming each option whose value the matching question would refuse, with what is
+    wrong (every one at once), before anything is asked or written."""
+    checks: dict[str, Callable[[str], str | None]] = {
+        "region": answers_mod.region_problem,
+        "s3_staging_dir": staging_dir_problem,
+        # A folder on this machine is allowed by option (said in a note): a test or a local Looker.
+        "git_remote": lambda v: None if local_git_remote(v) else git_url_problem(v),
+        "bucket": answers_mod.bucket_problem,
+        "org_id": answers_mod.org_id_problem,
+        "account_id": answers_mod.account_ids_problem,
+        "trail_region": answers_mod.region_problem,
+        "security_email": email_problem,
+    }
+    problems = []
+    for name, value in given.items():
+        values = value if isinstance(value, tuple) else () if value in (None, "") else (value,)
+        for v in values:
+            if (problem := checks[name](v.strip())) is not None:
+                problems.append(f"--{name.replace('_', '-')}: {problem}")
+    if len(problems) == 1:
+        raise BadInput(f"init: {problems[0]}; nothing written")
+    if problems:
+        raise BadInput(f"init: {len(problems)} bad options; nothing written:\n  " + "\n  ".join(problems))
 
 
 def _ask_missing(
@@ -119,6 +182,7 @@ def _ask_missing(
         account_id=not account_ids,
         security_email=security_email is None,
     )
+    ask.refuse_without_terminal()
     region = (
         region
         or guess_region()
@@ -168,6 +232,17 @@ class _Asker:
     def __init__(self, **needed: bool) -> None:
         self.open = [name for name, need in needed.items() if need]
 
+    def refuse_without_terminal(self) -> None:
+        """BadInput naming the options to pass when a question is open and there is no terminal
+        to answer it on (before any question is printed)."""
+        if self.open and not _has_terminal():
+            raise BadInput(
+                f"init: no terminal to ask on: pass {self._flags()} (see `looker-ops init --help`)"
+            )
+
+    def _flags(self) -> str:
+        return ", ".join("--" + n.replace("_", "-") for n in self.open)
+
     def __call__(
         self,
         text: str,
@@ -186,9 +261,8 @@ class _Asker:
         try:
             answer = click.prompt(text, default=default, type=choice, value_proc=None if choice else proc)
         except click.Abort:
-            flags = ", ".join("--" + n.replace("_", "-") for n in self.open)
             raise BadInput(
-                f"init: no answer to {text!r} (no terminal?): pass {flags} (see `looker-ops init --help`)"
+                f"init: no answer to {text!r}: pass {self._flags()} (see `looker-ops init --help`)"
             ) from None
         if name in self.open:
             self.open.remove(name)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from looker_ops.cli import main
@@ -11,6 +12,13 @@ from looker_ops.config.athena import DEFAULT_REGIONS
 from looker_ops.config.settings import load_config
 
 ENV = {"LOOKER_ATHENA_ACCESS_KEY_ID": "AKIA", "LOOKER_ATHENA_SECRET_ACCESS_KEY": "s"}
+
+
+@pytest.fixture
+def terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Answers typed at a terminal: the runner's input stands for what the user types (init
+    asks nothing when stdin is not a terminal)."""
+    monkeypatch.setattr("looker_ops.commands.init._has_terminal", lambda: True)
 
 
 def test_init_with_flags_writes_valid_files(tmp_path: Path) -> None:
@@ -29,7 +37,7 @@ def test_init_with_flags_writes_valid_files(tmp_path: Path) -> None:
         "--layout",
         "organization",
         "--org-id",
-        "o-abc",
+        "o-abc1234567",
         "--account-id",
         "111111111111",
         "--security-email",
@@ -39,11 +47,12 @@ def test_init_with_flags_writes_valid_files(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     cfg = load_config(tmp_path / "looker-ops.yaml", env=ENV)
     assert cfg.connection.region == "eu-west-1"
-    assert cfg.athena.layout == "organization" and cfg.athena.org_id == "o-abc"
+    assert cfg.athena.layout == "organization" and cfg.athena.org_id == "o-abc1234567"
     assert cfg.athena.account_ids == ("111111111111",)
     assert "sec@acme.test" in (tmp_path / "schedules.yaml").read_text()
 
 
+@pytest.mark.usefixtures("terminal")
 def test_init_asks_what_it_cannot_guess(tmp_path: Path) -> None:
     answers = (
         "s3://acme-results/q/\ngit@github.com:acme/ct.git\nacme-trail\nsingle\n111111111111\nsec@acme.test\n"
@@ -72,11 +81,11 @@ def test_init_refuses_to_overwrite_and_rejects_bad_answers(tmp_path: Path) -> No
         "--git-remote",
         "git@github.com:acme/ct.git",
         "--bucket",
-        "b",
+        "acme-b",
         "--layout",
         "single",
         "--security-email",
-        "a@b.c",
+        "a@b.co",
     ]
     result = CliRunner().invoke(main, base)
     assert result.exit_code == 2
@@ -84,7 +93,7 @@ def test_init_refuses_to_overwrite_and_rejects_bad_answers(tmp_path: Path) -> No
     assert (tmp_path / "looker-ops.yaml").read_text() == "# mine\n"
     bad = CliRunner().invoke(main, [*base, "--force", "--account-id", "12"])
     assert bad.exit_code == 2
-    assert "athena.account_ids[0]" in bad.output
+    assert "--account-id: '12' is not a 12-digit AWS account id" in bad.output
     assert (tmp_path / "looker-ops.yaml").read_text() == "# mine\n"
 
 
@@ -109,11 +118,11 @@ def test_init_in_a_subfolder_points_at_the_block_and_defaults_to_every_region(
             "--git-remote",
             "git@github.com:acme/ct.git",
             "--bucket",
-            "b",
+            "acme-b",
             "--layout",
             "single",
             "--security-email",
-            "a@b.c",
+            "a@b.co",
             "--workgroup",
             "analysts",
             "--account-id",
@@ -139,6 +148,7 @@ def test_an_existing_file_is_found_before_anything_is_asked(tmp_path: Path) -> N
     assert (tmp_path / "schedules.yaml").read_text() == "# mine\n"
 
 
+@pytest.mark.usefixtures("terminal")
 def test_each_answer_is_checked_as_it_is_typed(tmp_path: Path) -> None:
     typed = [
         "http://results/",  # not s3://
@@ -178,6 +188,7 @@ def test_each_answer_is_checked_as_it_is_typed(tmp_path: Path) -> None:
     assert cfg.athena.account_ids == ("111111111111", "222222222222")
 
 
+@pytest.mark.usefixtures("terminal")
 def test_a_local_path_origin_is_not_taken_silently(tmp_path: Path) -> None:
     import subprocess
 
@@ -210,3 +221,80 @@ def test_without_a_terminal_the_flags_to_pass_are_named(tmp_path: Path) -> None:
         "pass --s3-staging-dir, --bucket, --layout, --org-id, --account-id, --security-email" in result.output
     )
     assert not (tmp_path / "looker-ops.yaml").exists()
+
+
+FLAGS = [
+    "--region",
+    "eu-west-1",
+    "--s3-staging-dir",
+    "s3://acme-results/q/",
+    "--git-remote",
+    "git@github.com:acme/ct.git",
+    "--bucket",
+    "acme-trail",
+    "--layout",
+    "single",
+    "--account-id",
+    "111111111111",
+    "--security-email",
+    "sec@acme.test",
+]
+
+
+def _with(flag: str, value: str) -> list[str]:
+    args = list(FLAGS)
+    args[args.index(flag) + 1] = value
+    return args
+
+
+def test_a_bad_option_is_refused_by_its_name_before_anything_is_written(tmp_path: Path) -> None:
+    for flag, value, complaint in (
+        ("--security-email", "notanemail", "--security-email: 'notanemail' is not a valid e-mail address"),
+        ("--region", "Frankfurt", "--region: 'Frankfurt' is not an AWS region name"),
+        ("--s3-staging-dir", "results/", "--s3-staging-dir: 'results/' is not an s3://bucket/prefix/ URL"),
+    ):
+        result = CliRunner().invoke(main, ["init", "--dir", str(tmp_path), *_with(flag, value)], input="")
+        assert result.exit_code == 2, result.output
+        assert complaint in result.output and "nothing written" in result.output
+        assert "looker-ops.yaml:" not in result.output  # not the lines of a file never written
+        assert list(tmp_path.iterdir()) == []
+    both = [*_with("--security-email", "x@"), "--trail-region", "mars-1"]
+    result = CliRunner().invoke(main, ["init", "--dir", str(tmp_path), *both])
+    assert result.exit_code == 2
+    assert "2 bad options" in result.output and "--trail-region: 'mars-1'" in result.output
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_without_a_terminal_no_question_is_printed(tmp_path: Path) -> None:
+    args = [a for a in FLAGS if a not in ("--security-email", "sec@acme.test")]
+    result = CliRunner().invoke(main, ["init", "--dir", str(tmp_path), *args], input="sec@acme.test\n")
+    assert result.exit_code == 2
+    assert "Security team email" not in result.output  # no prompt, even with input waiting
+    assert "no terminal to ask on: pass --security-email" in result.output
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_the_next_hint_names_the_missing_project_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)  # no block here: init's paths lead nowhere
+    empty = tmp_path / "empty"
+    result = CliRunner().invoke(main, ["init", "--dir", "empty", *FLAGS])
+    assert result.exit_code == 0, result.output
+    assert "deploy --dry-run" not in result.output
+    assert (
+        "project.lookml_dir ../lookml_project" in result.output
+        and "dashboards.dir ../dashboards" in result.output
+    )
+    assert "`looker-ops config check`" in result.output
+    check = CliRunner(env=ENV).invoke(main, ["config", "check", "-c", str(empty / "looker-ops.yaml")])
+    assert check.exit_code == 2 and "project.lookml_dir" in check.output  # what the hint warned of
+
+    (tmp_path / "lookml_project").mkdir()  # the block's folders, as in a checkout
+    (tmp_path / "dashboards").mkdir()
+    result = CliRunner().invoke(main, ["init", *FLAGS])
+    assert result.exit_code == 0, result.output
+    assert (
+        "next: set LOOKERSDK_* and LOOKER_ATHENA_* variables, then `looker-ops deploy --dry-run`"
+        in result.output
+    )
