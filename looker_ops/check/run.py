@@ -224,6 +224,32 @@ def _dependency_findings(ctx: CheckContext) -> None:
         )
 
 
+def _unknown_ignore_codes(ctx: CheckContext) -> None:
+    """A ``BSL002`` warning for each code an inline ``# looker-ops: ignore`` names that is no
+    rule's (a typo exempts nothing), with the closest code when there is one."""
+    import difflib
+
+    from looker_ops.check.rules import all_rules
+
+    rules = all_rules()
+    seen: set[tuple[str, int, str]] = set()
+    for ex in ctx.project.exemptions:
+        for code in ex.codes:
+            if code == "ALL" or code in rules or (ex.file, ex.line, code) in seen:
+                continue
+            seen.add((ex.file, ex.line, code))
+            close = difflib.get_close_matches(code, list(rules), n=1, cutoff=0.6)
+            hint = f" (did you mean {close[0]}?)" if close else ""
+            ctx.report(
+                rules["BSL002"],
+                f"the inline ignore names {code}, which is not a rule code of looker-ops{hint}: "
+                "it exempts nothing (docs/check.md lists the codes)",
+                ex.file,
+                ex.line,
+                f"ignore:{code}",
+            )
+
+
 def _unparsed_findings(ctx: CheckContext) -> None:
     """One info finding per file that does not parse and left references unchecked: how many
     references may name a view or explore its text defines (they are not reported missing)."""
@@ -418,6 +444,7 @@ def _check_project(
     _run_families(ctx, workers)
     _dependency_findings(ctx)
     _unparsed_findings(ctx)
+    _unknown_ignore_codes(ctx)
     all_rules()
     return ctx, use_sql
 

@@ -58,7 +58,9 @@ def test_check_reads_the_check_section_of_dot_looker_ops_yaml(
     assert _codes(forced.stdout) == athena_codes
 
 
-def test_a_bad_dialect_in_the_file_names_file_line_and_key(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_bad_dialect_in_the_file_names_file_line_and_key(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     _project(tmp_path)
     (tmp_path / "looker-ops.yaml").write_text("check:\n  connections:\n    a: bigquery\n  dialect: bigqury\n")
     r = _check(tmp_path, monkeypatch, "lookml_project")

@@ -144,3 +144,14 @@ rule(
     '{"code": "ATH201", "file": "x.explore.lkml", ...}   # the join was fixed',
     "the entry removed from the baseline",
 )
+rule(
+    "BSL002",
+    Severity.WARNING,
+    "inline ignore naming an unknown code",
+    F,
+    "A `# looker-ops: ignore CODE reason` comment whose CODE is no rule's (a typo such as SQL06 "
+    "for SQL006): it exempts nothing, so the finding it meant to silence stays. Name the rule's "
+    "code (or ALL).",
+    "# looker-ops: ignore SQL06 legacy field",
+    "# looker-ops: ignore SQL006 legacy field",
+)

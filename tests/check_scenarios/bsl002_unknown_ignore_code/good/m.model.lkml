@@ -1,0 +1,3 @@
+connection: "athena"
+include: "/views/*.view.lkml"
+include: "/explores/*.explore.lkml"
