@@ -43,8 +43,9 @@ def make_display_path(root: Path) -> Callable[[str | None], str | None]:
         if file.startswith("//"):  # a file of a dependency, named as LookML includes it
             return file
         p = Path(file)
-        if p.is_absolute():
-            return os.path.relpath(p, Path.cwd())
+        if p.is_absolute():  # a file outside the project (a --data log file): where it is
+            cwd = Path.cwd().resolve()
+            return p.relative_to(cwd).as_posix() if p.is_relative_to(cwd) else p.as_posix()
         if str(base) == ".":
             return p.as_posix()
         return Path(os.path.normpath(base / p)).as_posix()

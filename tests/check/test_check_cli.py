@@ -171,3 +171,29 @@ def test_bundled_block_loads_and_checks(monkeypatch: pytest.MonkeyPatch) -> None
     assert doc["summary"]["files"] >= 4
     assert doc["findings"] == [], json.dumps(doc["findings"], indent=1)
     assert r.exit_code == 0
+
+
+@pytest.mark.parametrize("inside", [True, False])
+def test_a_bad_data_file_is_named_where_it_is(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, inside: bool
+) -> None:
+    """SQL003 names the log file by its real path: relative to the current folder when it is
+    under it, else absolute, in text, JSON and GitHub output (not relative to the project)."""
+    (tmp_path / "bad").mkdir()
+    (tmp_path / "bad" / "w.json").write_text('{"Records": [\n')
+    here = tmp_path if inside else tmp_path / "elsewhere"
+    here.mkdir(exist_ok=True)
+    monkeypatch.chdir(here)
+    data = "bad" if inside else str(tmp_path / "bad")
+    want = "bad/w.json" if inside else (tmp_path / "bad" / "w.json").resolve().as_posix()
+    project = str(REPO / "lookml_project")
+    runner = CliRunner()
+    if inside:
+        text = runner.invoke(main, ["check", "--no-cache", "--data", data, project]).output
+        assert f"{want}\n" in text and "SQL003" in text.split(f"{want}\n", 1)[1].split("\n\n", 1)[0]
+    else:
+        args = ["check", "--no-cache", "--data", data, project, "--format", "json"]
+        doc = json.loads(runner.invoke(main, args).stdout)
+        assert [f["path"] for f in doc["findings"] if f["code"] == "SQL003"] == [want]
+    gh = runner.invoke(main, ["check", "--no-cache", "--data", data, project, "--format", "github"]).output
+    assert f"::warning file={want},title=SQL003::" in gh

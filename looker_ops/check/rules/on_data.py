@@ -437,7 +437,9 @@ def check(ctx: CheckContext) -> None:
     engine = make_engine(ctx)
     try:
         for prob in getattr(engine, "problems", []):
-            ctx.report(LOAD_PROBLEM, f"{prob.message}", str(prob.file), None, "data")
+            # the log file is outside the project: named by its absolute path (shown relative
+            # to the current folder when it is under it)
+            ctx.report(LOAD_PROBLEM, f"{prob.message}", str(Path(prob.file).resolve()), None, "data")
         runner = _Runner(ctx, engine)
         for e in ctx.project.explores.values():
             if not e.extension_required and e.view_name in ctx.project.views:
