@@ -120,6 +120,7 @@ def preview(
     out = out or out_old
     dashboards_dir = dashboards_dir or dashboards_dir_old
     _check_usage(dashboards, every, data_dir, geoip_dir)
+    _check_output(out)
     overrides = parse_filter_options(filters)
     project = load_preview_project(_project_dir(project_dir), dashboards_dir)
     chosen = find_dashboards(project, dashboards, every=every)
@@ -203,15 +204,21 @@ def _warn(problems: Sequence[LoadProblem], notes: Sequence[str], opened: int, fo
         click.echo(f"note: {note}", err=True)
 
 
+def _check_output(out: Path | None) -> None:
+    """BadInput before any query when --output's folder does not exist: like check's --output
+    and every --json, preview creates no folder (a misspelt path is not created)."""
+    if out is not None and not out.parent.is_dir():
+        raise BadInput(f"--output {out}: cannot write: no such folder {out.parent}")
+
+
 def _write(text: str, out: Path | None) -> None:
     if out is None:
         sys.stdout.write(text)
         return
     try:
-        out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(text, encoding="utf-8")
     except OSError as exc:
-        raise BadInput(f"--output {out}: {exc.strerror or exc}") from None
+        raise BadInput(f"--output {out}: cannot write: {exc.strerror or exc}") from None
     click.echo(f"wrote {out}", err=True)
 
 

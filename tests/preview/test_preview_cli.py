@@ -166,6 +166,17 @@ def test_output_and_dashboards_spelt_as_on_check(tmp_path: Path) -> None:
     assert "--out " not in helptext and "--dashboards-dir" not in helptext
 
 
+def test_output_in_a_missing_folder_is_bad_input_and_creates_nothing(tmp_path: Path) -> None:
+    """As `check --output` and every `--json`: a folder that does not exist is refused (exit 2,
+    "cannot write"), before any query, and no folder is created."""
+    target = tmp_path / "nowhere" / "deeper" / "x.html"
+    args = ["preview", "--project", str(ROOT / "lookml_project"), "--dashboards", str(ROOT / "dashboards")]
+    res = CliRunner().invoke(main, [*args, CIS, "--now", NOW, "--format", "html", "--output", str(target)])
+    assert res.exit_code == 2, res.output
+    assert f"--output {target}: cannot write" in res.output and "wrote" not in res.output
+    assert not (tmp_path / "nowhere").exists()
+
+
 def test_all_json_is_a_list_and_csv_parses(data: Path, all_json: list[dict[str, Any]]) -> None:
     docs = all_json
     assert [d["dashboard"] for d in docs] == sorted(d["dashboard"] for d in docs) and len(docs) == 4
