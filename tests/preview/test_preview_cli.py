@@ -117,6 +117,7 @@ def test_filter_option_and_table_format(data: Path) -> None:
 
 def test_html_is_self_contained(data: Path, tmp_path: Path) -> None:
     target = tmp_path / "out" / "preview.html"
+    target.parent.mkdir()  # --output writes into an existing folder (it creates none)
     args = [
         "cloudtrail_operational_activity",
         "--data",
