@@ -69,4 +69,14 @@ def input_files(
     """Every file a load of ``root`` reads: (path relative to root, path), .lkml then dashboards."""
     lkml_files, dash, paths = discover(root, list(dashboard_dirs), dict(dependencies or {}))
     top = str(root.resolve())
-    return [(r, paths.get(r, root / r)) for r in lkml_files] + [(relative(root, p, top), p) for p in dash]
+    # a dependency's manifest is read too (its constants are what its files' @{NAME} read)
+    manifests = [
+        (f"//{name}/manifest.lkml", Path(dep) / "manifest.lkml")
+        for name, dep in sorted((dependencies or {}).items())
+        if (Path(dep) / "manifest.lkml").is_file()
+    ]
+    return (
+        [(r, paths.get(r, root / r)) for r in lkml_files]
+        + manifests
+        + [(relative(root, p, top), p) for p in dash]
+    )

@@ -164,3 +164,26 @@ def test_a_dependency_file_that_does_not_parse_does_not_cascade(tmp_path: Path) 
     assert [c for c, _ in errors] == ["LKM001"], errors  # no "view account does not exist"
     assert any(f["code"] == "LKM009" and "account" in f["message"] for f in doc["findings"])
     assert code == 1
+
+
+def test_an_edited_dependency_manifest_is_not_answered_from_the_cache(tmp_path: Path) -> None:
+    core, config = blocks(tmp_path)
+    env = {"LOOKER_OPS_CACHE_DIR": str(tmp_path / "cache")}
+    args = [
+        "check",
+        str(config),
+        "--dialect",
+        "bigquery",
+        "--format",
+        "json",
+        "--dependency",
+        f"core-block={core}",
+    ]
+    first = json.loads(CliRunner().invoke(main, args, env=env).stdout)
+    assert not [f for f in first["findings"] if f["code"] == "LKM003"]
+    manifest = core / "manifest.lkml"
+    manifest.write_text(manifest.read_text().replace("CORE_SCHEMA", "OTHER_SCHEMA"))
+    second = json.loads(CliRunner().invoke(main, args, env=env).stdout)
+    assert [f["message"] for f in second["findings"] if f["code"] == "LKM003"] == [
+        "constant @{CORE_SCHEMA} is not defined in manifest.lkml"
+    ]
