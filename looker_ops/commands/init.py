@@ -83,6 +83,11 @@ def init_cmd(
         trail_region=trail_regions,
         security_email=security_email,
     )
+    guessed = None if region else guess_region()
+    if guessed and (problem := answers_mod.region_problem(guessed)):
+        raise BadInput(
+            f"init: the region guessed from AWS_REGION / AWS_DEFAULT_REGION: {problem}; pass --region"
+        )
     if git_remote and local_git_remote(git_remote):
         click.echo(f"note: --git-remote {git_remote} is {answers_mod.LOCAL_REMOTE}", err=True)
     if not git_remote:

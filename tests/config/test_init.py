@@ -298,3 +298,13 @@ def test_the_next_hint_names_the_missing_project_folder(
         "next: set LOOKERSDK_* and LOOKER_ATHENA_* variables, then `looker-ops deploy --dry-run`"
         in result.output
     )
+
+
+def test_a_bad_region_in_the_environment_is_named_not_written(tmp_path: Path) -> None:
+    args = [a for a in FLAGS if a not in ("--region", "eu-west-1")]
+    result = CliRunner(env={"AWS_REGION": "Frankfurt"}).invoke(main, ["init", "--dir", str(tmp_path), *args])
+    assert result.exit_code == 2
+    assert (
+        "guessed from AWS_REGION / AWS_DEFAULT_REGION: 'Frankfurt' is not an AWS region name" in result.output
+    )
+    assert "pass --region" in result.output and list(tmp_path.iterdir()) == []
