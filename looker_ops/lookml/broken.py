@@ -33,6 +33,7 @@ _LOOKML_NEXT_RE = re.compile(r"^[ \t]*(\}|[A-Za-z_]\w*[ \t]*:(?!:))")
 _KEY_RE = re.compile(r"^[ \t]*([A-Za-z_]\w*)[ \t]*:(?!:)")
 # In a parsed sql value with no ';;' of its own: the field's '}' and the next LookML block header
 # on a line of their own (SQL never holds these: `}` ends a line, then `dimension: x {`).
+_CLOSE_LINE_RE = re.compile(r"\n[ \t]*\}[ \t]*\n")
 _RUNS_ON_RE = re.compile(
     r"\n[ \t]*\}[ \t]*\n\s*(?:#[^\n]*\n\s*)*([A-Za-z_]\w*)[ \t]*:[ \t]*\+?([A-Za-z_]\w*)[ \t]*\{"
 )
@@ -248,8 +249,10 @@ def swallowed_block(doc: dict[str, Any]) -> tuple[int, str, str, bool] | None:
                 for pkey, value in f.items():
                     if not pkey.startswith("sql") or not isinstance(value, str) or "}" not in value:
                         continue
+                    if ";" not in value and _CLOSE_LINE_RE.search(value) is None:
+                        continue  # (most sql: no ';' and no line that is a '}')
                     plain = _no_strings(value)
-                    m = _SWALLOWED_RE.search(plain)
+                    m = _SWALLOWED_RE.search(plain) if ";" in value else None
                     lone = m is not None
                     end = m.start() if m is not None else 0
                     if m is None:

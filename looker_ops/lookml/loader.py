@@ -119,6 +119,7 @@ class Loader(Dependencies, IncludeResolver, BrokenFiles, Assembler, Builder):
         digests: Mapping[Path, tuple[bytes, int]] | None = None,
     ):
         self.root = root
+        self._resolved_root: str | None = None
         self.meanwhile = meanwhile
         self.digests = digests
         self.init_dependencies(root, dict(dependencies or {}))
@@ -146,7 +147,9 @@ class Loader(Dependencies, IncludeResolver, BrokenFiles, Assembler, Builder):
 
     def rel(self, p: Path) -> str:
         """A path relative to the project root (``../dashboards/x.dashboard.lookml`` outside it)."""
-        return relative(self.root, p)
+        if self._resolved_root is None:
+            self._resolved_root = str(self.root.resolve())
+        return relative(self.root, p, self._resolved_root)
 
     def load(self) -> Project:
         lkml_files, dash_paths = self.discover()

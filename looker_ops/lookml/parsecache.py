@@ -213,7 +213,8 @@ def pack_path(cache_dir: Path, paths: Sequence[Path]) -> Path:
     """The pack holding the parsed files of the project whose files are ``paths`` (named by
     the folder they share)."""
     try:
-        common = os.path.commonpath([str(p.resolve()) for p in paths]) if paths else ""
+        # (absolute, not resolved: resolving each path costs a system call per folder level)
+        common = os.path.commonpath([os.path.abspath(p) for p in paths]) if paths else ""
     except ValueError:  # paths on different drives
         common = "|".join(sorted(str(p) for p in paths))
     return cache_dir / f"parsed-{hashlib.sha256(common.encode()).hexdigest()[:20]}.pickle"
