@@ -23,34 +23,25 @@ from a result cache: then ``CheckResult.project`` is a light stand-in holding on
 from __future__ import annotations
 
 import gc
-import json
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from looker_ops.check.baseline import Suppressed, apply_exemptions, read_baseline
 from looker_ops.check.dialects import check_dialects, preload_rules
 from looker_ops.errors import BadInput
 from looker_ops.findings import Finding, Severity
 from looker_ops.lookml.files import DEFAULT_CACHE, input_files
 from looker_ops.lookml.model import Project
-from looker_ops.textfile import read_utf8
 
 # The rules, the loader and sqlglot are imported where they are used: a check answered from
 # the result cache (an unchanged project) needs none of them.
 if TYPE_CHECKING:
     from looker_ops.check.rules import CheckContext, CheckOptions
 
-BASELINE_VERSION = 1
 FAIL_ON = ("error", "warning", "info", "never")
-
-
-@dataclass
-class Suppressed:
-    finding: Finding
-    by: str  # "inline" or "baseline"
-    reason: str
 
 
 @dataclass
@@ -98,41 +89,6 @@ def sql_default(project: Project) -> bool:
                 return False
             seen = True
     return seen
-
-
-def _fingerprint(f: Finding) -> tuple[str, str, str, str]:
-    return (f.code, f.file or "", f.where or "", f.message)
-
-
-def read_baseline(path: Path) -> list[dict[str, Any]]:
-    try:
-        data = json.loads(read_utf8(path))
-    except OSError as exc:
-        raise BadInput(f"--baseline {path}: cannot read: {exc.strerror or exc}") from None
-    except json.JSONDecodeError as exc:
-        raise BadInput(f"--baseline {path}: not JSON (line {exc.lineno}: {exc.msg})") from None
-    if not isinstance(data, dict) or not isinstance(data.get("findings"), list):
-        raise BadInput(f'--baseline {path}: expected {{"version": 1, "findings": [...]}}')
-    out = []
-    for i, e in enumerate(data["findings"]):
-        if not isinstance(e, dict) or "code" not in e or "message" not in e:
-            raise BadInput(f"--baseline {path}: entry {i} needs at least code and message")
-        out.append(e)
-    return out
-
-
-def write_baseline(result: CheckResult, path: Path) -> int:
-    entries = [
-        {"code": f.code, "file": f.file, "where": f.where, "message": f.message, "line": f.line}
-        for f in sorted(result.findings, key=Finding.sort_key)
-        if f.code != "BSL001"
-    ]
-    data = {"version": BASELINE_VERSION, "tool": "looker-ops check", "findings": entries}
-    try:
-        path.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
-    except OSError as exc:
-        raise BadInput(f"--write-baseline {path}: cannot write: {exc.strerror or exc}") from None
-    return len(entries)
 
 
 RESULT_FORMAT = "1"
@@ -385,51 +341,6 @@ def _store_result(store: Any, inputs: str, root: Path, project: Project, unique:
     store.save()
 
 
-def _exemptions(
-    unique: list[Finding], project: Project, baseline: Path | None, entries: list[dict[str, Any]] | None
-) -> tuple[list[Finding], list[Suppressed]]:
-    """The findings left after inline exemptions and the baseline, and those they suppressed
-    (a baseline entry that matches nothing is a ``BSL001`` finding)."""
-    active: list[Finding] = []
-    suppressed: list[Suppressed] = []
-    for f in unique:
-        ex = next((e for e in project.exemptions if e.covers(f)), None)
-        if ex is not None:
-            suppressed.append(Suppressed(f, "inline", ex.reason))
-        else:
-            active.append(f)
-    if baseline is not None and entries is not None:
-        remaining: dict[tuple[str, str, str, str], int] = {}
-        for e in entries:
-            k = (str(e["code"]), str(e.get("file") or ""), str(e.get("where") or ""), str(e["message"]))
-            remaining[k] = remaining.get(k, 0) + 1
-        kept: list[Finding] = []
-        for f in active:
-            k = _fingerprint(f)
-            if remaining.get(k, 0) > 0:
-                remaining[k] -= 1
-                suppressed.append(Suppressed(f, "baseline", str(baseline)))
-            else:
-                kept.append(f)
-        active = kept
-        from looker_ops.check.rules import all_rules
-
-        stale_rule = all_rules()["BSL001"]  # registered on import (a cached result imports no rule)
-        for (code, file, where, message), n in remaining.items():
-            for _ in range(n):
-                active.append(
-                    Finding(
-                        stale_rule.code,
-                        stale_rule.severity,
-                        f"stale baseline entry (nothing matches it any more): {code} {file} {where}: {message}",
-                        str(baseline),
-                        None,
-                        "baseline",
-                    )
-                )
-    return active, suppressed
-
-
 def _check_project(
     project: Project, options: CheckOptions, sql: bool | None, workers: int | None
 ) -> tuple[CheckContext, bool]:
@@ -602,7 +513,7 @@ def _run_check(
         unique = _unique(ctx.findings)
         if store is not None and inputs is not None and not use_sql:
             _store_result(store, inputs, root, project, unique)
-    active, suppressed = _exemptions(unique, project, baseline, entries)
+    active, suppressed = apply_exemptions(unique, project.exemptions, baseline, entries)
     return CheckResult(
         project=project,
         findings=active,

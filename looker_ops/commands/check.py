@@ -130,9 +130,9 @@ def check(
     dependencies; the options override it) and, with --athena, its athena: and connection:.
     Exit 0: nothing at or above --fail-on; 1: findings; 2: bad usage or unreadable project.
     """
+    from looker_ops.check.baseline import write_baseline as do_write_baseline
     from looker_ops.check.render import make_display_path, render_report
     from looker_ops.check.run import exit_code, run_check
-    from looker_ops.check.run import write_baseline as do_write_baseline
 
     if json_path == "-":  # the JSON alone on stdout: --format json by another name
         if fmt not in ("text", "json") or output is not None:
@@ -157,7 +157,7 @@ def check(
         **kwargs,
     )
     if write_baseline is not None:
-        n = do_write_baseline(result, write_baseline)
+        n = do_write_baseline(result.findings, write_baseline)
         click.echo(f"wrote {n} finding(s) to baseline {write_baseline}", err=True)
         sys.exit(EXIT_OK)
     display = make_display_path(path)
