@@ -22,7 +22,6 @@ from a result cache: then ``CheckResult.project`` is a light stand-in holding on
 
 from __future__ import annotations
 
-import gc
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -33,6 +32,7 @@ from looker_ops.check.baseline import Suppressed, apply_exemptions, read_baselin
 from looker_ops.check.dialects import check_dialects, preload_rules
 from looker_ops.errors import BadInput
 from looker_ops.findings import Finding, Severity
+from looker_ops.lookml.collector import gc_paused
 from looker_ops.lookml.files import DEFAULT_CACHE, input_files
 from looker_ops.lookml.model import Project
 
@@ -413,6 +413,10 @@ def _load(
     return project
 
 
+# No garbage collection during a check: loading builds millions of objects that all live to its
+# end (each collection would walk them for nothing); the rules freeze them (see _run_families),
+# so the collector, on again afterwards, finds only the few made since.
+@gc_paused()
 def run_check(
     root: Path,
     *,
@@ -431,46 +435,6 @@ def run_check(
     """Check the project at ``root``. ``dialect``: the SQL dialect of its connections (sqlglot's
     names), ``connections``: a dialect per connection name; ``dependencies``: local checkouts of
     the projects it imports (name -> folder)."""
-    # No garbage collection during a check: loading builds millions of objects that all live to
-    # its end (each collection would walk them for nothing); the rules freeze them (see
-    # _run_families), so turning it back on afterwards finds only the few made since.
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        return _run_check(
-            root,
-            dashboard_dirs=dashboard_dirs,
-            sql=sql,
-            data_dir=data_dir,
-            baseline=baseline,
-            cache_dir=cache_dir,
-            batch_size=batch_size,
-            workers=workers,
-            athena=athena,
-            dialect=dialect,
-            connections=connections,
-            dependencies=dependencies,
-        )
-    finally:
-        if enabled:
-            gc.enable()
-
-
-def _run_check(
-    root: Path,
-    *,
-    dashboard_dirs: Sequence[Path] = (),
-    sql: bool | None = None,
-    data_dir: Path | None = None,
-    baseline: Path | None = None,
-    cache_dir: Path | object | None = DEFAULT_CACHE,
-    batch_size: int = 200,
-    workers: int | None = None,
-    athena: Any = None,
-    dialect: str = "athena",
-    connections: dict[str, str] | None = None,
-    dependencies: dict[str, Path] | None = None,
-) -> CheckResult:
     start = time.perf_counter()
     _check_inputs(root, data_dir, dialect, connections or {}, dependencies or {})
     entries = read_baseline(baseline) if baseline is not None else None

@@ -27,7 +27,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-__all__ = ["EXPR_BLOCK_KEYS", "PLURAL_KEYS", "KeyClash", "check_clash", "fast_parse", "pluralize"]
+__all__ = ["EXPR_BLOCK_KEYS", "PLURAL_KEYS", "KeyClash", "fast_parse", "key_clash", "pluralize"]
 
 # lkml.keys.PLURAL_KEYS and EXPR_BLOCK_KEYS (lkml 1.3), kept here so that the fast path does not
 # import lkml; a test compares them with the installed lkml's.
@@ -126,15 +126,15 @@ class KeyClash(Exception):
         super().__init__(self.message)
 
 
-def check_clash(lines: dict[str, int], key: str, line: int) -> None:
-    """Raise :class:`KeyClash` when adding ``key`` (at ``line``) to a block that already has
-    the key it clashes with (``measure`` and ``measures``, in either order)."""
+def key_clash(lines: dict[str, int], key: str, line: int) -> KeyClash | None:
+    """The :class:`KeyClash` of adding ``key`` (at ``line``) to a block whose keys are
+    ``lines`` when it already has the key it clashes with (``measure`` and ``measures``, in
+    either order), else None. Both readers use it."""
     plural = _PLURALS.get(key)
     if plural is not None:
-        if plural in lines:
-            raise KeyClash(line, plural)
-    elif key in _SINGULARS and _SINGULARS[key] in lines:
-        raise KeyClash(line, key)
+        return KeyClash(line, plural) if plural in lines else None
+    singular = _SINGULARS.get(key)
+    return KeyClash(line, key) if singular is not None and singular in lines else None
 
 
 _EXPR = frozenset(EXPR_BLOCK_KEYS)
@@ -148,51 +148,26 @@ _LIT = r'[^ \n\t#;"{}\[\],:\x00][^ \n\t:}{,\]\x00]*+'
 _QUOTED = r'"([^"\\]*+(?:\\.[^"\\]*+)*+)"'
 _EKEYS = "|".join(sorted(EXPR_BLOCK_KEYS, key=len, reverse=True))
 
+# A key with an expression block: its ':' right after it (lkml lexes `sql :` otherwise).
+_EXPR_KEY = "(" + _EKEYS + "):"
+# A key, its ':' and the trivia around it; the value follows.
+_KEY = "(" + _LIT + ")" + _TRIVIA + ":" + _TRIVIA
+
 # One item of a block or of the document, after the trivia before it. Groups:
-# 1 '}'; 2 an expression key (its ':' immediately after it); 3 a key; then its value:
+# 1 '}'; 2 an expression key; 3 a key; then its value:
 # 4 quoted text, 5 '[', 6 a literal (a block's name when 7 follows), 7 '{'.
 _ITEM = re.compile(
-    _TRIVIA
-    + r"(?:(\})|("
-    + _EKEYS
-    + r"):|("
-    + _LIT
-    + r")"
-    + _TRIVIA
-    + ":"
-    + _TRIVIA
-    + r"(?:"
-    + _QUOTED
-    + r"|(\[)|("
-    + _LIT
-    + r")?+"
-    + _TRIVIA
-    + r"(\{)?))",
+    _TRIVIA + r"(?:(\})|" + _EXPR_KEY + "|" + _KEY
+    + "(?:" + _QUOTED + r"|(\[)|(" + _LIT + ")?+" + _TRIVIA + r"(\{)?))",
     re.S,
-)
+)  # fmt: skip
 # One part of a list, after the trivia before it. Groups: 1 ']'; 2 ','; 3 quoted text;
 # 4 an expression key; 5 a pair's key, 6 its quoted value, 7 its literal value; 8 a literal.
 _LIST_ITEM = re.compile(
-    _TRIVIA
-    + r"(?:(\])|(,)|"
-    + _QUOTED
-    + r"|("
-    + _EKEYS
-    + r"):|("
-    + _LIT
-    + r")"
-    + _TRIVIA
-    + ":"
-    + _TRIVIA
-    + r"(?:"
-    + _QUOTED
-    + r"|("
-    + _LIT
-    + r"))|("
-    + _LIT
-    + r"))",
+    _TRIVIA + r"(?:(\])|(,)|" + _QUOTED + "|" + _EXPR_KEY + "|" + _KEY
+    + "(?:" + _QUOTED + "|(" + _LIT + "))|(" + _LIT + "))",
     re.S,
-)
+)  # fmt: skip
 _END = re.compile(_TRIVIA + r"\Z")
 
 
@@ -268,25 +243,17 @@ def _add(
 ) -> KeyClash | None:
     """Add an item to a block (``nested``) or to the document, as lkml's converter does; the
     clash it makes, if any (the item is then left out)."""
-    plural = _PLURALS.get(key)
-    clash = None
-    if plural is not None:
-        if plural in cur_lines:
-            clash = KeyClash(line, plural)
+    if nested and key in cur_lines and key not in _PLURALS:
+        raise _Decline  # a key twice in one block: lkml's error
+    clash = key_clash(cur_lines, key, line)
+    if clash is None:
+        plural = _PLURALS.get(key)
+        if plural is None:
+            cur[key] = value  # (the document may repeat a key: the last one wins)
+        elif plural in cur:
+            cur[plural].append(value)
         else:
-            got = cur.get(plural)
-            if got is None:
-                cur[plural] = [value]
-            else:
-                got.append(value)
-    elif key in cur_lines:
-        if nested:
-            raise _Decline  # a key twice in one block: lkml's error
-        cur[key] = value  # the document may repeat a key: the last one wins
-    elif key in _SINGULARS and _SINGULARS[key] in cur_lines:
-        clash = KeyClash(line, key)
-    else:
-        cur[key] = value
+            cur[plural] = [value]
     if key not in cur_lines:
         cur_lines[key] = line
     return clash

@@ -35,7 +35,6 @@ Parts: :mod:`~looker_ops.lookml.includes` (include patterns), :mod:`~looker_ops.
 
 from __future__ import annotations
 
-import gc
 import pickle
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -46,6 +45,7 @@ from looker_ops.findings import Finding, Severity
 from looker_ops.lookml.broken import BrokenFiles
 from looker_ops.lookml.build import Builder, expand_group_names
 from looker_ops.lookml.cache import default_cache_dir
+from looker_ops.lookml.collector import gc_paused
 from looker_ops.lookml.dependencies import Dependencies
 from looker_ops.lookml.field_types import DEFAULT_TIMEFRAMES, DURATION_INTERVALS, TIMEFRAMES
 from looker_ops.lookml.files import DEFAULT_CACHE, discover, input_files, relative
@@ -559,15 +559,9 @@ def load_project(
     cdir: Path | None = default_cache_dir(root) if cache_dir is DEFAULT_CACHE else cache_dir  # type: ignore[assignment]
     loader = Loader(root, list(dashboard_dirs), cdir, workers, dependencies, meanwhile, digests)
     # No garbage collection while loading: the parse builds millions of objects that all live
-    # on (each collection would walk them again and find nothing to free; about 15 % of a load).
-    # The parse workers are forked meanwhile and inherit it.
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
+    # on (about 15 % of a load); the parse workers forked meanwhile inherit the pause.
+    with gc_paused():
         project = loader.load()
-    finally:
-        if enabled:
-            gc.enable()
     seen: set[tuple[str, str | None, int | None, str]] = set()
     unique: list[Finding] = []
     for f in project.problems:

@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 from looker_ops.lookml.cache import CODE_HASH, dist_version, file_digest
 from looker_ops.lookml.cache import usable_cache as _usable_cache
-from looker_ops.lookml.fastparse import PLURAL_KEYS, KeyClash, check_clash, fast_parse, pluralize
+from looker_ops.lookml.fastparse import PLURAL_KEYS, KeyClash, fast_parse, key_clash, pluralize
 from looker_ops.lookml.ignores import IgnoreComment, scan_ignores
 
 if TYPE_CHECKING:
@@ -99,7 +99,9 @@ def _convert_container(container: ContainerNode, depth: int, ends: _Ends) -> dic
                 value = [t.value for t in item.items if not isinstance(t, PairNode)]
         else:
             value = item.value.value
-        check_clash(lines, key, line)
+        clash = key_clash(lines, key, line)
+        if clash is not None:
+            raise clash
         if key in _PLURAL:
             d.setdefault(pluralize(key), []).append(value)
         else:
