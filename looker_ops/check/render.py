@@ -180,9 +180,35 @@ def github_summary(findings: Sequence[Finding], *, display: Callable[[str | None
     return "\n".join(lines) + "\n"
 
 
+def junit_names(findings: Sequence[Finding], display: Callable[[str | None], str | None]) -> list[str]:
+    """A testcase name for each finding, unique in the report and stable from run to run: the
+    code, the LookML object (else the file) and the message. Lines are left out, so a name
+    does not change when an edit above moves the finding; only findings that would share a
+    name get their line, then their rank among those still alike (``#2``), appended. CI
+    systems (Jenkins, GitLab, GitHub's JUnit reporters) key a test by class and name and
+    merge or drop duplicates."""
+    base = [f"{f.code} {f.where or display(f.file) or 'project'}: {f.message}" for f in findings]
+    count: dict[str, int] = {}
+    for b in base:
+        count[b] = count.get(b, 0) + 1
+    names = [
+        b if count[b] == 1 else f"{b} (line {f.line or '-'})" for b, f in zip(base, findings, strict=True)
+    ]
+    seen: dict[str, int] = {}
+    out: list[str] = []
+    for n in names:
+        seen[n] = seen.get(n, 0) + 1
+        out.append(n if seen[n] == 1 else f"{n} #{seen[n]}")
+    return out
+
+
 def render_junit(
     findings: Sequence[Finding], *, display: Callable[[str | None], str | None], seconds: float = 0.0
 ) -> str:
+    """One ``testsuite`` with a ``testcase`` per finding (``classname`` the file, ``name`` from
+    :func:`junit_names`, ``file`` and ``line`` for reporters that annotate the source); an
+    error is a ``failure`` (``message``, ``type`` the code), a warning or info is a passing
+    case with the finding in ``system-out``. ``tests`` and ``failures`` count them."""
     suite = ET.Element(
         "testsuite",
         name="looker-ops check",
@@ -193,19 +219,13 @@ def render_junit(
         time=f"{seconds:.3f}",
     )
     if not findings:
-        ET.SubElement(suite, "testcase", classname="looker-ops", name="check")
-    for f in findings:
+        ET.SubElement(suite, "testcase", classname="looker-ops", name="check", time="0")
+    for f, name in zip(findings, junit_names(findings, display), strict=True):
         path = display(f.file) or "project"
         case = ET.SubElement(
-            suite,
-            "testcase",
-            classname=path,
-            name=f"{f.code} {f.where or ''} line {f.line or '-'}".strip(),
-            file=path,
-            line=str(f.line or 0),
+            suite, "testcase", classname=path, name=name, file=path, line=str(f.line or 0), time="0"
         )
-        tag = "failure" if f.severity is Severity.ERROR else "system-out"
-        if tag == "failure":
+        if f.severity is Severity.ERROR:
             el = ET.SubElement(case, "failure", message=f.message, type=f.code)
             el.text = f"{path}:{f.line or ''}: {f.code} {f.message}"
         else:

@@ -344,6 +344,7 @@ def _parse_filter(
     name = _s(props.get("name")) or ""
     if not name:
         problems.append(Finding(BAD_KEY, Severity.ERROR, "dashboard filter has no `name`", file, line, dname))
+    props["_lines"] = seen  # the line of each key, for findings about it
     return DashboardFilter(
         name=name,
         title=_s(props.get("title")),
@@ -426,6 +427,7 @@ def _parse_dashboard(dnode: YMap, dline: int, file: str, problems: list[Finding]
     if not name:
         problems.append(Finding(BAD_KEY, Severity.ERROR, "dashboard has no `dashboard:` name", file, dline))
         name = Path(file).name.split(".")[0]
+    props["_lines"] = seen  # the line of each key, for findings about it (`extends:`)
     return Dashboard(
         name=name,
         title=_s(props.get("title")),
@@ -463,8 +465,11 @@ def load_dashboards(
     return dashboards, problems, ignores
 
 
-def _merged(base: list[Any], over: list[Any], file_of_base: str) -> list[Any]:
-    """Elements (or filters) of an extended dashboard, overridden by name by the extending one's."""
+def _merged(base: list[Any], over: list[Any], file_of_base: str, file_of_over: str) -> list[Any]:
+    """Elements (or filters) of an extended dashboard, overridden by name by the extending one's.
+    An overridden element is in the extending dashboard's file: the lines of the keys it takes
+    from the extended one are kept only when both dashboards are in one file (a finding about
+    such a key then points at the element's first line)."""
     out: dict[str, Any] = {}
     for item in base:
         out[item.name] = item
@@ -472,7 +477,9 @@ def _merged(base: list[Any], over: list[Any], file_of_base: str) -> list[Any]:
         old = out.get(item.name)
         if old is not None and isinstance(item, DashboardElement):
             props = {**old.props, **item.props}
-            props["_lines"] = {**old.props.get("_lines", {}), **item.props.get("_lines", {})}
+            same_file = (old.file or file_of_base) == (item.file or file_of_over)
+            inherited = old.props.get("_lines", {}) if same_file else {}
+            props["_lines"] = {**inherited, **item.props.get("_lines", {})}
             out[item.name] = make_element(props, item.line, item.end_line, item.file)
         elif old is not None:
             out[item.name] = DashboardFilter(
@@ -505,8 +512,8 @@ def apply_extends(dashboards: list[Dashboard]) -> list[tuple[Dashboard, str, str
                 bad.append((d, str(name), "is not defined" if base is None else "leads back to it (a cycle)"))
                 continue
             resolve(base, (*stack, d.name))
-            d.elements = _merged([_copy(e) for e in base.elements], d.elements, base.file)
-            d.filters = _merged(list(base.filters), d.filters, base.file)
+            d.elements = _merged([_copy(e) for e in base.elements], d.elements, base.file, d.file)
+            d.filters = _merged(list(base.filters), d.filters, base.file, d.file)
 
     for d in dashboards:
         resolve(d, ())

@@ -75,6 +75,25 @@ def missing_source(project: Project, d: Dashboard, model: str | None, explore: s
     return f"explore {model or '?'}::{explore or '?'} does not exist{hint}"
 
 
+def key_line(props: Mapping[str, object], default: int, *keys: str) -> int:
+    """The line of the first of ``keys`` the element or filter has (the reader keeps each key's
+    line in ``props["_lines"]``), else ``default`` (its first line)."""
+    lines = props.get("_lines")
+    if isinstance(lines, dict):
+        for k in keys:
+            if k in lines:
+                return int(lines[k])
+    return default
+
+
+def _source_keys(project: Project, model: str | None, explore: str | None) -> tuple[str, ...]:
+    """The key a missing model/explore finding is about: ``model:`` when the model is missing,
+    else ``explore:`` (else the element or filter itself)."""
+    if model and model not in project.models:
+        return ("model",)
+    return ("explore",) if explore else ()
+
+
 def dashboard_refs(ctx: CheckContext, project: Project, d: Dashboard) -> None:
     filter_names = {fl.name for fl in d.filters}
     for fl in d.filters:
@@ -93,7 +112,7 @@ def dashboard_refs(ctx: CheckContext, project: Project, d: Dashboard) -> None:
                     BAD_DASH_FILTER,
                     f"dashboard filter {fl.name}: {missing_source(project, d, fl.model, fl.explore)}",
                     d.file,
-                    fl.line,
+                    key_line(fl.props, fl.line, *_source_keys(project, fl.model, fl.explore)),
                     where,
                 )
             elif fl.field and fl.field not in exposed_fields(project, e):
@@ -103,7 +122,7 @@ def dashboard_refs(ctx: CheckContext, project: Project, d: Dashboard) -> None:
                     BAD_DASH_FILTER,
                     f"dashboard filter {fl.name}: field {fl.field} is not in explore {e.name}",
                     d.file,
-                    fl.line,
+                    key_line(fl.props, fl.line, "field"),
                     where,
                 )
             elif fl.field:
@@ -115,7 +134,7 @@ def dashboard_refs(ctx: CheckContext, project: Project, d: Dashboard) -> None:
                 BAD_FILTER_VALUE,
                 f"dashboard filter {fl.name}: default_value: {err}",
                 d.file,
-                fl.line,
+                key_line(fl.props, fl.line, "default_value"),
                 where,
             )
     for el in d.elements:
@@ -133,7 +152,12 @@ def dashboard_refs(ctx: CheckContext, project: Project, d: Dashboard) -> None:
                     el.end_line,
                     el.file,
                 )
-                sub.props["_lines"] = el.props.get("_lines") or {}
+                # the reader keeps no lines inside merged_queries: its keys are at that line
+                at = key_line(el.props, el.line, "merged_queries")
+                sub.props["_lines"] = {
+                    **{k: at for k in q},
+                    "listen": key_line(el.props, at, "listen"),
+                }
                 _element_refs(ctx, project, d, sub, filter_names)
         else:
             _element_refs(ctx, project, d, el, filter_names)
@@ -172,7 +196,7 @@ def _element_refs(
                 BAD_TILE_SOURCE,
                 f"element {el.name}: {missing_source(project, d, el.model, el.explore)}",
                 file,
-                el.line,
+                key_line(el.props, el.line, *_source_keys(project, el.model, el.explore)),
                 where,
             )
         return

@@ -16,15 +16,15 @@
     sorts: [logs.event_date desc]
     listen:
       Date: logs.event_date
-  - name: t2  # expect: REF006
+  - name: t2
     model: m
-    explore: logz
+    explore: logz  # expect: REF006
     type: looker_grid
     fields: [logz.count]
     listen:
       Date: logz.event_date
-  - name: t3  # expect: REF006
-    model: nope
+  - name: t3
+    model: nope  # expect: REF006
     explore: logs
     type: looker_grid
     fields: [logs.count]

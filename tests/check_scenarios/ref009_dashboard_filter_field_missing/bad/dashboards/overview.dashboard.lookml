@@ -6,12 +6,12 @@
     title: Date
     type: date_filter
     default_value: 7 days
-  - name: Event  # expect: REF009
+  - name: Event
     title: Event
     type: field_filter
     model: m
     explore: logs
-    field: logs.event_nme
+    field: logs.event_nme  # expect: REF009
   elements:
   - name: events_by_day
     title: Events by day
