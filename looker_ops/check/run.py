@@ -104,25 +104,36 @@ def _families(ctx: CheckContext) -> list[tuple[str, Any]]:
     return [(n, f) for n, f in families() if athena or n not in ATHENA_FAMILIES]
 
 
-def _run_shard(shard: tuple[int, int]) -> tuple[list[Finding], list[str], int, dict[str, int]]:
-    assert _SHARD_CTX is not None
-    import gc
+def _shard_findings(
+    ctx: CheckContext, shard: tuple[int, int]
+) -> tuple[list[Finding], list[str], int, dict[str, int]]:
+    """Run every family but the SQL one on the ``shard`` share of ``ctx``'s objects."""
     from dataclasses import replace
 
     from looker_ops.check.rules import CheckContext
 
-    gc.enable()  # the parent disabled it around the fork (see _run_families)
-    sub = CheckContext(_SHARD_CTX.project, replace(_SHARD_CTX.options, cache_dir=None), shard=shard)
+    sub = CheckContext(ctx.project, replace(ctx.options, cache_dir=None), shard=shard)
     for name, fam in _families(sub):
         if name != "engine":
             fam(sub)
     return sub.findings, sub.notes, sub.unchecked, sub.unchecked_unparsed
 
 
+def _run_shard(shard: tuple[int, int]) -> tuple[list[Finding], list[str], int, dict[str, int]]:
+    """In a forked process: one share of the rules (the garbage collector on again, as the
+    process makes and drops objects of its own)."""
+    import gc
+
+    assert _SHARD_CTX is not None
+    gc.enable()  # the parent disabled it around the fork (see _run_families)
+    return _shard_findings(_SHARD_CTX, shard)
+
+
 def _run_families(ctx: CheckContext, workers: int | None) -> None:
-    """Run every rule family. A large project is checked in forked processes, each taking a
-    share of the views, explores and dashboards (the project is inherited, not copied); the
-    SQL family (one embedded engine) always runs here.
+    """Run every rule family. A large project is checked in ``workers`` shares of the views,
+    explores and dashboards: this process checks the first while forked processes check the
+    others (the project is inherited, not copied); the SQL family (one embedded engine) always
+    runs here.
 
     The loaded project is frozen out of the garbage collector's reach while the rules run
     (``gc.freeze``): it holds millions of objects that live to the end of the check, and each
@@ -131,6 +142,7 @@ def _run_families(ctx: CheckContext, workers: int | None) -> None:
     import gc
     import multiprocessing as mp
     import os
+    from concurrent.futures import ProcessPoolExecutor
 
     global _SHARD_CTX
     p = ctx.project
@@ -142,10 +154,11 @@ def _run_families(ctx: CheckContext, workers: int | None) -> None:
     try:
         if n > 1 and size >= SHARD_MIN_OBJECTS and "fork" in mp.get_all_start_methods():
             _SHARD_CTX = ctx
-            gc.disable()  # no collection between the freeze and the fork
+            gc.disable()  # no collection between the freeze and the forks, nor in this share
             try:
-                with mp.get_context("fork").Pool(n) as pool:
-                    results = pool.map(_run_shard, [(k, n) for k in range(n)])
+                with ProcessPoolExecutor(n - 1, mp_context=mp.get_context("fork")) as pool:
+                    futures = [pool.submit(_run_shard, (k, n)) for k in range(1, n)]
+                    results = [_shard_findings(ctx, (0, n))] + [f.result() for f in futures]
             finally:
                 _SHARD_CTX = None
                 if enabled:
