@@ -16,12 +16,12 @@ from __future__ import annotations
 import contextlib
 import functools
 import hashlib
+import multiprocessing as mp
 import os
 import pickle
 import re
 import tempfile
 from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -39,11 +39,12 @@ if TYPE_CHECKING:
 # number: an upgrade of looker-ops that changes what a parsed file holds can never be served
 # entries written by the previous code.
 CACHE_FORMAT = "2-" + CODE_HASH
-# The main process's share of the bytes to parse, relative to a worker's: it also unpickles the
-# workers' results, and runs the caller's ``meanwhile`` (the check's imports: about 0.2 s).
-MAIN_SHARE_WEIGHT = 0.8
-MAIN_SHARE_WEIGHT_BUSY = 0.7
+# How finely the files to parse are cut at most for the processes (see _chunks): smaller
+# chunks share the work more evenly, each costs a round trip to a worker.
+CHUNKS_FLOOR = 24
 _PLURAL = frozenset(PLURAL_KEYS)
+# a file to parse: its index in the caller's list, path, cache key, size in bytes, name in the project
+_Todo = tuple[int, str, str, int, str | None]
 
 
 @dataclass
@@ -341,7 +342,7 @@ def parse_files(
     old = read_pack(pack) if pack is not None else {}
     entries: dict[str, bytes] = {}  # what the pack holds after this parse
     results: list[ParsedFile | None] = [None] * len(paths)
-    todo: list[tuple[int, str, str, int, str | None]] = []  # index, path, key, size, rel
+    todo: list[_Todo] = []
     for i, p in enumerate(paths):
         try:
             digest, size = digests[p] if digests is not None and p in digests else file_digest(p)
@@ -369,42 +370,109 @@ def parse_files(
     return [r if r is not None else ParsedFile(None, (1, "not parsed")) for r in results]
 
 
+def _chunks(todo: list[_Todo], n: int) -> list[list[_Todo]]:
+    """``todo`` in chunks for ``n`` processes, the largest files first, each chunk a share of
+    the bytes still left (``1 / 2n`` of them, at least ``1 / (n * CHUNKS_FLOOR)`` of all): big
+    chunks first, small ones at the end, where the processes meet."""
+    total = sum(t[3] for t in todo)
+    floor = total / (n * CHUNKS_FLOOR)
+    left = total
+    chunks: list[list[_Todo]] = [[]]
+    size = 0
+    for t in sorted(todo, key=lambda t: -t[3]):
+        if size >= max(left / (2 * n), floor):
+            chunks.append([])
+            left -= size
+            size = 0
+        chunks[-1].append(t)
+        size += t[3]
+    return chunks
+
+
 def _parse_todo(
-    todo: list[tuple[int, str, str, int, str | None]],
+    todo: list[_Todo],
     workers: int | None,
     want_bytes: bool,
     meanwhile: Callable[[], object] | None,
-) -> list[tuple[tuple[int, str, str, int, str | None], ParsedFile, bytes | None]]:
+) -> list[tuple[_Todo, ParsedFile, bytes | None]]:
     """Each file of ``todo`` with its parsed form (and that form pickled, when ``want_bytes``:
-    for the pack), parsed in this process and ``workers - 1`` others."""
+    for the pack), parsed in this process and ``workers - 1`` forked others.
+
+    The files are cut in chunks (:func:`_chunks`) that every process takes in turn, from one
+    counter they share, until none is left: this process once it has run ``meanwhile``. So the
+    work is shared whatever ``meanwhile`` costs and however fast each process is. A worker
+    sends its results once, at the end; the chunks of a worker that fails are parsed here."""
     n = workers if workers is not None else (os.cpu_count() or 1)
-    total = sum(t[3] for t in todo)
-    if n <= 1 or len(todo) < 8 or total < 200_000:
-        shares = [todo]
-    else:
-        # n shares of about the same number of bytes: n-1 go to worker processes, this process
-        # parses the last one meanwhile; it also unpickles the workers' results: a smaller share
-        weights = [MAIN_SHARE_WEIGHT if meanwhile is None else MAIN_SHARE_WEIGHT_BUSY] + [1.0] * (n - 1)
-        shares = [[] for _ in range(n)]
-        loads = [0.0] * n
-        for t in sorted(todo, key=lambda t: -t[3]):
-            k = min(range(n), key=lambda i: (loads[i] + t[3]) / weights[i])
-            shares[k].append(t)
-            loads[k] += t[3]
-    out: list[tuple[tuple[int, str, str, int, str | None], ParsedFile, bytes | None]] = []
-    with contextlib.ExitStack() as stack:
-        futs = []
-        if len(shares) > 1:
-            pool = stack.enter_context(ProcessPoolExecutor(max_workers=len(shares) - 1))
-            futs = [pool.submit(_parse_batch_pickled, [(t[1], t[4]) for t in b]) for b in shares[1:]]
-            if meanwhile is not None:
-                meanwhile()
-        mine = _parse_batch([(t[1], t[4]) for t in shares[0]])
-        if meanwhile is not None and not futs:
+    if (
+        n <= 1
+        or len(todo) < 8
+        or sum(t[3] for t in todo) < 200_000
+        or "fork" not in mp.get_all_start_methods()
+    ):
+        here = _parsed_here(todo, want_bytes)
+        if meanwhile is not None:
             meanwhile()
-        for t, pf in zip(shares[0], mine, strict=True):
-            out.append((t, pf, pickle.dumps(pf, protocol=pickle.HIGHEST_PROTOCOL) if want_bytes else None))
-        for b, fut in zip(shares[1:], futs, strict=True):
-            for t, data in zip(b, fut.result(), strict=True):
-                out.append((t, pickle.loads(data), data))
+        return here
+    if any(t[4] is not None and t[4].endswith(".dashboard.lookml") for t in todo):
+        # imported once, here, before the fork: the workers inherit the dashboard readers
+        # (about 0.03 s each to import on its own)
+        import looker_ops.lookml.dashboards  # noqa: F401
+    chunks = _chunks(todo, n)
+    fork = mp.get_context("fork")
+    counter = fork.Value("i", 0)
+    procs = []
+    for _ in range(n - 1):
+        receive, send = fork.Pipe(duplex=False)
+        proc = fork.Process(target=_parse_worker, args=(chunks, counter, send), daemon=True)
+        proc.start()
+        send.close()
+        procs.append((proc, receive))
+    if meanwhile is not None:
+        meanwhile()
+    out: list[tuple[_Todo, ParsedFile, bytes | None]] = []
+    done: set[int] = set()
+    while (k := _claim(counter)) < len(chunks):
+        out.extend(_parsed_here(chunks[k], want_bytes))
+        done.add(k)
+    for proc, receive in procs:
+        with contextlib.suppress(EOFError, OSError, pickle.UnpicklingError):
+            for k, blobs in receive.recv():
+                out.extend((t, pickle.loads(b), b) for t, b in zip(chunks[k], blobs, strict=True))
+                done.add(k)
+        receive.close()
+        proc.join()
+    for k in sorted(set(range(len(chunks))) - done):  # a worker failed: its chunks, here
+        out.extend(_parsed_here(chunks[k], want_bytes))
     return out
+
+
+def _claim(counter: Any) -> int:
+    """The index of the next chunk no process has taken (taken by the caller now)."""
+    with counter.get_lock():
+        k: int = counter.value
+        counter.value = k + 1
+    return k
+
+
+def _parse_worker(chunks: list[list[_Todo]], counter: Any, send: Any) -> None:
+    """In a forked worker: parse the chunks it takes, then send them back at once, pickled
+    (the bytes the pack stores); on an error, send what it has (the rest is parsed again in
+    the main process, which then meets the error itself)."""
+    done: list[tuple[int, list[bytes]]] = []
+    try:
+        while (k := _claim(counter)) < len(chunks):
+            done.append((k, _parse_batch_pickled([(t[1], t[4]) for t in chunks[k]])))
+    except Exception:  # the main process parses the chunk again and meets the error itself
+        pass
+    finally:
+        send.send(done)
+        send.close()
+
+
+def _parsed_here(todo: list[_Todo], want_bytes: bool) -> list[tuple[_Todo, ParsedFile, bytes | None]]:
+    """The files of ``todo`` parsed in this process (pickled too, for the pack, when ``want_bytes``)."""
+    parsed = _parse_batch([(t[1], t[4]) for t in todo])
+    return [
+        (t, pf, pickle.dumps(pf, protocol=pickle.HIGHEST_PROTOCOL) if want_bytes else None)
+        for t, pf in zip(todo, parsed, strict=True)
+    ]

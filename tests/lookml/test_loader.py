@@ -312,13 +312,49 @@ def test_meanwhile_runs_once_while_the_files_parse(tmp_path: Path, workers: int)
         parsecache.parse_files(
             paths, cache_dir=tmp_path / "c", workers=workers, meanwhile=lambda: events.append("meanwhile")
         )
-        # the worker's batch runs in another process: only this process's parse is seen here
-        assert events == (["meanwhile", "parse"] if workers == 2 else ["parse", "meanwhile"])
+        # with a worker, this process parses (after meanwhile) only the chunks no worker started
+        if workers == 2:
+            assert events[0] == "meanwhile" and set(events[1:]) <= {"parse"}
+        else:
+            assert events == ["parse", "meanwhile"]
         events.clear()
         parsecache.parse_files(
             paths, cache_dir=tmp_path / "c", workers=workers, meanwhile=lambda: events.append("meanwhile")
         )
         assert events == ["meanwhile"]  # all from the cache
+
+
+def test_the_chunks_hold_each_file_once_biggest_first_smallest_last() -> None:
+    todo = [(i, f"p{i}", f"k{i}", size, None) for i, size in enumerate([30_000] * 300 + [2_000] * 543)]
+    chunks = parsecache._chunks(todo, 2)
+    assert sorted(t[0] for c in chunks for t in c) == list(range(len(todo)))
+    sizes = [sum(t[3] for t in c) for c in chunks]
+    assert sizes[0] >= sum(sizes) / 4 * 0.99 and sizes[-1] <= sum(sizes) / 48 * 1.01
+    assert len(chunks) >= 10
+
+
+def test_a_parse_worker_that_fails_leaves_its_files_to_this_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A worker process that fails (here: every batch it parses raises) sends what it has; the
+    chunks it took are parsed here, so the result is the serial one, with no file missing."""
+    files = {
+        f"v{i}.view.lkml": f"view: v{i} {{\n"
+        + "".join(f"  dimension: d{k} {{ sql: ${{TABLE}}.c{k} ;; }}\n" for k in range(300))
+        + "}\n"
+        for i in range(12)
+    }
+    write(tmp_path / "p", files)
+    paths = sorted((tmp_path / "p").rglob("*.lkml"))
+    serial = parsecache.parse_files(paths, cache_dir=None, workers=1)
+
+    def broken(batch: list[tuple[str, str | None]]) -> list[bytes]:
+        raise RuntimeError("worker crashed")
+
+    monkeypatch.setattr(parsecache, "_parse_batch_pickled", broken)  # the forked worker inherits it
+    parallel = parsecache.parse_files(paths, cache_dir=tmp_path / "c", workers=2)
+    assert [pf.doc for pf in parallel] == [pf.doc for pf in serial] and all(pf.doc for pf in parallel)
+    assert len(parsecache.read_pack(pack(tmp_path / "c"))) == 12
 
 
 def pack(cache: Path) -> Path:
