@@ -57,7 +57,9 @@ def internal_error_line(exc: BaseException) -> str:
 class _Group(click.Group):
     """Loads each command when it is used, and turns errors into one line and an exit code.
 
-    A LookerOpsError prints ``error: <message>`` and exits with its own code (1, 2 or 3). Any
+    A LookerOpsError prints ``error: <message>`` on stderr, the JSON error envelope where the
+    command's JSON goes (:mod:`looker_ops.commands.jsonout`), and exits with its own code
+    (1, 2 or 3). Any
     other exception is a bug: one ``internal error`` line and exit code 70, the traceback only
     with ``--debug`` (or LOOKER_OPS_DEBUG=1).
     """
@@ -106,6 +108,9 @@ class _Group(click.Group):
             return super().invoke(ctx)
         except LookerOpsError as exc:
             click.echo(f"error: {exc.message}", err=True)
+            from looker_ops.commands.jsonout import write_failure
+
+            write_failure(exc)  # the JSON error envelope, where the command's JSON goes
             sys.exit(exc.exit_code)
         except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
             raise

@@ -6,6 +6,9 @@
 
 from __future__ import annotations
 
+import re
+from typing import Any
+
 EXIT_OK = 0
 EXIT_FINDINGS = 1
 EXIT_BAD_INPUT = 2
@@ -41,3 +44,57 @@ class ValidationFailed(LookerOpsError):
     """Validation found problems (LookML errors, content errors, failed data tests)."""
 
     exit_code = EXIT_FINDINGS
+
+
+# The ``kind`` of an error in the JSON outputs, by exit code (README "Exit codes"); 130 is an
+# interrupted deploy (Ctrl-C, SIGTERM), anything else a bug.
+KINDS = {EXIT_FINDINGS: "failed", EXIT_BAD_INPUT: "bad_input", EXIT_REMOTE: "remote", 130: "interrupted"}
+
+# One problem line of an error message: ``file[:line]: [schedule|alert 'NAME': ][key: ]text``,
+# where the file is a path (it holds a dot or a slash, and is no option such as ``--s3``).
+_PROBLEM = re.compile(
+    r"^\s*(?P<file>(?=[^\s:]*[./])[^\s:-][^\s:]*):(?:(?P<line>\d+):)?\s+"
+    r"(?:(?:schedule|alert) '(?P<item>[^']*)':\s+)?"
+    r"(?:(?P<key>[A-Za-z_][\w.\[\]-]*):\s+)?(?P<text>.*)$"
+)
+
+
+def problems_of(message: str) -> list[dict[str, Any]]:
+    """The problems an error message names, one per line of a multi-problem message (its
+    headings left out: a line ending in ``:`` above more indented lines, such as
+    ``file: N problems:``, also nested): ``file``, ``line``, ``item`` (the schedule or alert),
+    ``key`` where the message names them (else None), and the ``message`` line itself."""
+    lines = [ln for ln in message.splitlines() if ln.strip()]
+    out: list[dict[str, Any]] = []
+    for i, ln in enumerate(lines):
+        if i + 1 < len(lines) and ln.rstrip().endswith(":") and _indent(lines[i + 1]) > _indent(ln):
+            continue  # a heading
+        m = _PROBLEM.match(ln)
+        out.append(
+            {
+                "file": m["file"] if m else None,
+                "line": int(m["line"]) if m and m["line"] else None,
+                "item": m["item"] if m else None,
+                "key": m["key"] if m else None,
+                "message": ln.strip(),
+            }
+        )
+    return out
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip())
+
+
+def error_json(message: str, exit_code: int) -> dict[str, Any]:
+    """The ``error`` object of every JSON output (README "Exit codes"): ``kind`` (``bad_input``,
+    ``remote``, ``failed``, ``interrupted``, else ``internal``), the whole ``message``, and the
+    ``file``, ``line`` and ``key`` of its first problem (None where the message names none)."""
+    first = next(iter(problems_of(message)), {})
+    return {
+        "kind": KINDS.get(exit_code, "internal"),
+        "message": message,
+        "file": first.get("file"),
+        "line": first.get("line"),
+        "key": first.get("key"),
+    }

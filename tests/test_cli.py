@@ -224,7 +224,8 @@ def test_json_dash_puts_the_step_report_alone_on_stdout(tmp_path: Path) -> None:
         res = CliRunner().invoke(main, ["project", "apply", "-c", str(bad), *args])
         assert res.exit_code == 2, res.output
         report = json.loads(res.stdout)
-        assert report["status"] == "failed" and "nope" in report["error"]
+        assert report["status"] == "failed" and "nope" in report["error"]["message"]
+        assert report["problems"][0]["key"] == "looker.nope" and report["ok"] is False
         assert "nope" in res.stderr
     target = tmp_path / "report.json"
     res = CliRunner().invoke(main, ["project", "apply", "--json", str(target), "-c", str(bad)])

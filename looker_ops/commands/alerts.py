@@ -23,18 +23,18 @@ from typing import Any
 
 import click
 
+from looker_ops.commands.jsonout import FORMAT, JsonResult, json_option, json_written, write_json
 from looker_ops.commands.options import (
     DeliveryPaths,
-    JsonResult,
-    dashboards_option,
+    config_option,
+    delivery_options,
     delivery_paths,
+    echo_valid,
     group_settings,
-    json_option,
     load_warning,
     log_files_found,
     looker_client,
     no_schedules_file,
-    write_json,
 )
 from looker_ops.errors import EXIT_FINDINGS, BadInput
 
@@ -51,34 +51,8 @@ def _client(p: DeliveryPaths) -> Any:
     return looker_client(p.config, p.looker_ini, p.section)
 
 
-_file_opt = click.option(
-    "--file",
-    "file",
-    type=click.Path(path_type=Path, dir_okay=False),
-    default=None,
-    help="Schedules file holding `alerts:` (default: the `schedules:` key of looker-ops.yaml, "
-    "else ./schedules.yaml or ./deploy/schedules.yaml).",
-)
-_dash_opt = dashboards_option
-_proj_opt = click.option(
-    "--project",
-    "project",
-    type=click.Path(path_type=Path, file_okay=False),
-    default=None,
-    help="LookML project folder (default: the config's project.lookml_dir, else ./lookml_project).",
-)
-
-
 @click.group("alerts")
-@click.option(
-    "-c",
-    "--config",
-    "config",
-    type=click.Path(path_type=Path, dir_okay=False),
-    default=None,
-    envvar="LOOKER_OPS_CONFIG",
-    help="looker-ops.yaml (default ./looker-ops.yaml when present).",
-)
+@config_option("looker-ops.yaml (default ./looker-ops.yaml when present).", "config", dir_okay=False)
 @click.option("--looker-ini", type=click.Path(dir_okay=False), default=None, help="looker.ini file.")
 @click.option("--section", default=None, help="Section of looker.ini.")
 @click.pass_context
@@ -87,11 +61,36 @@ def alerts(ctx: click.Context, config: Path | None, looker_ini: str | None, sect
     ctx.obj = {"config": config, "looker_ini": looker_ini, "section": section}
 
 
+def _line(a: Any) -> str:
+    """An alert's ``ok`` line in ``validate``."""
+    dests = ", ".join(d.label for d in a.destinations)
+    filters = ", ".join(f"{f.title}={f.value}" for f in a.filters) or "no filters"
+    return (
+        f"{a.name}: {a.dashboard} / {a.tile}: {a.field} {a.condition.text} at '{a.cron}' "
+        f"({filters}) -> {dests}"
+    )
+
+
+def _row(a: Any) -> dict[str, Any]:
+    """An alert in ``validate --json``."""
+    return {
+        "name": a.name,
+        "dashboard": a.dashboard,
+        "tile": a.tile,
+        "field": a.field,
+        "condition": a.condition.text,
+        "cron": a.cron,
+        "timezone": a.timezone,
+        "filters": {f.title: f.value for f in a.filters},
+        "destinations": [d.label for d in a.destinations],
+        "file": a.file,
+        "line": a.line,
+    }
+
+
 @alerts.command("validate")
 @group_settings
-@_file_opt
-@_dash_opt
-@_proj_opt
+@delivery_options(" holding `alerts:`")
 @click.option(
     "--no-secrets", is_flag=True, help="Accept unset variables of secret parameters (pull-request CI)."
 )
@@ -110,41 +109,13 @@ def validate_cmd(
         p = delivery_paths(ctx, file, dashboards, project)
         out.doc["file"] = str(p.file) if p.file is not None else None
         spec = _spec(p, require_secrets=not no_secrets)
-        for a in spec.alerts:
-            dests = ", ".join(d.label for d in a.destinations)
-            filters = ", ".join(f"{f.title}={f.value}" for f in a.filters) or "no filters"
-            out.echo(
-                f"ok {a.name}: {a.dashboard} / {a.tile}: {a.field} {a.condition.text} at '{a.cron}' "
-                f"({filters}) -> {dests}"
-            )
-        out.doc.update(
-            file=spec.file,
-            count=len(spec.alerts),
-            alerts=[
-                {
-                    "name": a.name,
-                    "dashboard": a.dashboard,
-                    "tile": a.tile,
-                    "field": a.field,
-                    "condition": a.condition.text,
-                    "cron": a.cron,
-                    "timezone": a.timezone,
-                    "filters": {f.title: f.value for f in a.filters},
-                    "destinations": [d.label for d in a.destinations],
-                    "file": a.file,
-                    "line": a.line,
-                }
-                for a in spec.alerts
-            ],
-        )
+        echo_valid(out, "alerts", spec, spec.alerts, _line, _row)
         out.echo(f"{spec.file}: {len(spec.alerts)} alert(s) valid")
 
 
 @alerts.command("apply")
 @group_settings
-@_file_opt
-@_dash_opt
-@_proj_opt
+@delivery_options(" holding `alerts:`")
 @click.option("--dry-run", is_flag=True, help="Print the plan; change nothing.")
 @click.option("--prune", is_flag=True, help="Delete looker-ops alerts no longer in the file (never others).")
 @json_option("the report")
@@ -174,9 +145,7 @@ def apply_cmd(
 @alerts.command("test")
 @group_settings
 @click.argument("name")
-@_file_opt
-@_dash_opt
-@_proj_opt
+@delivery_options(" holding `alerts:`")
 @json_option("the result (the alert enqueued and its destinations)")
 @click.pass_context
 def test_cmd(
@@ -204,9 +173,7 @@ def test_cmd(
 
 @alerts.command("list")
 @group_settings
-@_file_opt
-@_dash_opt
-@_proj_opt
+@delivery_options(" holding `alerts:`")
 @json_option("the rows")
 @click.pass_context
 def list_cmd(
@@ -242,9 +209,7 @@ def list_cmd(
 @alerts.command("evaluate")
 @group_settings
 @click.argument("names", nargs=-1)
-@_file_opt
-@_dash_opt
-@_proj_opt
+@delivery_options(" holding `alerts:`")
 @click.option(
     "--data",
     "data_dir",
@@ -260,7 +225,9 @@ def list_cmd(
 @click.option(
     "--since", "since_text", default="7d", show_default=True, help="Length of the window: 7d, 36h, 90m, 2w."
 )
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True, callback=FORMAT
+)
 @click.option(
     "--events",
     "max_events",
@@ -327,6 +294,7 @@ def evaluate_cmd(
                 default=str,
             )
         )
+        json_written("-")
     else:
         sys.stdout.write(
             render_text(evals, now=now, since=since, data=str(data_dir) if data_dir else "the bundled sample")

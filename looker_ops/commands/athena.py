@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from looker_ops.commands.options import JsonResult, default_config, json_option
+from looker_ops.commands.jsonout import JsonResult, json_option
+from looker_ops.commands.options import config_option, default_config
 from looker_ops.config.athena import AthenaSettings, cli_name, parse_date, split_list
 
 if TYPE_CHECKING:
@@ -86,17 +86,10 @@ def run_options(f: F) -> F:
     return _string_options(_RUN_OPTIONS)(f)
 
 
-def config_option(f: F) -> F:
-    return click.option(
-        "-c",
-        "--config",
-        "config_path",
-        default=None,
-        type=click.Path(path_type=Path),
-        envvar="LOOKER_OPS_CONFIG",
-        help="looker-ops.yaml: its athena: and connection: sections (default ./looker-ops.yaml when "
-        "present); options override it.",
-    )(f)
+athena_config = config_option(
+    "looker-ops.yaml: its athena: and connection: sections (default ./looker-ops.yaml when "
+    "present); options override it."
+)
 
 
 def settings_from_options(options: dict[str, Any], base: AthenaSettings | None = None) -> AthenaSettings:
@@ -137,7 +130,7 @@ def athena() -> None:
 
 
 @athena.command("ddl")
-@config_option
+@athena_config
 @trail_options
 @click.option(
     "--geoip-location",
@@ -157,7 +150,7 @@ def ddl_cmd(**options: Any) -> None:
 
 
 @athena.command("setup")
-@config_option
+@athena_config
 @trail_options
 @run_options
 @click.option(

@@ -12,7 +12,8 @@ import click
 
 from looker_ops.commands.athena import run_options as athena_run_options
 from looker_ops.commands.athena import settings_from_options
-from looker_ops.commands.options import default_config, json_option
+from looker_ops.commands.jsonout import FORMAT, OUTPUT, json_option, json_written
+from looker_ops.commands.options import config_option, default_config
 from looker_ops.errors import EXIT_FINDINGS, EXIT_OK, BadInput
 
 if TYPE_CHECKING:
@@ -35,9 +36,14 @@ if TYPE_CHECKING:
     type=click.Choice(["text", "json", "github", "junit", "sarif"]),
     default="text",
     show_default=True,
+    callback=FORMAT,
 )
 @click.option(
-    "--output", "-o", type=click.Path(path_type=Path), help="Write the report to a file instead of stdout."
+    "--output",
+    "-o",
+    type=click.Path(path_type=Path),
+    callback=OUTPUT,
+    help="Write the report to a file instead of stdout.",
 )
 @click.option(
     "--fail-on",
@@ -74,16 +80,10 @@ if TYPE_CHECKING:
     "LIMIT 0 (Athena plans it and reads nothing); reports the bytes scanned. Needs AWS credentials.",
 )
 @athena_run_options
-@click.option(
-    "-c",
-    "--config",
-    "config_path",
-    default=None,
-    type=click.Path(path_type=Path),
-    envvar="LOOKER_OPS_CONFIG",
-    help="looker-ops.yaml (default ./looker-ops.yaml when present): its check: section (dialect, "
+@config_option(
+    "looker-ops.yaml (default ./looker-ops.yaml when present): its check: section (dialect, "
     "connections, dependencies) and, with --athena, its athena: and connection: sections; "
-    "options override it.",
+    "options override it."
 )
 @click.option(
     "--dialect",
@@ -171,6 +171,8 @@ def check(
             raise BadInput(f"--output {output}: cannot write: {exc.strerror or exc}") from None
     else:
         click.echo(text, nl=False)
+    if fmt == "json":
+        json_written(str(output) if output is not None else "-")
     if json_path is not None:
         try:
             Path(json_path).write_text(

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from looker_ops.commands.options import JsonResult, json_option
+from looker_ops.commands.jsonout import JsonResult, json_option
 from looker_ops.config.settings import describe, load_config
 
 

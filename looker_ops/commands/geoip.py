@@ -9,8 +9,8 @@ from typing import Any
 import click
 
 from looker_ops.athena.geoip import ROWS_PER_FILE
-from looker_ops.commands.athena import config_option, run_options, settings_from_options, setup_json
-from looker_ops.commands.options import JsonResult, json_option
+from looker_ops.commands.athena import athena_config, run_options, settings_from_options, setup_json
+from looker_ops.commands.jsonout import JsonResult, json_option
 from looker_ops.config.athena import GeoipFormat
 
 _MAX_LISTED = 50
@@ -114,7 +114,7 @@ def build_cmd(
     "--print", "print_only", is_flag=True, help="Show the files and the DDL; no AWS call, nothing uploaded."
 )
 @run_options
-@config_option
+@athena_config
 @json_option("the result (files uploaded or planned, other objects, the table's set-up)")
 def upload_cmd(
     data_dir: Path,

@@ -6,7 +6,7 @@ from dataclasses import asdict
 
 import click
 
-from looker_ops.commands.options import JsonResult, json_option, write_json
+from looker_ops.commands.jsonout import JsonResult, json_option, write_json
 from looker_ops.looker.client import Identity, LookerClient
 from looker_ops.looker.settings import client_settings
 

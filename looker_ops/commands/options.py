@@ -1,28 +1,27 @@
-"""What several command groups share: the schedules file found by default, the ``--json``
-writer, the ``--dashboards`` option, the paths and Looker client of the schedules and alerts
+"""What several command groups share: the schedules file found by default, the ``-c/--config``,
+``--dashboards``, ``--file`` and ``--project`` options, the paths and Looker client of the schedules and alerts
 commands, and the warning on the embedded engine's load problems.
 
 The conventions every command follows (README "Command options"):
 
 - ``-c, --config PATH``: the looker-ops.yaml the command reads;
-- ``--json [PATH]`` (:func:`json_option`): also write the result as JSON to PATH; ``-``, or no
-  PATH, writes it on stdout (and the text goes to stderr, so stdout holds the JSON alone);
+- ``--json [PATH]`` (:func:`looker_ops.commands.jsonout.json_option`): also write the result as
+  JSON to PATH; ``-``, or no PATH, writes it on stdout (and the text goes to stderr, so stdout
+  holds the JSON alone); a failure gives the JSON error envelope there
+  (:mod:`looker_ops.commands.jsonout`);
 - ``--format``: what is printed on stdout (text, json, ...).
 """
 
 from __future__ import annotations
 
-import json
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from types import TracebackType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from looker_ops.errors import BadInput, LookerOpsError
+from looker_ops.errors import BadInput
 
 if TYPE_CHECKING:  # the engine (duckdb) and looker-sdk are imported when a command runs
     from looker_ops.engines.local import LoadProblem, LocalEngine
@@ -56,105 +55,22 @@ def no_schedules_file(config: Path | None) -> BadInput:
     )
 
 
-def json_option(what: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """``--json [PATH]``, the one spelling on every command: ``what`` as JSON to the file PATH;
-    ``-``, or no PATH, puts it on stdout alone (any text goes to stderr or is left out). The
-    value reaches the command as ``json_path`` (a str, or None)."""
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def config_option(help: str, dest: str = "config_path", *, dir_okay: bool = True) -> Callable[[F], F]:
+    """``-c/--config PATH`` (also ``LOOKER_OPS_CONFIG``) of a command that reads looker-ops.yaml
+    when there is one: ``help`` says which of its sections the command reads. The value reaches
+    the command as ``dest`` (None when not given: :func:`default_config` finds ./looker-ops.yaml)."""
     return click.option(
-        "--json",
-        "json_path",
+        "-c",
+        "--config",
+        dest,
         default=None,
-        is_flag=False,
-        flag_value="-",
-        metavar="[PATH]",
-        help=f"Write {what} as JSON to PATH ('-' or no PATH: stdout, the JSON alone).",
+        type=click.Path(path_type=Path, dir_okay=dir_okay),
+        envvar="LOOKER_OPS_CONFIG",
+        help=help,
     )
-
-
-def write_json(target: str, data: Any) -> None:
-    """``--json TARGET``: the data as JSON in the file TARGET, or on stdout for ``-``."""
-    text = json.dumps(data, indent=2, default=str)
-    if target == "-":
-        click.echo(text)
-        return
-    try:
-        Path(target).write_text(text + "\n", encoding="utf-8")
-    except OSError as exc:
-        raise BadInput(f"--json {target}: cannot write: {exc.strerror}") from None
-
-
-# One problem line of an error message: ``file[:line]: [schedule|alert 'NAME': ][key: ]text``,
-# where the file is a path (it holds a dot or a slash, and is no option such as ``--s3``).
-_PROBLEM = re.compile(
-    r"^\s*(?P<file>(?=[^\s:]*[./])[^\s:-][^\s:]*):(?:(?P<line>\d+):)?\s+"
-    r"(?:(?:schedule|alert) '(?P<item>[^']*)':\s+)?"
-    r"(?:(?P<key>[A-Za-z_][\w.\[\]-]*):\s+)?(?P<text>.*)$"
-)
-
-
-def problems_of(message: str) -> list[dict[str, Any]]:
-    """The problems an error message names, one per line of a multi-problem message (its
-    ``file: N problems:`` heading left out): ``file``, ``line``, ``item`` (the schedule or
-    alert), ``key`` where the message names them (else None), and the ``message`` line itself."""
-    lines = [ln for ln in message.splitlines() if ln.strip()]
-    if len(lines) > 1 and lines[0].rstrip().endswith("problems:"):
-        lines = lines[1:]
-    out: list[dict[str, Any]] = []
-    for ln in lines:
-        m = _PROBLEM.match(ln)
-        out.append(
-            {
-                "file": m["file"] if m else None,
-                "line": int(m["line"]) if m and m["line"] else None,
-                "item": m["item"] if m else None,
-                "key": m["key"] if m else None,
-                "message": ln.strip(),
-            }
-        )
-    return out
-
-
-class JsonResult:
-    """The ``--json [PATH]`` result of a command that prints text: ``doc`` (a dict the command
-    fills in) starts as ``{"command", "status": "ok", "exit_code": 0, "error": None,
-    "problems": []}`` and is written when the ``with`` block ends, also when it ends with a
-    LookerOpsError: then ``status`` is ``failed``, ``exit_code`` the error's, ``error`` its
-    message and ``problems`` the lines of it (:func:`problems_of`), secrets masked, and the
-    error goes on to the CLI (its line on stderr, its exit code). :meth:`echo` prints a text
-    line: on stdout, or on stderr with ``--json -`` (stdout then holds the JSON alone)."""
-
-    def __init__(self, json_path: str | None, command: str, **fields: Any) -> None:
-        self.json_path = json_path
-        self.doc: dict[str, Any] = {
-            "command": command,
-            "status": "ok",
-            "exit_code": 0,
-            "error": None,
-            "problems": [],
-            **fields,
-        }
-
-    def echo(self, line: str = "", *, err: bool = False) -> None:
-        """A line of the text output (stderr with ``--json -``, or when ``err``)."""
-        click.echo(line, err=err or self.json_path == "-")
-
-    def __enter__(self) -> JsonResult:
-        return self
-
-    def __exit__(
-        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        if exc is not None and not isinstance(exc, LookerOpsError):
-            return  # a bug or click's own exit: the CLI reports it
-        if isinstance(exc, LookerOpsError):
-            from looker_ops.looker.redact import REDACTOR
-
-            message = REDACTOR.redact(exc.message)
-            self.doc.update(
-                status="failed", exit_code=exc.exit_code, error=message, problems=problems_of(message)
-            )
-        if self.json_path:
-            write_json(self.json_path, self.doc)
 
 
 dashboards_option = click.option(
@@ -164,6 +80,51 @@ dashboards_option = click.option(
     default=None,
     help="Folder of the *.dashboard.lookml files (default: the config's dashboards.dir, else ./dashboards).",
 )
+
+
+project_option = click.option(
+    "--project",
+    "project",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=None,
+    help="LookML project folder: the fields of field filters and the alerts' tiles "
+    "(default: the config's project.lookml_dir, else ./lookml_project).",
+)
+
+
+def delivery_options(holding: str = "") -> Callable[[F], F]:
+    """``--file``, ``--dashboards`` and ``--project`` of the schedules and alerts commands (the
+    values reach the command as ``file``, ``dashboards`` and ``project``; :func:`delivery_paths`
+    gives their defaults). ``holding`` says what the command reads from the file."""
+    file_option = click.option(
+        "--file",
+        "file",
+        type=click.Path(path_type=Path, dir_okay=False),
+        default=None,
+        help=f"Schedules file{holding} (default: the `schedules:` key of looker-ops.yaml, else "
+        "./schedules.yaml or ./deploy/schedules.yaml).",
+    )
+
+    def deco(f: F) -> F:
+        return file_option(dashboards_option(project_option(f)))
+
+    return deco
+
+
+def echo_valid(
+    out: Any,
+    key: str,
+    spec: Any,
+    items: Sequence[Any],
+    line: Callable[[Any], str],
+    row: Callable[[Any], dict[str, Any]],
+) -> None:
+    """The body of ``schedules validate`` and ``alerts validate`` once the file has read: an
+    ``ok`` line per item (``line``), and in ``out`` (a JsonResult) the file, the count and each
+    item's ``row`` under ``key``."""
+    for item in items:
+        out.echo(f"ok {line(item)}")
+    out.doc.update({"file": spec.file, "count": len(items), key: [row(item) for item in items]})
 
 
 def looker_client(

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 import click
 
 from looker_ops import clock
+from looker_ops.commands.jsonout import FORMAT, OUTPUT, json_written
 from looker_ops.commands.options import load_warning, log_files_found
 from looker_ops.errors import BadInput, ValidationFailed
 
@@ -43,15 +44,19 @@ _MAX_PROBLEM_LINES = 20
     type=click.Choice(["table", "json", "csv", "html"]),
     default="table",
     show_default=True,
+    callback=FORMAT,
 )
 @click.option(
     "-o",
     "--output",
     "out",
     type=click.Path(path_type=Path),
+    callback=OUTPUT,
     help="Write the output to this file instead of stdout.",
 )
-@click.option("--out", "out_old", type=click.Path(path_type=Path), hidden=True)  # the earlier spelling
+@click.option(
+    "--out", "out_old", type=click.Path(path_type=Path), hidden=True, callback=OUTPUT
+)  # the earlier spelling
 @click.option(
     "--now",
     "now_text",
@@ -212,13 +217,16 @@ def _check_output(out: Path | None) -> None:
 
 
 def _write(text: str, out: Path | None) -> None:
+    """The output on stdout, or in ``out`` (then said on stderr)."""
     if out is None:
         sys.stdout.write(text)
+        json_written("-")
         return
     try:
         out.write_text(text, encoding="utf-8")
     except OSError as exc:
         raise BadInput(f"--output {out}: cannot write: {exc.strerror or exc}") from None
+    json_written(str(out))
     click.echo(f"wrote {out}", err=True)
 
 

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import click
 
 from looker_ops import clock
-from looker_ops.commands.options import JsonResult, json_option
+from looker_ops.commands.jsonout import JsonResult, json_option
 from looker_ops.errors import BadInput
 
 if TYPE_CHECKING:

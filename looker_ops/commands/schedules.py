@@ -8,8 +8,9 @@
 
 The schedules file is ``--file``, else the ``schedules:`` key of looker-ops.yaml (``--config``,
 default ./looker-ops.yaml); without a config file, ./schedules.yaml or ./deploy/schedules.yaml; the
-dashboards folder is ``--dashboards``, else the config's
-``dashboards.dir``, else ./dashboards. See docs/schedules.md.
+dashboards folder is ``--dashboards``, else the config's ``dashboards.dir``, else ./dashboards; the
+LookML project (a field filter's value is read with its field's grammar) ``--project``, else the
+config's ``project.lookml_dir``, else ./lookml_project, when it exists. See docs/schedules.md.
 """
 
 from __future__ import annotations
@@ -19,16 +20,16 @@ from typing import Any
 
 import click
 
+from looker_ops.commands.jsonout import JsonResult, json_option, write_json
 from looker_ops.commands.options import (
     DeliveryPaths,
-    JsonResult,
-    dashboards_option,
+    config_option,
+    delivery_options,
     delivery_paths,
+    echo_valid,
     group_settings,
-    json_option,
     looker_client,
     no_schedules_file,
-    write_json,
 )
 from looker_ops.errors import BadInput
 
@@ -60,35 +61,8 @@ def make_client(p: DeliveryPaths) -> Any:
     return looker_client(p.config, p.looker_ini, p.section, on_retry=progress)
 
 
-_file_opt = click.option(
-    "--file",
-    "file",
-    type=click.Path(path_type=Path, dir_okay=False),
-    default=None,
-    help="Schedules file (default: the `schedules:` key of looker-ops.yaml, else ./schedules.yaml "
-    "or ./deploy/schedules.yaml).",
-)
-_dash_opt = dashboards_option
-_proj_opt = click.option(
-    "--project",
-    "project",
-    type=click.Path(path_type=Path, file_okay=False),
-    default=None,
-    help="LookML project folder: the fields of field filters and the alerts' tiles "
-    "(default: the config's project.lookml_dir, else ./lookml_project).",
-)
-
-
 @click.group("schedules")
-@click.option(
-    "-c",
-    "--config",
-    "config",
-    type=click.Path(path_type=Path, dir_okay=False),
-    default=None,
-    envvar="LOOKER_OPS_CONFIG",
-    help="looker-ops.yaml (default ./looker-ops.yaml when present).",
-)
+@config_option("looker-ops.yaml (default ./looker-ops.yaml when present).", "config", dir_okay=False)
 @click.option(
     "--looker-ini",
     type=click.Path(dir_okay=False),
@@ -107,11 +81,29 @@ def schedules(ctx: click.Context, config: Path | None, looker_ini: str | None, s
     ctx.obj = {"config": config, "looker_ini": looker_ini, "section": section}
 
 
+def _line(s: Any) -> str:
+    """A schedule's ``ok`` line in ``validate``."""
+    dests = ", ".join(d.label for d in s.destinations)
+    return f"{s.name}: {s.dashboard} at '{s.cron}' {s.timezone} [{s.format}] -> {dests}"
+
+
+def _row(s: Any) -> dict[str, Any]:
+    """A schedule in ``validate --json``."""
+    return {
+        "name": s.name,
+        "dashboard": s.dashboard,
+        "cron": s.cron,
+        "timezone": s.timezone,
+        "format": s.format,
+        "destinations": [d.label for d in s.destinations],
+        "file": s.file,
+        "line": s.line,
+    }
+
+
 @schedules.command("validate")
 @group_settings
-@_file_opt
-@_dash_opt
-@_proj_opt
+@delivery_options()
 @click.option(
     "--no-secrets",
     is_flag=True,
@@ -134,26 +126,7 @@ def validate_cmd(
         out.doc["file"] = str(p.file) if p.file is not None else None
         checked = _read(p, require_secrets=not no_secrets, alerts=True)
         spec = checked.schedules
-        for s in spec.schedules:
-            dests = ", ".join(d.label for d in s.destinations)
-            out.echo(f"ok {s.name}: {s.dashboard} at '{s.cron}' {s.timezone} [{s.format}] -> {dests}")
-        out.doc.update(
-            file=spec.file,
-            count=len(spec.schedules),
-            schedules=[
-                {
-                    "name": s.name,
-                    "dashboard": s.dashboard,
-                    "cron": s.cron,
-                    "timezone": s.timezone,
-                    "format": s.format,
-                    "destinations": [d.label for d in s.destinations],
-                    "file": s.file,
-                    "line": s.line,
-                }
-                for s in spec.schedules
-            ],
-        )
+        echo_valid(out, "schedules", spec, spec.schedules, _line, _row)
         n_alerts = len(checked.alerts.alerts) if checked.alerts is not None else 0
         out.doc["alerts"] = n_alerts
         also = f", {n_alerts} alert(s) valid (details: alerts validate)" if checked.alerts is not None else ""
@@ -162,8 +135,7 @@ def validate_cmd(
 
 @schedules.command("apply")
 @group_settings
-@_file_opt
-@_dash_opt
+@delivery_options()
 @click.option("--dry-run", is_flag=True, help="Print the plan; change nothing.")
 @click.option("--prune", is_flag=True, help="Delete looker-ops plans no longer in the file (never others).")
 @click.option(
@@ -177,6 +149,7 @@ def apply_cmd(
     ctx: click.Context,
     file: Path | None,
     dashboards: Path | None,
+    project: Path | None,
     dry_run: bool,
     prune: bool,
     resend_secrets: bool,
@@ -185,7 +158,7 @@ def apply_cmd(
     """Make Looker's scheduled plans match the file: create, update in place, (--prune) delete."""
     from looker_ops.schedules.apply import apply_schedules
 
-    p = delivery_paths(ctx, file, dashboards)
+    p = delivery_paths(ctx, file, dashboards, project)
     spec = _spec(p)  # every offline check before the first call
     with make_client(p) as client:
         report = apply_schedules(
@@ -205,8 +178,7 @@ def apply_cmd(
 @schedules.command("run")
 @group_settings
 @click.argument("name")
-@_file_opt
-@_dash_opt
+@delivery_options()
 @click.option("--to", "to", multiple=True, help="Send only to this e-mail address instead (repeatable).")
 @json_option("the result (the plan run, how, and its destinations)")
 @click.pass_context
@@ -215,6 +187,7 @@ def run_cmd(
     name: str,
     file: Path | None,
     dashboards: Path | None,
+    project: Path | None,
     to: tuple[str, ...],
     json_path: str | None,
 ) -> None:
@@ -222,7 +195,7 @@ def run_cmd(
     from looker_ops.schedules.run import run_schedule
 
     with JsonResult(json_path, "schedules run", name=name, sent=False) as out:
-        p = delivery_paths(ctx, file, dashboards)
+        p = delivery_paths(ctx, file, dashboards, project)
         spec = _spec(p)
         spec.get(name)  # unknown name: exit 2 before any call
         with make_client(p) as client:
@@ -240,11 +213,16 @@ def run_cmd(
 
 @schedules.command("list")
 @group_settings
-@_file_opt
-@_dash_opt
+@delivery_options()
 @json_option("the rows")
 @click.pass_context
-def list_cmd(ctx: click.Context, file: Path | None, dashboards: Path | None, json_path: str | None) -> None:
+def list_cmd(
+    ctx: click.Context,
+    file: Path | None,
+    dashboards: Path | None,
+    project: Path | None,
+    json_path: str | None,
+) -> None:
     """Show every plan on the block's dashboards (anyone's), with its last run.
 
     Without a schedules file, the plans are listed all the same (none is "in the file")."""
@@ -252,7 +230,7 @@ def list_cmd(ctx: click.Context, file: Path | None, dashboards: Path | None, jso
     from looker_ops.schedules.list import list_schedules
     from looker_ops.schedules.report import list_lines
 
-    p = delivery_paths(ctx, file, dashboards)
+    p = delivery_paths(ctx, file, dashboards, project)
     if p.file is None:  # no file: still list what is on the block's dashboards
         if not p.dashboards.is_dir():
             raise BadInput(f"{p.dashboards}: dashboards folder not found (pass --dashboards)")

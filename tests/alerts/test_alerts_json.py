@@ -75,7 +75,7 @@ def test_test_enqueues_the_applied_alert(looker_env: FakeLooker, tmp_path: Path)
     doc, _ = json_on_stdout(args, EXIT_BAD_INPUT)  # not applied yet: nothing to enqueue
     assert doc["enqueued"] is False and doc["alert_id"] is None
     assert (doc["problems"][0]["file"], doc["problems"][0]["line"]) == (str(path), 6)
-    assert "alerts apply" in doc["error"]
+    assert "alerts apply" in doc["error"]["message"]
 
     client = make_client(looker_env)
     import_block(client)
@@ -97,5 +97,5 @@ def test_test_remote_failure_is_exit_3(
     monkeypatch.setattr("time.sleep", lambda s: None)
     looker_env.fail("search_alerts", 503, times=50)
     doc, _ = json_on_stdout(["alerts", "test", "Root account used", *common(write(tmp_path))], EXIT_REMOTE)
-    assert doc["enqueued"] is False and "503" in doc["error"]
+    assert doc["enqueued"] is False and "503" in doc["error"]["message"]
     assert looker_env.client_secret not in str(doc)

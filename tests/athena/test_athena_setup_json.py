@@ -53,7 +53,7 @@ def test_a_different_table_is_exit_1_with_its_differences(cli_aws: AwsStubs, tmp
     table = doc["actions"][1]
     assert table["status"] == "different"
     assert any("storage.location.template: is 's3://old/${dt}'" in d for d in table["differences"])
-    assert "use --replace" in doc["error"] and "error: " in res.stderr
+    assert "use --replace" in doc["error"]["message"] and "error: " in res.stderr
 
 
 def test_an_athena_failure_is_exit_3_with_athenas_message(cli_aws: AwsStubs) -> None:  # noqa: F811
@@ -64,7 +64,7 @@ def test_an_athena_failure_is_exit_3_with_athenas_message(cli_aws: AwsStubs) -> 
         "User: arn:aws:iam::111122223333:user/ci is not authorized to perform: athena:StartQueryExecution",
     )
     doc, _ = json_on_stdout(ARGS, 3)
-    assert "AccessDeniedException: User: arn:aws:iam::111122223333:user/ci" in doc["error"]
+    assert "AccessDeniedException: User: arn:aws:iam::111122223333:user/ci" in doc["error"]["message"]
     assert doc["actions"] == []
 
 
@@ -80,4 +80,4 @@ def test_print_lists_the_statements_without_aws(monkeypatch: pytest.MonkeyPatch)
 
 def test_bad_options_are_exit_2_in_the_json() -> None:
     doc, _ = json_on_stdout(["athena", "setup", "--first-date", "2024-13-01", "--print"], 2)
-    assert "--first-date" in doc["error"] and doc["actions"] == []
+    assert "--first-date" in doc["error"]["message"] and doc["actions"] == []

@@ -80,15 +80,15 @@ def test_a_different_table_is_exit_1(cli_aws: AwsStubs, built: BuildReport) -> N
     doc, _ = json_on_stdout(args(built), 1)
     assert doc["uploaded"] == ["s3://acme-geo/geoip/geoip_blocks.parquet"]
     assert doc["table"]["unresolved"] == ["table cloudtrail.geoip_blocks"]
-    assert "use --replace" in doc["error"]
+    assert "use --replace" in doc["error"]["message"]
 
 
 def test_s3_denied_is_exit_3(cli_aws: AwsStubs, built: BuildReport) -> None:  # noqa: F811
     cli_aws.s3.add_client_error("put_object", "AccessDenied", "Access Denied", http_status_code=403)
     doc, _ = json_on_stdout(args(built), 3)
-    assert "AccessDenied: Access Denied" in doc["error"] and doc["uploaded"] == []
+    assert "AccessDenied: Access Denied" in doc["error"]["message"] and doc["uploaded"] == []
 
 
 def test_no_files_is_exit_2(tmp_path: Path) -> None:
     doc, _ = json_on_stdout(["geoip", "upload", "--dir", str(tmp_path), "--s3", "s3://acme-geo/geoip/"], 2)
-    assert "no *.parquet or *.tsv.gz files" in doc["error"]
+    assert "no *.parquet or *.tsv.gz files" in doc["error"]["message"]

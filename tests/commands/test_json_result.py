@@ -1,5 +1,6 @@
-"""``JsonResult`` and ``problems_of`` (looker_ops/commands/options.py): the ``--json`` result
-of a command that prints text, and the problems read from an error message."""
+"""``JsonResult`` (looker_ops/commands/jsonout.py) and ``problems_of`` (looker_ops/errors.py):
+the ``--json`` result of a command that prints text, and the problems read from an error
+message."""
 
 from __future__ import annotations
 
@@ -10,8 +11,8 @@ import click
 import pytest
 from click.testing import CliRunner
 
-from looker_ops.commands.options import JsonResult, json_option, problems_of
-from looker_ops.errors import BadInput, RemoteError
+from looker_ops.commands.jsonout import JsonResult, json_option
+from looker_ops.errors import BadInput, RemoteError, problems_of
 from looker_ops.looker.redact import Redactor
 
 
@@ -86,6 +87,7 @@ def test_ok_and_failed_results_on_stdout_with_the_text_on_stderr() -> None:
     res = CliRunner().invoke(demo, ["--json"])
     assert res.exit_code == 0 and res.stderr == "working\ndone\n"
     assert json.loads(res.stdout) == {
+        "ok": True,
         "command": "demo",
         "status": "ok",
         "exit_code": 0,
@@ -96,12 +98,14 @@ def test_ok_and_failed_results_on_stdout_with_the_text_on_stderr() -> None:
     res = CliRunner().invoke(demo, ["--fail", "bad", "--json", "-"])
     assert isinstance(res.exception, BadInput)  # the error goes on to the CLI (its exit code)
     doc = json.loads(res.stdout)
-    assert (doc["status"], doc["exit_code"], doc["error"], doc["done"]) == (
-        "failed",
-        2,
-        "f.yaml:3: a.b: wrong",
-        False,
-    )
+    assert (doc["ok"], doc["status"], doc["exit_code"], doc["done"]) == (False, "failed", 2, False)
+    assert doc["error"] == {
+        "kind": "bad_input",
+        "message": "f.yaml:3: a.b: wrong",
+        "file": "f.yaml",
+        "line": 3,
+        "key": "a.b",
+    }
     assert (doc["problems"][0]["file"], doc["problems"][0]["line"], doc["problems"][0]["key"]) == (
         "f.yaml",
         3,
@@ -120,7 +124,9 @@ def test_secrets_are_masked_in_the_error(tmp_path: Path, monkeypatch: pytest.Mon
     assert isinstance(res.exception, RemoteError) and res.stdout == "working\n"
     doc = json.loads(target.read_text())
     assert doc["exit_code"] == 3 and "abc123" not in target.read_text()
-    assert doc["error"] == "*** client_secret=*** is refused"  # a known secret and a secret's shape
+    # a known secret and a secret's shape
+    assert doc["error"]["message"] == "*** client_secret=*** is refused"
+    assert doc["error"]["kind"] == "remote" and doc["problems"][0]["message"] == doc["error"]["message"]
 
 
 def test_a_bug_writes_no_result_and_goes_on_to_the_cli(tmp_path: Path) -> None:

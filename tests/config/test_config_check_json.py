@@ -15,6 +15,7 @@ def test_a_good_file_is_ok_with_what_was_read(tmp_path: Path) -> None:
     args = ["config", "check", "-c", str(path)]
     doc, res = json_on_stdout(args, 0, env=ENV)
     assert doc == {
+        "ok": True,
         "command": "config check",
         "status": "ok",
         "exit_code": 0,
@@ -40,7 +41,7 @@ def test_each_problem_with_its_file_line_and_key(tmp_path: Path) -> None:
     path = write(tmp_path, text)
     args = ["config", "check", "-c", str(path)]
     doc, res = json_on_stdout(args, 2, env=ENV)
-    assert doc["error"].startswith(f"{path}: 2 problems:")
+    assert doc["error"]["message"].startswith(f"{path}: 2 problems:")
     assert [(p["file"], p["line"], p["key"]) for p in doc["problems"]] == [
         (str(path), 10, "connection.max_connections"),
         (str(path), text.splitlines().index("athena:") + 1, "athena.account_ids"),  # its section
@@ -58,11 +59,11 @@ def test_an_unset_secret_variable_is_named_and_never_its_value(tmp_path: Path) -
     path = write(tmp_path, GOOD)
     env = {**ENV, "LOOKER_ATHENA_SECRET_ACCESS_KEY": ""}
     doc, _ = json_on_stdout(["config", "check", "-c", str(path)], 2, env=env)
-    assert "LOOKER_ATHENA_SECRET_ACCESS_KEY" in doc["error"]
+    assert "LOOKER_ATHENA_SECRET_ACCESS_KEY" in doc["error"]["message"]
     assert doc["problems"][0]["key"] == "connection.aws_secret_access_key"
     assert "very-secret" not in str(doc)
 
 
 def test_a_missing_file_is_bad_input_in_the_json(tmp_path: Path) -> None:
     doc, _ = json_on_stdout(["config", "check", "-c", str(tmp_path / "nope.yaml")], 2)
-    assert "nope.yaml" in doc["error"] and doc["file"] == str(tmp_path / "nope.yaml")
+    assert "nope.yaml" in doc["error"]["message"] and doc["file"] == str(tmp_path / "nope.yaml")

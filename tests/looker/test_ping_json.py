@@ -33,7 +33,7 @@ def test_ping_unreachable_is_exit_3_in_the_json(
     monkeypatch.setenv("LOOKERSDK_BASE_URL", "https://unreachable.test:19999")
     monkeypatch.setattr("time.sleep", lambda s: None)
     doc, res = json_on_stdout(["looker", "ping"], EXIT_REMOTE)
-    assert doc["error"].startswith("Looker login failed: POST /api/4.0/login -> network error")
+    assert doc["error"]["message"].startswith("Looker login failed: POST /api/4.0/login -> network error")
     assert "base_url" not in doc  # nothing was learnt about the instance
     assert looker_env.client_secret not in res.output
     assert "error: Looker login failed" in res.stderr
@@ -47,5 +47,5 @@ def test_ping_refused_credentials_never_show_the_secret(
 ) -> None:
     monkeypatch.setenv("LOOKERSDK_CLIENT_SECRET", "wrong-secret-value")
     doc, res = json_on_stdout(["looker", "ping"], EXIT_REMOTE)
-    assert doc["error"].startswith("Looker login failed: POST /api/4.0/login -> status 404")
+    assert doc["error"]["message"].startswith("Looker login failed: POST /api/4.0/login -> status 404")
     assert "wrong-secret-value" not in res.output and looker_env.client_secret not in res.output

@@ -931,7 +931,7 @@ def test_a_dashboard_file_that_cannot_be_read_is_named_not_skipped(tmp_path: Pat
     folder, where = _with_a_broken_dashboard(tmp_path)
     base = ["preview", "--project", str(ROOT / "lookml_project"), "--dashboards", str(folder), "--now", NOW]
     every = CliRunner().invoke(main, [*base, "--all", "--format", "json"])
-    assert every.exit_code == 2 and every.stdout == ""
+    assert every.exit_code == 2 and json.loads(every.stdout)["error"]["kind"] == "bad_input"
     assert f"dashboard file could not be read: {where}:" in every.stderr
     assert "name the dashboards to preview" in every.stderr
     named = CliRunner().invoke(main, [*base, "cloudtrail_console_login_overview"])

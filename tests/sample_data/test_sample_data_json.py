@@ -18,6 +18,7 @@ def test_what_was_written(tmp_path: Path) -> None:
     files = sorted(out.rglob("*.json.gz"))
     records = sum(len(json.loads(gzip.decompress(p.read_bytes()))["Records"]) for p in files)
     assert doc == {
+        "ok": True,
         "command": "sample-data",
         "status": "ok",
         "exit_code": 0,
@@ -60,9 +61,9 @@ def test_a_folder_not_empty_is_exit_2_and_nothing_written(tmp_path: Path) -> Non
     (tmp_path / "o").mkdir()
     (tmp_path / "o" / "keep.txt").write_text("mine")
     doc, res = json_on_stdout(["sample-data", "--out", str(tmp_path / "o"), "--days", "1"], 2)
-    assert "not empty" in doc["error"] and "records" not in doc
+    assert "not empty" in doc["error"]["message"] and "records" not in doc
     assert [p.name for p in (tmp_path / "o").iterdir()] == ["keep.txt"]
     doc_file, res = json_in_file(
         ["sample-data", "--out", str(tmp_path / "x"), "--end", "2026-02-30"], tmp_path / "e.json", 2
     )
-    assert "--end" in doc_file["error"] and res.stdout == "" and not (tmp_path / "x").exists()
+    assert "--end" in doc_file["error"]["message"] and res.stdout == "" and not (tmp_path / "x").exists()

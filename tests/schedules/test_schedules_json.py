@@ -64,7 +64,7 @@ def test_validate_failure_names_file_line_schedule_and_key(tmp_path: Path) -> No
     (problem,) = doc["problems"]
     assert problem["file"] == str(path) and problem["line"] == 15
     assert problem["item"] == "Daily SG changes" and problem["key"] == "cron"
-    assert problem["message"] == doc["error"] and "error: " in res.stderr
+    assert problem["message"] == doc["error"]["message"] and "error: " in res.stderr
 
     doc_file, res = json_in_file(args, tmp_path / "v.json", EXIT_BAD_INPUT)
     assert doc_file == doc and res.stdout == ""
@@ -75,7 +75,7 @@ def test_validate_without_a_schedules_file_says_so_in_the_json(
 ) -> None:
     monkeypatch.chdir(tmp_path)
     doc, _ = json_on_stdout(["schedules", "validate"], EXIT_BAD_INPUT)
-    assert doc["file"] is None and doc["error"].startswith("no schedules file")
+    assert doc["file"] is None and doc["error"]["message"].startswith("no schedules file")
 
 
 # --------------------------------------------------------------------------- run
@@ -87,6 +87,7 @@ def test_run_says_which_plan_was_sent(looker_env: FakeLooker, tmp_path: Path) ->
     args = ["schedules", "run", "Weekly logins", "--file", str(path), "--dashboards", str(DASHBOARDS)]
     doc, res = json_on_stdout([*args, "--to", "me@example.com"], 0)
     assert doc == {
+        "ok": True,
         "command": "schedules run",
         "status": "ok",
         "exit_code": 0,
@@ -115,7 +116,7 @@ def test_run_says_which_plan_was_sent(looker_env: FakeLooker, tmp_path: Path) ->
 def test_run_unknown_name_is_bad_input_before_any_call(looker_env: FakeLooker, tmp_path: Path) -> None:
     args = ["schedules", "run", "Nope", "--file", str(write(tmp_path)), "--dashboards", str(DASHBOARDS)]
     doc, _ = json_on_stdout(args, EXIT_BAD_INPUT)
-    assert doc["name"] == "Nope" and doc["sent"] is False and "Nope" in doc["error"]
+    assert doc["name"] == "Nope" and doc["sent"] is False and "Nope" in doc["error"]["message"]
     assert looker_env.calls == []
 
 
@@ -135,7 +136,7 @@ def test_run_remote_failure_is_exit_3_in_the_json(
         str(DASHBOARDS),
     ]
     doc, _ = json_on_stdout(args, EXIT_REMOTE)
-    assert doc["sent"] is False and "503" in doc["error"]
+    assert doc["sent"] is False and "503" in doc["error"]["message"]
     assert looker_env.client_secret not in str(doc)
     assert looker_env.table("deliveries") == {}
 
@@ -161,4 +162,4 @@ def test_integrations_remote_failure(looker_env: FakeLooker, monkeypatch: pytest
     monkeypatch.setattr("time.sleep", lambda s: None)
     looker_env.fail("all_integrations", 503, times=50)
     doc, _ = json_on_stdout(["schedules", "integrations"], EXIT_REMOTE)
-    assert doc["integrations"] == [] and "all_integrations" in doc["error"]
+    assert doc["integrations"] == [] and "all_integrations" in doc["error"]["message"]
