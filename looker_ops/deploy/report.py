@@ -14,11 +14,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from looker_ops.errors import EXIT_OK
+from looker_ops.errors import EXIT_OK, error_json, problems_of
 from looker_ops.looker import content as content_mod
 from looker_ops.looker.changes import Change
+from looker_ops.looker.redact import REDACTOR
 
-REPORT_SCHEMA = "looker-ops/deploy-report/v1"
+# v2: ``ok``, ``error`` as the object every command's JSON gives (kind, message, file, line,
+# key; it was the message alone in v1) and ``problems``.
+REPORT_SCHEMA = "looker-ops/deploy-report/v2"
 
 # Step statuses in the report.
 PENDING = "pending"  # not run yet
@@ -68,14 +71,32 @@ class Report:
     def step(self, name: str) -> StepRecord:
         return next(s for s in self.steps if s.name == name)
 
+    def failed_step(self) -> str | None:
+        """The name of the step that failed (None: none failed, or the run stopped before any)."""
+        return next((rec.name for rec in self.steps if rec.status == FAILED), None)
+
+    def problems(self) -> list[dict[str, Any]]:
+        """Each problem the error names (one per line of a multi-problem error, such as every
+        problem of the config and the schedules file, or each new content error): the ``step``
+        that failed (None before any step), and its ``file``, ``line``, ``item`` and ``key``
+        where the message names them, with the ``message`` line; secrets masked."""
+        if not self.error:
+            return []
+        step = self.failed_step()
+        return [{"step": step, **p} for p in problems_of(REDACTOR.redact(self.error))]
+
     def as_dict(self) -> dict[str, Any]:
+        """The JSON report (``--json``): the envelope every command's JSON starts with (``ok``,
+        ``status``, ``exit_code``, ``error``, ``problems``), the run and each step."""
         return {
             "schema": REPORT_SCHEMA,
+            "ok": self.status == "ok",
             "command": self.command,
             "dry_run": self.dry_run,
             "status": self.status,
             "exit_code": self.exit_code,
-            "error": self.error,
+            "error": error_json(REDACTOR.redact(self.error), self.exit_code) if self.error else None,
+            "problems": self.problems(),
             "started_at": self.started_at,
             "duration_s": round(self.duration_s, 3),
             "looker_calls": self.calls,
@@ -157,12 +178,15 @@ def summary_lines(report: Report, redact: Callable[[str], str]) -> list[str]:
         out.extend(f"    rolled back: {undo}" for undo in rec.details.get("rollback") or [])
     if report.status == "ok":
         return out
-    failed = next((rec for rec in report.steps if rec.status == FAILED), None)
-    where = f"at step {failed.name}" if failed is not None else "before any step ran"
+    failed = report.failed_step()
+    where = f"at step {failed}" if failed is not None else "before any step ran"
     first_line = redact(report.error.splitlines()[0]) if report.error else ""
     out.append(
         f"deploy failed {where} (exit code {report.exit_code})" + (f": {first_line}" if first_line else "")
     )
+    problems = report.problems()
+    if len(problems) > 1:  # the first line is a heading: each problem under it
+        out.extend(f"    {redact(p['message'])}" for p in problems)
     return out
 
 

@@ -53,7 +53,10 @@ def test_missing_secret_env_var_is_named_before_any_call(
     assert looker_env.calls == []
     data = json.loads(report.read_text())  # CI still gets a report saying why
     assert data["status"] == "failed" and data["exit_code"] == 2
-    assert "LOOKER_ATHENA_SECRET_ACCESS_KEY" in data["error"]
+    assert "LOOKER_ATHENA_SECRET_ACCESS_KEY" in data["error"]["message"]
+    assert data["error"]["key"] == "connection.aws_secret_access_key" and data["ok"] is False
+    (problem,) = data["problems"]
+    assert problem["step"] is None and problem["key"] == "connection.aws_secret_access_key"
     assert "deploy failed before any step ran (exit code 2)" in res.stdout
 
 

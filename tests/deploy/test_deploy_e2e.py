@@ -260,7 +260,7 @@ def test_json_report(
     out = tmp_path / "report.json"
     report.write(out)
     data = json.loads(out.read_text())
-    assert data["schema"] == "looker-ops/deploy-report/v1"
+    assert data["schema"] == "looker-ops/deploy-report/v2"
     assert data["status"] == "ok" and data["exit_code"] == 0 and data["dry_run"] is False
     assert [s["name"] for s in data["steps"]] == [
         "connection",

@@ -96,8 +96,19 @@ def test_every_problem_is_reported_at_once(block: Block, looker_env: FakeLooker)
     assert res.exit_code == 2
     assert "project.models: 'nope'" in res.stderr and "model 'cloudtrail' is used" in res.stderr
     assert looker_env.calls == []
-    deploy = run("deploy", "-c", str(block.config_path), "--dry-run")
+    deploy = run("deploy", "-c", str(block.config_path), "--dry-run", "--json", "-")
     assert "3 problems:" in deploy.stderr and "project.deploy_branch: 'a..b'" in deploy.stderr
+    report = json.loads(deploy.stdout)  # the report lists each problem, before any step
+    assert report["ok"] is False and report["error"]["kind"] == "bad_input"
+    assert [(p["step"], p["key"]) for p in report["problems"]] == [
+        (None, "project.deploy_branch"),
+        (None, "project.models"),
+        (None, "project.models"),
+    ]
+    assert all(p["file"] == str(block.config_path) and p["line"] for p in report["problems"])
+    text = run("deploy", "-c", str(block.config_path), "--dry-run")  # the summary lists them too
+    assert "deploy failed before any step ran (exit code 2)" in text.stdout
+    assert "project.deploy_branch: 'a..b'" in text.stdout
 
 
 def test_the_valid_twin_deploys(block: Block, looker_env: FakeLooker) -> None:

@@ -130,6 +130,9 @@ def test_validate_branch_fails_on_a_rename_that_breaks_a_dashboard(
     assert "field events.aws_region" in msg
     (new,) = deployer.report.step("branch").details["new_errors"]
     assert new["field"] == "events.aws_region"
+    (problem,) = deployer.report.as_dict()["problems"]  # each new error, at the step that failed
+    assert problem["step"] == "branch" and "field events.aws_region" in problem["message"]
+    assert deployer.report.as_dict()["error"]["kind"] == "failed"
     assert production_ref(fake_looker) == prod  # production untouched
     # the dev workspace's content validation read the branch, production's still reads production
     assert fake_looker.table("project_state")["cloudtrail_block"]["dev_branch"] == "looker-ops-pr-7"
