@@ -89,25 +89,39 @@ class CheckContext:
         that may define it is not here (included by one of ``models``, by any model when None),
         or a file that does not parse defines it (by its text): a reference to it is counted as
         unchecked (per dependency, or per file that does not parse)."""
+        place = self._unchecked_place(name, models)
+        if place is None:
+            return False
+        if place:
+            self.unchecked_unparsed[place] = self.unchecked_unparsed.get(place, 0) + 1
+        else:
+            self.unchecked += 1
+        return True
+
+    def could_be_in_dependency(self, name: str | None, models: Iterable[str] | None = None) -> bool:
+        """:meth:`may_be_in_dependency` without counting a reference (a question, not a use)."""
+        return self._unchecked_place(name, models) is not None
+
+    def _unchecked_place(self, name: str | None, models: Iterable[str] | None) -> str | None:
+        """Where a reference to ``name`` would be counted: the file that does not parse and
+        defines it, ``""`` for a dependency that is not here, None when it is checked."""
         p = self.project
         if name and p.unparsed:
             broken = p.unparsed_file_for(name, models)
             if broken is not None:
-                self.unchecked_unparsed[broken] = self.unchecked_unparsed.get(broken, 0) + 1
-                return True
+                return broken
         if not p.dependency_models or not name:
-            return False
+            return None
         if models is not None and not p.dependency_models.intersection(models):
-            return False
+            return None
         v = p.views.get(name)
         if (
             p.may_come_from_dependency(name)
             or (v is not None and v.partial)
             or any(e.partial for e in p.explores_named(name))
         ):
-            self.unchecked += 1
-            return True
-        return False
+            return ""
+        return None
 
     def explores(self) -> list[Explore]:
         return [e for i, e in enumerate(self.project.explores.values()) if self._mine(i)]

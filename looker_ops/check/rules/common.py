@@ -223,3 +223,42 @@ def lone_semicolon_hint(sql: object) -> str:
         " LookML ends sql with ';;' \u2014 a single ';' does not end it, so this sql runs on into "
         f"`{after}`: write ';;'."
     )
+
+
+# The whole explore is unusable: its base view does not exist.
+EVERY_ALIAS = "*"
+
+
+def broken_aliases(ctx: CheckContext, project: Project, e: Explore) -> frozenset[str]:
+    """The aliases of explore ``e`` whose view does not exist, as REF003 reports them:
+    ``{EVERY_ALIAS}`` when its base view does not exist (no reference through the explore can
+    be checked), else the names of its joins whose view does not exist. Empty for a template
+    (``extension: required``, not checked itself) and for views a dependency that is not here
+    or a file that does not parse may define (those references are counted there).
+    Memoised per explore of the project."""
+    memo: dict[tuple[str, str], frozenset[str]] = project.__dict__.setdefault("_broken_aliases", {})
+    key = (e.model, e.name)
+    own = project.explores.get(key) is e
+    if own and key in memo:
+        return memo[key]
+
+    def missing(vname: str) -> bool:
+        return project.view_for(e.model, vname) is None and not ctx.could_be_in_dependency(vname, [e.model])
+
+    out: frozenset[str] = frozenset()
+    if not e.extension_required:
+        if missing(e.view_name):
+            out = frozenset([EVERY_ALIAS])
+        else:
+            out = frozenset(j.name for j in e.joins if missing(j.view_name))
+    if own:
+        memo[key] = out
+    return out
+
+
+def through_broken(broken: frozenset[str], ref: str) -> bool:
+    """``alias.field`` names a field through an alias whose view does not exist (see
+    :func:`broken_aliases`): it is left unchecked, and counted in that view's REF003."""
+    if not broken or "." not in ref:
+        return False
+    return EVERY_ALIAS in broken or ref.partition(".")[0] in broken

@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable, Mapping
 
 from looker_ops.check.rules.base import CheckContext, rule
-from looker_ops.check.rules.common import exposed_fields
+from looker_ops.check.rules.common import broken_aliases, exposed_fields, through_broken
 from looker_ops.check.rules.filter_values import BAD_FILTER_VALUE, filter_error
 from looker_ops.findings import Severity
 from looker_ops.lookml.dashboards import make_element
@@ -116,8 +116,10 @@ def dashboard_refs(ctx: CheckContext, project: Project, d: Dashboard) -> None:
                     where,
                 )
             elif fl.field and fl.field not in exposed_fields(project, e):
-                if _partial_ref(ctx, project, e, fl.field):
-                    continue
+                if through_broken(broken_aliases(ctx, project, e), fl.field) or _partial_ref(
+                    ctx, project, e, fl.field
+                ):
+                    continue  # counted in REF003 / LKM007 / LKM009
                 ctx.report(
                     BAD_DASH_FILTER,
                     f"dashboard filter {fl.name}: field {fl.field} is not in explore {e.name}",
@@ -138,29 +140,72 @@ def dashboard_refs(ctx: CheckContext, project: Project, d: Dashboard) -> None:
                 where,
             )
     for el in d.elements:
-        queries = [q for q in el.props.get("merged_queries") or [] if isinstance(q, dict)]
-        if queries:
-            listens = el.props.get("listen")
-            for i, q in enumerate(queries):
-                sub = make_element(
-                    {
-                        **q,
-                        "name": el.name,
-                        "listen": listens[i] if isinstance(listens, list) and i < len(listens) else {},
-                    },
-                    el.line,
-                    el.end_line,
-                    el.file,
-                )
-                # the reader keeps no lines inside merged_queries: its keys are at that line
-                at = key_line(el.props, el.line, "merged_queries")
-                sub.props["_lines"] = {
-                    **{k: at for k in q},
-                    "listen": key_line(el.props, at, "listen"),
-                }
-                _element_refs(ctx, project, d, sub, filter_names)
-        else:
-            _element_refs(ctx, project, d, el, filter_names)
+        for q in queries_of(el):
+            _element_refs(ctx, project, d, q, filter_names)
+
+
+def queries_of(el: DashboardElement) -> list[DashboardElement]:
+    """The queries of an element: each query of a merged-query element (with its ``listen``
+    entry; its keys at the ``merged_queries:`` line, as the reader keeps no line inside it),
+    else the element itself."""
+    queries = [q for q in el.props.get("merged_queries") or [] if isinstance(q, dict)]
+    if not queries:
+        return [el]
+    listens = el.props.get("listen")
+    at = key_line(el.props, el.line, "merged_queries")
+    out: list[DashboardElement] = []
+    for i, q in enumerate(queries):
+        listen = listens[i] if isinstance(listens, list) and i < len(listens) else {}
+        sub = make_element({**q, "name": el.name, "listen": listen}, el.line, el.end_line, el.file)
+        sub.props["_lines"] = {**{k: at for k in q}, "listen": key_line(el.props, at, "listen")}
+        out.append(sub)
+    return out
+
+
+def refs_through(project: Project, e: Explore) -> list[str]:
+    """Every field reference the checked dashboards make through explore ``e``: the ``field``
+    of each dashboard filter on it, and each entry of its elements' (and merged queries')
+    fields, filters, pivots, sorts and listen targets, but their dynamic fields'."""
+    out: list[str] = []
+    for d in project.dashboards:
+        if str(d.props.get("extension", "")).lower() == "required":
+            continue
+        for fl in d.filters:
+            if fl.field and _element_explore(project, d, fl.model, fl.explore) is e:
+                out.append(fl.field)
+        for el in d.elements:
+            for q in queries_of(el):
+                if (q.fields or q.explore or q.model) and _element_explore(
+                    project, d, q.model, q.explore
+                ) is e:
+                    dynamic = _dynamic_names(q)
+                    out.extend(ref for _key, ref in element_refs(q) if ref not in dynamic)
+    return out
+
+
+def _dynamic_names(el: DashboardElement) -> set[str]:
+    """The names of an element's dynamic fields (table calculations, custom fields)."""
+    out = set()
+    for df in el.dynamic_fields:
+        for k in ("table_calculation", "measure", "dimension", "category"):
+            if df.get(k):
+                out.add(str(df[k]))
+    return out
+
+
+def element_refs(el: DashboardElement) -> list[tuple[str, str]]:
+    """(key, field) of each entry of the element's fields, filters, pivots, sorts (without
+    direction or pivot index) and listen targets."""
+    out = [
+        (key, ref)
+        for key, refs in (("fields", el.fields), ("filters", list(el.filters)), ("pivots", el.pivots))
+        for ref in refs
+    ]
+    for srt in el.sorts:
+        m = _SORT_RE.match(srt)
+        out.append(("sorts", m.group(1) if m else srt))
+    out.extend(("listen", target) for target in el.listen.values())
+    return out
 
 
 def _element_explore(
@@ -203,16 +248,20 @@ def _element_refs(
     if e.partial and ctx.may_be_in_dependency(e.name, [e.model]):
         return
     exposed = exposed_fields(project, e)
-    dynamic = set()
-    for df in el.dynamic_fields:
-        for k in ("table_calculation", "measure", "dimension", "category"):
-            if df.get(k):
-                dynamic.add(str(df[k]))
+    dynamic = _dynamic_names(el)
     lines = el.props.get("_lines") or {}
+    broken = broken_aliases(ctx, project, e)
 
     def known(ref: str) -> bool:
-        # an undotted name is a table calculation, custom field or row total Looker resolves itself
-        return ref in exposed or ref in dynamic or "." not in ref or _partial_ref(ctx, project, e, ref)
+        # an undotted name is a table calculation, custom field or row total Looker resolves
+        # itself; a field through a view that does not exist is counted in that view's REF003
+        return (
+            ref in exposed
+            or ref in dynamic
+            or "." not in ref
+            or through_broken(broken, ref)
+            or _partial_ref(ctx, project, e, ref)
+        )
 
     bad = _unknown_refs(el, known, exposed)
     for ref, value in el.filters.items():
@@ -258,14 +307,7 @@ def _unknown_refs(
 ) -> list[tuple[str, str]]:
     """(key, entry) of each fields, filters, pivots or sorts entry of the element that is not a
     field of its explore, and of each pivot missing from its fields."""
-    bad: list[tuple[str, str]] = []
-    for key, refs in (("fields", el.fields), ("filters", list(el.filters)), ("pivots", el.pivots)):
-        bad.extend((key, ref) for ref in refs if not known(ref))
-    for srt in el.sorts:
-        m = _SORT_RE.match(srt)
-        ref = m.group(1) if m else srt
-        if not known(ref):
-            bad.append(("sorts", ref))
+    bad = [(key, ref) for key, ref in element_refs(el) if key != "listen" and not known(ref)]
     for ref in el.pivots:
         if known(ref) and ref not in el.fields and ref in exposed:
             bad.append(("pivots", f"{ref} (a pivot must also be in fields)"))

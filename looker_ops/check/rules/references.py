@@ -26,16 +26,17 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 from looker_ops.check.rules.base import CheckContext, Rule, rule
-from looker_ops.check.rules.common import compiled_field, compiled_table, exposed_fields
+from looker_ops.check.rules.cascades import Skipped, refs_elsewhere, unchecked_note
+from looker_ops.check.rules.common import EVERY_ALIAS, compiled_field, compiled_table, exposed_fields
 from looker_ops.check.rules.dashboard_refs import dashboard_refs
+from looker_ops.check.rules.data_tests import test_refs
 from looker_ops.check.rules.filter_values import BAD_FILTER_VALUE, filter_error
 from looker_ops.findings import Severity
 from looker_ops.lookml.merge import measure_filters
 from looker_ops.lookml.model import Explore, Project, View
-from looker_ops.lookml.sql import SqlCompiler, SqlProblem, references
+from looker_ops.lookml.sql import SqlCompiler, SqlProblem
 
 F = "references"
 UNRESOLVED = rule(
@@ -61,7 +62,12 @@ NO_VIEW = rule(
     Severity.ERROR,
     "explore or join names no view",
     F,
-    "The view of an explore or join (`from`, `view_name` or its own name) is not defined.",
+    "The view of an explore or join (`from`, `view_name` or its own name) is not defined. It is "
+    "reported once, with the number of references through it that were left unchecked: the "
+    "explore's or join's fields named by dashboard elements (fields, filters, sorts, pivots, "
+    "listens), dashboard filters, data tests, and the explore's own field lists and SQL are not "
+    "reported one by one (an explore whose base view is missing leaves every reference through "
+    "it unchecked; a join's, those through the join).",
     "join: geo { from: geoip_view }   # the view is geoip",
     "join: geo { from: geoip }",
 )
@@ -104,20 +110,6 @@ LIQUID = rule(
     "An unknown Liquid tag or an unclosed block: the compiled SQL may not be what Looker sends.",
     "{% if x._in_query %} ... (no endif)",
     "{% if x._in_query %} ... {% endif %}",
-)
-
-
-BAD_TEST = rule(
-    "REF013",
-    Severity.ERROR,
-    "data test names a missing explore or field",
-    F,
-    "A `test:` runs its explore_source query on Looker: the explore, every column field, filter, sort and "
-    "assert reference must exist in the model that includes the test.",
-    "test: keys_unique {\n  explore_source: cloudtrail_logs {\n    column: id { field: cloudtrail_logs.eventid }\n  }\n"
-    "  assert: one { expression: ${cloudtrail_logs.events} = 1 ;; }\n}",
-    "test: keys_unique {\n  explore_source: cloudtrail_logs {\n    column: id { field: cloudtrail_logs.event_id }\n"
-    "    column: events { field: cloudtrail_logs.events }\n  }\n  assert: one { expression: ${cloudtrail_logs.events} = 1 ;; }\n}",
 )
 
 
@@ -321,24 +313,22 @@ def _sets_and_drills(ctx: CheckContext, project: Project, view: View) -> None:
 
 
 def _explore_refs(ctx: CheckContext, project: Project, e: Explore) -> None:
+    """REF003 for the explore's base view and each join's view that does not exist (once,
+    with the references through it left unchecked: see :mod:`cascades`), then its joins' and
+    its own SQL and field lists."""
     where = f"model:{e.model}/explore:{e.name}"
     efile = str(e.props.get("_file", e.file))
     if project.view_for(e.model, e.view_name) is None:
         if not ctx.may_be_in_dependency(e.view_name, [e.model]):
-            ctx.report(NO_VIEW, f"explore {e.name}: view {e.view_name} does not exist", e.file, e.line, where)
+            n = refs_elsewhere(project, e, EVERY_ALIAS)
+            msg = f"explore {e.name}: view {e.view_name} does not exist{unchecked_note(n)}"
+            ctx.report(NO_VIEW, msg, e.file, e.line, where)
         return
     aliases = e.aliases()
+    skipped = Skipped(ctx, project, e)
     for j in e.joins:
-        if project.view_for(e.model, j.view_name) is None and not ctx.may_be_in_dependency(
-            j.view_name, [e.model]
-        ):
-            ctx.report(
-                NO_VIEW,
-                f"explore {e.name}: join {j.name} names view {j.view_name}, which does not exist",
-                j.file,
-                j.line,
-                f"{where}/join:{j.name}",
-            )
+        if project.view_for(e.model, j.view_name) is None:
+            ctx.may_be_in_dependency(j.view_name, [e.model])  # counted there when it may be
     comp = SqlCompiler(project, e)
     for j in e.joins:
         if project.view_for(e.model, j.view_name) is None:
@@ -349,7 +339,11 @@ def _explore_refs(ctx: CheckContext, project: Project, e: Explore) -> None:
                 comp.render(text, None, None, f"join:{j.name}")
                 _report_problems(
                     ctx,
-                    [p for p in comp.problems if p.field == f"join:{j.name}" or p.kind != "unresolved"],
+                    [
+                        p
+                        for p in skipped.problems(comp.problems)
+                        if p.field == f"join:{j.name}" or p.kind != "unresolved"
+                    ],
                     j.file,
                     j.line,
                     f"{where}/join:{j.name}",
@@ -367,19 +361,34 @@ def _explore_refs(ctx: CheckContext, project: Project, e: Explore) -> None:
     if e.sql_always_where:
         comp.problems = []
         comp.render(e.sql_always_where, None, None, "sql_always_where")
-        _report_problems(ctx, comp.problems, efile, e.line_of("sql_always_where"), where, models=[e.model])
-    _explore_field_lists(ctx, project, e)
+        probs = skipped.problems(comp.problems)
+        _report_problems(ctx, probs, efile, e.line_of("sql_always_where"), where, models=[e.model])
+    _explore_field_lists(ctx, project, e, skipped)
+    for j in e.joins:
+        if j.name in skipped.broken:
+            n = skipped.counts.get(j.name, 0) + refs_elsewhere(project, e, j.name)
+            ctx.report(
+                NO_VIEW,
+                f"explore {e.name}: join {j.name} names view {j.view_name}, which does not exist"
+                + unchecked_note(n),
+                j.file,
+                j.line,
+                f"{where}/join:{j.name}",
+            )
 
 
-def _explore_field_lists(ctx: CheckContext, project: Project, e: Explore) -> None:
+def _explore_field_lists(ctx: CheckContext, project: Project, e: Explore, skipped: Skipped) -> None:
     """An explore's always_filter, conditionally_filter, access_filter and fields lists, and its
-    joins' fields lists, name fields that exist (and filter values Looker can read)."""
+    joins' fields lists, name fields that exist (and filter values Looker can read); an entry
+    through a join whose view does not exist is counted in ``skipped``."""
     where = f"model:{e.model}/explore:{e.name}"
     efile = str(e.props.get("_file", e.file))
     aliases = e.aliases()
     all_fields = exposed_fields(project, _unrestricted(e) if _restricted(e) else e)
 
     def exists(ref: str) -> bool:
+        if skipped.ref(ref):
+            return True
         alias, _, name = ref.partition(".")
         vname = aliases.get(alias, "")
         v = project.view_for(e.model, vname)
@@ -424,10 +433,12 @@ def _explore_field_lists(ctx: CheckContext, project: Project, e: Explore) -> Non
                     ctx.report(
                         BAD_FILTER_VALUE, f"explore {e.name}: {label}: {err}", efile, e.line_of(key), where
                     )
-    _fields_entries(ctx, project, e, exists)
+    _fields_entries(ctx, project, e, exists, skipped)
 
 
-def _fields_entries(ctx: CheckContext, project: Project, e: Explore, exists: Callable[[str], bool]) -> None:
+def _fields_entries(
+    ctx: CheckContext, project: Project, e: Explore, exists: Callable[[str], bool], skipped: Skipped
+) -> None:
     """The explore's and its joins' ``fields:`` entries name fields or sets that exist."""
     where = f"model:{e.model}/explore:{e.name}"
     efile = str(e.props.get("_file", e.file))
@@ -436,6 +447,8 @@ def _fields_entries(ctx: CheckContext, project: Project, e: Explore, exists: Cal
         for item in e.fields:
             it = item.lstrip("-")
             if it == "ALL_FIELDS*" or it.endswith(".ALL_FIELDS*"):
+                continue
+            if it.endswith("*") and skipped.ref(it):
                 continue
             if it.endswith("*"):
                 alias, _, sname = it[:-1].rpartition(".")
@@ -496,75 +509,10 @@ def _unrestricted(e: Explore) -> Explore:
     )
 
 
-def _test_refs(ctx: CheckContext, project: Project, model: str, t: dict[str, Any]) -> None:
-    name = str(t.get("_name"))
-    file = str(t.get("_file", ""))
-    where = f"model:{model}/test:{name}"
-    es = t.get("explore_source")
-    if not isinstance(es, dict):
-        ctx.report(BAD_TEST, f"test {name} has no explore_source", file, int(t.get("_line", 0)), where)
-        return
-    ename = str(es.get("_name"))
-    e = project.explore(model, ename)
-    es_line = int(es.get("_line", t.get("_line", 0)))
-    if e is None and project.unparsed and ctx.may_be_in_dependency(ename, [model]):
-        return
-    if e is None:
-        ctx.report(
-            BAD_TEST,
-            f"test {name}: explore_source {ename} is not an explore of model {model}",
-            file,
-            es_line,
-            where,
-        )
-        return
-    exposed = exposed_fields(project, e)
-    lines = es.get("_lines") or {}
-
-    def not_a_field(subject: str, line: int, ref: str) -> None:
-        if project.unparsed:  # the view may be one a file that does not parse defines
-            vname = e.aliases().get(ref.partition(".")[0])
-            if vname and ctx.may_be_in_dependency(vname, [model]):
-                return
-        ctx.report(BAD_TEST, f"test {name}: {subject} is not a field of explore {ename}", file, line, where)
-
-    for col in es.get("columns", []) or []:
-        if not isinstance(col, dict):
-            continue
-        ref = str(col.get("field") or f"{ename}.{col.get('_name')}")
-        if ref not in exposed:
-            not_a_field(f"column {col.get('_name')}: {ref}", int(col.get("_line", es_line)), ref)
-    for group in es.get("filters__all", []) or []:
-        for ref, value in group if isinstance(group, list) else []:
-            if ref not in exposed:
-                not_a_field(f"filter field {ref}", int(lines.get("filters", es_line)), ref)
-            else:
-                err = filter_error(exposed[ref][1], value)
-                if err:
-                    ctx.report(
-                        BAD_FILTER_VALUE,
-                        f"test {name}: filter {ref}: {err}",
-                        file,
-                        int(lines.get("filters", es_line)),
-                        where,
-                    )
-    sorts = es.get("sorts") or []
-    for item in sorts if isinstance(sorts, list) else []:
-        ref = item[0] if isinstance(item, tuple) else str(item).split()[0]
-        if ref not in exposed:
-            not_a_field(f"sort field {ref}", int(lines.get("sorts", es_line)), ref)
-    for a in t.get("asserts", []) or []:
-        if not isinstance(a, dict):
-            continue
-        for ref in references(str(a.get("expression", ""))):
-            if ref not in exposed:
-                not_a_field(f"assert {a.get('_name')}: ${{{ref}}}", int(a.get("_line", es_line)), ref)
-
-
 def check(ctx: CheckContext) -> None:
     p = ctx.project
     for model, t in ctx.mine(p.tests):
-        _test_refs(ctx, p, model, t)
+        test_refs(ctx, p, model, t)
     for (kind, name), places in sorted(p.duplicates.items()) if ctx.first_shard else []:
         for file, line in places[1:]:
             first = places[0]

@@ -1,0 +1,65 @@
+"""One finding for a view that does not exist, not one per reference through it.
+
+An explore whose base view does not exist cannot be used at all, and a join whose view does
+not exist has no fields: ``REF003`` reports each once, and says how many references through it
+were left unchecked (as ``LKM007`` does for a dependency that is not here). Those references,
+in dashboards (element fields, filters, sorts, pivots, listens; dashboard filters), data tests
+and the explore's own field lists and SQL, are not reported one by one.
+"""
+
+from __future__ import annotations
+
+from looker_ops.check.rules.base import CheckContext
+from looker_ops.check.rules.common import broken_aliases, through_broken
+from looker_ops.check.rules.dashboard_refs import refs_through
+from looker_ops.check.rules.data_tests import test_field_refs, tests_of
+from looker_ops.lookml.liquid import SqlProblem
+from looker_ops.lookml.model import Explore, Project
+
+
+def refs_elsewhere(project: Project, e: Explore, alias: str) -> int:
+    """How many references the checked dashboards and the data tests make through ``alias``
+    of explore ``e`` (``EVERY_ALIAS``: through the explore)."""
+    only = frozenset([alias])
+    refs = refs_through(project, e)
+    refs += [ref for t in tests_of(project, e.model, e.name) for _what, ref, _line in test_field_refs(t)]
+    return sum(1 for ref in refs if through_broken(only, ref))
+
+
+def unchecked_note(n: int) -> str:
+    """The end of a REF003 message: the references it left unchecked (none: nothing)."""
+    return f"; {n} reference(s) through it were not checked" if n else ""
+
+
+class Skipped:
+    """The references through an explore's aliases whose view does not exist, found while
+    checking the explore's own field lists and SQL: counted per alias, not reported."""
+
+    def __init__(self, ctx: CheckContext, project: Project, e: Explore) -> None:
+        self.broken = broken_aliases(ctx, project, e)
+        self.counts: dict[str, int] = {}
+        # view name -> the first broken alias of it (a compiler problem names the view)
+        self._by_view: dict[str, str] = {}
+        for alias, vname in e.aliases().items():
+            if through_broken(self.broken, f"{alias}.x"):
+                self._by_view.setdefault(vname, alias)
+
+    def ref(self, ref: str) -> bool:
+        """``alias.field`` is through a broken alias (counted)."""
+        if not through_broken(self.broken, ref):
+            return False
+        alias = ref.partition(".")[0]
+        self.counts[alias] = self.counts.get(alias, 0) + 1
+        return True
+
+    def problems(self, probs: list[SqlProblem]) -> list[SqlProblem]:
+        """The compiler's problems but those about a field of a view that does not exist
+        through a broken alias (counted)."""
+        out = []
+        for pr in probs:
+            alias = self._by_view.get(pr.missing or "") if pr.kind == "unresolved" else None
+            if alias is None:
+                out.append(pr)
+            else:
+                self.counts[alias] = self.counts.get(alias, 0) + 1
+        return out
