@@ -1,4 +1,5 @@
-"""SQL dialects of a check: the names sqlglot knows (checked without importing sqlglot) and the
+"""SQL dialects of a check: the names sqlglot knows (checked without importing sqlglot), the hint
+that a project's SQL is of another dialect than the one checked, and the
 imports the rules need, done once before the rule processes fork."""
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from collections.abc import Iterable
 from looker_ops.config.values import KNOWN_DIALECTS, dialect_problem
 from looker_ops.errors import BadInput
 
-__all__ = ["KNOWN_DIALECTS", "check_dialects", "preload_rules"]
+__all__ = ["KNOWN_DIALECTS", "check_dialects", "dialect_hint", "preload_rules"]
 
 
 def check_dialects(dialect: str, connections: dict[str, str]) -> None:
@@ -33,3 +34,55 @@ def preload_rules(dialects: Iterable[str]) -> None:
     for name in sorted(set(dialects)):
         with contextlib.suppress(SqlglotError, ValueError):
             sqlglot.parse("SELECT 1", read=name)
+
+
+# The dialects a hint may name, the most common LookML connections first (the first wins a tie).
+HINT_DIALECTS = ("bigquery", "snowflake", "redshift", "postgres", "databricks", "mysql", "tsql", "oracle")
+HINT_SAMPLE = 40
+# words in a connection's name that say its dialect (default: the dialect's own name)
+CONNECTION_WORDS = {
+    "bigquery": ("bigquery", "bq"),
+    "postgres": ("postgres", "pg"),
+    "databricks": ("databricks", "spark"),
+}  # statements re-read at most (the first ones the Athena rules could not read)
+
+
+def _reads_cleanly(statement: str, dialect: str) -> bool:
+    """``statement`` parses in ``dialect`` and calls no function that dialect does not know."""
+    import sqlglot
+    from sqlglot import exp
+    from sqlglot.errors import SqlglotError
+
+    try:
+        trees = sqlglot.parse(statement, read=dialect)
+    except (SqlglotError, ValueError, RecursionError):
+        return False
+    return all(t is not None and t.find(exp.Anonymous) is None for t in trees)
+
+
+def dialect_hint(
+    misfits: Iterable[str], dialect: str = "athena", connections: Iterable[str] = ()
+) -> str | None:
+    """A note for the summary when the statements ``dialect``'s rules could not read (unknown
+    functions, syntax errors: ``misfits``) read cleanly in another dialect: the project's SQL
+    is probably that one's, and ``--dialect`` was not given. None when no dialect reads at
+    least half of them (and two). Of dialects that read as many, one that a name of
+    ``connections`` (the models' connections) mentions comes first."""
+    sample = sorted(set(misfits))[:HINT_SAMPLE]  # the same sample however the rules were shared
+    if len(sample) < 2:
+        return None
+    scores = {d: sum(_reads_cleanly(s, d) for s in sample) for d in HINT_DIALECTS if d != dialect}
+    best = max(scores.values())
+    if best < max(2, len(sample) / 2):
+        return None
+    named = " ".join(connections).lower()
+    names = sorted(
+        (d for d in HINT_DIALECTS if scores.get(d) == best),
+        key=lambda d: not any(w in named for w in CONNECTION_WORDS.get(d, (d,))),
+    )
+    shown = " or ".join(names[:3])
+    return (
+        f"{best} of the {len(sample)} SQL texts that are not valid {dialect.capitalize()} SQL read cleanly as "
+        f"{shown}: if the project's connection is {shown}, give --dialect {names[0]} (or check.dialect in "
+        f"looker-ops.yaml); the {dialect.capitalize()} rules then do not apply"
+    )

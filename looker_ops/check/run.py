@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from looker_ops.check.baseline import Suppressed, apply_exemptions, read_baseline
-from looker_ops.check.dialects import check_dialects, preload_rules
+from looker_ops.check.dialects import check_dialects, dialect_hint, preload_rules
 from looker_ops.errors import BadInput
 from looker_ops.findings import Finding, Severity
 from looker_ops.lookml.collector import gc_paused
@@ -94,6 +94,9 @@ def sql_default(project: Project) -> bool:
 RESULT_FORMAT = "1"
 SHARD_MIN_OBJECTS = 300  # below this, checking in one process is faster than forking
 _SHARD_CTX: CheckContext | None = None
+# what one share of the rules found: findings, notes, references left unchecked (for a missing
+# dependency; per file that does not parse), SQL texts the Athena rules could not read
+_ShardResult = tuple[list[Finding], list[str], int, dict[str, int], set[str]]
 
 
 def _families(ctx: CheckContext) -> list[tuple[str, Any]]:
@@ -104,9 +107,7 @@ def _families(ctx: CheckContext) -> list[tuple[str, Any]]:
     return [(n, f) for n, f in families() if athena or n not in ATHENA_FAMILIES]
 
 
-def _shard_findings(
-    ctx: CheckContext, shard: tuple[int, int]
-) -> tuple[list[Finding], list[str], int, dict[str, int]]:
+def _shard_findings(ctx: CheckContext, shard: tuple[int, int]) -> _ShardResult:
     """Run every family but the SQL one on the ``shard`` share of ``ctx``'s objects."""
     from dataclasses import replace
 
@@ -116,10 +117,10 @@ def _shard_findings(
     for name, fam in _families(sub):
         if name != "engine":
             fam(sub)
-    return sub.findings, sub.notes, sub.unchecked, sub.unchecked_unparsed
+    return sub.findings, sub.notes, sub.unchecked, sub.unchecked_unparsed, sub.misfits
 
 
-def _run_shard(shard: tuple[int, int]) -> tuple[list[Finding], list[str], int, dict[str, int]]:
+def _run_shard(shard: tuple[int, int]) -> _ShardResult:
     """In a forked process: one share of the rules (the garbage collector on again, as the
     process makes and drops objects of its own)."""
     import gc
@@ -163,9 +164,10 @@ def _run_families(ctx: CheckContext, workers: int | None) -> None:
                 _SHARD_CTX = None
                 if enabled:
                     gc.enable()
-            for findings, notes, unchecked, unparsed in results:
+            for findings, notes, unchecked, unparsed, misfits in results:
                 ctx.findings.extend(findings)
                 ctx.notes.extend(notes)
+                ctx.misfits.update(misfits)
                 ctx.unchecked += unchecked
                 for file, k in unparsed.items():
                     ctx.unchecked_unparsed[file] = ctx.unchecked_unparsed.get(file, 0) + k
@@ -367,6 +369,9 @@ def _check_project(
         ctx.notes.append(reason)
     ctx.findings.extend(project.problems)
     _run_families(ctx, workers)
+    conns = [m.connection or "" for m in project.models.values()]
+    if ctx.misfits and (hint := dialect_hint(ctx.misfits, "athena", conns)):
+        ctx.notes.append(hint)
     _dependency_findings(ctx)
     _unparsed_findings(ctx)
     _unknown_ignore_codes(ctx)

@@ -25,7 +25,7 @@ from sqlglot.dialects.athena import Athena
 from sqlglot.errors import SqlglotError
 
 from looker_ops.check.rules.athena_functions import ATHENA_FUNCTIONS, NOT_ATHENA_HINTS, NOT_FUNCTIONS
-from looker_ops.check.rules.base import CheckContext, rule
+from looker_ops.check.rules.base import MISFITS_KEPT, CheckContext, rule
 from looker_ops.check.rules.common import compiled_field, compiled_table, lone_semicolon_hint, view_schema
 from looker_ops.findings import Severity
 from looker_ops.lookml.cache import ResultCache
@@ -58,7 +58,9 @@ UNPARSABLE = rule(
     "SQL is not valid Athena SQL",
     "athena_sql",
     "sqlglot cannot parse the compiled SQL in the Athena dialect. When the SQL runs on past a "
-    "single ';' into the next LookML parameter (LookML ends sql with ';;'), the message says so.",
+    "single ';' into the next LookML parameter (LookML ends sql with ';;'), the message says so; "
+    "a function called with other arguments than Athena's (BigQuery's two-argument DATE_ADD) is "
+    "named, with Athena's arguments where the message knows them.",
     "dimension: x { sql: CASE WHEN ${TABLE}.a = 1 THEN 'one' ;; }   # no END",
     "dimension: x { sql: CASE WHEN ${TABLE}.a = 1 THEN 'one' END ;; }",
 )
@@ -134,8 +136,35 @@ def _parse_error_uncached(sql: str) -> str | None:
         return TOO_DEEP
     except SqlglotError as exc:
         msg = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        return re.sub(r"\x1b\[[0-9;]*m", "", msg)
+        return _plain_message(re.sub(r"\x1b\[[0-9;]*m", "", msg))
     return None
+
+
+# sqlglot's message for a call that lacks an argument its expression requires
+_MISSING_ARG_RE = re.compile(r"Required keyword: '(\w+)' missing for <class '[\w.]*?(\w+)'>")
+# Athena's own argument lists of functions other dialects call with fewer arguments
+ATHENA_SIGNATURES = {
+    "DATE_ADD": "date_add(unit, value, timestamp)",
+    "DATE_DIFF": "date_diff(unit, timestamp1, timestamp2)",
+    "DATE_TRUNC": "date_trunc(unit, timestamp)",
+}
+
+
+def _plain_message(msg: str) -> str:
+    """sqlglot's message in the user's terms: a call that lacks an argument Athena requires
+    names the function (and Athena's argument list), not sqlglot's expression class."""
+    m = _MISSING_ARG_RE.search(msg)
+    if m is None:
+        return msg
+    cls = getattr(sqlglot.expressions, m.group(2), None)
+    name = (
+        cls.sql_name() if isinstance(cls, type) and issubclass(cls, sqlglot.expressions.Func) else m.group(2)
+    )
+    sig = ATHENA_SIGNATURES.get(name)
+    told = f"Athena's is {sig}" if sig else "it lacks an argument Athena requires"
+    return (
+        msg[: m.start()] + f"{name}() is called with other arguments than Athena's ({told})" + msg[m.end() :]
+    )
 
 
 def _parse_error(sql: str, cache: ResultCache | None = None) -> str | None:
@@ -285,10 +314,13 @@ def _check_sql(
     if err is not None:
         hint = lone_semicolon_hint(raw() if callable(raw) else raw)
         ctx.report(UNPARSABLE, f"{what}: not valid Athena SQL: {err}{hint}", file, line, where)
-        return
-    names = _unknown_functions(sql)
-    if names:
+    else:
+        names = _unknown_functions(sql)
+        if not names:
+            return
         ctx.report(UNKNOWN_FUNCTION, f"{what}: Athena has no {_fn_message(names)}", file, line, where)
+    if len(ctx.misfits) < MISFITS_KEPT:
+        ctx.misfits.add(wrapped)
 
 
 _RAW_KEYS = ("sql", "sql_start", "sql_end", "sql_latitude", "sql_longitude")

@@ -56,6 +56,9 @@ class CheckOptions:
         return self.connections.get(connection or "", self.dialect)
 
 
+MISFITS_KEPT = 5_000  # enough for the hint's sample, bounded for a project of broken SQL
+
+
 @dataclass
 class CheckContext:
     project: Project
@@ -68,6 +71,9 @@ class CheckContext:
     # References left unchecked because they may name a view or explore of a file that does not
     # parse: file -> count.
     unchecked_unparsed: dict[str, int] = field(default_factory=dict)
+    # SQL texts (as parsed) the Athena rules could not read, up to MISFITS_KEPT: the hint that
+    # the project's SQL may be of another dialect (check.dialects.dialect_hint).
+    misfits: set[str] = field(default_factory=set)
 
     def _mine(self, i: int) -> bool:
         return i % self.shard[1] == self.shard[0]
