@@ -83,34 +83,47 @@ class Dependencies:
         return out
 
     def read_dependency_manifests(self) -> None:
-        """Each dependency's manifest.lkml: its constants (what its own files read, with this
-        project's overrides) and the projects it imports; this project's ``project_name``."""
+        """Each dependency's manifest.lkml: its constants (what its own files read) and the
+        projects it imports; this project's ``project_name``.
+
+        As Looker documents it, a dependency's files read the constants of its own manifest;
+        the project that imports it may give a constant another value (``override_constant``
+        in its ``local_dependency``/``remote_dependency``) only when the dependency exports
+        it (``export: override_required`` or ``override_optional``). Along a chain (this
+        project imports A, A imports B), B's constants take A's overrides, A's take this
+        project's; when this project also imports B, its own override wins. An override's
+        value reads the importer's constants (``value: "@{SCHEMA}"``)."""
         name = self.manifest.get("project_name") if isinstance(self.manifest, dict) else None
         if isinstance(name, str) and name and name not in self.dependencies:
             self.root_names.add(name)
+        self.dep_manifests = {dep: _read_manifest(path) for dep, path in sorted(self.dependencies.items())}
+        own = {dep: _manifest_constants(doc) for dep, doc in self.dep_manifests.items()}
         overrides: dict[str, dict[str, str]] = {}
-        for dep, entry in self._dependency_entries(self.manifest, self.constants):
-            for o in entry.get("override_constants", []) or []:
-                if isinstance(o, dict) and (o.get("_name") or o.get("name")):
-                    key = str(o.get("_name") or o.get("name"))
-                    overrides.setdefault(dep, {})[key] = str(o.get("value", ""))
-        self.dep_manifests = {}
+        entries = self._dependency_entries(self.manifest, self.constants)
+        _add_overrides(overrides, entries, self.constants)
+        done: set[str] = set()
+        level = sorted(n for n, _ in entries)
+        while level:  # breadth first: a nearer importer's override is kept over a farther one's
+            nxt: list[str] = []
+            for dep in level:
+                if dep in done or dep not in self.dependencies:
+                    continue
+                done.add(dep)
+                values, exported = own[dep]
+                allowed = {
+                    k: v for k, v in overrides.get(dep, {}).items() if k not in values or k in exported
+                }
+                self.dep_constants[dep] = consts = {**self.constants, **values, **allowed}
+                entries = self._dependency_entries(self.dep_manifests[dep], consts)
+                _add_overrides(overrides, entries, consts)
+                nxt += sorted(n for n, _ in entries if n not in done)
+            level = nxt
+        for dep in self.dependencies:  # imported only by `//` includes: no override
+            if dep not in done:
+                self.dep_constants[dep] = {**self.constants, **own[dep][0]}
         all_consts: dict[str, str] = {}
-        for dep, path in sorted(self.dependencies.items()):
-            doc: dict[str, Any] = {}
-            try:
-                loaded = lkml.load((Path(path) / "manifest.lkml").read_text(encoding="utf-8-sig"))
-                doc = loaded if isinstance(loaded, dict) else {}
-            except (OSError, SyntaxError, KeyError, ValueError, UnicodeDecodeError):
-                doc = {}  # no manifest, or one that does not parse: its files read this project's
-            self.dep_manifests[dep] = doc
-            own = {
-                str(c["name"]): str(c.get("value", ""))
-                for c in doc.get("constants", []) or []
-                if isinstance(c, dict) and c.get("name")
-            }
-            all_consts.update(own)
-            self.dep_constants[dep] = {**self.constants, **own, **overrides.get(dep, {})}
+        for dep in sorted(own):
+            all_consts.update(own[dep][0])
         self.all_constants = {**all_consts, **self.constants}
 
     def imported_names(self) -> set[str]:
@@ -158,3 +171,39 @@ class Dependencies:
                 if name and name not in self.dependencies and name not in self.root_names:
                     line = int(dep.get("_line") or lines.get(key[:-3] + "y", 1))
                     self.missing_dependencies.setdefault(name, ("manifest.lkml", line))
+
+
+def _read_manifest(path: Path) -> dict[str, Any]:
+    """A dependency's parsed manifest.lkml (empty when it has none or it does not parse: its
+    files then read the importing project's constants)."""
+    try:
+        loaded = lkml.load((Path(path) / "manifest.lkml").read_text(encoding="utf-8-sig"))
+    except (OSError, SyntaxError, KeyError, ValueError, UnicodeDecodeError):
+        return {}
+    return loaded if isinstance(loaded, dict) else {}
+
+
+def _manifest_constants(doc: Mapping[str, Any]) -> tuple[dict[str, str], set[str]]:
+    """A manifest's constants (name -> value) and the names of those an importing project may
+    override (``export: override_required`` / ``override_optional``)."""
+    values: dict[str, str] = {}
+    exported: set[str] = set()
+    for c in doc.get("constants", []) or []:
+        if isinstance(c, dict) and c.get("name"):
+            values[str(c["name"])] = str(c.get("value", ""))
+            if str(c.get("export", "")).strip().lower() in ("override_required", "override_optional"):
+                exported.add(str(c["name"]))
+    return values, exported
+
+
+def _add_overrides(
+    overrides: dict[str, dict[str, str]], entries: list[tuple[str, Any]], consts: Mapping[str, str]
+) -> None:
+    """Add the ``override_constant`` values of one manifest's dependency entries (read with
+    that manifest's constants ``consts``); an override already recorded (from a nearer
+    importer) is kept."""
+    for dep, entry in entries:
+        for o in entry.get("override_constants", []) or []:
+            if isinstance(o, dict) and (o.get("_name") or o.get("name")):
+                key = str(o.get("_name") or o.get("name"))
+                overrides.setdefault(dep, {}).setdefault(key, with_constants(str(o.get("value", "")), consts))
