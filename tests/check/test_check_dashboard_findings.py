@@ -194,7 +194,7 @@ def test_field_listen_and_extends_findings_point_at_their_keys(tmp_path: Path) -
     found = {(f.code, f.line) for f in check(make_project(tmp_path, text))}
     assert found == {
         ("REF007", line_of(text, "fields: [orders.created_mnth")),
-        ("REF008", line_of(text, "Country: customers.contry") - 1),  # the `listen:` key
+        ("REF008", line_of(text, "Country: customers.contry")),  # the entry, not the `listen:` key
         ("LKM005", line_of(text, "extends: sales_template")),
     }, found
 
@@ -241,3 +241,43 @@ def test_junit_names_of_findings_alike_but_for_the_line() -> None:
         Finding("X", Severity.INFO, "m"),
     ]
     assert junit_names(no_where, lambda p: p) == ["LKM001 a.view.lkml: syntax", "X project: m"]
+
+
+def test_entries_of_wrapped_lists_and_mappings_point_at_their_own_line(tmp_path: Path) -> None:
+    """A field in a `fields:` list wrapped over lines, a `filters:` entry, a `sorts:` entry and
+    a `listen:` entry each point at the line the entry is on, not at its key's line."""
+    text = (
+        DASHBOARD.replace(
+            "    fields: [customers.country, orders.count]\n    filters:\n      orders.created_date: 7 days",
+            "    fields: [customers.country,\n      orders.cont]\n    filters:\n      orders.created_date: 7 days\n"
+            "      customers.contry: France",
+        )
+        .replace(
+            "    sorts: [orders.created_month desc]",
+            "    sorts: [orders.created_month desc,\n      orders.idd desc]",
+        )
+        .replace("      Country: customers.country", "      Region: customers.country")
+    )
+    found = sorted((f.code, f.line) for f in check(make_project(tmp_path, text)))
+    assert found == sorted(
+        [
+            ("REF007", line_of(text, "orders.cont]")),
+            ("REF007", line_of(text, "customers.contry: France")),
+            ("REF007", line_of(text, "orders.idd desc]")),
+            ("REF008", line_of(text, "Region: customers.country")),
+        ]
+    ), found
+
+
+def test_set_members_and_drill_fields_point_at_their_own_line(tmp_path: Path) -> None:
+    orders = ORDERS.replace(
+        "  measure: count {\n    type: count\n  }",
+        "  measure: count {\n    type: count\n    drill_fields: [\n      id,\n      created_dte\n    ]\n  }\n"
+        "  set: detail {\n    fields: [id,\n      custmer_id]\n  }",
+    )
+    root = make_project(tmp_path)
+    (root / "views/orders.view.lkml").write_text(orders)
+    found = sorted((f.code, f.line) for f in check(root))
+    assert found == sorted(
+        [("REF004", line_of(orders, "created_dte")), ("REF004", line_of(orders, "custmer_id]"))]
+    ), found

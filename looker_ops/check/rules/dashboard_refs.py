@@ -14,6 +14,7 @@ from collections.abc import Callable, Mapping
 from looker_ops.check.rules.base import CheckContext, rule
 from looker_ops.check.rules.common import broken_aliases, exposed_fields, through_broken
 from looker_ops.check.rules.filter_values import BAD_FILTER_VALUE, filter_error
+from looker_ops.check.rules.lines import entry_line
 from looker_ops.findings import Severity
 from looker_ops.lookml.dashboards import make_element
 from looker_ops.lookml.filters import DASHBOARD_FILTER_KINDS
@@ -272,7 +273,7 @@ def _element_refs(
                     BAD_FILTER_VALUE,
                     f"element {el.name}: filter {ref}: {err}",
                     file,
-                    int(lines.get("filters", el.line)),
+                    entry_line(ctx, file, int(lines.get("filters", el.line)), ref, end=el.end_line),
                     where,
                 )
     for key, ref in bad:
@@ -280,16 +281,17 @@ def _element_refs(
             BAD_TILE_FIELD,
             f"element {el.name}: {key} entry {ref} is not a field of explore {e.name}",
             file,
-            int(lines.get(key, el.line)),
+            entry_line(ctx, file, int(lines.get(key, el.line)), ref.split(" (")[0], end=el.end_line),
             where,
         )
     for fname, target in el.listen.items():
+        at = entry_line(ctx, file, int(lines.get("listen", el.line)), fname, end=el.end_line)
         if fname not in filter_names:
             ctx.report(
                 BAD_LISTEN,
                 f"element {el.name}: listens to dashboard filter {fname!r}, which does not exist",
                 file,
-                int(lines.get("listen", el.line)),
+                at,
                 where,
             )
         if not known(target):
@@ -297,7 +299,7 @@ def _element_refs(
                 BAD_LISTEN,
                 f"element {el.name}: listen target {target} is not a field of explore {e.name}",
                 file,
-                int(lines.get("listen", el.line)),
+                at,
                 where,
             )
 

@@ -33,6 +33,7 @@ from looker_ops.check.rules.common import EVERY_ALIAS, compiled_field, compiled_
 from looker_ops.check.rules.dashboard_refs import dashboard_refs
 from looker_ops.check.rules.data_tests import test_refs
 from looker_ops.check.rules.filter_values import BAD_FILTER_VALUE, filter_error
+from looker_ops.check.rules.lines import entry_line
 from looker_ops.findings import Severity
 from looker_ops.lookml.merge import measure_filters
 from looker_ops.lookml.model import Explore, Project, View
@@ -280,7 +281,13 @@ def _sets_and_drills(ctx: CheckContext, project: Project, view: View) -> None:
                     BAD_SET,
                     f"set {sname} of view {view.name}: {item} is not a field or set",
                     str(s.get("_file") or view.file),
-                    int(s.get("_line", view.line)),
+                    entry_line(
+                        ctx,
+                        str(s.get("_file") or view.file),
+                        int(s.get("_line", view.line)),
+                        item.strip(),
+                        key="fields",
+                    ),
                     f"view:{view.name}/set:{sname}",
                     elsewhere(item),
                 )
@@ -306,7 +313,7 @@ def _sets_and_drills(ctx: CheckContext, project: Project, view: View) -> None:
                     BAD_SET,
                     f"drill_fields of {where.split('/')[-1]}: {item} is not a field or set",
                     file,
-                    line,
+                    entry_line(ctx, file, line, str(item).strip(), key="drill_fields"),
                     where,
                     elsewhere(str(item)),
                 )

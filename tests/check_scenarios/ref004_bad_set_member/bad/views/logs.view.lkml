@@ -32,7 +32,7 @@ view: logs {
   measure: count {
     type: count
   }
-  set: detail {  # expect: REF004
-    fields: [event_id, event_nmae]
+  set: detail {
+    fields: [event_id, event_nmae]  # expect: REF004
   }
 }

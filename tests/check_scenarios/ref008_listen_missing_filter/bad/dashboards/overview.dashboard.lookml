@@ -14,5 +14,5 @@
     type: looker_line
     fields: [logs.event_date, logs.count]
     sorts: [logs.event_date desc]
-    listen:  # expect: REF008
-      Day: logs.event_date
+    listen:
+      Day: logs.event_date  # expect: REF008

@@ -14,7 +14,7 @@
     type: looker_line
     fields: [logs.event_date, logs.count]
     sorts: [logs.event_date desc]
-    filters:  # expect: REF012
-      logs.count: ">ten"
+    filters:
+      logs.count: ">ten"  # expect: REF012
     listen:
       Date: logs.event_date
