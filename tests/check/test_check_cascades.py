@@ -184,9 +184,10 @@ def test_each_missing_view_is_one_finding_counting_what_it_left_unchecked(tmp_pa
         (
             "REF003",
             MODEL.splitlines().index("explore: returns {") + 1,
-            # every reference through the explore: the returns tile's 3 fields, filter and
-            # pivot; the merged query's; the Reason filter; the test's column and assert
-            "explore returns: view refunds does not exist; 9 reference(s) through it were not checked",
+            # every reference through the explore: its join's sql_on (2); the returns tile's 3
+            # fields, filter and pivot; the merged query's; the Reason filter; the test's
+            # column and assert
+            "explore returns: view refunds does not exist; 11 reference(s) through it were not checked",
         ),
     ], found
 

@@ -15,6 +15,7 @@ from looker_ops.check.rules.dashboard_refs import refs_through
 from looker_ops.check.rules.data_tests import test_field_refs, tests_of
 from looker_ops.lookml.liquid import SqlProblem
 from looker_ops.lookml.model import Explore, Project
+from looker_ops.lookml.sql import references
 
 
 def refs_elsewhere(project: Project, e: Explore, alias: str) -> int:
@@ -24,6 +25,18 @@ def refs_elsewhere(project: Project, e: Explore, alias: str) -> int:
     refs = refs_through(project, e)
     refs += [ref for t in tests_of(project, e.model, e.name) for _what, ref, _line in test_field_refs(t)]
     return sum(1 for ref in refs if through_broken(only, ref))
+
+
+def own_refs(e: Explore) -> int:
+    """How many references the explore's own field lists (``always_filter``,
+    ``conditionally_filter``, ``access_filter``, ``fields``) and SQL (its joins' ``sql_on`` /
+    ``sql_where``, ``sql_always_where``) make: all left unchecked when its base view does not
+    exist (``${TABLE}`` is not a reference)."""
+    lists = [*e.always_filter, *e.conditionally_filter, *e.conditionally_filter_unless]
+    lists += [a["field"] for a in e.access_filter]
+    lists += [f for f in e.fields or [] if not f.lstrip("-").endswith("ALL_FIELDS*")]
+    texts = [e.sql_always_where or ""] + [t or "" for j in e.joins for t in (j.sql_on, j.sql_where)]
+    return len(lists) + sum(1 for t in texts for ref in references(t) if ref != "TABLE")
 
 
 def unchecked_note(n: int) -> str:

@@ -28,7 +28,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from looker_ops.check.rules.base import CheckContext, Rule, rule
-from looker_ops.check.rules.cascades import Skipped, refs_elsewhere, unchecked_note
+from looker_ops.check.rules.cascades import Skipped, own_refs, refs_elsewhere, unchecked_note
 from looker_ops.check.rules.common import EVERY_ALIAS, compiled_field, compiled_table, exposed_fields
 from looker_ops.check.rules.dashboard_refs import dashboard_refs
 from looker_ops.check.rules.data_tests import test_refs
@@ -327,7 +327,7 @@ def _explore_refs(ctx: CheckContext, project: Project, e: Explore) -> None:
     efile = str(e.props.get("_file", e.file))
     if project.view_for(e.model, e.view_name) is None:
         if not ctx.may_be_in_dependency(e.view_name, [e.model]):
-            n = refs_elsewhere(project, e, EVERY_ALIAS)
+            n = own_refs(e) + refs_elsewhere(project, e, EVERY_ALIAS)
             msg = f"explore {e.name}: view {e.view_name} does not exist{unchecked_note(n)}"
             ctx.report(NO_VIEW, msg, e.file, e.line, where)
         return
