@@ -6,9 +6,13 @@ block also carries ``_type``, ``_name``, ``_line`` (line of its key), ``_end`` (
 top-level objects and their direct children) and ``_lines`` (line of each parameter).
 List values are lists of strings, or lists of ``(key, value)`` pairs (``filters: [a: "x"]``).
 
-Parsing uses lkml's lexer and parser (the tree API keeps line numbers). Results are pickled
-under a cache directory keyed by the SHA-256 of the file content (plus a format version), so
-an unchanged file is never parsed twice. An unwritable cache directory just disables the cache.
+A .lkml file is read by :mod:`looker_ops.lookml.fastparse`, which leaves whatever it is not sure
+of to lkml's lexer and parser (the tree API keeps line numbers); a ``.dashboard.lookml`` file by
+:mod:`looker_ops.lookml.dashboards`. Files are parsed in this process and forked workers, which
+take chunks of them in turn from one shared counter (:func:`_parse_todo`). The parsed forms are
+pickled into one pack per project under the cache directory, keyed by the SHA-256 of each file's
+content (plus the code that parses), so an unchanged file is never parsed twice. An unwritable
+cache directory just disables the cache.
 """
 
 from __future__ import annotations
