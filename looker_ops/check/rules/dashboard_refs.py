@@ -285,6 +285,8 @@ def _element_refs(
             where,
         )
     for fname, target in el.listen.items():
+        if fname in filter_names and known(target):
+            continue
         at = entry_line(ctx, file, int(lines.get("listen", el.line)), fname, end=el.end_line)
         if fname not in filter_names:
             ctx.report(
