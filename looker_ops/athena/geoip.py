@@ -110,6 +110,11 @@ class BuildReport:
             f"{self.networks_v4} IPv4 and {self.networks_v6} IPv6 networks -> {self.rows_written} rows "
             f"in {len(self.data_files)} {kind} file(s) in {self.out_dir} ({files}, {self.data_bytes} bytes, "
             f"for S3); DDL in {self.ddl_file}{local}{removed}; {len(self.bad_rows)} bad row(s) skipped"
+            + (
+                "; note: the block locates IPv4 sources only, the IPv6 networks are kept as text and not joined"
+                if self.networks_v6
+                else ""
+            )
         )
 
 

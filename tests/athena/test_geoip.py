@@ -594,3 +594,18 @@ def test_fast_parser_agrees_with_ipaddress(text: str) -> None:
     assert (version, canonical) == (want.version, str(want))
     if version == 4:
         assert (start, end) == (int(want.network_address), int(want.broadcast_address))
+
+
+def test_cli_build_says_ipv6_networks_are_not_joined(tmp_path: Path) -> None:
+    """An IPv6 blocks file is read and kept, and the summary says the block does not join it."""
+    args = ["geoip", "build", "--blocks", str(V6), "--locations", str(LOCS), "--out", str(tmp_path)]
+    result = CliRunner().invoke(main, [*args, "--no-local-csv"])
+    assert result.exit_code in (0, 1), result.output
+    assert (
+        "the block locates IPv4 sources only, the IPv6 networks are kept as text and not joined"
+        in result.output
+    )
+    only_v4 = CliRunner().invoke(
+        main, ["geoip", "build", "--blocks", str(V4), "--locations", str(LOCS), "--out", str(tmp_path / "v4")]
+    )
+    assert "IPv6 networks are kept" not in only_v4.output
