@@ -666,7 +666,7 @@ STEPS: dict[str, list[Step]] = {
         Step("looker-ops athena setup --config looker-ops.yaml --print", 0, check_setup_print),
         Step("looker-ops athena setup --config looker-ops.yaml", 0, check_setup, before=expect_fresh_account),
         Step(
-            "looker-ops geoip build --blocks GeoLite2-City-Blocks-IPv4.csv --blocks GeoLite2-City-Blocks-IPv6.csv "
+            "looker-ops geoip build --blocks GeoLite2-City-Blocks-IPv4.csv "
             "--locations GeoLite2-City-Locations-en.csv --out build/geoip --location s3://acme-geo/geoip_blocks/",
             0,
             check_geoip_build,
