@@ -40,13 +40,13 @@ def _html_table(t: TilePreview) -> str:
     head = "".join(f'<th title="{esc(c)}">{esc(series_name(t, i))}</th>' for i, c in enumerate(t.columns))
     numeric = [any(num(r[i]) is not None for r in t.rows) for i in range(len(t.columns))]
     body = []
-    for r in t.rows:
+    for k, r in enumerate(t.rows):
         cells = "".join(
-            f'<td class="n">{esc(v)}</td>'
+            f'<td class="n">{esc(t.text(k, i))}</td>'
             if num(v) is not None
-            else f'<td class="n null">{esc(v)}</td>'
+            else f'<td class="n null">{esc(t.text(k, i))}</td>'
             if v is None and i < len(numeric) and numeric[i]
-            else f"<td>{esc(v)}</td>"
+            else f"<td>{esc(t.text(k, i))}</td>"
             for i, v in enumerate(r)
         )
         body.append(f"<tr>{cells}</tr>")
@@ -124,7 +124,7 @@ def render_html(previews: Sequence[DashboardPreview]) -> str:
                 and len(t.rows) == 1
                 and len(t.columns) == 1
             ):
-                out.append(f'<div class="big">{esc(t.rows[0][0])}</div>')
+                out.append(f'<div class="big">{esc(t.text(0, 0))}</div>')
             else:
                 out.append(chart_svg(t))
                 out.append(_html_table(t))

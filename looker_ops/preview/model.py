@@ -53,6 +53,26 @@ class TilePreview:
     hidden_fields: list[str] = field(default_factory=list)
     # The tile's ``width`` in the dashboard's 24-column grid (the HTML page's tile width).
     width: int | None = None
+    # The value format of each column (an Excel-style string; None: unformatted) and each
+    # cell's formatted text (None where no format applies), see preview/formatting.py.
+    formats: list[str | None] = field(default_factory=list)
+    formatted: list[list[str | None]] = field(default_factory=list)
+
+    def text(self, row: int, column: int) -> str:
+        """Cell (``row``, ``column``) as the table shows it: its formatted text when its
+        column has a value format, else :func:`cell` of the raw value (NULL is ``∅``)."""
+        if row < len(self.formatted) and column < len(self.formatted[row]):
+            shown = self.formatted[row][column]
+            if shown is not None:
+                return shown
+        return cell(self.rows[row][column])
+
+    def rendered(self) -> list[list[str | None]]:
+        """Every cell's text (:meth:`text`), None for NULL: the JSON ``rendered`` rows."""
+        return [
+            [None if v is None else self.text(r, c) for c, v in enumerate(row)]
+            for r, row in enumerate(self.rows)
+        ]
 
     @property
     def is_text(self) -> bool:
@@ -113,8 +133,11 @@ def cell(value: Any) -> str:
 
 def to_dict(p: DashboardPreview) -> dict[str, Any]:
     """The JSON document: ``{"dashboard", "filters", "problems": [{"file", "kind", "message"}], "tiles":
-    [{"title", "type", "sql", "columns", "labels", "rows", "files_scanned", "partition_filter"}]}``;
-    a tile that did not run also has ``error``, a text tile (``"type": "text"``) has ``body``."""
+    [{"title", "type", "sql", "columns", "labels", "rows", "rendered", "value_formats",
+    "files_scanned", "partition_filter"}]}``; ``rows`` hold the raw values, ``rendered`` the
+    same cells as text, formatted as Looker shows them (null for NULL), ``value_formats`` the
+    format of each formatted column. A tile that did not run also has ``error``, a text tile
+    (``"type": "text"``) has ``body``."""
     tiles = []
     for t in p.tiles:
         d: dict[str, Any] = {
@@ -124,6 +147,8 @@ def to_dict(p: DashboardPreview) -> dict[str, Any]:
             "columns": list(t.columns),
             "labels": list(t.labels),
             "rows": [[jsonable(v) for v in r] for r in t.rows],
+            "rendered": t.rendered(),
+            "value_formats": {c: f for c, f in zip(t.columns, t.formats, strict=False) if f is not None},
             "files_scanned": t.files_scanned,
             "partition_filter": t.partition_filter,
         }

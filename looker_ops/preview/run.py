@@ -11,7 +11,8 @@ files it read and the partition predicate it pruned with. A tile that cannot be 
 tiles still run.
 
 The package, one module per job: ``run`` (this: dashboards, filters, running tiles), ``model``
-(:class:`~looker_ops.preview.model.DashboardPreview` and its JSON document), the renderers
+(:class:`~looker_ops.preview.model.DashboardPreview` and its JSON document), ``formatting``
+(value formats of the columns), the renderers
 ``text``, ``csv`` and ``html`` (with ``charts``, ``markdown`` for text tiles and ``partitions``
 for the pruning summary). Renderers take the previews and return text; none runs a query.
 """
@@ -22,6 +23,7 @@ import datetime as dt
 import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 from looker_ops import clock
 from looker_ops.config.alert_tiles import dashboard_filter_problem, dashboard_filter_target
@@ -33,6 +35,7 @@ from looker_ops.lookml.loader import load_project
 from looker_ops.lookml.model import Dashboard, DashboardElement, DashboardFilter, Project
 from looker_ops.lookml.query import QuerySpec, compile_query, pivot_rows, tile_query
 from looker_ops.preview.csv import render_csv
+from looker_ops.preview.formatting import column_formats, find_explore, rendered_rows
 from looker_ops.preview.html import render_html
 from looker_ops.preview.model import FORMATS, TEXT_TYPES, DashboardPreview, TilePreview, render_json
 from looker_ops.preview.text import render_table
@@ -147,13 +150,16 @@ def run_tile(
     *,
     now: dt.datetime,
     show_view_names: bool = True,
-) -> None:
-    """Compile and run one tile's query, filling ``tile`` (or its ``error``)."""
+    element_props: Mapping[str, Any] | None = None,
+) -> list[str]:
+    """Compile and run one tile's query, filling ``tile`` (or its ``error``) and its cells'
+    formatted text (``element_props``: the element's own formats). Returns the notes on value
+    formats that could not be used."""
     try:
         compiled = compile_query(project, spec, now=now)
     except LookerOpsError as exc:
         tile.error = exc.message
-        return
+        return []
     tile.sql = compiled.sql
     tile.dimensions = [
         c.ref for c in compiled.columns if c.kind == "dimension" and not c.pivot and not c.orders
@@ -166,7 +172,7 @@ def run_tile(
         result = engine.query(compiled.sql)
     except LookerOpsError as exc:
         tile.error = f"the engine could not run the query: {exc.message}"
-        return
+        return []
     tile.seconds = time.perf_counter() - started
     tile.files_scanned = result.files_scanned
     tile.partition_filter = result.partition_filter
@@ -183,6 +189,10 @@ def run_tile(
         or " | ".join([by_ref.get(c.split(" | ", 1)[0], c.split(" | ", 1)[0]), *c.split(" | ")[1:]])
         for c in tile.columns
     ]
+    explore = find_explore(project, compiled.spec.model, compiled.spec.explore)
+    tile.formats, notes = column_formats(project, explore, tile.columns, element_props or {}, tile.type)
+    tile.formatted = rendered_rows(tile.rows, tile.formats)
+    return notes
 
 
 def preview_dashboard(
@@ -199,6 +209,7 @@ def preview_dashboard(
     values = filter_values(dashboard, overrides or {}, strict=strict_filters)
     validate_filter_overrides(project, dashboard, overrides or {}, now=now)
     tiles: list[TilePreview] = []
+    format_notes: list[str] = []
     for element in dashboard.elements:
         stacking = element.props.get("stacking")
         colors = element.props.get("series_colors")
@@ -229,7 +240,9 @@ def preview_dashboard(
             tile.error = exc.message
             continue
         show = str(element.props.get("show_view_names", True)).lower() not in ("false", "no")
-        run_tile(project, engine, spec, tile, now=now, show_view_names=show)
+        format_notes += run_tile(
+            project, engine, spec, tile, now=now, show_view_names=show, element_props=element.props
+        )
     return DashboardPreview(
         dashboard=dashboard.name,
         title=dashboard.title,
@@ -238,7 +251,8 @@ def preview_dashboard(
         now=now.strftime("%Y-%m-%dT%H:%M:%SZ"),
         data=data_label,
         problems=list(engine.problems),
-        notes=empty_window_notes(project, dashboard, engine, tiles, now),
+        # each unusable value format once, after the notes on the data
+        notes=empty_window_notes(project, dashboard, engine, tiles, now) + list(dict.fromkeys(format_notes)),
     )
 
 

@@ -100,7 +100,11 @@ def _heading_lines(heading: str, width: int) -> list[str]:
 
 
 def text_table(
-    headings: Sequence[str], rows: Sequence[Sequence[Any]], *, width: int | None = None
+    headings: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+    *,
+    width: int | None = None,
+    texts: Sequence[Sequence[str]] | None = None,
 ) -> tuple[list[str], int]:
     """The table's lines (heading lines, rule, rows) and the number of columns left out to fit
     ``width`` characters (None: no limit).
@@ -109,8 +113,10 @@ def text_table(
     HEADING_LINES lines (up to HEADING_MAX characters). To fit, long text is shortened first,
     then headings wrap narrower; short values (numbers, dates, ids up to ``SHORT_VALUE``
     characters) keep their width. Headings that could not be shown whole are named in full on
-    a last line (``headings: ...``)."""
-    cells = [[_shorten(cell(v), MAX_CELL) for v in r] for r in rows]
+    a last line (``headings: ...``). ``texts``: each cell's text (its formatted value), else
+    :func:`~looker_ops.preview.model.cell` of the value; alignment follows the raw values."""
+    shown = texts if texts is not None else [[cell(v) for v in r] for r in rows]
+    cells = [[_shorten(v, MAX_CELL) for v in r] for r in shown]
     data = [max((len(r[i]) for r in cells), default=0) for i in range(len(headings))]
     widths = [max(d, _heading_width(h)) for d, h in zip(data, headings, strict=True)]
     floors = [max(min(d, SHORT_VALUE), min(w, MIN_COLUMN)) for d, w in zip(data, widths, strict=True)]
@@ -189,13 +195,14 @@ def _tile_lines(t: TilePreview, *, width: int | None, verbose: bool, style: Styl
         return [*out, f"{INDENT}(no rows)"]
     if len(t.rows) == 1 and len(t.columns) == 1:
         # a single-value tile: the number on the title line, as the dashboard shows it
-        out[0] = style(f"{t.title}: ", bold=True) + style(cell(t.rows[0][0]), bold=True, fg="cyan")
+        out[0] = style(f"{t.title}: ", bold=True) + style(t.text(0, 0), bold=True, fg="cyan")
         out[0] += style(f"  ({scan})", dim=True) if scan else ""
         return out
     heads, rows = headings(t), [list(r) for r in t.rows]
     shown = rows if verbose else rows[:COMPACT_ROWS]
     room = None if width is None else width - len(INDENT)
-    table, dropped = text_table(heads, shown, width=room)
+    texts = [[t.text(r, c) for c in range(len(row))] for r, row in enumerate(shown)]
+    table, dropped = text_table(heads, shown, width=room, texts=texts)
     out.extend(INDENT + ln for ln in table)
     tail = [f"{len(t.rows)} row{'s' if len(t.rows) != 1 else ''}"]
     if len(shown) < len(t.rows):

@@ -73,12 +73,14 @@ def test_json_shape_and_numbers(data: Path, all_json: list[dict[str, Any]]) -> N
     assert doc["problems"] == []
     assert doc["notes"] == []
     assert doc["filters"] == {"date": "7 days", "account": ""}
-    keys = {"title", "type", "sql", "columns", "labels", "rows", "files_scanned", "partition_filter"}
+    keys = {"title", "type", "sql", "columns", "labels", "rows", "rendered", "value_formats"}
+    keys |= {"files_scanned", "partition_filter"}
     for t in doc["tiles"]:
         assert "error" not in t, t
         assert set(t) - {"body"} == keys
         assert ("body" in t) == (t["type"] == "text")
         assert len(t["labels"]) == len(t["columns"])
+        assert [len(r) for r in t["rendered"]] == [len(r) for r in t["rows"]]
     events = oracle.in_window(oracle.load(data), dt.datetime(2026, 11, 14), dt.datetime(2026, 11, 21))
     by_title = {t["title"]: t for t in doc["tiles"]}
     for _name, label, pred in oracle.CIS:
