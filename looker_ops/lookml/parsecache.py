@@ -413,24 +413,25 @@ def _parse_todo(
         or sum(t[3] for t in todo) < 200_000
         or "fork" not in mp.get_all_start_methods()
     ):
-        here = _parsed_here(todo, want_bytes)
-        if meanwhile is not None:
-            meanwhile()
-        return here
+        return _serial(todo, want_bytes, meanwhile)
     if any(t[4] is not None and t[4].endswith(".dashboard.lookml") for t in todo):
         # imported once, here, before the fork: the workers inherit the dashboard readers
         # (about 0.03 s each to import on its own)
         import looker_ops.lookml.dashboards  # noqa: F401
     chunks = _chunks(todo, n)
     fork = mp.get_context("fork")
-    counter = fork.Value("i", 0)
     procs = []
-    for _ in range(n - 1):
-        receive, send = fork.Pipe(duplex=False)
-        proc = fork.Process(target=_parse_worker, args=(chunks, counter, send), daemon=True)
-        proc.start()
-        send.close()
-        procs.append((proc, receive))
+    try:
+        counter = fork.Value("i", 0)
+        for _ in range(n - 1):
+            receive, send = fork.Pipe(duplex=False)
+            proc = fork.Process(target=_parse_worker, args=(chunks, counter, send), daemon=True)
+            proc.start()
+            send.close()
+            procs.append((proc, receive))
+    except OSError:  # no process or shared lock can be made here (no /dev/shm, a process limit)
+        if not procs:
+            return _serial(todo, want_bytes, meanwhile)
     if meanwhile is not None:
         meanwhile()
     out: list[tuple[_Todo, ParsedFile, bytes | None]] = []
@@ -448,6 +449,16 @@ def _parse_todo(
     for k in sorted(set(range(len(chunks))) - done):  # a worker failed: its chunks, here
         out.extend(_parsed_here(chunks[k], want_bytes))
     return out
+
+
+def _serial(
+    todo: list[_Todo], want_bytes: bool, meanwhile: Callable[[], object] | None
+) -> list[tuple[_Todo, ParsedFile, bytes | None]]:
+    """Every file of ``todo`` parsed in this process, then ``meanwhile``."""
+    here = _parsed_here(todo, want_bytes)
+    if meanwhile is not None:
+        meanwhile()
+    return here
 
 
 def _claim(counter: Any) -> int:

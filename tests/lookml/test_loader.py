@@ -357,6 +357,27 @@ def test_a_parse_worker_that_fails_leaves_its_files_to_this_process(
     assert len(parsecache.read_pack(pack(tmp_path / "c"))) == 12
 
 
+def test_without_processes_or_shared_locks_the_parse_is_serial(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Where no shared lock can be made (no /dev/shm in some containers), the files are parsed
+    here, all of them, and ``meanwhile`` still runs once."""
+    import multiprocessing
+
+    files = {f"v{i}.view.lkml": f'view: v{i} {{\n  label: "{"x" * 30_000}"\n}}\n' for i in range(10)}
+    write(tmp_path / "p", files)
+    paths = sorted((tmp_path / "p").rglob("*.lkml"))
+
+    class NoLocks:
+        def Value(self, *args: object) -> object:
+            raise OSError(38, "Function not implemented")
+
+    monkeypatch.setattr(multiprocessing, "get_context", lambda method: NoLocks())
+    calls: list[str] = []
+    parsed = parsecache.parse_files(paths, cache_dir=None, workers=2, meanwhile=lambda: calls.append("m"))
+    assert calls == ["m"] and [pf.doc["views"][0]["_name"] for pf in parsed] == [f"v{i}" for i in range(10)]
+
+
 def pack(cache: Path) -> Path:
     [found] = cache.glob("parsed-*.pickle")
     return found
