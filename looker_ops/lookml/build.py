@@ -6,11 +6,13 @@ defined twice in one view is recorded as a duplicate.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from looker_ops.lookml.field_types import DEFAULT_TIMEFRAMES, DURATION_INTERVALS
 from looker_ops.lookml.merge import FIELD_LISTS, pairs_to_dict, str_list
-from looker_ops.lookml.model import Explore, Field, Join, View
+from looker_ops.lookml.model import Explore, Field, Join, Model, View
+from looker_ops.lookml.parsecache import ParsedFile
 
 
 def expand_group_names(group: dict[str, Any]) -> list[tuple[str, str]]:
@@ -146,3 +148,22 @@ class Builder:
 
 def opt_str(v: Any) -> str | None:
     return None if v is None else str(v)
+
+
+def datagroups_of(models: Mapping[str, Model], parsed: Mapping[str, ParsedFile]) -> dict[str, dict[str, Any]]:
+    """The datagroups of the models, and of the files models include (datagroups.lkml), by name,
+    each with the file that defines it (``_file``)."""
+    datagroups: dict[str, dict[str, Any]] = {}
+    for m in models.values():
+        for dg in m.props.get("datagroups", []) or []:
+            if isinstance(dg, dict) and dg.get("_name"):
+                dg = dict(dg)
+                dg["_file"] = m.file
+                datagroups[str(dg["_name"])] = dg
+    for rel, pf in parsed.items():
+        for dg in (pf.doc or {}).get("datagroups", []) or []:
+            if isinstance(dg, dict) and dg.get("_name") and str(dg["_name"]) not in datagroups:
+                dg = dict(dg)
+                dg["_file"] = rel
+                datagroups[str(dg["_name"])] = dg
+    return datagroups

@@ -43,7 +43,7 @@ from typing import Any
 
 from looker_ops.findings import Finding, Severity
 from looker_ops.lookml.broken import BrokenFiles
-from looker_ops.lookml.build import Builder, expand_group_names
+from looker_ops.lookml.build import Builder, datagroups_of, expand_group_names
 from looker_ops.lookml.cache import default_cache_dir
 from looker_ops.lookml.collector import gc_paused
 from looker_ops.lookml.dependencies import Dependencies
@@ -92,6 +92,17 @@ UNKNOWN_CONSTANT = "LKM003"
 NO_MODEL = "LKM006"
 NOT_UTF8 = "LKM008"
 _CONST_RE = re.compile(r"@\{([A-Za-z_][A-Za-z0-9_]*)\}")
+# what the .lkml files build: models, the .lkml files kept, views, raw views, explores, raw
+# explores, datagroups (Loader.build_lookml)
+_Built = tuple[
+    dict[str, Model],
+    list[str],
+    dict[str, View],
+    list[dict[str, Any]],
+    dict[tuple[str, str], Explore],
+    list[dict[str, Any]],
+    dict[str, dict[str, Any]],
+]
 
 
 def _kept(obj: object) -> bool:
@@ -154,6 +165,9 @@ class Loader(Dependencies, IncludeResolver, BrokenFiles, Assembler, Builder):
     def load(self) -> Project:
         lkml_files, dash_paths = self.discover()
         dash_rels = [self.rel(p) for p in dash_paths]
+        n_lkml = len(lkml_files)
+        built: list[_Built] = []
+        # the model is built from the .lkml files while the workers still read the dashboards
         parsed_all = parse_files(
             [self.paths.get(f, self.root / f) for f in lkml_files] + list(dash_paths),
             cache_dir=self.cache_dir,
@@ -161,49 +175,14 @@ class Loader(Dependencies, IncludeResolver, BrokenFiles, Assembler, Builder):
             rels=lkml_files + dash_rels,
             meanwhile=self.meanwhile,
             digests=self.digests,
+            first=n_lkml,
+            between=lambda parsed: built.append(self.build_lookml(lkml_files, dash_rels, parsed)),
         )
-        parsed = parsed_all[: len(lkml_files)]
-        self.parsed = dict(zip(lkml_files, parsed, strict=True))
-        for rel, pf in zip(lkml_files + dash_rels, parsed_all, strict=True):
+        models, lkml_files, views, raw_views, explores, raw_explores, datagroups = built[0]
+        for rel, pf in zip(dash_rels, parsed_all[n_lkml:], strict=True):
             if pf.encoding is not None:
                 self.problems.append(Finding(NOT_UTF8, Severity.WARNING, pf.encoding[1], rel, pf.encoding[0]))
-        for rel, pf in list(self.parsed.items()):
-            if pf.doc is not None and pf.error is None:
-                self.swallowed(rel, pf)
-                pf = self.parsed[rel]
-            if pf.error is not None:
-                if rel not in self.unparsed:
-                    self.not_parsed(rel, pf.error)
-            elif pf.doc is not None:
-                for key in ("views", "explores"):
-                    for b in pf.doc.get(key, []) or []:
-                        if isinstance(b, dict):
-                            tag_file(b, rel)
-        self.read_manifest()
-        self.resolve_file_constants()
-        models = self.build_models(lkml_files + [r for r in dash_rels if not r.startswith("../")])
-        self.declared_dependencies()
-        lkml_files = self.drop_unused_dependency_files(models, lkml_files)
-        self.dependency_missing = bool(self.missing_dependencies)
-        order = self.file_order(models, lkml_files)
-        views, raw_views = self.build_views(order, models)
-        explores, raw_explores = self.build_explores(models)
-        datagroups: dict[str, dict[str, Any]] = {}
-        for m in models.values():
-            for dg in m.props.get("datagroups", []) or []:
-                if isinstance(dg, dict) and dg.get("_name"):
-                    dg = dict(dg)
-                    dg["_file"] = m.file
-                    datagroups[str(dg["_name"])] = dg
-        # datagroups may also sit in a file a model includes (datagroups.lkml)
-        for rel, pf in self.parsed.items():
-            for dg in (pf.doc or {}).get("datagroups", []) or []:
-                if isinstance(dg, dict) and dg.get("_name") and str(dg["_name"]) not in datagroups:
-                    dg = dict(dg)
-                    dg["_file"] = rel
-                    datagroups[str(dg["_name"])] = dg
-
-        dashboards, dash_ignores = self.read_dashboards(dash_rels, parsed_all[len(parsed) :])
+        dashboards, dash_ignores = self.read_dashboards(dash_rels, parsed_all[n_lkml:])
         for m in models.values():
             for d in dashboards:
                 if d.file in m.dashboards:
@@ -230,6 +209,37 @@ class Loader(Dependencies, IncludeResolver, BrokenFiles, Assembler, Builder):
         )
         project.exemptions = self.exemptions(dash_ignores, dashboards)
         return project
+
+    def build_lookml(self, lkml_files: list[str], dash_rels: list[str], parsed: list[ParsedFile]) -> _Built:
+        """The models, views, explores and datagroups of the parsed .lkml files (``parsed``, in
+        the order of ``lkml_files``), with the .lkml files that stay (a dependency's files no
+        model uses are dropped); ``dash_rels`` only name the dashboards models may include."""
+        self.parsed = dict(zip(lkml_files, parsed, strict=True))
+        for rel, pf in self.parsed.items():
+            if pf.encoding is not None:
+                self.problems.append(Finding(NOT_UTF8, Severity.WARNING, pf.encoding[1], rel, pf.encoding[0]))
+        for rel, pf in list(self.parsed.items()):
+            if pf.doc is not None and pf.error is None:
+                self.swallowed(rel, pf)
+                pf = self.parsed[rel]
+            if pf.error is not None:
+                if rel not in self.unparsed:
+                    self.not_parsed(rel, pf.error)
+            elif pf.doc is not None:
+                for key in ("views", "explores"):
+                    for b in pf.doc.get(key, []) or []:
+                        if isinstance(b, dict):
+                            tag_file(b, rel)
+        self.read_manifest()
+        self.resolve_file_constants()
+        models = self.build_models(lkml_files + [r for r in dash_rels if not r.startswith("../")])
+        self.declared_dependencies()
+        kept = self.drop_unused_dependency_files(models, lkml_files)
+        self.dependency_missing = bool(self.missing_dependencies)
+        order = self.file_order(models, kept)
+        views, raw_views = self.build_views(order, models)
+        explores, raw_explores = self.build_explores(models)
+        return models, kept, views, raw_views, explores, raw_explores, datagroups_of(models, self.parsed)
 
     def read_dashboards(
         self, dash_rels: list[str], parsed: list[ParsedFile]

@@ -329,6 +329,8 @@ def parse_files(
     rels: Sequence[str] | None = None,
     meanwhile: Callable[[], object] | None = None,
     digests: Mapping[Path, tuple[bytes, int]] | None = None,
+    first: int = 0,
+    between: Callable[[list[ParsedFile]], object] | None = None,
 ) -> list[ParsedFile]:
     """Parse every path (same order in the result), from the cache when the content is known.
 
@@ -336,6 +338,10 @@ def parse_files(
     as a dashboard (its result names the file, so its cache key includes the name).
     ``meanwhile``: called once, while the worker processes parse (at the end when there are
     none). ``digests``: :func:`file_digest` of paths the caller has read already.
+    ``between``: called once with the results of the first ``first`` paths as soon as they are
+    parsed: when they are few enough, this process parses them first (after ``meanwhile``) and
+    runs ``between`` while the workers parse the others (the loader builds the model from the
+    .lkml files while the dashboards are read).
 
     The cache is one pack per project (:func:`pack_path`): the parsed form of each of its files,
     keyed by the file's content. It is read once, and written once when something changed,
@@ -362,16 +368,34 @@ def parse_files(
             entries[key] = cached
         else:
             todo.append((i, str(p), key, size, rel))
-    if todo:
-        for (i, _, key, _, _), pf, blob in _parse_todo(todo, workers, pack is not None, meanwhile):
+
+    def keep(parsed: list[tuple[_Todo, ParsedFile, bytes | None]]) -> None:
+        for (i, _, key, _, _), pf, blob in parsed:
             results[i] = pf
             if blob is not None:
                 entries[key] = blob
+
+    def done() -> list[ParsedFile]:
+        return [r if r is not None else ParsedFile(None, (1, "not parsed")) for r in results]
+
+    called: list[bool] = []
+
+    def then(parsed: list[tuple[_Todo, ParsedFile, bytes | None]]) -> None:
+        keep(parsed)
+        called.append(True)
+        if between is not None:
+            between(done()[:first])
+
+    if todo:
+        reserved = [t for t in todo if t[0] < first] if between is not None else []
+        keep(_parse_todo(todo, workers, pack is not None, meanwhile, reserved, then))
     elif meanwhile is not None:
         meanwhile()
+    if between is not None and not called:
+        between(done()[:first])
     if pack is not None and entries.keys() != old.keys():
         _write_pack(pack, entries)
-    return [r if r is not None else ParsedFile(None, (1, "not parsed")) for r in results]
+    return done()
 
 
 def _chunks(todo: list[_Todo], n: int) -> list[list[_Todo]]:
@@ -398,6 +422,8 @@ def _parse_todo(
     workers: int | None,
     want_bytes: bool,
     meanwhile: Callable[[], object] | None,
+    reserved: list[_Todo] | None = None,
+    then: Callable[[list[tuple[_Todo, ParsedFile, bytes | None]]], object] | None = None,
 ) -> list[tuple[_Todo, ParsedFile, bytes | None]]:
     """Each file of ``todo`` with its parsed form (and that form pickled, when ``want_bytes``:
     for the pack), parsed in this process and ``workers - 1`` forked others.
@@ -405,20 +431,25 @@ def _parse_todo(
     The files are cut in chunks (:func:`_chunks`) that every process takes in turn, from one
     counter they share, until none is left: this process once it has run ``meanwhile``. So the
     work is shared whatever ``meanwhile`` costs and however fast each process is. A worker
-    sends its results once, at the end; the chunks of a worker that fails are parsed here."""
+    sends its results once, at the end; the chunks of a worker that fails are parsed here.
+
+    ``reserved`` (files of ``todo``) are parsed here first, right after ``meanwhile``, when they
+    are at most this process's share of the bytes, and ``then`` is called with them while the
+    workers parse on; otherwise ``then`` gets them once they are parsed, among the others."""
     n = workers if workers is not None else (os.cpu_count() or 1)
-    if (
-        n <= 1
-        or len(todo) < 8
-        or sum(t[3] for t in todo) < 200_000
-        or "fork" not in mp.get_all_start_methods()
-    ):
-        return _serial(todo, want_bytes, meanwhile)
-    if any(t[4] is not None and t[4].endswith(".dashboard.lookml") for t in todo):
+    total = sum(t[3] for t in todo)
+    mine = reserved or []
+    if sum(t[3] for t in mine) > total / max(n, 1):
+        mine = []  # too much for this process's share: parsed like the others
+    taken = {t[0] for t in mine}
+    rest = [t for t in todo if t[0] not in taken] if mine else todo
+    if n <= 1 or len(rest) < 8 or total < 200_000 or "fork" not in mp.get_all_start_methods():
+        return _serial(todo, want_bytes, meanwhile, reserved or [], then)
+    if any(t[4] is not None and t[4].endswith(".dashboard.lookml") for t in rest):
         # imported once, here, before the fork: the workers inherit the dashboard readers
         # (about 0.03 s each to import on its own)
         import looker_ops.lookml.dashboards  # noqa: F401
-    chunks = _chunks(todo, n)
+    chunks = _chunks(rest, n)
     fork = mp.get_context("fork")
     procs = []
     try:
@@ -431,31 +462,65 @@ def _parse_todo(
             procs.append((proc, receive))
     except OSError:  # no process or shared lock can be made here (no /dev/shm, a process limit)
         if not procs:
-            return _serial(todo, want_bytes, meanwhile)
+            return _serial(todo, want_bytes, meanwhile, reserved or [], then)
+    try:
+        return _share(chunks, counter, procs, want_bytes, meanwhile, mine, then, reserved or [])
+    finally:
+        for proc, _ in procs:  # after an error here: no worker left behind
+            if proc.is_alive():
+                proc.terminate()
+            proc.join()
+
+
+def _share(
+    chunks: list[list[_Todo]],
+    counter: Any,
+    procs: list[tuple[Any, Any]],
+    want_bytes: bool,
+    meanwhile: Callable[[], object] | None,
+    mine: list[_Todo],
+    then: Callable[[list[tuple[_Todo, ParsedFile, bytes | None]]], object] | None,
+    reserved: list[_Todo],
+) -> list[tuple[_Todo, ParsedFile, bytes | None]]:
+    """This process's part of :func:`_parse_todo` once the workers run: ``meanwhile``, its
+    reserved files and ``then``, chunks from the counter, then the workers' results."""
     if meanwhile is not None:
         meanwhile()
-    out: list[tuple[_Todo, ParsedFile, bytes | None]] = []
+    out = _parsed_here(mine, want_bytes) if mine else []
+    if mine and then is not None:
+        then(out)
     done: set[int] = set()
     while (k := _claim(counter)) < len(chunks):
         out.extend(_parsed_here(chunks[k], want_bytes))
         done.add(k)
-    for proc, receive in procs:
+    for _proc, receive in procs:
         with contextlib.suppress(EOFError, OSError, pickle.UnpicklingError):
             for k, blobs in receive.recv():
                 out.extend((t, pickle.loads(b), b) for t, b in zip(chunks[k], blobs, strict=True))
                 done.add(k)
         receive.close()
-        proc.join()
     for k in sorted(set(range(len(chunks))) - done):  # a worker failed: its chunks, here
         out.extend(_parsed_here(chunks[k], want_bytes))
+    if not mine and then is not None:
+        keys = {t[0] for t in reserved}
+        then([x for x in out if x[0][0] in keys])
     return out
 
 
 def _serial(
-    todo: list[_Todo], want_bytes: bool, meanwhile: Callable[[], object] | None
+    todo: list[_Todo],
+    want_bytes: bool,
+    meanwhile: Callable[[], object] | None,
+    reserved: list[_Todo],
+    then: Callable[[list[tuple[_Todo, ParsedFile, bytes | None]]], object] | None,
 ) -> list[tuple[_Todo, ParsedFile, bytes | None]]:
-    """Every file of ``todo`` parsed in this process, then ``meanwhile``."""
-    here = _parsed_here(todo, want_bytes)
+    """Every file of ``todo`` parsed in this process (``reserved`` first, then ``then`` with
+    them), then ``meanwhile``."""
+    first = _parsed_here(reserved, want_bytes) if reserved else []
+    if then is not None:
+        then(first)
+    keys = {t[0] for t in reserved}
+    here = first + _parsed_here([t for t in todo if t[0] not in keys], want_bytes)
     if meanwhile is not None:
         meanwhile()
     return here
