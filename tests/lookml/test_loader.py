@@ -378,6 +378,82 @@ def test_without_processes_or_shared_locks_the_parse_is_serial(
     assert calls == ["m"] and [pf.doc["views"][0]["_name"] for pf in parsed] == [f"v{i}" for i in range(10)]
 
 
+def _two_groups(root: Path) -> tuple[list[Path], int]:
+    """Three small .lkml files, then ten big dashboards (the bulk: parsed by the workers too)."""
+    files = {f"v{i}.view.lkml": f"view: v{i} {{\n  dimension: d {{ sql: 1 ;; }}\n}}\n" for i in range(3)}
+    tile = "  - name: t{k}\n    type: text\n    title_text: " + "x" * 3_000 + "\n"
+    files.update(
+        {
+            f"d{i}.dashboard.lookml": f"- dashboard: d{i}\n  elements:\n"
+            + "".join(tile.format(k=k) for k in range(10))
+            for i in range(10)
+        }
+    )
+    write(root, files)
+    lkml = sorted(root.glob("*.view.lkml"))
+    return lkml + sorted(root.glob("*.dashboard.lookml")), len(lkml)
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_between_gets_the_first_files_once_before_the_rest_is_parsed_here(
+    tmp_path: Path, workers: int
+) -> None:
+    """``between`` runs once, with the results of the first files, as soon as they are parsed:
+    here before any other file this process parses (with a worker, right after meanwhile)."""
+    paths, first = _two_groups(tmp_path / "p")
+    rels = [p.name for p in paths]
+    events: list[object] = []
+    real = parsecache._parse_batch
+
+    def spy(batch: list[tuple[str, str | None]]) -> list[parsecache.ParsedFile]:
+        events.append(sorted(Path(p).suffix for p, _ in batch))
+        return real(batch)
+
+    def between(parsed: list[parsecache.ParsedFile]) -> None:
+        events.append([pf.doc["views"][0]["_name"] for pf in parsed if pf.doc])
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(parsecache, "_parse_batch", spy)
+        out = parsecache.parse_files(
+            paths,
+            cache_dir=tmp_path / "c",
+            workers=workers,
+            rels=rels,
+            first=first,
+            between=between,
+            meanwhile=lambda: events.append("meanwhile"),
+        )
+    assert len(out) == 13 and all(pf.doc for pf in out)
+    lkml_batch = events.index([".lkml"] * 3)
+    assert events[lkml_batch + 1] == ["v0", "v1", "v2"]  # between, with the .lkml files only
+    assert events.count(["v0", "v1", "v2"]) == 1 and events.count("meanwhile") == 1
+    if workers == 2:
+        assert events[:2] == ["meanwhile", [".lkml"] * 3]
+
+    events.clear()  # everything from the cache: between still runs, once
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(parsecache, "_parse_batch", spy)
+        parsecache.parse_files(
+            paths, cache_dir=tmp_path / "c", workers=workers, rels=rels, first=first, between=between
+        )
+    assert events == [["v0", "v1", "v2"]]
+
+
+def test_an_error_in_between_leaves_no_worker_behind(tmp_path: Path) -> None:
+    import multiprocessing
+
+    paths, first = _two_groups(tmp_path / "p")
+
+    def between(parsed: list[parsecache.ParsedFile]) -> None:
+        raise ValueError("the caller failed")
+
+    with pytest.raises(ValueError, match="the caller failed"):
+        parsecache.parse_files(
+            paths, cache_dir=None, workers=2, rels=[p.name for p in paths], first=first, between=between
+        )
+    assert multiprocessing.active_children() == []
+
+
 def pack(cache: Path) -> Path:
     [found] = cache.glob("parsed-*.pickle")
     return found
