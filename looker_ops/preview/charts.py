@@ -81,13 +81,25 @@ def esc(s: Any) -> str:
     return html.escape(cell(s) if not isinstance(s, str) else s, quote=True)
 
 
-def _y_grid(top: float, y: Callable[[float], float], pl: float, w: float) -> list[str]:
-    """The horizontal grid of a chart's value axis: lines at 0, half and the top, each labelled."""
+def _axis(t: TilePreview, cols: list[int]) -> Callable[[Any], str]:
+    """How the value axis (and a stack's total) shows a number: in the charted columns' value
+    format when they share one (not for ``stacking: percent``), else as it is."""
+    formats = {t.formats[i] if i < len(t.formats) else None for i in cols}
+    if len(formats) == 1 and None not in formats and cols and (t.stacking or "") != "percent":
+        return lambda v: t.show(cols[0], v)
+    return cell
+
+
+def _y_grid(
+    top: float, y: Callable[[float], float], pl: float, w: float, shown: Callable[[Any], str] = cell
+) -> list[str]:
+    """The horizontal grid of a chart's value axis: lines at 0, half and the top, each labelled
+    (``shown``: the axis's number format)."""
     parts = []
     for frac in (0, 0.5, 1):
         yy = y(top * frac)
         parts.append(f'<line x1="{pl}" y1="{yy:.1f}" x2="{w - 10}" y2="{yy:.1f}" stroke="#e4e7eb"/>')
-        parts.append(f'<text x="{pl - 4}" y="{yy + 3:.1f}" text-anchor="end">{esc(cell(top * frac))}</text>')
+        parts.append(f'<text x="{pl - 4}" y="{yy + 3:.1f}" text-anchor="end">{esc(shown(top * frac))}</text>')
     return parts
 
 
@@ -105,7 +117,7 @@ def _line_chart(t: TilePreview, label: int, cols: list[int]) -> str:
         return pt + (h - pt - pb) * (1 - v / top)
 
     parts = [f'<svg viewBox="0 0 {w} {h}" width="100%" role="img" aria-label="{esc(t.title)}">']
-    parts.extend(_y_grid(top, y, pl, w))
+    parts.extend(_y_grid(top, y, pl, w, _axis(t, cols)))
     for k in sorted({0, n // 2, n - 1}):
         parts.append(f'<text x="{x(k):.1f}" y="{h - 8}" text-anchor="middle">{esc(rows[k][label])}</text>')
     for s, i in enumerate(cols):
@@ -131,7 +143,7 @@ def _bar_chart(t: TilePreview, label: int, cols: list[int]) -> str:
     parts = [f'<svg viewBox="0 0 {w} {h}" width="100%" role="img" aria-label="{esc(t.title)}">']
     for k, r in enumerate(rows):
         y0 = 5 + k * per
-        text = cell(r[label])
+        text = t.show(label, r[label])
         text = text if len(text) <= 28 else text[:27] + "…"
         parts.append(f'<text x="{lw - 6}" y="{y0 + bar - 3}" text-anchor="end">{esc(text)}</text>')
         x0 = float(lw)
@@ -143,15 +155,15 @@ def _bar_chart(t: TilePreview, label: int, cols: list[int]) -> str:
             color = series_color(t, i, s)
             parts.append(
                 f'<rect x="{xx:.1f}" y="{yy}" width="{bw:.1f}" height="{bar - 2}" fill="{color}">'
-                f"<title>{esc(series_name(t, i))}: {esc(cell(r[i]))}</title></rect>"
+                f"<title>{esc(series_name(t, i))}: {esc(t.show(i, r[i]))}</title></rect>"
             )
             if stacked:
                 x0 += bw
             else:
-                parts.append(f'<text x="{lw + bw + 4:.1f}" y="{yy + bar - 4}">{esc(cell(r[i]))}</text>')
+                parts.append(f'<text x="{lw + bw + 4:.1f}" y="{yy + bar - 4}">{esc(t.show(i, r[i]))}</text>')
         if stacked:
             total = sum(max(num(r[i]) or 0.0, 0.0) for i in cols)
-            parts.append(f'<text x="{x0 + 4:.1f}" y="{y0 + bar - 4}">{esc(cell(total))}</text>')
+            parts.append(f'<text x="{x0 + 4:.1f}" y="{y0 + bar - 4}">{esc(_axis(t, cols)(total))}</text>')
     parts.append("</svg>")
     return "".join(parts) + (_legend(t, cols) if len(cols) > 1 else "")
 
@@ -174,7 +186,7 @@ def _column_chart(t: TilePreview, label: int, cols: list[int]) -> str:
         return pt + (h - pt - pb) * (1 - v / top)
 
     parts = [f'<svg viewBox="0 0 {w} {h}" width="100%" role="img" aria-label="{esc(t.title)}">']
-    parts.extend(_y_grid(top, y, pl, w))
+    parts.extend(_y_grid(top, y, pl, w, _axis(t, cols)))
     for k, r in enumerate(rows):
         x0 = pl + k * slot + (slot - inner) / 2
         base = 0.0
@@ -189,7 +201,7 @@ def _column_chart(t: TilePreview, label: int, cols: list[int]) -> str:
             parts.append(
                 f'<rect x="{xx:.1f}" y="{y_top:.1f}" width="{max(bw - 1, 1):.1f}" '
                 f'height="{y_bottom - y_top:.1f}" fill="{color}">'
-                f"<title>{esc(cell(r[label]))} · {esc(series_name(t, i))}: {esc(cell(r[i]))}</title></rect>"
+                f"<title>{esc(t.show(label, r[label]))} · {esc(series_name(t, i))}: {esc(t.show(i, r[i]))}</title></rect>"
             )
     for k in sorted({0, len(rows) // 2, len(rows) - 1}) if rows else []:
         xc = pl + k * slot + slot / 2

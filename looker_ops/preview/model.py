@@ -15,6 +15,7 @@ from typing import Any
 from looker_ops.engines.local import LoadProblem
 from looker_ops.engines.records import NOTED, SKIPPED, UNLISTED, UNREADABLE
 from looker_ops.lookml.query import TEXT_TILE_TYPES
+from looker_ops.lookml.value_format import parse_value_format
 
 TEXT_TYPES = TEXT_TILE_TYPES  # text and button tiles: no query
 FORMATS = ("table", "json", "csv", "html")
@@ -66,6 +67,16 @@ class TilePreview:
             if shown is not None:
                 return shown
         return cell(self.rows[row][column])
+
+    def show(self, column: int, value: Any) -> str:
+        """Any ``value`` of column ``column`` (a chart's total or axis tick too) in the
+        column's value format, else :func:`cell` of it."""
+        fmt = self.formats[column] if column < len(self.formats) else None
+        if fmt is not None:
+            shown = parse_value_format(fmt).render(value)
+            if shown is not None:
+                return shown
+        return cell(value)
 
     def rendered(self) -> list[list[str | None]]:
         """Every cell's text (:meth:`text`), None for NULL: the JSON ``rendered`` rows."""

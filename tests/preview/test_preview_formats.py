@@ -20,6 +20,7 @@ from click.testing import CliRunner
 from looker_ops.cli import main
 from looker_ops.engines.local import LocalEngine, bundled_sample_dir
 from looker_ops.lookml.loader import load_project
+from looker_ops.preview.charts import chart_svg
 from looker_ops.preview.csv import render_csv
 from looker_ops.preview.html import render_html
 from looker_ops.preview.model import DashboardPreview, TilePreview, to_dict
@@ -149,6 +150,13 @@ DASHBOARD = """- dashboard: formats
     explore: events
     type: single_value
     fields: [events.bad]
+  - name: share_chart
+    title: Share chart
+    model: m
+    explore: events
+    type: looker_bar
+    fields: [events.region, events.share]
+    sorts: [events.region]
   - name: by_region
     title: By region
     model: m
@@ -246,3 +254,28 @@ def test_renderers_show_formatted_text_and_keep_raw_data(
     assert grid["rows"][0][3] == count and grid["rendered"][0][3] == f"{count:,} ev"
     assert grid["value_formats"]["events.amount"] == "$#,##0.00"
     assert "events.bad" not in grid["value_formats"]
+
+
+def test_charts_show_values_and_the_axis_in_the_value_format(
+    formats_preview: tuple[DashboardPreview, Counter[str]],
+) -> None:
+    p, by_region = formats_preview
+    t = _tile(p, "share_chart")
+    svg = chart_svg(t)
+    for n in by_region.values():
+        # percent_1 of n / 1000: the bar's label and its tooltip
+        assert f">{n / 10:.1f}%</text>" in svg
+        assert f"Share: {n / 10:.1f}%</title>" in svg, svg
+    column = TilePreview(
+        title="c",
+        type="looker_column",
+        columns=t.columns,
+        labels=t.labels,
+        rows=t.rows,
+        dimensions=t.dimensions,
+        measures=t.measures,
+        formats=t.formats,
+        formatted=t.formatted,
+    )
+    axis = re.findall(r'text-anchor="end">([^<]*)</text>', chart_svg(column))
+    assert axis == ["0.0%", f"{max(by_region.values()) / 20:.1f}%", f"{max(by_region.values()) / 10:.1f}%"]
