@@ -39,3 +39,13 @@ def pinned_clock(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[dt.datet
 
     pin(PINNED_NOW)
     yield pin
+
+
+@pytest.fixture(autouse=True)
+def outside_the_checkout(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test starts in an empty folder of its own, with no LOOKER_OPS_CONFIG: the commands
+    read ./looker-ops.yaml, ./schedules.yaml, ./lookml_project and ./dashboards by default, and a
+    user who ran `looker-ops init` in the checkout has the first two there. A test that needs a
+    folder (the checkout's own files) chdirs to it or passes paths explicitly."""
+    monkeypatch.chdir(tmp_path_factory.mktemp("cwd"))
+    monkeypatch.delenv("LOOKER_OPS_CONFIG", raising=False)

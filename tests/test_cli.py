@@ -21,10 +21,12 @@ REPO = Path(__file__).resolve().parents[1]
 
 
 def _python(code: str, *, env_extra: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k != "LOOKER_OPS_DEBUG"}
+    """Run ``code`` in a new Python, in the test's own empty folder (never the checkout, where a
+    user's looker-ops.yaml may be)."""
+    env = {k: v for k, v in os.environ.items() if k not in ("LOOKER_OPS_DEBUG", "LOOKER_OPS_CONFIG")}
     env.update(env_extra or {})
     return subprocess.run(
-        [sys.executable, "-c", code], cwd=REPO, env=env, capture_output=True, text=True, timeout=120
+        [sys.executable, "-c", code], cwd=Path.cwd(), env=env, capture_output=True, text=True, timeout=120
     )
 
 

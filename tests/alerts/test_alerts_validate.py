@@ -15,6 +15,7 @@ from looker_ops.config.cron import cron_times, min_interval_minutes
 from looker_ops.config.schedules import load_schedules
 from looker_ops.errors import EXIT_BAD_INPUT, BadInput
 from tests.alerts.helpers import DASHBOARDS, ROOT, ROOT_ALERT, parse
+from tests.checkout import BLOCK, copy_checkout
 
 
 def problems(text: str, env: dict[str, str] | None = None) -> str:
@@ -259,16 +260,17 @@ def test_conditions() -> None:
 
 
 def test_bare_validate_at_the_repository_root_reads_deploy_schedules_yaml(
-    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """From the repository's root (no looker-ops.yaml there), the conventional file is used; from
-    a folder without one, the error says what was looked for."""
-    monkeypatch.chdir(ROOT)
+    """From a copy of the repository's root (no looker-ops.yaml there), the conventional file is
+    used; from a folder without one, the error says what was looked for."""
+    root = copy_checkout(tmp_path / "repo", (*BLOCK, "docs"))
+    monkeypatch.chdir(root)
     res = CliRunner().invoke(main, ["alerts", "validate", "--no-secrets"])
     assert res.exit_code == 0, res.output
     assert "deploy/schedules.yaml: 6 alert(s) valid" in res.stdout
     assert "schedules file: deploy/schedules.yaml (found by default" in res.stderr
-    monkeypatch.chdir(ROOT / "docs")
+    monkeypatch.chdir(root / "docs")
     res = CliRunner().invoke(main, ["alerts", "validate"])
     assert res.exit_code == EXIT_BAD_INPUT
     assert "neither ./schedules.yaml nor ./deploy/schedules.yaml exists here; pass --file PATH" in res.stderr

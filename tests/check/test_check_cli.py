@@ -11,6 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from looker_ops.cli import main
+from tests.checkout import copy_checkout
 
 SCEN = Path(__file__).parents[1] / "check_scenarios"
 REPO = Path(__file__).parents[2]
@@ -160,11 +161,12 @@ def test_syntax_error_does_not_hide_other_findings(tmp_path: Path) -> None:
     }
 
 
-def test_bundled_block_loads_and_checks(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The block in this repository: checked like any project, by default with --sql."""
+def test_bundled_block_loads_and_checks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The block in this repository (a copy of its folders): checked like any project, by default
+    with --sql."""
     if not (REPO / "lookml_project").is_dir():
         pytest.skip("no bundled block")
-    monkeypatch.chdir(REPO)
+    monkeypatch.chdir(copy_checkout(tmp_path / "repo"))
     r = invoke("--format", "json")
     doc = json.loads(r.output)
     assert doc["sql"] is True  # its tables are all known CloudTrail / geo-IP tables

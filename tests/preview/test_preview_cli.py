@@ -25,6 +25,7 @@ from looker_ops.preview.model import DashboardPreview, TilePreview
 from looker_ops.preview.partitions import partition_summary
 from looker_ops.preview.text import render_table
 from looker_ops.sample_data.generate import generate
+from tests.checkout import copy_checkout
 from tests.preview import oracle
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -953,6 +954,6 @@ def test_the_bundled_block_is_announced_outside_a_project(
     res = CliRunner().invoke(main, ["preview", CIS, "--now", NOW, "--format", "json"])
     assert res.exit_code == 0, res.output
     assert "no ./lookml_project here: previewing the block bundled with looker-ops" in res.stderr
-    monkeypatch.chdir(ROOT)
+    monkeypatch.chdir(copy_checkout(tmp_path / "repo"))
     res = CliRunner().invoke(main, ["preview", CIS, "--now", NOW, "--format", "json"])
     assert res.exit_code == 0 and "bundled" not in res.stderr, res.output

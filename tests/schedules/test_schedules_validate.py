@@ -21,6 +21,7 @@ from looker_ops.config.schedules import (
     validate_cron,
 )
 from looker_ops.errors import EXIT_BAD_INPUT, BadInput
+from tests.checkout import copy_checkout
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = Path(__file__).resolve().parents[1] / "schedules"
@@ -595,11 +596,11 @@ def test_cli_without_any_schedules_file(tmp_path: Path, monkeypatch: pytest.Monk
 
 
 def test_bare_validate_at_the_repository_root_reads_deploy_schedules_yaml(
-    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """From the repository's root (no looker-ops.yaml there), the conventional file is used."""
-    monkeypatch.chdir(ROOT)
-    assert not (ROOT / "looker-ops.yaml").exists()
+    """From a copy of the repository's root (no looker-ops.yaml there), the conventional file is
+    used."""
+    monkeypatch.chdir(copy_checkout(tmp_path / "repo"))
     res = CliRunner().invoke(main, ["schedules", "validate"])
     assert res.exit_code == 0, res.output
     assert "deploy/schedules.yaml: 3 schedule(s) valid" in res.stdout
