@@ -1,6 +1,7 @@
-"""Build hook: the wheel carries the CloudTrail block (lookml_project/ and dashboards/) as package
-data under looker_ops/data/block/, so an installed looker-ops checks and previews it without a
-clone. Everything else is configured in pyproject.toml."""
+"""Build hook: the wheel carries the CloudTrail block (lookml_project/, dashboards/ and the example
+deploy/ files) as package data under looker_ops/data/block/, so an installed looker-ops checks and
+previews it, and `init` writes its schedules and alerts, without a clone. Everything else is
+configured in pyproject.toml."""
 
 from __future__ import annotations
 
@@ -11,11 +12,11 @@ from setuptools import setup
 from setuptools.command.build_py import build_py
 
 ROOT = Path(__file__).resolve().parent
-BLOCK = ("lookml_project", "dashboards")
+BLOCK = ("lookml_project", "dashboards", "deploy")
 
 
 class BuildPyWithBlock(build_py):
-    """build_py, then a copy of the block's two folders into the built package."""
+    """build_py, then a copy of the block's folders into the built package."""
 
     def run(self) -> None:
         super().run()

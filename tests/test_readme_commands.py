@@ -498,7 +498,8 @@ def check_first_install(sb: Sandbox, r: Result) -> None:
     dashboards = sb.live_dashboards()
     assert {d["slug"] for d in dashboards} == SLUGS
     assert {sb.folder_path(d["folder_id"]) for d in dashboards} == {"Shared/Security/CloudTrail"}
-    assert set(sb.plans()) == {"[looker-ops] Weekly console login overview"}
+    assert set(sb.plans()) == PLAN_NAMES  # init wrote the block's schedules and alerts
+    assert len(sb.fake.table("alerts")) == 6
     sb.fake.reset_calls()
 
 
@@ -511,7 +512,8 @@ def check_second_run(sb: Sandbox, r: Result) -> None:
 
 
 def install_from_init(sb: Sandbox) -> None:
-    """The block installed by an admin (init's one schedule), for the security team to extend."""
+    """The block installed by an admin (init's copy of the block's schedules and alerts, to the
+    security team's address), for the security team to take over in deploy/schedules.yaml."""
     init = sb.run(
         "looker-ops init --region eu-west-1 --s3-staging-dir s3://r/q/ --git-remote "
         f"{sb.remote.path} --bucket acme-cloudtrail --layout single --account-id 111111111111 "
@@ -520,7 +522,7 @@ def install_from_init(sb: Sandbox) -> None:
     assert init.exit_code == 0, init.output
     deploy = sb.run("looker-ops deploy")
     assert deploy.exit_code == 0, deploy.output
-    assert set(sb.plans()) == {"[looker-ops] Weekly console login overview"}
+    assert set(sb.plans()) == PLAN_NAMES and len(sb.fake.table("alerts")) == 6
     sb.fake.reset_calls()
 
 
@@ -530,13 +532,17 @@ def check_sched_validate(sb: Sandbox, r: Result) -> None:
 
 def check_sched_dry_run(sb: Sandbox, r: Result) -> None:
     assert sb.fake.writes() == []
-    assert "+ schedule Weekly CIS monitoring (create)" in r.stdout
-    assert "~ schedule Weekly console login overview (update)" in r.stdout
+    assert "= schedule Weekly CIS monitoring (unchanged)" in r.stdout  # init wrote it as shipped
+    assert (
+        "~ schedule Daily security group changes (update): destination: (none) -> 'email cloud-platform-oncall@"
+        in r.stdout
+    )
+    assert "would make 1 write(s)" in r.stdout
 
 
 def check_sched_apply(sb: Sandbox, r: Result) -> None:
     ops = sorted(c.operation_id for c in sb.fake.writes())
-    assert ops == ["create_scheduled_plan", "create_scheduled_plan", "update_scheduled_plan"]
+    assert ops == ["update_scheduled_plan"]
     plans = sb.plans()
     assert set(plans) == PLAN_NAMES
     cis = plans["[looker-ops] Weekly CIS monitoring"]
@@ -569,7 +575,8 @@ def check_alerts_evaluate(sb: Sandbox, r: Result) -> None:
 
 
 def check_alerts_dry_run(sb: Sandbox, r: Result) -> None:
-    assert sb.fake.writes() == [] and "+ alert Root account used (create)" in r.stdout
+    assert sb.fake.writes() == [] and "= alert Root account used (unchanged)" in r.stdout  # init's
+    assert "would make 0 write(s)" in r.stdout
 
 
 def check_alerts_apply(sb: Sandbox, r: Result) -> None:

@@ -1,7 +1,8 @@
 """A new Looker admin installs the block end to end, in one folder, through the CLI only:
 
-init -> check -> athena ddl -> deploy --dry-run -> deploy (first install) -> schedules apply
--> deploy again (zero writes) -> schedules list,
+init -> check -> athena ddl -> deploy --dry-run -> deploy (first install, with the block's
+schedules and alerts init wrote) -> schedules/alerts apply (the security team's addresses) ->
+deploy again (zero writes) -> schedules list,
 
 against the stateful fake Looker and a bare git repository standing in for the project's remote.
 """
@@ -25,6 +26,11 @@ SLUGS = {
     "cloudtrail_console_login_overview",
     "cloudtrail_operational_activity",
     "cloudtrail_security_group_changes",
+}
+PLAN_NAMES = {
+    "[looker-ops] Weekly console login overview",
+    "[looker-ops] Weekly CIS monitoring",
+    "[looker-ops] Daily security group changes",
 }
 BLOCK_FILES = sorted(
     str(p.relative_to(ROOT / "lookml_project")) for p in (ROOT / "lookml_project").rglob("*.lkml")
@@ -95,8 +101,8 @@ def test_new_admin_installs_the_block_end_to_end(sandbox: Sandbox) -> None:
         assert f"+ dashboard {slug} (create)" in dry.stdout
     dry_report = json.loads((sandbox.root / "dry.json").read_text())
     assert dry_report["dry_run"] is True and dry_report["looker_calls"]["writes"] == 0
-    assert {s["status"] for s in dry_report["steps"] if s["name"] != "alerts"} == {"planned"}
-    assert dry_report["steps"][-1]["status"] == "skipped"  # init's schedules.yaml has no alerts
+    assert {s["status"] for s in dry_report["steps"]} == {"planned"}
+    assert dry_report["steps"][-1]["name"] == "alerts"  # init wrote the block's alerts too
 
     # 5. first install
     fake.reset_calls()
@@ -116,9 +122,10 @@ def test_new_admin_installs_the_block_end_to_end(sandbox: Sandbox) -> None:
             "dashboards",
             "content",
             "schedules",
+            "alerts",
         ],
         "applied",
-    ) | {"alerts": "skipped"}  # init's schedules.yaml has no alerts
+    )
     conn = fake.table("connections")["athena_cloudtrail"]
     assert conn["dialect_name"] == "athena" and conn["host"] == "athena.eu-west-1.amazonaws.com"
     assert str(conn["port"]) == "443" and conn["database"] == "cloudtrail"
@@ -141,34 +148,32 @@ def test_new_admin_installs_the_block_end_to_end(sandbox: Sandbox) -> None:
     assert {sandbox.folder_path(d["folder_id"]) for d in dashboards.values()} == {
         "Shared/Security/CloudTrail"
     }
-    # deploy applied init's one schedule as its last step
-    assert set(sandbox.plans()) == {"[looker-ops] Weekly console login overview"}
+    # deploy applied init's schedules and alerts (the block's own, to soc@) as its last steps
+    assert set(sandbox.plans()) == PLAN_NAMES
+    for plan in sandbox.plans().values():
+        assert [d["address"] for d in plan["scheduled_plan_destination"]] == ["soc@acme.example"]
+    assert len(fake.table("alerts")) == 6
+    for alert in fake.table("alerts").values():
+        assert [d["email_address"] for d in alert["destinations"]] == ["soc@acme.example"]
     # the call log: one create per resource, LookML validated and deployed once
     ops = [c.operation_id for c in fake.writes()]
     assert ops.count("create_connection") == 1 and ops.count("create_project") == 1
     assert ops.count("import_dashboard_from_lookml") == len(SLUGS)
-    assert ops.count("deploy_ref_to_production") == 1 and ops.count("create_scheduled_plan") == 1
+    assert ops.count("deploy_ref_to_production") == 1
+    assert ops.count("create_scheduled_plan") == 3 and ops.count("create_alert") == 6
     assert fake.calls_to("validate_project") and fake.calls_to("content_validation")
 
-    # 6. the security team's full schedules file replaces init's: apply creates and updates plans
+    # 6. the security team's own copy of the file (their addresses) replaces init's: apply
+    # updates the plans in place
     shutil.copy(ROOT / "deploy" / "schedules.yaml", sandbox.root / "schedules.yaml")
     fake.reset_calls()
     apply = sandbox.run("looker-ops schedules apply")
     assert apply.exit_code == 0, apply.output
-    assert "+ schedule Weekly CIS monitoring (create)" in apply.stdout
-    assert "+ schedule Daily security group changes (create)" in apply.stdout
-    assert "~ schedule Weekly console login overview (update)" in apply.stdout
-    assert sorted(c.operation_id for c in fake.writes()) == [
-        "create_scheduled_plan",
-        "create_scheduled_plan",
-        "update_scheduled_plan",
-    ]
+    for name in ("Weekly console login overview", "Weekly CIS monitoring", "Daily security group changes"):
+        assert f"~ schedule {name} (update)" in apply.stdout
+    assert [c.operation_id for c in fake.writes()] == ["update_scheduled_plan"] * 3
     plans = sandbox.plans()
-    assert set(plans) == {
-        "[looker-ops] Weekly console login overview",
-        "[looker-ops] Weekly CIS monitoring",
-        "[looker-ops] Daily security group changes",
-    }
+    assert set(plans) == PLAN_NAMES
     cis = plans["[looker-ops] Weekly CIS monitoring"]
     assert cis["crontab"] == "30 7 * * MON" and cis["timezone"] == "Europe/London"
     assert cis["dashboard_id"] == dashboards["cloudtrail_cis_aws_foundations"]["id"]
@@ -179,12 +184,15 @@ def test_new_admin_installs_the_block_end_to_end(sandbox: Sandbox) -> None:
         "security-team@example.com",
     ]
 
-    # 6b. and its alerts: checked offline, then applied, each on its tile
+    # 6b. and its alerts: checked offline, then updated in place, each on its tile
     fake.reset_calls()
     alerts = sandbox.run("looker-ops alerts apply")
     assert alerts.exit_code == 0, alerts.output
-    assert "+ alert Root account used (create)" in alerts.stdout
-    assert [c.operation_id for c in fake.writes()].count("create_alert") == len(fake.table("alerts")) == 6
+    assert "~ alert Root account used (update)" in alerts.stdout
+    assert [c.operation_id for c in fake.writes()].count("create_alert") == 0
+    assert len(fake.table("alerts")) == 6
+    for alert in fake.table("alerts").values():
+        assert [d["email_address"] for d in alert["destinations"]] == ["security-team@example.com"]
 
     # 7. a second deploy on the unchanged instance: reads only, pushes nothing
     commits = remote.git("rev-list", "--all").split()

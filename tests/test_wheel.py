@@ -19,6 +19,7 @@ SOURCES = (
     "looker_ops",
     "lookml_project",
     "dashboards",
+    "deploy",
 )
 
 
@@ -67,3 +68,27 @@ def test_wheel_installs_the_block_and_runs_from_an_empty_folder(tmp_path: Path) 
     assert preview.returncode == 0, preview.stdout + preview.stderr
     assert "Console" in preview.stdout
     assert sorted(p.name for p in empty.iterdir() if not p.name.startswith(".")) == []
+    # init, from the wheel alone, writes the block's shipped schedules and alerts.
+    admin = tmp_path / "admin"
+    flags = [
+        "--region",
+        "eu-west-1",
+        "--s3-staging-dir",
+        "s3://r/q/",
+        "--git-remote",
+        "git@github.com:a/b.git",
+    ]
+    flags += [
+        "--bucket",
+        "trail",
+        "--layout",
+        "single",
+        "--account-id",
+        "111111111111",
+        "--security-email",
+        "sec@acme.test",
+    ]
+    init = _run([exe, "init", "--dir", str(admin), *flags], empty)
+    assert init.returncode == 0, init.stdout + init.stderr
+    written = (admin / "schedules.yaml").read_text()
+    assert "Weekly CIS monitoring" in written and "\nalerts:\n" in written and "- sec@acme.test" in written

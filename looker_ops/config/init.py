@@ -8,22 +8,28 @@ Asked: what is left (region if not guessed, S3 results location, git remote if n
 the trail's bucket, layout, account id(s) and organization id, the security team's address),
 each answer checked as it is typed. An existing file is found before anything is asked and
 never overwritten without ``--force``; the file is checked with the same loader ``deploy``
-uses before it is written.
+uses before it is written. ``schedules.yaml`` is the block's shipped one (``deploy/schedules.yaml``:
+its scheduled PDFs and alerts) sent to the security team's address, checked as
+``schedules validate`` and ``alerts validate`` check it before it is written.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import subprocess
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from looker_ops.bundled import block_schedules
 from looker_ops.config.athena import valid_account_id, valid_bucket, valid_org_id, valid_region
 from looker_ops.config.settings import load_config
 from looker_ops.config.values import git_url_problem, local_git_remote
 from looker_ops.errors import BadInput
 
 FILES = ("looker-ops.yaml", "schedules.yaml")
+DEFAULT_EMAIL = "security@example.com"  # the security team's address when none is given
 
 
 @dataclass
@@ -132,7 +138,7 @@ def render_config(a: InitAnswers) -> str:
         else "  # org_id: o-xxxxxxxxxx     # organization layout only\n"
     )
     return f"""\
-# looker-ops.yaml, written by `looker-ops init`. Check it with `looker-ops deploy --dry-run`.
+# looker-ops.yaml, written by `looker-ops init`. Check it with `looker-ops config check`.
 # Secrets never go in this file: they are read from the environment variables named below.
 # Looker credentials come from looker-sdk's own settings: LOOKERSDK_BASE_URL,
 # LOOKERSDK_CLIENT_ID and LOOKERSDK_CLIENT_SECRET (or a looker.ini, see `looker:`).
@@ -172,21 +178,67 @@ schedules: schedules.yaml
 """
 
 
-def render_schedules(a: InitAnswers) -> str:
-    email = a.security_email or "security@example.com"
-    return f"""\
-# schedules.yaml, written by `looker-ops init`: scheduled PDF deliveries of the block's
-# dashboards. `looker-ops schedules apply` makes Looker match this file; see docs/schedules.md.
-schedules:
-  - name: Weekly console login overview
-    dashboard: cloudtrail_console_login_overview
-    cron: "0 7 * * 1"
-    timezone: UTC
-    filters:
-      Date: 7 days
-    recipients: [{email}]
-    format: wysiwyg_pdf
-"""
+_RECIPIENTS = re.compile(r"^(?P<indent> *)recipients:\s*(?P<flow>\[[^\]]*\])?\s*(#.*)?$")
+
+
+def render_schedules(a: InitAnswers, shipped: str | None = None) -> str:
+    """The block's shipped schedules and alerts (``deploy/schedules.yaml``, or ``shipped``) with
+    every delivery going to the security team's address: the ``recipients`` of ``defaults:`` (which
+    the alerts take too) become that one address, and a schedule's own ``recipients`` list (the
+    example's other addresses) is left out, so the schedule takes the default."""
+    email = a.security_email or DEFAULT_EMAIL
+    text = block_schedules().read_text(encoding="utf-8") if shipped is None else shipped
+    out = [
+        f"# Written by `looker-ops init` from the block's deploy/schedules.yaml, for {email}.",
+        "# Check it with `looker-ops schedules validate` and `looker-ops alerts validate`.",
+    ]
+    top = ""  # the top-level key the line is under
+    list_indent: int | None = None  # dropping the block list of a `recipients:` key
+    for line in text.splitlines():
+        body = line.lstrip(" ")
+        indent = len(line) - len(body)
+        if list_indent is not None:
+            if body.startswith("- ") and indent >= list_indent:
+                continue
+            list_indent = None
+        if body and indent == 0 and not body.startswith("#"):
+            top = body.split(":", 1)[0]
+        m = _RECIPIENTS.match(line)
+        if m is None:
+            out.append(line)
+            continue
+        if m["flow"] is None:
+            list_indent = len(m["indent"])
+        if top == "defaults":
+            out.append(f"{m['indent']}recipients:")
+            out.append(f"{m['indent']}  - {email}")
+    return "\n".join(out) + "\n"
+
+
+def check_schedules(text: str, email: str) -> None:
+    """Read ``text`` as `schedules validate` and `alerts validate` do, against the bundled block
+    (the dashboards and fields its schedules and alerts name), and make sure every delivery goes
+    to ``email``. Raises :class:`BadInput` naming schedules.yaml."""
+    from looker_ops.bundled import block_dirs
+    from looker_ops.config.alerts import load_alerts
+    from looker_ops.config.schedules import load_schedules
+
+    project, dashboards = block_dirs()
+    with tempfile.TemporaryDirectory(prefix="looker-ops-init-") as tmp:
+        probe = Path(tmp) / "schedules.yaml"
+        probe.write_text(text, encoding="utf-8")
+        try:
+            schedules = load_schedules(probe, dashboards, env={}, require_secrets=False).schedules
+            alerts = load_alerts(probe, dashboards, project, env={}, require_secrets=False).alerts
+        except BadInput as exc:
+            raise BadInput(str(exc).replace(str(probe), "schedules.yaml")) from None
+    sent = {d.address for s in schedules for d in s.destinations}
+    sent |= {d.address for al in alerts for d in al.destinations}
+    if sent != {email}:
+        others = ", ".join(sorted(str(x) for x in sent - {email})) or "nobody"
+        raise BadInput(
+            f"schedules.yaml: the block's schedules would be sent to {others}, not only to {email}"
+        )
 
 
 def relative_to_target(target: Path, path: Path) -> str:
@@ -217,6 +269,7 @@ def write_files(target: Path, answers: InitAnswers, *, force: bool = False) -> l
         raise BadInput(str(exc).replace(str(probe), "looker-ops.yaml")) from None
     finally:
         probe.unlink(missing_ok=True)
+    check_schedules(files[target / "schedules.yaml"], answers.security_email or DEFAULT_EMAIL)
     for path, text in files.items():
         path.write_text(text)
     return list(files)

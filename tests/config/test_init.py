@@ -308,3 +308,69 @@ def test_a_bad_region_in_the_environment_is_named_not_written(tmp_path: Path) ->
         "guessed from AWS_REGION / AWS_DEFAULT_REGION: 'Frankfurt' is not an AWS region name" in result.output
     )
     assert "pass --region" in result.output and list(tmp_path.iterdir()) == []
+
+
+def test_init_writes_the_blocks_shipped_schedules_and_alerts_for_the_asked_address(tmp_path: Path) -> None:
+    """What the README says the block ships (the weekly CIS and daily security-group PDFs, the
+    CIS 4.2/4.3/4.5/4.7 and world-open security group alerts) is what init writes: the schedules
+    and alerts of deploy/schedules.yaml, every one sent to the address init asked for; the file
+    is one `schedules validate` and `alerts validate` accept."""
+    from looker_ops.config.alerts import load_alerts
+    from looker_ops.config.schedules import load_schedules
+
+    root = Path(__file__).resolve().parents[2]
+    dashboards, project = root / "dashboards", root / "lookml_project"
+    args = [
+        "init", "--dir", str(tmp_path), "--region", "eu-west-1", "--s3-staging-dir", "s3://r/q/",
+        "--git-remote", "git@github.com:acme/ct.git", "--bucket", "trail", "--layout", "single",
+        "--account-id", "111111111111", "--security-email", "sec@acme.test",
+    ]  # fmt: skip
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    written = tmp_path / "schedules.yaml"
+    shipped = root / "deploy" / "schedules.yaml"
+    schedules = load_schedules(written, dashboards, env={}).schedules
+    alerts = load_alerts(written, dashboards, project, env={}).alerts
+    want_schedules = load_schedules(shipped, dashboards, env={}).schedules
+    want_alerts = load_alerts(shipped, dashboards, project, env={}).alerts
+    assert [(s.name, s.dashboard, s.cron) for s in schedules] == [
+        (s.name, s.dashboard, s.cron) for s in want_schedules
+    ]
+    assert {"Weekly CIS monitoring", "Daily security group changes"} <= {s.name for s in schedules}
+    assert [(a.name, a.tile, a.cron, a.condition) for a in alerts] == [
+        (a.name, a.tile, a.cron, a.condition) for a in want_alerts
+    ]
+    assert {a.tile.split()[0] for a in alerts} >= {"4.2", "4.3", "4.5", "4.7", "Ingress"}
+    addresses = {d.address for s in schedules for d in s.destinations}
+    addresses |= {d.address for a in alerts for d in a.destinations}
+    assert addresses == {"sec@acme.test"}  # none of the example's addresses is kept
+    assert "example.com" not in "\n".join(
+        line for line in written.read_text().splitlines() if not line.lstrip().startswith("#")
+    )
+    ok = CliRunner().invoke(
+        main,
+        [
+            "alerts",
+            "validate",
+            "--file",
+            str(written),
+            "--project",
+            str(project),
+            "--dashboards",
+            str(dashboards),
+        ],
+    )
+    assert ok.exit_code == 0 and "6 alert(s) valid" in ok.output, ok.output
+
+
+def test_the_config_init_writes_names_the_check_the_readme_names(tmp_path: Path) -> None:
+    """init's looker-ops.yaml says how to check it as the README does (`looker-ops config check`)."""
+    args = [
+        "init", "--dir", str(tmp_path), "--region", "eu-west-1", "--s3-staging-dir", "s3://r/q/",
+        "--git-remote", "git@github.com:acme/ct.git", "--bucket", "trail", "--layout", "single",
+        "--account-id", "111111111111", "--security-email", "sec@acme.test",
+    ]  # fmt: skip
+    assert CliRunner().invoke(main, args).exit_code == 0
+    first = (tmp_path / "looker-ops.yaml").read_text().splitlines()[0]
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    assert "`looker-ops config check`" in first and "`looker-ops config check`" in readme
