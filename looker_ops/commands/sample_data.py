@@ -39,7 +39,8 @@ if TYPE_CHECKING:
     metavar="NAME",
     help="Also write records shaped as real logs sometimes are, on the last day: "
     "empty-error-code, redacted-event-time, no-event-time, space-in-event-time, no-event-id, "
-    "duplicate-event-id, prefix-zero, data-event-without-category, or 'all'. Repeatable.",
+    "duplicate-event-id, prefix-zero, data-event-without-category, ec2-error-codes, or 'all'. "
+    "Repeatable.",
 )
 @json_option("what was written (records, files, days, folder)")
 def sample_data(

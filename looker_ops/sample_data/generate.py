@@ -133,6 +133,39 @@ def _shape_data_event_without_category(ctx: DayContext) -> None:
     del rec["eventCategory"]
 
 
+def _shape_ec2_error_codes(ctx: DayContext) -> None:
+    """Failed EC2 calls with EC2's own error codes, which carry a ``Client.`` (the caller's
+    fault) or ``Server.`` (EC2's) prefix, one of each family; and a plain ``InternalFailure``."""
+    errors = (
+        ("DescribeInstances", "Client.RequestLimitExceeded", "Request limit exceeded."),
+        (
+            "RunInstances",
+            "Client.InvalidParameterValue",
+            "Value (t9.nano) for parameter instanceType is invalid.",
+        ),
+        (
+            "StopInstances",
+            "Client.UnauthorizedOperation",
+            "You are not authorized to perform this operation.",
+        ),
+        (
+            "DescribeRegions",
+            "Client.AuthFailure",
+            "AWS was not able to validate the provided access credentials",
+        ),
+        (
+            "TerminateInstances",
+            "Client.InvalidInstanceID.NotFound",
+            "The instance ID 'i-0feedface' does not exist",
+        ),
+        ("StartInstances", "Server.InternalError", "An internal error has occurred"),
+        ("DescribeVpcs", "Server.Unavailable", "The server is overloaded and can't handle the request."),
+    )
+    for name, code, message in errors:
+        ctx.event(CI, "ec2.amazonaws.com", name, error=(code, message))
+    ctx.event(CI, "sts.amazonaws.com", "GetCallerIdentity", error=("InternalFailure", "Internal failure"))
+
+
 #: Records as real logs sometimes have them, by name (``sample-data --shape NAME``).
 REAL_LOG_SHAPES: dict[str, Callable[[DayContext], None]] = {
     "empty-error-code": _shape_empty_error_code,
@@ -143,6 +176,7 @@ REAL_LOG_SHAPES: dict[str, Callable[[DayContext], None]] = {
     "duplicate-event-id": _shape_duplicate_event_id,
     "prefix-zero": _shape_prefix_zero,
     "data-event-without-category": _shape_data_event_without_category,
+    "ec2-error-codes": _shape_ec2_error_codes,
 }
 
 

@@ -584,31 +584,47 @@ view: cloudtrail_logs {
     sql: NULLIF(${TABLE}.errorcode, '') IS NOT NULL ;;
   }
 
-  dimension: error_family {
+  dimension: error_code_base {
     group_label: "Errors"
-    description: "access denied, throttling, not found, validation or other; empty when the call succeeded."
+    hidden: yes
+    description: "The error code without the Client. or Server. prefix EC2 puts on its codes (Client.UnauthorizedOperation -> UnauthorizedOperation); empty when the call succeeded."
     type: string
     sql: CASE
-           WHEN NULLIF(${TABLE}.errorcode, '') IS NULL THEN NULL
-           WHEN NULLIF(${TABLE}.errorcode, '') LIKE '%AccessDenied%'
-             OR NULLIF(${TABLE}.errorcode, '') LIKE '%UnauthorizedOperation%'
-             OR NULLIF(${TABLE}.errorcode, '') LIKE '%Unauthorized%'
-             OR NULLIF(${TABLE}.errorcode, '') LIKE '%Forbidden%'
-             OR NULLIF(${TABLE}.errorcode, '') IN ('AuthFailure', 'InvalidClientTokenId', 'SignatureDoesNotMatch', 'NotAuthorized')
+           WHEN NULLIF(${TABLE}.errorcode, '') LIKE 'Client.%' OR NULLIF(${TABLE}.errorcode, '') LIKE 'Server.%'
+             THEN substr(${TABLE}.errorcode, 8)
+           ELSE NULLIF(${TABLE}.errorcode, '')
+         END ;;
+  }
+
+  dimension: error_family {
+    group_label: "Errors"
+    description: "access denied, throttling, not found, validation, service (the service's own failure) or other, read on the error code without EC2's Client./Server. prefix; empty when the call succeeded."
+    type: string
+    sql: CASE
+           WHEN ${error_code_base} IS NULL THEN NULL
+           WHEN ${error_code_base} LIKE '%AccessDenied%'
+             OR ${error_code_base} LIKE '%Unauthorized%'
+             OR ${error_code_base} LIKE '%Forbidden%'
+             OR ${error_code_base} IN ('AuthFailure', 'InvalidClientTokenId', 'SignatureDoesNotMatch', 'NotAuthorized')
              THEN 'access denied'
-           WHEN NULLIF(${TABLE}.errorcode, '') LIKE '%Throttl%'
-             OR NULLIF(${TABLE}.errorcode, '') LIKE '%TooManyRequests%'
-             OR NULLIF(${TABLE}.errorcode, '') LIKE '%RateExceeded%'
-             OR NULLIF(${TABLE}.errorcode, '') IN ('RequestLimitExceeded', 'SlowDown', 'ProvisionedThroughputExceededException')
+           WHEN ${error_code_base} LIKE '%Throttl%'
+             OR ${error_code_base} LIKE '%TooManyRequests%'
+             OR ${error_code_base} LIKE '%RateExceeded%'
+             OR ${error_code_base} IN ('RequestLimitExceeded', 'SlowDown', 'ProvisionedThroughputExceededException')
              THEN 'throttling'
-           WHEN NULLIF(${TABLE}.errorcode, '') LIKE '%NotFound%'
-             OR NULLIF(${TABLE}.errorcode, '') LIKE 'NoSuch%'
+           WHEN ${error_code_base} LIKE '%NotFound%'
+             OR ${error_code_base} LIKE 'NoSuch%'
              THEN 'not found'
-           WHEN NULLIF(${TABLE}.errorcode, '') LIKE '%Validation%'
-             OR NULLIF(${TABLE}.errorcode, '') LIKE 'Invalid%'
-             OR NULLIF(${TABLE}.errorcode, '') LIKE '%Malformed%'
-             OR NULLIF(${TABLE}.errorcode, '') LIKE 'Missing%'
+           WHEN ${error_code_base} LIKE '%Validation%'
+             OR ${error_code_base} LIKE 'Invalid%'
+             OR ${error_code_base} LIKE '%Malformed%'
+             OR ${error_code_base} LIKE 'Missing%'
              THEN 'validation'
+           WHEN NULLIF(${TABLE}.errorcode, '') LIKE 'Server.%'
+             OR ${error_code_base} LIKE 'Internal%'
+             OR ${error_code_base} LIKE '%ServiceUnavailable%'
+             OR ${error_code_base} IN ('Unavailable', 'ServiceFailure', 'ServiceException')
+             THEN 'service'
            ELSE 'other'
          END ;;
   }

@@ -23,7 +23,7 @@ from looker_ops.lookml.model import Project
 from looker_ops.sample_data.generate import REAL_LOG_SHAPES, generate, iter_records
 from tests.block.support import REPO, engine_for, explore_sql, load_block, rows, tile, tile_sql, window
 from tests.preview.oracle import CIS as CIS_CONTROLS
-from tests.preview.oracle import is_error, opens_to_world
+from tests.preview.oracle import error_family, is_error, opens_to_world
 
 LAST = dt.date(2026, 11, 20)
 FIRST = LAST - dt.timedelta(days=2)
@@ -245,3 +245,38 @@ def test_data_event_without_category_is_data(
     )
     assert "cloudtrail_logs.managementevent" in sql
     assert engine.query(sql).rows == [("Data", "No", "Yes")]
+
+
+# --------------------------------------------------------------------------- 9. EC2's error codes
+
+EC2_FAMILIES = {
+    "Client.RequestLimitExceeded": "throttling",
+    "Client.InvalidParameterValue": "validation",
+    "Client.UnauthorizedOperation": "access denied",
+    "Client.AuthFailure": "access denied",
+    "Client.InvalidInstanceID.NotFound": "not found",
+    "Server.InternalError": "service",
+    "Server.Unavailable": "service",
+    "InternalFailure": "service",
+}
+
+
+def test_ec2_error_codes_are_filed_by_the_code_after_client_or_server(
+    project: Project, engine: LocalEngine, records: list[tuple[Path, Record]]
+) -> None:
+    """EC2 writes its error codes as ``Client.<code>`` / ``Server.<code>``: the family is read on
+    the code without that prefix (a server-side failure is ``service``), as for other services;
+    every code of the sample gets the oracle's family."""
+    codes = {r.get("errorCode") for _p, r in records if r.get("errorCode")}
+    assert set(EC2_FAMILIES) <= codes  # the shape's records
+    sql = explore_sql(
+        project,
+        "cloudtrail_logs",
+        ["cloudtrail_logs.error_code", "cloudtrail_logs.error_family", "cloudtrail_logs.events"],
+        {"cloudtrail_logs.event_date": WINDOW["date"], "cloudtrail_logs.is_error": "Yes"},
+    )
+    got = {
+        r["cloudtrail_logs.error_code"]: r["cloudtrail_logs.error_family"] for r in rows(engine.query(sql))
+    }
+    assert {code: got.get(code) for code in EC2_FAMILIES} == EC2_FAMILIES
+    assert got == {code: error_family({"errorCode": code}) for code in got}

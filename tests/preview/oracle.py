@@ -173,9 +173,13 @@ def is_error(e: Fields) -> bool:
 
 
 def error_family(e: Fields) -> str | None:
-    code = error_code(e)
-    if code is None:
+    """The family of the record's error code, read without EC2's ``Client.``/``Server.`` prefix;
+    a ``Server.`` code of no other family is the service's own failure."""
+    full = error_code(e)
+    if full is None:
         return None
+    prefix, _dot, rest = full.partition(".")
+    code = rest if prefix in ("Client", "Server") and rest else full
     if any(s in code for s in ("AccessDenied", "Unauthorized", "Forbidden")) or code in (
         "AuthFailure",
         "InvalidClientTokenId",
@@ -193,6 +197,13 @@ def error_family(e: Fields) -> str | None:
         return "not found"
     if "Validation" in code or code.startswith(("Invalid", "Missing")) or "Malformed" in code:
         return "validation"
+    if (
+        prefix == "Server"
+        or code.startswith("Internal")
+        or "ServiceUnavailable" in code
+        or code in ("Unavailable", "ServiceFailure", "ServiceException")
+    ):
+        return "service"
     return "other"
 
 
