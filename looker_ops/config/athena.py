@@ -51,11 +51,14 @@ GEOIP_FORMATS: tuple[str, ...] = ("parquet", "tsv")
 # The first day of logs when looker-ops.yaml's athena: section names none.
 FILE_FIRST_DATE = dt.date(2024, 1, 1)
 
-# Commercial regions; the projection enum is this unless settings narrow it. A region that
-# has no logs costs one empty S3 listing per query, never an error.
+# The commercial partition's regions (the "aws" partition of botocore 1.44's endpoints, December
+# 2026: 34, the latest Malaysia, Thailand, Mexico, Taipei and New Zealand); the projection enum is
+# this unless settings narrow it. A region that has no logs costs one empty S3 listing per query,
+# never an error. A region launched later: list every region in `athena.regions` (docs/athena.md).
 DEFAULT_REGIONS: tuple[str, ...] = (
     "af-south-1",
     "ap-east-1",
+    "ap-east-2",
     "ap-northeast-1",
     "ap-northeast-2",
     "ap-northeast-3",
@@ -65,6 +68,9 @@ DEFAULT_REGIONS: tuple[str, ...] = (
     "ap-southeast-2",
     "ap-southeast-3",
     "ap-southeast-4",
+    "ap-southeast-5",
+    "ap-southeast-6",
+    "ap-southeast-7",
     "ca-central-1",
     "ca-west-1",
     "eu-central-1",
@@ -78,6 +84,7 @@ DEFAULT_REGIONS: tuple[str, ...] = (
     "il-central-1",
     "me-central-1",
     "me-south-1",
+    "mx-central-1",
     "sa-east-1",
     "us-east-1",
     "us-east-2",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import json
 import re
 from pathlib import Path
 from string import Template
@@ -287,3 +288,26 @@ def test_cli_reads_config_and_options_override_it(tmp_path: Path) -> None:
     assert "athena.account_ids: the single layout takes exactly one account id" in from_config.output
     from_option = CliRunner().invoke(main, ["athena", "ddl", "--config", str(cfg), "--bucket", "NO"])
     assert from_option.exit_code == 2 and "--bucket: 'NO' is not a valid S3 bucket name" in from_option.output
+
+
+def test_every_commercial_region_is_projected_when_the_config_lists_none(tmp_path: Path) -> None:
+    """`athena.regions: []` ("every commercial region"): the DDL's region projection holds every
+    region of the commercial partition, the recent ones too (Malaysia, Thailand, Mexico, Taipei,
+    New Zealand, Calgary, Tel Aviv), and at least every one the installed botocore knows."""
+    cfg = tmp_path / "looker-ops.yaml"
+    cfg.write_text(
+        "athena:\n  bucket: acme-trail\n  account_ids: ['111122223333']\n  regions: []\n"
+        "  first_date: 2024-01-01\n"
+    )
+    result = CliRunner().invoke(main, ["athena", "ddl", "--config", str(cfg)])
+    assert result.exit_code == 0, result.output
+    (values,) = re.findall(r"'projection\.region\.values'='([^']*)'", result.output)
+    projected = values.split(",")
+    recent = {"ap-southeast-5", "ap-southeast-6", "ap-southeast-7", "mx-central-1", "ap-east-2"}
+    assert recent | {"ca-west-1", "il-central-1"} <= set(projected)
+    assert len(projected) == len(set(projected)) >= 34
+    botocore = pytest.importorskip("botocore")
+    endpoints = Path(botocore.__file__).parent / "data" / "endpoints.json"
+    (aws,) = [p for p in json.loads(endpoints.read_text())["partitions"] if p["partition"] == "aws"]
+    missing = sorted(set(aws["regions"]) - set(projected))
+    assert missing == [], f"add {missing} to DEFAULT_REGIONS in looker_ops/config/athena.py"
