@@ -18,7 +18,7 @@
       One tile per CloudTrail monitoring control of the CIS AWS Foundations Benchmark (section 4, v1.5 numbering; CIS v1.2 3.x and Security Hub CloudWatch.1-14 are the same checks). Each tile counts the events in the **Date** window that match the control's CloudWatch metric filter, written in SQL over CloudTrail. The benchmark asks for an alarm on each: every non-zero tile is a list of events someone should review and explain.
 
       - Hover a tile's note for its filter; click a number for the events.
-      - **Matching events** names the first control (by number) each event matches; an event can match two (a denied security group change is 4.1 and 4.10), so the tiles can add up to more than the table's rows.
+      - **Matching events** names the first control (by number) each event matches; an event can match two (a denied security group change is 4.1 and 4.10), so the tiles can add up to more than the table's rows. Who: *User* is the person (for an SSO session, the one signed in), *Actor* the identity that made the call (the AWSReservedSSO_ role for SSO sessions).
       - 4.2 uses the benchmark's SSO-aware variant (IAM users' successful sign-ins without MFA).
     row: 0
     col: 0
@@ -333,7 +333,7 @@
     explore: cloudtrail_logs
     type: looker_grid
     fields: [cloudtrail_logs.event_time, cloudtrail_logs.cis_control, cloudtrail_logs.account_id, cloudtrail_logs.aws_region,
-      cloudtrail_logs.actor, cloudtrail_logs.user_identity_type, cloudtrail_logs.event_source, cloudtrail_logs.event_name,
+      cloudtrail_logs.user, cloudtrail_logs.actor, cloudtrail_logs.user_identity_type, cloudtrail_logs.event_source, cloudtrail_logs.event_name,
       cloudtrail_logs.source_ip, cloudtrail_logs.error_code, cloudtrail_logs.event_id]
     filters: {cloudtrail_logs.cis_control: -NULL}
     sorts: [cloudtrail_logs.event_time desc]

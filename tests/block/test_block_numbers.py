@@ -355,6 +355,14 @@ def test_cis_matching_events_table(project: Project, engine: LocalEngine, events
     listed = run(project, engine, CIS, "cis_events")
     got = {r["cloudtrail_logs.event_id"]: r["cloudtrail_logs.cis_control"] for r in listed}
     assert got == expected
+    # Who: the person (user) next to the actor, as on the security-group dashboard; an SSO
+    # session's actor is its AWSReservedSSO_ role, its user the person.
+    by_id = {r["eventID"]: r for r in events}
+    people = {
+        r["cloudtrail_logs.event_id"]: (r["cloudtrail_logs.user"], r["cloudtrail_logs.actor"]) for r in listed
+    }
+    assert people == {i: (user(by_id[i]), actor(by_id[i])) for i in people}
+    assert any(a.startswith("AWSReservedSSO_") and u != a for u, a in people.values() if a and u)
 
 
 def test_cis_control_sorts_by_its_number(project: Project, engine: LocalEngine) -> None:
