@@ -142,6 +142,7 @@
     map_marker_type: circle
     map_marker_radius_mode: proportional_value
     map_position: fit_data
+    show_view_names: false
     listen: {date: cloudtrail_logs.event_date, account: cloudtrail_logs.account}
     row: 15
     col: 12

@@ -19,6 +19,9 @@
 
 explore: cloudtrail_logs {
   label: "CloudTrail Events"
+  # How the base view's fields are headed where Looker shows view names (field picker, tiles with
+  # view names): "CloudTrail Console Logins", not the view's name "Cloudtrail Logs Console Logins".
+  view_label: "CloudTrail"
   description: "One row per CloudTrail event. Always filtered on a date window; only the matching days are read."
 
   always_filter: {

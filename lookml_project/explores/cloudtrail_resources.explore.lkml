@@ -4,6 +4,7 @@
 
 explore: cloudtrail_resources {
   label: "CloudTrail Resources"
+  view_label: "CloudTrail Resources"   # not the view's name "Cloudtrail Resources"
   description: "One row per resource listed in an event (S3 objects, KMS keys, IAM roles...). Always filtered on a date window."
 
   always_filter: {

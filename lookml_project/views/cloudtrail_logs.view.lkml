@@ -1045,7 +1045,8 @@ view: cloudtrail_logs {
     label: "CIS Control"
     description: "The first CIS 4.x control (by number) the event matches; empty when it matches none. An event can match more than one (e.g. a denied security group change is 4.1 and 4.10): count a control with its own yes/no field."
     type: string
-    # sorted (and pivoted) by number: 4.1, 4.2 ... 4.10, not as text (4.1, 4.10, 4.11, 4.2)
+    # sorted (and pivoted) by number: 4.1, 4.2 ... 4.10, not as text (4.1, 4.10, 4.11, 4.2); each value
+    # is its control's tile title on the CIS dashboard (the pivot's series headings match the tiles)
     order_by_field: cis_control_number
     sql: CASE
            WHEN ${cis_4_1_unauthorized_api_calls} THEN '4.1 Unauthorized API calls'
@@ -1054,9 +1055,9 @@ view: cloudtrail_logs {
            WHEN ${cis_4_4_iam_policy_changes} THEN '4.4 IAM policy changes'
            WHEN ${cis_4_5_cloudtrail_config_changes} THEN '4.5 CloudTrail configuration changes'
            WHEN ${cis_4_6_console_auth_failures} THEN '4.6 Console authentication failures'
-           WHEN ${cis_4_7_cmk_disable_or_deletion} THEN '4.7 Disabling or scheduled deletion of CMKs'
+           WHEN ${cis_4_7_cmk_disable_or_deletion} THEN '4.7 CMKs disabled or scheduled for deletion'
            WHEN ${cis_4_8_s3_bucket_policy_changes} THEN '4.8 S3 bucket policy changes'
-           WHEN ${cis_4_9_aws_config_changes} THEN '4.9 AWS Config configuration changes'
+           WHEN ${cis_4_9_aws_config_changes} THEN '4.9 AWS Config changes'
            WHEN ${cis_4_10_security_group_changes} THEN '4.10 Security group changes'
            WHEN ${cis_4_11_nacl_changes} THEN '4.11 Network ACL changes'
            WHEN ${cis_4_12_network_gateway_changes} THEN '4.12 Network gateway changes'

@@ -388,6 +388,17 @@ def test_cis_control_sorts_by_its_number(project: Project, engine: LocalEngine) 
     assert len({label for label, _ in pairs}) == len(pairs)
 
 
+def test_cis_pivot_headings_are_the_tile_titles(project: Project, engine: LocalEngine) -> None:
+    """Matches by control over time pivots on cis_control: each series is headed by the control's
+    name as its own tile is titled (4.7 CMKs disabled or scheduled for deletion, not another
+    wording), for every control of the dashboard."""
+    (cis,) = [d for d in project.dashboards if d.name == CIS]
+    titles = {e.title for e in cis.elements if e.name.startswith("cis_4_")}
+    assert len(titles) == 15
+    series = {r["cloudtrail_logs.cis_control"] for r in run(project, engine, CIS, "cis_over_time")}
+    assert series == titles  # the sample exercises every control (test_cis_control_tile)
+
+
 # --------------------------------------------------------------------------- the date window
 
 

@@ -361,7 +361,7 @@ CIS: list[tuple[str, str, Callable[[Fields], bool]]] = [
     ("cis_4_6", "4.6 Console authentication failures", cis_4_6),
     (
         "cis_4_7",
-        "4.7 Disabling or scheduled deletion of CMKs",
+        "4.7 CMKs disabled or scheduled for deletion",
         _source_and_name("kms.amazonaws.com", "DisableKey", "ScheduleKeyDeletion"),
     ),
     (
@@ -382,7 +382,7 @@ CIS: list[tuple[str, str, Callable[[Fields], bool]]] = [
     ),
     (
         "cis_4_9",
-        "4.9 AWS Config configuration changes",
+        "4.9 AWS Config changes",
         _source_and_name(
             "config.amazonaws.com",
             "StopConfigurationRecorder",

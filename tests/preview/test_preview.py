@@ -520,7 +520,7 @@ def test_text_tiles_are_text_not_errors(previews: dict[str, DashboardPreview]) -
 
 def test_labels_are_looker_headings(previews: dict[str, DashboardPreview]) -> None:
     events = tile(previews[OPS], "events")
-    assert events.columns == ["cloudtrail_logs.events"] and events.labels == ["Cloudtrail Logs Events"]
+    assert events.columns == ["cloudtrail_logs.events"] and events.labels == ["CloudTrail Events"]
     # show_view_names: false -> the field label alone; pivot columns: the label, then the value
     over_time = tile(previews[LOGINS], "logins_over_time")
     assert over_time.labels == ["Event Date", "Console Logins | Failure", "Console Logins | Success"]
@@ -528,6 +528,18 @@ def test_labels_are_looker_headings(previews: dict[str, DashboardPreview]) -> No
         for t in p.tiles:
             if t.error is None and not t.is_text:
                 assert len(t.labels) == len(t.columns) and all(t.labels), t.title
+
+
+def test_the_map_labels_are_the_fields_not_the_view_name(previews: dict[str, DashboardPreview]) -> None:
+    """The login map's headings (its tooltips) are the fields' own labels, not "Cloudtrail Logs
+    Console Logins" with the view's name in front."""
+    m = tile(previews[LOGINS], "logins_map")
+    assert m.columns == [
+        "geoip.location",
+        "cloudtrail_logs.console_logins",
+        "cloudtrail_logs.console_login_failures",
+    ]
+    assert m.labels == ["Location", "Console Logins", "Console Login Failures"]
 
 
 def test_unknown_filter_name_is_bad_input(project: Project, engine: LocalEngine) -> None:
