@@ -102,6 +102,11 @@ def test_new_admin_installs_the_block_end_to_end(sandbox: Sandbox) -> None:
     dry_report = json.loads((sandbox.root / "dry.json").read_text())
     assert dry_report["dry_run"] is True and dry_report["looker_calls"]["writes"] == 0
     assert {s["status"] for s in dry_report["steps"]} == {"planned"}
+    # each schedule and alert says once that its dashboard is imported first: no warning repeats it
+    planned = [line for line in dry.stderr.splitlines() if line.lstrip().startswith("+ ")]
+    assert sum("dashboard not on Looker yet: it is imported first" in line for line in planned) == 3
+    assert sum("tile not on Looker yet: the dashboard is imported first" in line for line in planned) == 6
+    assert "not on Looker" not in "\n".join(line for line in dry.stderr.splitlines() if "warning" in line)
     assert dry_report["steps"][-1]["name"] == "alerts"  # init wrote the block's alerts too
 
     # 5. first install

@@ -33,7 +33,6 @@ def apply_alerts(
             "\n".join(f"{a.where}: alert {a.name!r}: {t.problem}" for a, t in problems)
             + "\nimport the block's dashboards first: `looker-ops deploy` (or `looker-ops dashboards import`)"
         )
-    report.warnings.extend(f"alert {a.name!r}: {t.problem}" for a, t in problems)
     res.check_integrations(client, spec.alerts)
     current = res.read_current(client)
     report.ignored = sum(1 for a in current if not res.is_managed(a))
@@ -46,6 +45,12 @@ def apply_alerts(
     )
     touched = {ch.name for ch in report.changes if ch.action in (CREATE, UPDATE)}
     report.unchanged = [a.name for a in spec.alerts if a.name not in touched]
+    # An alert whose dashboard is not on Looker yet (a dry run before the deploy's dashboards
+    # step) says so once, on its planned create; other tile problems stay warnings.
+    noted = {ch.name for ch in report.changes if ch.action == CREATE and ch.note}
+    report.warnings.extend(
+        f"alert {a.name!r}: {t.problem}" for a, t in problems if t.dashboard_id or a.name not in noted
+    )
     if dry_run or not report.changes:
         return report
     before = client.counter.writes

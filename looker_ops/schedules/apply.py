@@ -85,7 +85,6 @@ def apply_schedules(
             "\n".join(lines)
             + "\nimport the block's dashboards first: `looker-ops deploy` (or `looker-ops dashboards import`)"
         )
-    report.warnings.extend(f"dashboard {slug} is not on Looker yet" for slug in missing)
     sched_mod.check_integrations(client, spec.schedules)
     current = sched_mod.read(client)
     report.ignored = sum(1 for p in current if not sched_mod.is_managed(p))
@@ -96,6 +95,14 @@ def apply_schedules(
     owner = sched_mod.owner_id(client) if needs_owner else None
     want = [sched_mod.desired(s, tgts[s.dashboard], owner) for s in spec.schedules]
     report.changes = sched_mod.plan(want, current, prune=prune, resend_secrets=resend_secrets)
+    # A dashboard not on Looker yet (a dry run before the deploy's dashboards step) is said once,
+    # on each schedule's planned create; a warning only where no planned change says it.
+    noted = {
+        ch.payload.desired.schedule.dashboard
+        for ch in report.changes
+        if ch.note and isinstance(ch.payload, sched_mod.PlannedChange) and ch.payload.desired
+    }
+    report.warnings.extend(f"dashboard {slug} is not on Looker yet" for slug in missing if slug not in noted)
     touched = {ch.name for ch in report.changes if ch.action in (CREATE, UPDATE)}
     report.unchanged = [w.schedule.name for w in want if w.schedule.name not in touched]
     if dry_run or not report.changes:
