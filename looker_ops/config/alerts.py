@@ -131,9 +131,7 @@ def parse_alerts(
         seen: dict[str, int] = {}
         for i, anode in enumerate(lnode.value):
             a = _AlertParts(r, anode, i, defaults, dashboards, project).read()
-            if a is None:
-                continue
-            if unique_name(r, a.name, a.line, anode, seen):
+            if unique_name(r, anode, seen) and a is not None:
                 alerts.append(a)
     errors = r.messages
     if errors:

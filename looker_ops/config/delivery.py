@@ -18,6 +18,7 @@ __all__ = [
     "filter_entries",
     "integration_form",
     "integration_parameters",
+    "plain_name",
     "recipients",
     "unique_name",
 ]
@@ -51,28 +52,36 @@ class DeliveryReader(Reader):
     def start(self, node: yaml.Node, fallback: str) -> None:
         """Name the item in every message from here on, even the first: its ``name`` when the
         mapping has a plain one, else ``fallback`` (``schedules[3]``)."""
-        self.item = fallback
-        if isinstance(node, yaml.MappingNode):
-            for k, v in node.value:
-                if k.value == "name" and isinstance(v, yaml.ScalarNode) and str(v.value).strip():
-                    self.item = str(v.value).strip()
+        self.item = plain_name(node) or fallback
 
     def finish(self) -> None:
         self.item = ""
         self.from_defaults = set()
 
 
-def unique_name(
-    r: DeliveryReader, name: str, line: int, node: yaml.Node, seen: MutableMapping[str, int]
-) -> bool:
-    """Whether ``name`` is new in ``seen`` (name -> line), recording it; else an error naming
-    the line it was first given on."""
+def plain_name(node: yaml.Node) -> str:
+    """The ``name`` of a schedule or alert mapping as written (a plain, non-empty scalar), else
+    ``""``: what it is known by, even when the rest of it does not read."""
+    if isinstance(node, yaml.MappingNode):
+        for k, v in node.value:
+            if k.value == "name" and isinstance(v, yaml.ScalarNode) and str(v.value).strip():
+                return str(v.value).strip()
+    return ""
+
+
+def unique_name(r: DeliveryReader, node: yaml.Node, seen: MutableMapping[str, int]) -> bool:
+    """Whether the item ``node``'s name (:func:`plain_name`) is new in ``seen`` (name -> line),
+    recording it; else an error naming the line it was first given on. Checked for every item,
+    also one with other problems, so a name given twice is reported with them."""
+    name = plain_name(node)
+    if not name:
+        return True  # no name: reported by the item's own reader
     if name in seen:
         r.item = name
         r.error(node, "name", f"given twice (also at line {seen[name]}): names must be unique")
         r.item = ""
         return False
-    seen[name] = line
+    seen[name] = node.start_mark.line + 1
     return True
 
 

@@ -174,9 +174,7 @@ def parse_schedules(
     elif lnode is not None:
         for i, snode in enumerate(lnode.value):
             s = _ScheduleParts(r, snode, i, defaults, dashboards, dashboards_dir, project).read()
-            if s is None:
-                continue
-            if unique_name(r, s.name, s.line, snode, seen):
+            if unique_name(r, snode, seen) and s is not None:
                 schedules.append(s)
     r.raise_problems("problem(s) in the schedules file")
     return ScheduleSet(schedules, dict(dashboards), file)
