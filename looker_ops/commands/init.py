@@ -67,7 +67,9 @@ def init_cmd(
     """Write a commented looker-ops.yaml and schedules.yaml, asking only what cannot be guessed.
 
     Every answer is checked as it is typed, and every option as the question would check it,
-    before anything is asked or written. Without a terminal to ask on, pass the options.
+    before anything is asked or written. Without a terminal, the answers are read from stdin,
+    one line per question in the order they are asked (an empty line takes the default);
+    with nothing piped, pass the options.
     """
     existing = existing_files(target)
     if existing and not force:  # before asking anything
@@ -231,19 +233,27 @@ def _guessed_remote(target: Path) -> str | None:
 
 
 class _Asker:
-    """Asks one question at a time, checking the answer as it is typed. Without a terminal (no
-    answer can come), it names the options to pass instead, for every question still open."""
+    """Asks one question at a time, checking the answer as it is typed. Without a terminal, the
+    answers are the lines piped on stdin, one per question in the order the questions come (as
+    click's prompts read them); with nothing piped, it names the options to pass instead, for
+    every question still open."""
 
     def __init__(self, **needed: bool) -> None:
         self.open = [name for name, need in needed.items() if need]
+        self.piped: list[str] | None = None  # the lines of stdin when it is not a terminal
 
     def refuse_without_terminal(self) -> None:
-        """BadInput naming the options to pass when a question is open and there is no terminal
-        to answer it on (before any question is printed)."""
-        if self.open and not _has_terminal():
+        """Without a terminal and with a question open, read the answers piped on stdin; none
+        there is BadInput naming the options to pass (before any question is printed)."""
+        if not self.open or _has_terminal():
+            return
+        lines = sys.stdin.read().splitlines()
+        if not any(line.strip() for line in lines):
             raise BadInput(
-                f"init: no terminal to ask on: pass {self._flags()} (see `looker-ops init --help`)"
+                f"init: no terminal to ask on and no answers on stdin: pass {self._flags()} "
+                "(see `looker-ops init --help`)"
             )
+        self.piped = lines
 
     def _flags(self) -> str:
         return ", ".join("--" + n.replace("_", "-") for n in self.open)
@@ -256,6 +266,23 @@ class _Asker:
         default: str | None = None,
         choice: click.Choice | None = None,
     ) -> str:
+        if self.piped is not None:
+            answer = self._piped(text, name, check, default, choice)
+        else:
+            answer = self._typed(text, check, default, choice)
+        if name in self.open:
+            self.open.remove(name)
+        return answer
+
+    def _typed(
+        self,
+        text: str,
+        check: Callable[[str], str | None] | None,
+        default: str | None,
+        choice: click.Choice | None,
+    ) -> str:
+        """The answer typed at the terminal, asked again until it passes ``check``."""
+
         def proc(value: str) -> str:
             value = value.strip()
             problem = check(value) if check is not None else None
@@ -269,6 +296,38 @@ class _Asker:
             raise BadInput(
                 f"init: no answer to {text!r}: pass {self._flags()} (see `looker-ops init --help`)"
             ) from None
-        if name in self.open:
-            self.open.remove(name)
         return str(answer)
+
+    def _piped(
+        self,
+        text: str,
+        name: str,
+        check: Callable[[str], str | None] | None,
+        default: str | None,
+        choice: click.Choice | None,
+    ) -> str:
+        """The next line piped on stdin (an empty line takes the default), said on stderr with
+        its question. Nothing to ask again: a refused or missing answer is BadInput naming the
+        question and the option that answers it, before anything is written."""
+        assert self.piped is not None
+        flag = "--" + name.replace("_", "-")
+        if not self.piped:
+            raise BadInput(
+                f"init: stdin ended before {text!r} was answered: pass {self._flags()} or pipe one "
+                "answer per question; nothing written"
+            )
+        value = self.piped.pop(0).strip() or (default or "")
+        if not value:
+            problem: str | None = "empty, and there is no default"
+        elif choice is not None:
+            problem = (
+                None if value in choice.choices else f"{value!r} is not one of {', '.join(choice.choices)}"
+            )
+        else:
+            problem = check(value) if check is not None else None
+        if problem is not None:
+            raise BadInput(
+                f"init: the answer to {text!r} on stdin: {problem} (or pass {flag}); nothing written"
+            )
+        click.echo(f"{text}: {value}", err=True)
+        return value

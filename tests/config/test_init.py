@@ -265,13 +265,41 @@ def test_a_bad_option_is_refused_by_its_name_before_anything_is_written(tmp_path
     assert list(tmp_path.iterdir()) == []
 
 
-def test_without_a_terminal_no_question_is_printed(tmp_path: Path) -> None:
+def test_without_a_terminal_the_answers_are_read_from_stdin(tmp_path: Path) -> None:
+    """Piped answers, one line per question in the order they are asked (as click's prompts
+    read them), checked as typed ones are; the questions and answers on stderr, not stdout."""
     args = [a for a in FLAGS if a not in ("--security-email", "sec@acme.test")]
     result = CliRunner().invoke(main, ["init", "--dir", str(tmp_path), *args], input="sec@acme.test\n")
-    assert result.exit_code == 2
-    assert "Security team email" not in result.output  # no prompt, even with input waiting
-    assert "no terminal to ask on: pass --security-email" in result.output
-    assert list(tmp_path.iterdir()) == []
+    assert result.exit_code == 0, result.output
+    assert "Security team email" not in result.stdout  # no prompt on stdout
+    assert "Security team email for scheduled PDFs: sec@acme.test" in result.stderr
+    assert "sec@acme.test" in (tmp_path / "schedules.yaml").read_text()
+
+    every = tmp_path / "every"
+    answers = "s3://acme-results/q/\ngit@github.com:acme/ct.git\nacme-trail\n\n111111111111\n\n"
+    result = CliRunner(env={"AWS_REGION": "eu-west-1"}).invoke(
+        main, ["init", "--dir", str(every)], input=answers
+    )
+    assert result.exit_code == 0, result.output
+    cfg = load_config(every / "looker-ops.yaml", env=ENV)
+    assert cfg.athena.bucket == "acme-trail" and cfg.athena.layout == "single"  # empty line: default
+    assert cfg.project.git_remote_url == "git@github.com:acme/ct.git"
+    assert "security@example.com" in (every / "schedules.yaml").read_text()
+
+
+def test_a_bad_or_missing_piped_answer_names_its_question_and_flag(tmp_path: Path) -> None:
+    env = {"AWS_REGION": "eu-west-1"}
+    for answers, complaint in (
+        ("results/\n", "the answer to 'S3 location for Athena query results (s3://...)' on stdin: "),
+        ("s3://acme-results/q/\ngit@github.com:acme/ct.git\nacme-trail\nsideways\n", "(or pass --layout)"),
+        ("s3://acme-results/q/\ngit@github.com:acme/ct.git\n", "stdin ended before 'S3 bucket"),
+    ):
+        result = CliRunner(env=env).invoke(main, ["init", "--dir", str(tmp_path)], input=answers)
+        assert result.exit_code == 2, result.output
+        assert complaint in result.stderr and "nothing written" in result.stderr
+        assert list(tmp_path.iterdir()) == []
+    result = CliRunner(env=env).invoke(main, ["init", "--dir", str(tmp_path)], input="\n")  # nothing
+    assert result.exit_code == 2 and "no answers on stdin: pass --s3-staging-dir" in result.stderr
 
 
 def test_the_next_hint_names_the_missing_project_folder(
