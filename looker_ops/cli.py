@@ -16,7 +16,7 @@ from typing import Any
 import click
 
 from looker_ops import __version__
-from looker_ops.commands import REGISTRY, load_command
+from looker_ops.commands import ARGS, REGISTRY, load_command
 from looker_ops.errors import LookerOpsError
 
 # An exception looker-ops did not expect (a bug): sysexits' EX_SOFTWARE, distinct from 0-3.
@@ -59,7 +59,7 @@ class _Group(click.Group):
 
     A LookerOpsError prints ``error: <message>`` on stderr, the JSON error envelope where the
     command's JSON goes (:mod:`looker_ops.commands.jsonout`), and exits with its own code
-    (1, 2 or 3). Any
+    (1, 2 or 3); a usage error click finds in a command's arguments gets the envelope too. Any
     other exception is a bug: one ``internal error`` line and exit code 70, the traceback only
     with ``--debug`` (or LOOKER_OPS_DEBUG=1).
     """
@@ -103,6 +103,12 @@ class _Group(click.Group):
         items.extend(click.Command.shell_complete(self, ctx, incomplete))
         return items
 
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        """The group's options; the whole command line is kept in the context (a usage error
+        in a command's arguments is then reported in JSON when they ask for it)."""
+        ctx.meta[ARGS] = list(args)
+        return super().parse_args(ctx, args)
+
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
@@ -112,6 +118,11 @@ class _Group(click.Group):
 
             write_failure(exc)  # the JSON error envelope, where the command's JSON goes
             sys.exit(exc.exit_code)
+        except click.exceptions.UsageError as exc:
+            from looker_ops.commands.jsonout import write_usage_failure
+
+            write_usage_failure(exc)  # click prints its message on stderr, exit code 2
+            raise
         except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
             raise
         except Exception as exc:

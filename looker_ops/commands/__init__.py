@@ -15,6 +15,10 @@ from typing import NamedTuple
 
 import click
 
+ARGS = "looker_ops.args"
+"""The key of the whole command line's arguments in the click context's ``meta`` (kept by the
+CLI for :func:`looker_ops.commands.jsonout.write_usage_failure`)."""
+
 
 class Entry(NamedTuple):
     """Where a command is defined: ``module.attribute`` (a command, or a list of commands)."""

@@ -23,6 +23,7 @@ from typing import Any
 
 import click
 
+from looker_ops.commands import ARGS
 from looker_ops.errors import BadInput, LookerOpsError, error_json, problems_of
 
 _META = "looker_ops.json_out"
@@ -75,23 +76,29 @@ def command_name(ctx: click.Context) -> str:
     return " ".join(reversed(names)) or (ctx.info_name or "")
 
 
-def _noting(attr: str) -> Callable[[click.Context, click.Parameter, Any], Any]:
-    """An option callback that notes the option's value in :class:`JsonTargets` (a given value;
-    an option left out notes nothing, so ``--out`` does not undo ``--output``)."""
+@dataclass(frozen=True)
+class _Note:
+    """An option callback that notes the option's value as ``attr`` of :class:`JsonTargets` (a
+    given value; an option left out notes nothing, so ``--out`` does not undo ``--output``)."""
 
-    def note(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+    attr: str
+
+    def __call__(self, ctx: click.Context, param: click.Parameter, value: Any) -> Any:
         if value is not None:
-            t = targets(ctx)
-            t.command = command_name(ctx)
-            setattr(t, attr, str(value))
+            self.note(ctx, value)
         return value
 
-    return note
+    def note(self, ctx: click.Context, value: Any) -> None:
+        t = targets(ctx)
+        t.command = command_name(ctx)
+        setattr(t, self.attr, str(value))
 
 
-FORMAT = _noting("fmt")
+JSON = _Note("json_path")
+"""The callback of every ``--json [PATH]`` (:func:`json_option`)."""
+FORMAT = _Note("fmt")
 """The callback of a ``--format`` option that has ``json`` among its choices."""
-OUTPUT = _noting("output")
+OUTPUT = _Note("output")
 """The callback of the ``-o/--output`` option of a command with ``--format json``."""
 
 
@@ -106,7 +113,7 @@ def json_option(what: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]
         is_flag=False,
         flag_value=STDOUT,
         metavar="[PATH]",
-        callback=_noting("json_path"),
+        callback=JSON,
         help=f"Write {what} as JSON to PATH ('-' or no PATH: stdout, the JSON alone).",
     )
 
@@ -207,3 +214,28 @@ class JsonResult:
         elif exc is None and self.json_path:
             write_json(self.json_path, self.doc)
         # any other exception is a bug or click's own exit: the CLI reports it
+
+
+def write_usage_failure(exc: click.UsageError) -> None:
+    """A usage error click found in a command's arguments (a value not among an option's choices,
+    a missing argument): the envelope where the command's JSON goes, read from the arguments
+    themselves (the option that failed may have come before ``--json`` or ``--format``, whose
+    values click had then not read yet). Nothing when the arguments do not parse at all (an
+    unknown option), or the command has no JSON mode; click prints its message on stderr."""
+    ctx = exc.ctx
+    if ctx is None or isinstance(ctx.command, click.Group):
+        return
+    args = list(ctx.meta.get(ARGS) or [])
+    for name in command_name(ctx).split():  # the arguments after the command's own name
+        if name not in args:
+            return
+        args = args[args.index(name) + 1 :]
+    try:
+        opts, _, _ = ctx.command.make_parser(ctx).parse_args(args)
+    except click.UsageError:
+        return
+    for param in ctx.command.params:
+        if isinstance(param.callback, _Note) and param.name in opts:
+            value = opts[param.name]
+            param.callback.note(ctx, value if isinstance(value, str) else STDOUT)  # bare --json
+    write_failure(BadInput(exc.format_message()))

@@ -58,19 +58,21 @@ def no_schedules_file(config: Path | None) -> BadInput:
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-def config_option(help: str, dest: str = "config_path", *, dir_okay: bool = True) -> Callable[[F], F]:
+def config_option(
+    help: str, dest: str = "config_path", *, dir_okay: bool = True, **extra: Any
+) -> Callable[[F], F]:
     """``-c/--config PATH`` (also ``LOOKER_OPS_CONFIG``) of a command that reads looker-ops.yaml
     when there is one: ``help`` says which of its sections the command reads. The value reaches
-    the command as ``dest`` (None when not given: :func:`default_config` finds ./looker-ops.yaml)."""
-    return click.option(
-        "-c",
-        "--config",
-        dest,
-        default=None,
-        type=click.Path(path_type=Path, dir_okay=dir_okay),
-        envvar="LOOKER_OPS_CONFIG",
-        help=help,
-    )
+    the command as ``dest`` (None when not given: :func:`default_config` finds ./looker-ops.yaml);
+    ``extra`` goes to click.option (over these settings)."""
+    settings: dict[str, Any] = {
+        "default": None,
+        "type": click.Path(path_type=Path, dir_okay=dir_okay),
+        "envvar": "LOOKER_OPS_CONFIG",
+        "help": help,
+        **extra,
+    }
+    return click.option("-c", "--config", dest, **settings)
 
 
 dashboards_option = click.option(
@@ -249,15 +251,13 @@ def group_settings(f: Callable[..., Any]) -> Callable[..., Any]:
             callback=_into_group_settings,
             help="looker.ini file (as on the group).",
         ),
-        click.option(
-            "-c",
-            "--config",
+        config_option(
+            "looker-ops.yaml (as on the group: default ./looker-ops.yaml when present).",
             "config",
-            type=click.Path(path_type=Path, dir_okay=False),
-            default=None,
+            dir_okay=False,
+            envvar=None,  # read by the group: here it would undo the group's -c
             expose_value=False,
             callback=_into_group_settings,
-            help="looker-ops.yaml (as on the group: default ./looker-ops.yaml when present).",
         ),
     ):
         f = option(f)

@@ -157,3 +157,30 @@ def test_every_json_mode_reaches_the_envelope() -> None:
                     assert p.callback is OUTPUT, (cmd.name, p.opts)
             noted += 1
     assert noted >= 18
+
+
+def test_a_bad_option_value_is_in_the_json_too(tmp_path: Path) -> None:
+    """click's usage errors in a command's values (exit 2), also when the bad option comes
+    before the one asking for JSON; an unknown option leaves the line unread: click's message
+    alone."""
+    for args in (
+        ["check", "--fail-on", "bogus", "--format", "json"],
+        ["check", "--json", "-", "--fail-on=bogus"],
+        ["check", "--json", "--fail-on", "bogus"],
+    ):
+        res = run(args, EXIT_BAD_INPUT)
+        doc = envelope(res.stdout, EXIT_BAD_INPUT, "bad_input")
+        assert doc["command"] == "check" and "'bogus' is not one of" in doc["error"]["message"]
+        assert "Invalid value for '--fail-on'" in res.stderr
+    target = tmp_path / "s.json"
+    res = run(["schedules", "-c", "x.yaml", "apply", "--json", str(target), "--file"], EXIT_BAD_INPUT)
+    assert res.stdout == "" and not target.exists()  # --file without its value: nothing read
+    (tmp_path / "f.txt").write_text("not a folder")
+    res = run(["schedules", "list", "--json", str(target), "--dashboards", str(tmp_path / "f.txt")], 2)
+    assert res.stdout == "" and "is a file" in res.stderr  # a value click's own type refuses
+    doc = envelope(target.read_text(), EXIT_BAD_INPUT, "bad_input")
+    assert doc["command"] == "schedules list" and "--dashboards" in doc["error"]["message"]
+    res = run(["check", "--format", "json", "--nope"], EXIT_BAD_INPUT)
+    assert res.stdout == "" and "No such option" in res.stderr
+    res = run(["preview", "--format", "text"], EXIT_BAD_INPUT)  # not a format of preview
+    assert res.stdout == ""
