@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from looker_ops.commands.jsonout import JsonResult, json_option
+from looker_ops.commands.options import config_option
 from looker_ops.config.settings import describe, load_config
 
 
@@ -28,14 +29,8 @@ def keys_cmd() -> None:
 
 
 @config.command("check")
-@click.option(
-    "-c",
-    "--config",
-    "path",
-    type=click.Path(path_type=Path),
-    default=Path("looker-ops.yaml"),
-    show_default=True,
-    help="looker-ops.yaml to check.",
+@config_option(
+    "looker-ops.yaml to check.", "path", default=Path("looker-ops.yaml"), show_default=True, envvar=None
 )
 @json_option("the result (ok, or each problem with its file, line and key)")
 def check_cmd(path: Path, json_path: str | None) -> None:

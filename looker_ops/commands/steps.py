@@ -17,6 +17,7 @@ from typing import Any
 
 import click
 
+from looker_ops.commands.options import config_option
 from looker_ops.config.settings import Config, load_config
 from looker_ops.deploy.context import GIT_ONLY_STEPS, Options
 from looker_ops.deploy.pipeline import Deployer, check_config
@@ -38,14 +39,8 @@ def common_options(fn: Callable[..., Any]) -> Callable[..., Any]:
         help="write a JSON report of every step to PATH, also when the command fails "
         "('-' or no PATH: stdout, the JSON alone; the summary then goes to stderr)",
     )(fn)
-    fn = click.option(
-        "-c",
-        "--config",
-        "config_path",
-        type=click.Path(dir_okay=False, path_type=Path),
-        default=Path("looker-ops.yaml"),
-        show_default=True,
-        help=CONFIG_HELP,
+    fn = config_option(
+        CONFIG_HELP, dir_okay=False, default=Path("looker-ops.yaml"), show_default=True, envvar=None
     )(fn)
     return fn
 
