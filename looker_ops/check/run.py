@@ -96,7 +96,8 @@ SHARD_MIN_OBJECTS = 300  # below this, checking in one process is faster than fo
 _SHARD_CTX: CheckContext | None = None
 # what one share of the rules found: findings, notes, references left unchecked (for a missing
 # dependency; per file that does not parse), SQL texts the Athena rules could not read
-_ShardResult = tuple[list[Finding], list[str], int, dict[str, int], set[str]]
+# and references of views whose extended view is defined nowhere (per view)
+_ShardResult = tuple[list[Finding], list[str], int, dict[str, int], set[str], dict[str, int]]
 
 
 def _families(ctx: CheckContext) -> list[tuple[str, Any]]:
@@ -117,7 +118,7 @@ def _shard_findings(ctx: CheckContext, shard: tuple[int, int]) -> _ShardResult:
     for name, fam in _families(sub):
         if name != "engine":
             fam(sub)
-    return sub.findings, sub.notes, sub.unchecked, sub.unchecked_unparsed, sub.misfits
+    return sub.findings, sub.notes, sub.unchecked, sub.unchecked_unparsed, sub.misfits, sub.unchecked_extends
 
 
 def _run_shard(shard: tuple[int, int]) -> _ShardResult:
@@ -164,7 +165,9 @@ def _run_families(ctx: CheckContext, workers: int | None) -> None:
                 _SHARD_CTX = None
                 if enabled:
                     gc.enable()
-            for findings, notes, unchecked, unparsed, misfits in results:
+            for findings, notes, unchecked, unparsed, misfits, extends in results:
+                for view, k in extends.items():
+                    ctx.unchecked_extends[view] = ctx.unchecked_extends.get(view, 0) + k
                 ctx.findings.extend(findings)
                 ctx.notes.extend(notes)
                 ctx.misfits.update(misfits)
@@ -374,6 +377,10 @@ def _check_project(
         ctx.notes.append(hint)
     _dependency_findings(ctx)
     _unparsed_findings(ctx)
+    if ctx.unchecked_extends:
+        from looker_ops.check.rules.cascades import extends_notes
+
+        ctx.findings = extends_notes(ctx.findings, ctx.unchecked_extends)
     _unknown_ignore_codes(ctx)
     all_rules()
     return ctx, use_sql

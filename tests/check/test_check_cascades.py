@@ -232,3 +232,52 @@ def test_a_typo_of_a_view_that_exists_is_still_one_finding_per_reference(tmp_pat
     assert [(c, m) for c, _line, m in found] == [
         ("REF007", "element returns: fields entry returns.cont is not a field of explore returns")
     ]
+
+
+CHILD = """view: child {
+  extends: [parent_base]
+  sql_table_name: shop.child ;;
+  dimension: x { sql: ${id} + 1 ;; }
+  dimension: y { sql: ${name} ;; }
+  dimension: z { sql: ${orders.nope} ;; }
+  measure: total {
+    type: sum
+    sql: ${amount} ;;
+  }
+}
+"""
+
+PARENT = """view: parent_base {
+  extension: required
+  dimension: id { sql: ${TABLE}.id ;; }
+  dimension: name { sql: ${TABLE}.name ;; }
+  dimension: amount { sql: ${TABLE}.amount ;; }
+}
+"""
+
+
+def test_a_view_extending_a_view_defined_nowhere_is_one_finding(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Its fields naming fields the missing view may define are counted in LKM005; a
+    reference to another view's missing field is still REF001."""
+    root = make_project(tmp_path, views=True)
+    (root / "views/child.view.lkml").write_text(CHILD)
+    (root / "shop.model.lkml").write_text(MODEL + "\nexplore: child {}\n")
+    found = summary(check(root))
+    assert [(c, m) for c, _line, m in found] == [
+        (
+            "LKM005",
+            "view child extends parent_base, which is not defined; 3 reference(s) of its fields to fields it may define were not checked",
+        ),
+        ("REF001", "${orders.nope}: field orders.nope does not exist"),
+    ], found
+    monkeypatch.setattr(run_mod, "SHARD_MIN_OBJECTS", 0)
+    assert summary(check(root, workers=3)) == found
+    # with the view it extends, each own typo is REF001 again
+    (root / "views/parent_base.view.lkml").write_text(PARENT)
+    (root / "views/child.view.lkml").write_text(CHILD.replace("${name}", "${nmae}"))
+    assert [(c, m) for c, _line, m in summary(check(root))] == [
+        ("REF001", "${nmae}: field child.nmae does not exist"),
+        ("REF001", "${orders.nope}: field orders.nope does not exist"),
+    ]

@@ -74,6 +74,9 @@ class CheckContext:
     # SQL texts (as parsed) the Athena rules could not read, up to MISFITS_KEPT: the hint that
     # the project's SQL may be of another dialect (check.dialects.dialect_hint).
     misfits: set[str] = field(default_factory=set)
+    # References of a view's own fields to fields it would get from a view it extends that is
+    # defined nowhere (LKM005): view name -> count.
+    unchecked_extends: dict[str, int] = field(default_factory=dict)
 
     def _mine(self, i: int) -> bool:
         return i % self.shard[1] == self.shard[0]

@@ -9,12 +9,15 @@ and the explore's own field lists and SQL, are not reported one by one.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from looker_ops.check.rules.base import CheckContext
 from looker_ops.check.rules.common import broken_aliases, through_broken
 from looker_ops.check.rules.dashboard_refs import refs_through
 from looker_ops.check.rules.data_tests import test_field_refs, tests_of
+from looker_ops.findings import Finding, Severity
 from looker_ops.lookml.liquid import SqlProblem
-from looker_ops.lookml.model import Explore, Project
+from looker_ops.lookml.model import Explore, Project, View
 from looker_ops.lookml.sql import references
 
 
@@ -76,3 +79,51 @@ class Skipped:
             else:
                 self.counts[alias] = self.counts.get(alias, 0) + 1
         return out
+
+
+def incomplete_views(project: Project) -> frozenset[str]:
+    """The views that extend a view defined nowhere (the loader's LKM005 error): the fields
+    they would get from it are unknown. Memoised per project."""
+    memo: frozenset[str] | None = project.__dict__.get("_incomplete_views")
+    if memo is None:
+        memo = frozenset(
+            (f.where or "")[len("view:") :]
+            for f in project.problems
+            if f.code == "LKM005"
+            and f.severity is Severity.ERROR
+            and (f.where or "").startswith("view:")
+            and f.message.endswith("which is not defined")
+        )
+        project.__dict__["_incomplete_views"] = memo
+    return memo
+
+
+def skip_unknown_own(ctx: CheckContext, view: View, probs: list[SqlProblem]) -> list[SqlProblem]:
+    """``probs`` but, in a view that extends a view defined nowhere, those about a field of
+    its own that does not exist (``${id}``, which the missing view may define): counted for
+    its LKM005 finding (see :func:`extends_note`)."""
+    if not probs or view.name not in incomplete_views(ctx.project):
+        return probs
+    kept = [
+        p for p in probs if not (p.kind == "unresolved" and p.view == view.name and p.missing == view.name)
+    ]
+    if len(kept) < len(probs):
+        ctx.unchecked_extends[view.name] = ctx.unchecked_extends.get(view.name, 0) + len(probs) - len(kept)
+    return kept
+
+
+def extends_notes(findings: list[Finding], counts: dict[str, int]) -> list[Finding]:
+    """``findings`` with the first LKM005 "extends X, which is not defined" of each view in
+    ``counts`` saying how many references of its own fields were left unchecked."""
+    out: list[Finding] = []
+    todo = dict(counts)
+    for f in findings:
+        name = (f.where or "")[len("view:") :] if (f.where or "").startswith("view:") else ""
+        if f.code == "LKM005" and name in todo and f.message.endswith("which is not defined"):
+            n = todo.pop(name)
+            f = replace(
+                f,
+                message=f"{f.message}; {n} reference(s) of its fields to fields it may define were not checked",
+            )
+        out.append(f)
+    return out

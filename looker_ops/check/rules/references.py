@@ -28,7 +28,13 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from looker_ops.check.rules.base import CheckContext, Rule, rule
-from looker_ops.check.rules.cascades import Skipped, own_refs, refs_elsewhere, unchecked_note
+from looker_ops.check.rules.cascades import (
+    Skipped,
+    own_refs,
+    refs_elsewhere,
+    skip_unknown_own,
+    unchecked_note,
+)
 from looker_ops.check.rules.common import EVERY_ALIAS, compiled_field, compiled_table, exposed_fields
 from looker_ops.check.rules.dashboard_refs import dashboard_refs
 from looker_ops.check.rules.data_tests import test_refs
@@ -161,10 +167,11 @@ def _view_refs(ctx: CheckContext, view: View) -> None:
         c = compiled_field(ctx, view, f)
         kind = "dimension_group" if f.group else f.kind
         name = f.group or f.name
-        if c.problems:
+        own = skip_unknown_own(ctx, view, [p for p in c.problems if (p.view, p.field) == (view.name, f.name)])
+        if own:
             _report_problems(
                 ctx,
-                c.problems,
+                own,
                 f.file,
                 f.line,
                 f"view:{view.name}/{kind}:{name}",
