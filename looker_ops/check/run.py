@@ -270,8 +270,9 @@ def _inputs_key(
     digests: dict[Path, tuple[bytes, int]] | None = None,
 ) -> str:
     """A hash of everything a check without SQL depends on: every input file's path and content,
-    the options and the versions of looker-ops, lkml and sqlglot. ``digests`` receives each
-    file's content hash and size (the parse then need not read them again)."""
+    the options and the versions of looker-ops, lkml and sqlglot. ``digests``: content hashes
+    already known (the parse's), and it receives those of the files read here (the parse then
+    need not read them again)."""
     import hashlib
 
     from looker_ops import __version__
@@ -284,7 +285,7 @@ def _inputs_key(
     h.update(str(root.resolve()).encode())
     for rel, path in input_files(root, dashboard_dirs, dependencies):
         try:
-            digest, size = file_digest(path)
+            digest, size = digests[path] if digests is not None and path in digests else file_digest(path)
         except OSError:
             digest = b"<unreadable>"
         else:
@@ -472,12 +473,15 @@ def run_check(
     digests: dict[Path, tuple[bytes, int]] = {}
     cacheable = cdir is not None and sql is not True and data_dir is None and athena is None
     dialects = f"{dialect}|{sorted((connections or {}).items())}"
-    inputs = (
-        _inputs_key(root, dashboard_dirs, sql, data_dir, dialects, dependencies, digests)
-        if cacheable
-        else None
+    store = ResultCache(cdir, "check-results") if cacheable else None
+    # A project never checked here cannot be in the result cache: its files are then hashed
+    # as they are parsed, in parallel, instead of all before (the key is made after the check).
+    seen = store is not None and any(
+        isinstance(v, dict) and v.get("root") == str(root.resolve()) for v in store.data.values()
     )
-    store = ResultCache(cdir, "check-results") if inputs is not None else None
+    inputs = (
+        _inputs_key(root, dashboard_dirs, sql, data_dir, dialects, dependencies, digests) if seen else None
+    )
     hit = store.get(inputs) if store is not None and inputs is not None else None
     notes: list[str] = []
     if isinstance(hit, dict) and hit.get("sql") is False:
@@ -500,7 +504,9 @@ def run_check(
         ctx, use_sql = _check_project(project, options, sql, workers)
         notes.extend(ctx.notes)
         unique = _unique(ctx.findings)
-        if store is not None and inputs is not None and not use_sql:
+        if store is not None and not use_sql:
+            if inputs is None:
+                inputs = _inputs_key(root, dashboard_dirs, sql, data_dir, dialects, dependencies, digests)
             _store_result(store, inputs, root, project, unique)
     active, suppressed = apply_exemptions(unique, project.exemptions, baseline, entries)
     return CheckResult(

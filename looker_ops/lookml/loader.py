@@ -127,7 +127,7 @@ class Loader(Dependencies, IncludeResolver, BrokenFiles, Assembler, Builder):
         workers: int | None,
         dependencies: Mapping[str, Path] | None = None,
         meanwhile: Callable[[], object] | None = None,
-        digests: Mapping[Path, tuple[bytes, int]] | None = None,
+        digests: dict[Path, tuple[bytes, int]] | None = None,
     ):
         self.root = root
         self._resolved_root: str | None = None
@@ -551,7 +551,7 @@ def load_project(
     workers: int | None = None,
     dependencies: Mapping[str, Path] | None = None,
     meanwhile: Callable[[], object] | None = None,
-    digests: Mapping[Path, tuple[bytes, int]] | None = None,
+    digests: dict[Path, tuple[bytes, int]] | None = None,
 ) -> Project:
     """Load the LookML project at ``root`` (and dashboards under ``dashboard_dirs``).
 
@@ -562,7 +562,8 @@ def load_project(
     ``workers``: parse processes (default: the number of CPUs).
     ``meanwhile``: called once while the worker processes parse (work of the caller's that
     would otherwise wait for the parse, such as imports the next step needs).
-    ``digests``: the content hash and size of files the caller has just read (not read again).
+    ``digests``: the content hash and size of files the caller has just read (not read again);
+    the hashes of the files the load reads are added to it.
     Raises nothing for bad LookML: every problem is a Finding in ``Project.problems``.
     """
     root = Path(root)

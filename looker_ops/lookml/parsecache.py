@@ -25,7 +25,7 @@ import os
 import pickle
 import re
 import tempfile
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -58,6 +58,10 @@ class ParsedFile:
     ignores: list[IgnoreComment] = field(default_factory=list)
     # (line, message) when the bytes are not UTF-8 (the text was parsed with U+FFFD in their place)
     encoding: tuple[int, str] | None = None
+
+
+# a file parsed: its _Todo, the parsed form, that form pickled (for the pack), the file's SHA-256
+_Parsed = tuple[_Todo, ParsedFile, bytes | None, bytes | None]
 
 
 # --------------------------------------------------------------------------- conversion
@@ -303,21 +307,23 @@ def parse_bytes(data: bytes, rel: str | None) -> ParsedFile:
     return parsed
 
 
-def _parse_batch_pickled(batch: list[tuple[str, str | None]]) -> list[bytes]:
+def _parse_batch_pickled(batch: list[tuple[str, str | None]]) -> list[tuple[bytes, bytes | None]]:
     """In a worker process: parse and pickle each result (the bytes the pack stores, sent as
-    they are: the pool would otherwise pickle every result a second time)."""
-    return [pickle.dumps(pf, protocol=pickle.HIGHEST_PROTOCOL) for pf in _parse_batch(batch)]
+    they are: they would otherwise be pickled a second time), with its file's digest."""
+    return [(pickle.dumps(pf, protocol=pickle.HIGHEST_PROTOCOL), d) for pf, d in _parse_batch(batch)]
 
 
-def _parse_batch(batch: list[tuple[str, str | None]]) -> list[ParsedFile]:
-    out: list[ParsedFile] = []
+def _parse_batch(batch: list[tuple[str, str | None]]) -> list[tuple[ParsedFile, bytes | None]]:
+    """Each file of ``batch`` (path, name in the project) parsed, with the SHA-256 of the bytes
+    read (None when the file cannot be read)."""
+    out: list[tuple[ParsedFile, bytes | None]] = []
     for path, rel in batch:
         try:
             data = Path(path).read_bytes()
         except OSError as exc:
-            out.append(ParsedFile(None, (1, f"cannot read file: {exc.strerror or exc}")))
+            out.append((ParsedFile(None, (1, f"cannot read file: {exc.strerror or exc}")), None))
             continue
-        out.append(parse_bytes(data, rel))
+        out.append((parse_bytes(data, rel), hashlib.sha256(data).digest()))
     return out
 
 
@@ -328,7 +334,7 @@ def parse_files(
     workers: int | None = None,
     rels: Sequence[str] | None = None,
     meanwhile: Callable[[], object] | None = None,
-    digests: Mapping[Path, tuple[bytes, int]] | None = None,
+    digests: dict[Path, tuple[bytes, int]] | None = None,
     first: int = 0,
     between: Callable[[list[ParsedFile]], object] | None = None,
 ) -> list[ParsedFile]:
@@ -337,7 +343,9 @@ def parse_files(
     ``rels``: each path's name relative to the project; a ``.dashboard.lookml`` file is parsed
     as a dashboard (its result names the file, so its cache key includes the name).
     ``meanwhile``: called once, while the worker processes parse (at the end when there are
-    none). ``digests``: :func:`file_digest` of paths the caller has read already.
+    none). ``digests``: :func:`file_digest` of paths the caller has read already; the digests
+    of the files this parse reads are added to it. With no pack to look files up in, a file is
+    hashed when it is parsed, in parallel, rather than before.
     ``between``: called once with the results of the first ``first`` paths as soon as they are
     parsed: when they are few enough, this process parses them first (after ``meanwhile``) and
     runs ``between`` while the workers parse the others (the loader builds the model from the
@@ -354,12 +362,15 @@ def parse_files(
     results: list[ParsedFile | None] = [None] * len(paths)
     todo: list[_Todo] = []
     for i, p in enumerate(paths):
+        rel = rels[i] if rels is not None else None
         try:
+            if not old and (digests is None or p not in digests):
+                todo.append((i, str(p), "", p.stat().st_size, rel))  # hashed when parsed
+                continue
             digest, size = digests[p] if digests is not None and p in digests else file_digest(p)
         except OSError as exc:
             results[i] = ParsedFile(None, (1, f"cannot read file: {exc.strerror or exc}"))
             continue
-        rel = rels[i] if rels is not None else None
         key = _cache_key(digest, rel)
         cached = old.get(key)
         hit = _unpickle(cached) if cached is not None else None
@@ -369,18 +380,22 @@ def parse_files(
         else:
             todo.append((i, str(p), key, size, rel))
 
-    def keep(parsed: list[tuple[_Todo, ParsedFile, bytes | None]]) -> None:
-        for (i, _, key, _, _), pf, blob in parsed:
+    def keep(parsed: list[_Parsed]) -> None:
+        for (i, _, key, size, rel), pf, blob, digest in parsed:
             results[i] = pf
+            if digest is None:
+                continue
+            if digests is not None:
+                digests[paths[i]] = (digest, size)
             if blob is not None:
-                entries[key] = blob
+                entries[key or _cache_key(digest, rel)] = blob
 
     def done() -> list[ParsedFile]:
         return [r if r is not None else ParsedFile(None, (1, "not parsed")) for r in results]
 
     called: list[bool] = []
 
-    def then(parsed: list[tuple[_Todo, ParsedFile, bytes | None]]) -> None:
+    def then(parsed: list[_Parsed]) -> None:
         keep(parsed)
         called.append(True)
         if between is not None:
@@ -423,8 +438,8 @@ def _parse_todo(
     want_bytes: bool,
     meanwhile: Callable[[], object] | None,
     reserved: list[_Todo] | None = None,
-    then: Callable[[list[tuple[_Todo, ParsedFile, bytes | None]]], object] | None = None,
-) -> list[tuple[_Todo, ParsedFile, bytes | None]]:
+    then: Callable[[list[_Parsed]], object] | None = None,
+) -> list[_Parsed]:
     """Each file of ``todo`` with its parsed form (and that form pickled, when ``want_bytes``:
     for the pack), parsed in this process and ``workers - 1`` forked others.
 
@@ -445,10 +460,6 @@ def _parse_todo(
     rest = [t for t in todo if t[0] not in taken] if mine else todo
     if n <= 1 or len(rest) < 8 or total < 200_000 or "fork" not in mp.get_all_start_methods():
         return _serial(todo, want_bytes, meanwhile, reserved or [], then)
-    if any(t[4] is not None and t[4].endswith(".dashboard.lookml") for t in rest):
-        # imported once, here, before the fork: the workers inherit the dashboard readers
-        # (about 0.03 s each to import on its own)
-        import looker_ops.lookml.dashboards  # noqa: F401
     chunks = _chunks(rest, n)
     fork = mp.get_context("fork")
     procs = []
@@ -479,9 +490,9 @@ def _share(
     want_bytes: bool,
     meanwhile: Callable[[], object] | None,
     mine: list[_Todo],
-    then: Callable[[list[tuple[_Todo, ParsedFile, bytes | None]]], object] | None,
+    then: Callable[[list[_Parsed]], object] | None,
     reserved: list[_Todo],
-) -> list[tuple[_Todo, ParsedFile, bytes | None]]:
+) -> list[_Parsed]:
     """This process's part of :func:`_parse_todo` once the workers run: ``meanwhile``, its
     reserved files and ``then``, chunks from the counter, then the workers' results."""
     if meanwhile is not None:
@@ -496,7 +507,7 @@ def _share(
     for _proc, receive in procs:
         with contextlib.suppress(EOFError, OSError, pickle.UnpicklingError):
             for k, blobs in receive.recv():
-                out.extend((t, pickle.loads(b), b) for t, b in zip(chunks[k], blobs, strict=True))
+                out.extend((t, pickle.loads(b), b, d) for t, (b, d) in zip(chunks[k], blobs, strict=True))
                 done.add(k)
         receive.close()
     for k in sorted(set(range(len(chunks))) - done):  # a worker failed: its chunks, here
@@ -512,8 +523,8 @@ def _serial(
     want_bytes: bool,
     meanwhile: Callable[[], object] | None,
     reserved: list[_Todo],
-    then: Callable[[list[tuple[_Todo, ParsedFile, bytes | None]]], object] | None,
-) -> list[tuple[_Todo, ParsedFile, bytes | None]]:
+    then: Callable[[list[_Parsed]], object] | None,
+) -> list[_Parsed]:
     """Every file of ``todo`` parsed in this process (``reserved`` first, then ``then`` with
     them), then ``meanwhile``."""
     first = _parsed_here(reserved, want_bytes) if reserved else []
@@ -538,7 +549,7 @@ def _parse_worker(chunks: list[list[_Todo]], counter: Any, send: Any) -> None:
     """In a forked worker: parse the chunks it takes, then send them back at once, pickled
     (the bytes the pack stores); on an error, send what it has (the rest is parsed again in
     the main process, which then meets the error itself)."""
-    done: list[tuple[int, list[bytes]]] = []
+    done: list[tuple[int, list[tuple[bytes, bytes | None]]]] = []
     try:
         while (k := _claim(counter)) < len(chunks):
             done.append((k, _parse_batch_pickled([(t[1], t[4]) for t in chunks[k]])))
@@ -549,10 +560,10 @@ def _parse_worker(chunks: list[list[_Todo]], counter: Any, send: Any) -> None:
         send.close()
 
 
-def _parsed_here(todo: list[_Todo], want_bytes: bool) -> list[tuple[_Todo, ParsedFile, bytes | None]]:
+def _parsed_here(todo: list[_Todo], want_bytes: bool) -> list[_Parsed]:
     """The files of ``todo`` parsed in this process (pickled too, for the pack, when ``want_bytes``)."""
     parsed = _parse_batch([(t[1], t[4]) for t in todo])
     return [
-        (t, pf, pickle.dumps(pf, protocol=pickle.HIGHEST_PROTOCOL) if want_bytes else None)
-        for t, pf in zip(todo, parsed, strict=True)
+        (t, pf, pickle.dumps(pf, protocol=pickle.HIGHEST_PROTOCOL) if want_bytes else None, d)
+        for t, (pf, d) in zip(todo, parsed, strict=True)
     ]

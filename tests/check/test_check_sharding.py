@@ -54,27 +54,33 @@ def test_the_rules_and_dialects_are_imported_once_before_the_shares_fork(
     assert "sqlglot.dialects.bigquery" in sys.modules and "looker_ops.check.rules.athena_sql" in sys.modules
 
 
-def test_a_cold_check_hashes_each_file_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The result cache's key and the parse cache's keys come from one read and hash of each
-    file (the parse does not hash them again); the parse cache still works from them."""
-    from looker_ops.lookml import cache as cache_mod
+def test_a_cold_check_reads_each_file_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A first check reads each file once: it is hashed (for the caches' keys) where it is
+    parsed. A later check after an edit reads each file to hash it (the pack is looked up by
+    content) and parses only the changed one, whose result differs."""
+    import pathlib
+
     from looker_ops.lookml import parsecache
 
     _project(tmp_path / "p", 4)
-    hashed: list[Path] = []
-    real = cache_mod.file_digest
+    reads: list[Path] = []
+    real_read = pathlib.Path.read_bytes
 
-    def spy(path: Path) -> tuple[bytes, int]:
-        hashed.append(path)
-        return real(path)
+    def spy(self: Path) -> bytes:
+        if tmp_path / "p" in self.parents:
+            reads.append(self)
+        return real_read(self)
 
-    monkeypatch.setattr(cache_mod, "file_digest", spy)
-    monkeypatch.setattr(parsecache, "file_digest", spy)
+    monkeypatch.setattr(pathlib.Path, "read_bytes", spy)
     first = run_check(tmp_path / "p", cache_dir=tmp_path / "c", workers=1, sql=False)
-    assert len(hashed) == len(set(hashed)) == len(first.project.files) == 5
+    assert len(reads) == len(set(reads)) == len(first.project.files) == 5
+    again = run_check(tmp_path / "p", cache_dir=tmp_path / "c", workers=1, sql=False)
+    assert again.from_cache and again.findings == first.findings  # the first check's key was kept
     (tmp_path / "p" / "views" / "v0.view.lkml").write_text("view: v0 {\n  sql_table_name: db.t ;;\n}\n")
     parsed: list[str] = []
     real_parse = parsecache.parse_text
     monkeypatch.setattr(parsecache, "parse_text", lambda t: parsed.append(t) or real_parse(t))
     second = run_check(tmp_path / "p", cache_dir=tmp_path / "c", workers=1, sql=False)
     assert len(parsed) == 1 and second.findings != first.findings  # only the changed file parsed
+    third = run_check(tmp_path / "p", cache_dir=tmp_path / "c", workers=1, sql=False)
+    assert third.from_cache and third.findings == second.findings
