@@ -360,25 +360,7 @@ def parse_files(
     old = read_pack(pack) if pack is not None else {}
     entries: dict[str, bytes] = {}  # what the pack holds after this parse
     results: list[ParsedFile | None] = [None] * len(paths)
-    todo: list[_Todo] = []
-    for i, p in enumerate(paths):
-        rel = rels[i] if rels is not None else None
-        try:
-            if not old and (digests is None or p not in digests):
-                todo.append((i, str(p), "", p.stat().st_size, rel))  # hashed when parsed
-                continue
-            digest, size = digests[p] if digests is not None and p in digests else file_digest(p)
-        except OSError as exc:
-            results[i] = ParsedFile(None, (1, f"cannot read file: {exc.strerror or exc}"))
-            continue
-        key = _cache_key(digest, rel)
-        cached = old.get(key)
-        hit = _unpickle(cached) if cached is not None else None
-        if hit is not None and cached is not None:
-            results[i] = hit
-            entries[key] = cached
-        else:
-            todo.append((i, str(p), key, size, rel))
+    todo = _lookup(paths, rels, old, digests, results, entries)
 
     def keep(parsed: list[_Parsed]) -> None:
         for (i, _, key, size, rel), pf, blob, digest in parsed:
@@ -411,6 +393,39 @@ def parse_files(
     if pack is not None and entries.keys() != old.keys():
         _write_pack(pack, entries)
     return done()
+
+
+def _lookup(
+    paths: Sequence[Path],
+    rels: Sequence[str] | None,
+    old: dict[str, bytes],
+    digests: dict[Path, tuple[bytes, int]] | None,
+    results: list[ParsedFile | None],
+    entries: dict[str, bytes],
+) -> list[_Todo]:
+    """The files of ``paths`` to parse; the others' results (from the pack ``old``, or a file
+    that cannot be read) go in ``results`` and their pack entries in ``entries``. Without a
+    pack, a file is not hashed here: it is hashed when it is parsed (its key is left empty)."""
+    todo: list[_Todo] = []
+    for i, p in enumerate(paths):
+        rel = rels[i] if rels is not None else None
+        try:
+            if not old and (digests is None or p not in digests):
+                todo.append((i, str(p), "", p.stat().st_size, rel))
+                continue
+            digest, size = digests[p] if digests is not None and p in digests else file_digest(p)
+        except OSError as exc:
+            results[i] = ParsedFile(None, (1, f"cannot read file: {exc.strerror or exc}"))
+            continue
+        key = _cache_key(digest, rel)
+        cached = old.get(key)
+        hit = _unpickle(cached) if cached is not None else None
+        if hit is not None and cached is not None:
+            results[i] = hit
+            entries[key] = cached
+        else:
+            todo.append((i, str(p), key, size, rel))
+    return todo
 
 
 def _chunks(todo: list[_Todo], n: int) -> list[list[_Todo]]:
