@@ -113,8 +113,9 @@ class _Group(click.Group):
         try:
             return super().invoke(ctx)
         except LookerOpsError as exc:
-            click.echo(f"error: {exc.message}", err=True)
-            from looker_ops.commands.jsonout import write_failure
+            from looker_ops.commands.jsonout import masked, write_failure
+
+            click.echo(f"error: {masked(exc.message)}", err=True)  # secrets masked as in the JSON
 
             write_failure(exc)  # the JSON error envelope, where the command's JSON goes
             sys.exit(exc.exit_code)
@@ -126,9 +127,12 @@ class _Group(click.Group):
         except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
             raise
         except Exception as exc:
+            from looker_ops.commands.jsonout import masked
+
             if ctx.params.get("debug"):
-                traceback.print_exc(file=sys.stderr)
-            click.echo(internal_error_line(exc), err=True)
+                click.echo(masked(traceback.format_exc()).rstrip("\n"), err=True)
+
+            click.echo(masked(internal_error_line(exc)), err=True)
             sys.exit(EXIT_INTERNAL)
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from looker_ops.commands.jsonout import masked
 from looker_ops.config import init as answers_mod
 from looker_ops.config.init import (
     InitAnswers,
@@ -91,7 +92,7 @@ def init_cmd(
             f"init: the region guessed from AWS_REGION / AWS_DEFAULT_REGION: {problem}; pass --region"
         )
     if git_remote and local_git_remote(git_remote):
-        click.echo(f"note: --git-remote {git_remote} is {answers_mod.LOCAL_REMOTE}", err=True)
+        click.echo(f"note: --git-remote {masked(git_remote)} is {answers_mod.LOCAL_REMOTE}", err=True)
     if not git_remote:
         git_remote = _guessed_remote(target)
     region, s3_staging_dir, git_remote, bucket, layout, org_id, account_ids, security_email = _ask_missing(
@@ -227,7 +228,7 @@ def _guessed_remote(target: Path) -> str | None:
     """The repository's ``origin``, unless it is a folder on this machine (then said, and asked)."""
     guess = guess_git_remote(target)
     if guess and local_git_remote(guess):
-        click.echo(f"note: git origin {guess} is {answers_mod.LOCAL_REMOTE}", err=True)
+        click.echo(f"note: git origin {masked(guess)} is {answers_mod.LOCAL_REMOTE}", err=True)
         return None
     return guess
 
@@ -329,5 +330,5 @@ class _Asker:
             raise BadInput(
                 f"init: the answer to {text!r} on stdin: {problem} (or pass {flag}); nothing written"
             )
-        click.echo(f"{text}: {value}", err=True)
+        click.echo(f"{text}: {masked(value)}", err=True)  # a git remote may hold a token
         return value

@@ -142,9 +142,7 @@ def failure_doc(exc: LookerOpsError, command: str, partial: dict[str, Any] | Non
     ``exit_code``, ``error`` (``kind``, ``message``, and the ``file``, ``line`` and ``key`` of its
     first problem), ``problems`` (each with ``file``, ``line``, ``item``, ``key``, ``message``),
     then what ``partial`` holds besides; secrets masked."""
-    from looker_ops.looker.redact import REDACTOR
-
-    message = REDACTOR.redact(exc.message)
+    message = masked(exc.message)
     doc: dict[str, Any] = {"ok": False, "command": command, **(partial or {})}
     doc.update(
         ok=False,
@@ -154,6 +152,14 @@ def failure_doc(exc: LookerOpsError, command: str, partial: dict[str, Any] | Non
         problems=problems_of(message),
     )
     return doc
+
+
+def masked(message: str) -> str:
+    """``message`` with every secret masked (:func:`looker_ops.looker.redact.mask_message`): the
+    one masking of every error message, on stderr as in the JSON."""
+    from looker_ops.looker.redact import mask_message
+
+    return mask_message(message)
 
 
 def write_failure(exc: LookerOpsError, t: JsonTargets | None = None) -> None:

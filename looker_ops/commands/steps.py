@@ -119,9 +119,13 @@ def run_steps(
 def _finish(report: Report, json_path: Path | None, client: Any) -> None:
     """On every exit: the JSON report, the GitHub job summary and the summary on stdout (what
     was done, where it stopped, what was undone), secrets masked."""
-    from looker_ops.looker.redact import REDACTOR
+    from looker_ops.commands.jsonout import masked
 
-    redactor = getattr(client, "redactor", None) or REDACTOR
+    client_redactor = getattr(client, "redactor", None)
+
+    def redact(text: str) -> str:  # the client's secrets, then the masking of every message
+        return masked(client_redactor.redact(text) if client_redactor is not None else text)
+
     to_stdout = json_path is not None and str(json_path) == "-"
     if to_stdout:
         click.echo(json.dumps(report.as_dict(), indent=2))
@@ -129,8 +133,8 @@ def _finish(report: Report, json_path: Path | None, client: Any) -> None:
         report.write(json_path)
     target = os.environ.get("GITHUB_STEP_SUMMARY")
     if target:
-        warning = append_job_summary(report, target, redactor.redact)
+        warning = append_job_summary(report, target, redact)
         if warning:
             progress(warning)
-    for line in summary_lines(report, REDACTOR.redact):
+    for line in summary_lines(report, redact):
         click.echo(line, err=to_stdout)  # with --json -, stdout holds the JSON alone

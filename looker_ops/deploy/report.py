@@ -17,7 +17,7 @@ from typing import Any
 from looker_ops.errors import EXIT_OK, error_json, problems_of
 from looker_ops.looker import content as content_mod
 from looker_ops.looker.changes import Change
-from looker_ops.looker.redact import REDACTOR
+from looker_ops.looker.redact import mask_message
 
 # v2: ``ok``, ``error`` as the object every command's JSON gives (kind, message, file, line,
 # key; it was the message alone in v1) and ``problems``.
@@ -83,7 +83,7 @@ class Report:
         if not self.error:
             return []
         step = self.failed_step()
-        return [{"step": step, **p} for p in problems_of(REDACTOR.redact(self.error))]
+        return [{"step": step, **p} for p in problems_of(mask_message(self.error))]
 
     def as_dict(self) -> dict[str, Any]:
         """The JSON report (``--json``): the envelope every command's JSON starts with (``ok``,
@@ -95,7 +95,7 @@ class Report:
             "dry_run": self.dry_run,
             "status": self.status,
             "exit_code": self.exit_code,
-            "error": error_json(REDACTOR.redact(self.error), self.exit_code) if self.error else None,
+            "error": error_json(mask_message(self.error), self.exit_code) if self.error else None,
             "problems": self.problems(),
             "started_at": self.started_at,
             "duration_s": round(self.duration_s, 3),

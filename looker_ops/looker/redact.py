@@ -11,9 +11,10 @@ when it appears in one of those shapes.
 from __future__ import annotations
 
 import logging
+import os
 import re
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 MASK = "***"
 
@@ -80,6 +81,36 @@ def register_secret(secret: str | None) -> None:
 
 def redact(text: object) -> str:
     return REDACTOR.redact(text)
+
+
+# Parts of an environment variable's name (split at ``_``) that say its value is a secret:
+# LOOKERSDK_CLIENT_SECRET, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, GITHUB_TOKEN, DB_PASSWORD ...
+_SECRET_NAME_PARTS = frozenset(
+    {"SECRET", "TOKEN", "PASSWORD", "PASSWD", "PASSPHRASE", "APIKEY", "CREDENTIALS"}
+)
+
+
+def secret_env_values(environ: Mapping[str, str]) -> list[str]:
+    """The values of the variables of ``environ`` whose name says they hold a secret (a part
+    such as SECRET, TOKEN or PASSWORD), long enough to be masked."""
+    out = []
+    for name, value in environ.items():
+        parts = set(name.upper().split("_"))
+        if parts & _SECRET_NAME_PARTS and len(value.strip()) >= _MIN_SECRET_LEN:
+            out.append(value.strip())
+    return out
+
+
+def mask_message(text: object, environ: Mapping[str, str] | None = None) -> str:
+    """A message meant for a person or a JSON reader, with every secret masked: what
+    :data:`REDACTOR` masks (registered secrets, secret-shaped substrings, the credentials of
+    URLs), and the value of each secret environment variable (:func:`secret_env_values`). Every
+    error message the command line prints or writes goes through this one function."""
+    out = REDACTOR.redact(text)
+    values = secret_env_values(os.environ if environ is None else environ)
+    for value in sorted(values, key=len, reverse=True):
+        out = out.replace(value, MASK)
+    return out
 
 
 class RedactingFilter(logging.Filter):
