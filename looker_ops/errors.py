@@ -59,17 +59,25 @@ _PROBLEM = re.compile(
 )
 
 
+# A problem of an environment variable: ``LOOKERSDK_TIMEOUT: text`` (its key is the variable).
+_ENV_PROBLEM = re.compile(r"^\s*(?P<key>[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+):\s+(?P<text>.*)$")
+
+
 def problems_of(message: str) -> list[dict[str, Any]]:
     """The problems an error message names, one per line of a multi-problem message (its
     headings left out: a line ending in ``:`` above more indented lines, such as
     ``file: N problems:``, also nested): ``file``, ``line``, ``item`` (the schedule or alert),
-    ``key`` where the message names them (else None), and the ``message`` line itself."""
+    ``key`` where the message names them (else None; the variable of a line that starts with an
+    environment variable's name, ``LOOKERSDK_TIMEOUT: ...``), and the ``message`` line itself."""
     lines = [ln for ln in message.splitlines() if ln.strip()]
     out: list[dict[str, Any]] = []
     for i, ln in enumerate(lines):
         if i + 1 < len(lines) and ln.rstrip().endswith(":") and _indent(lines[i + 1]) > _indent(ln):
             continue  # a heading
         m = _PROBLEM.match(ln)
+        if m is None and (env := _ENV_PROBLEM.match(ln)) is not None:
+            out.append({"file": None, "line": None, "item": None, "key": env["key"], "message": ln.strip()})
+            continue
         out.append(
             {
                 "file": m["file"] if m else None,

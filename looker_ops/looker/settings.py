@@ -64,6 +64,28 @@ class ClientSettings:
         register_secret(self.client_secret)
 
 
+def base_url_problem(url: str) -> str | None:
+    """What makes ``url`` unusable as Looker's base URL, found before any call (so a typo is bad
+    input, never retried as a network failure): not http(s), no host, a port that is not a
+    number from 1 to 65535, or user info (credentials belong in client_id / client_secret)."""
+    try:
+        parsed = urlparse(url)
+        port = parsed.port
+    except ValueError:
+        return "has a port that is not a number from 1 to 65535"
+    if parsed.scheme not in ("http", "https") or not parsed.netloc:
+        return "is not an http(s) URL"
+    if "@" in parsed.netloc:
+        return "holds user info (user:password@): Looker takes client_id and client_secret instead"
+    if not parsed.hostname:
+        return "has no host name"
+    if port == 0:
+        return "has a port that is not a number from 1 to 65535"
+    if parsed.query or parsed.fragment:
+        return "has a query or fragment (expected the instance's address alone)"
+    return None
+
+
 def _strip_quotes(value: str) -> str:
     v = value.strip()
     if len(v) >= 2 and v[0] == v[-1] and v[0] in "\"'":
@@ -142,10 +164,9 @@ def load_settings(
     base_url = values["base_url"].rstrip("/")
     if base_url.endswith("/api/4.0"):
         base_url = base_url[: -len("/api/4.0")]
-    parsed = urlparse(base_url)
-    if parsed.scheme not in ("http", "https") or not parsed.netloc:
+    if (problem := base_url_problem(base_url)) is not None:
         raise BadInput(
-            f"{origin['base_url']}: base_url {values['base_url']!r} is not an http(s) URL "
+            f"{origin['base_url']}: base_url {values['base_url']!r} {problem} "
             "(expected e.g. https://mycompany.looker.com:19999)"
         )
 
