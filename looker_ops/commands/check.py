@@ -14,6 +14,7 @@ from looker_ops.commands.athena import run_options as athena_run_options
 from looker_ops.commands.athena import settings_from_options
 from looker_ops.commands.jsonout import FORMAT, OUTPUT, json_option, json_written
 from looker_ops.commands.options import config_option, default_config
+from looker_ops.commands.outpaths import writing
 from looker_ops.errors import EXIT_FINDINGS, EXIT_OK, BadInput
 
 if TYPE_CHECKING:
@@ -165,22 +166,18 @@ def check(
         _github_step_summary(result.findings, display)
     text = render_report(result, fmt, display=display, project=str(path))
     if output is not None:
-        try:
+        with writing("--output", output):
             output.write_text(text, encoding="utf-8")
-        except OSError as exc:
-            raise BadInput(f"--output {output}: cannot write: {exc.strerror or exc}") from None
     else:
         click.echo(text, nl=False)
     if fmt == "json":
         json_written(str(output) if output is not None else "-")
     if json_path is not None:
-        try:
+        with writing("--json", json_path):
             Path(json_path).write_text(
                 text if fmt == "json" else render_report(result, "json", display=display, project=str(path)),
                 encoding="utf-8",
             )
-        except OSError as exc:
-            raise BadInput(f"--json {json_path}: cannot write: {exc.strerror or exc}") from None
     code = exit_code(result.findings, fail_on)
     sys.exit(EXIT_FINDINGS if code else EXIT_OK)
 

@@ -11,6 +11,7 @@ import click
 from looker_ops.athena.geoip import ROWS_PER_FILE
 from looker_ops.commands.athena import athena_config, run_options, settings_from_options, setup_json
 from looker_ops.commands.jsonout import JsonResult, json_option
+from looker_ops.commands.outpaths import writing
 from looker_ops.config.athena import GeoipFormat
 
 _MAX_LISTED = 50
@@ -78,16 +79,17 @@ def build_cmd(
     from looker_ops.errors import ValidationFailed
 
     settings = settings_from_options({"database": database, "geoip_table": geoip_table})
-    report = build(
-        list(blocks),
-        locations,
-        out_dir,
-        location=location,
-        settings=settings,
-        fmt=fmt,
-        local_csv=not no_local_csv,
-        rows_per_file=rows_per_file,
-    )
+    with writing("--out", out_dir):  # every file is written under --out
+        report = build(
+            list(blocks),
+            locations,
+            out_dir,
+            location=location,
+            settings=settings,
+            fmt=fmt,
+            local_csv=not no_local_csv,
+            rows_per_file=rows_per_file,
+        )
     for bad in report.bad_rows[:_MAX_LISTED]:
         click.echo(f"bad row: {bad}", err=True)
     if len(report.bad_rows) > _MAX_LISTED:

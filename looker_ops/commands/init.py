@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from looker_ops.commands.jsonout import masked
+from looker_ops.commands.outpaths import writing
 from looker_ops.config import init as answers_mod
 from looker_ops.config.init import (
     InitAnswers,
@@ -113,7 +114,9 @@ def init_cmd(
         lookml_dir=relative_to_target(target, Path("lookml_project")),
         dashboards_dir=relative_to_target(target, Path("dashboards")),
     )
-    for path in write_files(target, answers, force=force):
+    with writing("--dir", target):
+        written = write_files(target, answers, force=force)
+    for path in written:
         click.echo(f"wrote {path}")
     click.echo(_next_hint(target, answers))
 

@@ -130,10 +130,10 @@ def write_json(target: str, data: Any) -> None:
     if target == STDOUT:
         click.echo(text)
     else:
-        try:
+        from looker_ops.commands.outpaths import writing
+
+        with writing("--json", target):
             Path(target).write_text(text + "\n", encoding="utf-8")
-        except OSError as exc:
-            raise BadInput(f"--json {target}: cannot write: {exc.strerror}") from None
     json_written(target)
 
 

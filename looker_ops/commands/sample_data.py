@@ -10,6 +10,7 @@ import click
 
 from looker_ops import clock
 from looker_ops.commands.jsonout import JsonResult, json_option
+from looker_ops.commands.outpaths import writing
 from looker_ops.errors import BadInput
 
 if TYPE_CHECKING:
@@ -48,7 +49,8 @@ def sample_data(
 ) -> None:
     """Write CloudTrail-format sample logs (gzip JSON, CloudTrail's S3 key layout)."""
     with JsonResult(json_path, "sample-data", out=str(out_dir), seed=seed) as out:
-        summary = _write(out_dir, days, seed, end, shapes)
+        with writing("--out", out_dir):
+            summary = _write(out_dir, days, seed, end, shapes)
         out.doc.update(
             records=summary.records,
             files=summary.files,

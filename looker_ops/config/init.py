@@ -255,7 +255,8 @@ def write_files(target: Path, answers: InitAnswers, *, force: bool = False) -> l
     existing = existing_files(target)
     if existing and not force:
         names = ", ".join(str(p) for p in existing)
-        raise BadInput(f"{names}: already exists; not overwritten (use --force to replace)")
+        verb = "already exists" if len(existing) == 1 else "already exist"
+        raise BadInput(f"{names}: {verb}; not overwritten (use --force to replace)")
     target.mkdir(parents=True, exist_ok=True)
     # Check the config with the real loader before anything is written.
     probe = target / ".looker-ops.yaml.check"
