@@ -13,9 +13,9 @@ from looker_ops.commands.outpaths import writing
 from looker_ops.config import init as answers_mod
 from looker_ops.config.init import (
     InitAnswers,
-    existing_files,
     guess_git_remote,
     guess_region,
+    refuse_existing,
     relative_to_target,
     write_files,
 )
@@ -73,10 +73,7 @@ def init_cmd(
     one line per question in the order they are asked (an empty line takes the default);
     with nothing piped, pass the options.
     """
-    existing = existing_files(target)
-    if existing and not force:  # before asking anything
-        names = ", ".join(str(p) for p in existing)
-        raise BadInput(f"{names}: already exists; not overwritten (use --force to replace)")
+    refuse_existing(target, force)  # before asking anything
     _check_options(
         region=region,
         s3_staging_dir=s3_staging_dir,

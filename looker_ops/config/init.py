@@ -122,6 +122,15 @@ LOCAL_REMOTE = (
 )
 
 
+def refuse_existing(target: Path, force: bool) -> None:
+    """Without ``force``, BadInput naming the files of ``target`` that init would overwrite."""
+    existing = existing_files(target)
+    if existing and not force:
+        names = ", ".join(str(p) for p in existing)
+        verb = "already exists" if len(existing) == 1 else "already exist"
+        raise BadInput(f"{names}: {verb}; not overwritten (use --force to replace)")
+
+
 def existing_files(target: Path) -> list[Path]:
     """The files ``init`` would write that already exist (checked before asking anything)."""
     return [target / name for name in FILES if (target / name).exists()]
@@ -252,11 +261,7 @@ def write_files(target: Path, answers: InitAnswers, *, force: bool = False) -> l
         target / "looker-ops.yaml": render_config(answers),
         target / "schedules.yaml": render_schedules(answers),
     }
-    existing = existing_files(target)
-    if existing and not force:
-        names = ", ".join(str(p) for p in existing)
-        verb = "already exists" if len(existing) == 1 else "already exist"
-        raise BadInput(f"{names}: {verb}; not overwritten (use --force to replace)")
+    refuse_existing(target, force)
     target.mkdir(parents=True, exist_ok=True)
     # Check the config with the real loader before anything is written.
     probe = target / ".looker-ops.yaml.check"
