@@ -373,3 +373,17 @@ def format_by_name(name: str, named: Mapping[str, str]) -> tuple[str | None, str
     if name in BUILTIN_FORMATS:
         return BUILTIN_FORMATS[name], None
     return None, f"value_format_name {name!r} is neither a named_value_format of the model nor a built-in"
+
+
+def default_number(value: Any) -> str | None:
+    """``value`` as Looker shows a number that has no value format (its default number
+    format, 1,234.56): thousands grouped with commas, the decimals as the database returned
+    them (Looker neither rounds nor pads a number without a format), no ``-`` on zero.
+    None when it is not a number (NULL, text, a yes/no)."""
+    x = _decimal(value)
+    if x is None:
+        return None
+    sign = "-" if x < 0 else ""
+    whole, _, frac = f"{abs(x):f}".partition(".")
+    frac = frac.rstrip("0")
+    return sign + f"{int(whole):,}" + ("." + frac if frac else "")

@@ -15,6 +15,10 @@ A dimension is formatted only when it is ``type: number`` (Looker ignores a form
 dimensions); only numbers are formatted (NULL, text and yes/no are shown as they are). A
 format that :mod:`looker_ops.lookml.value_format` does not read, or a name that is not
 defined, leaves the column's values unformatted and gives one note.
+
+A numeric column (a field that could take a format, see above) with no format is shown in
+Looker's default number format (:func:`~looker_ops.lookml.value_format.default_number`:
+``1,077``, ``1,234.5678``); other columns without a format are shown as they are.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from typing import Any
 from looker_ops.lookml.model import Explore, Field, Project
 from looker_ops.lookml.value_format import (
     UnsupportedFormat,
+    default_number,
     field_format,
     format_by_name,
     named_value_formats,
@@ -115,10 +120,29 @@ def column_formats(
     return formats, notes
 
 
-def rendered_rows(rows: Sequence[Sequence[Any]], formats: Sequence[str | None]) -> list[list[str | None]]:
-    """Each cell's formatted text, None where no format applies (no format for its column,
-    NULL, a value that is not a number)."""
+def numeric_columns(project: Project, explore: Explore | None, columns: Sequence[str]) -> list[bool]:
+    """Whether each column is a field that shows numbers (a measure of a numeric type, a
+    ``type: number`` dimension; a pivot column ``measure | value`` as its measure): such a
+    column without a value format is shown in Looker's default number format."""
+    out: list[bool] = []
+    for column in columns:
+        f = _field(project, explore, column.split(" | ", 1)[0]) if explore is not None else None
+        out.append(f is not None and _formattable(f))
+    return out
+
+
+def rendered_rows(
+    rows: Sequence[Sequence[Any]], formats: Sequence[str | None], numeric: Sequence[bool] = ()
+) -> list[list[str | None]]:
+    """Each cell's formatted text: in its column's format, else (a numeric column, see
+    :func:`numeric_columns`) in Looker's default number format; None where neither applies
+    (NULL, a value that is not a number, a column that is not numeric)."""
     parsed = [parse_value_format(f) if f is not None else None for f in formats]
+    plain = [i < len(numeric) and numeric[i] for i in range(len(parsed))]
     return [
-        [p.render(v) if p is not None else None for p, v in zip(parsed, row, strict=False)] for row in rows
+        [
+            p.render(v) if p is not None else default_number(v) if n else None
+            for p, n, v in zip(parsed, plain, row, strict=False)
+        ]
+        for row in rows
     ]

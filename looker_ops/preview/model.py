@@ -15,7 +15,7 @@ from typing import Any
 from looker_ops.engines.local import LoadProblem
 from looker_ops.engines.records import NOTED, SKIPPED, UNLISTED, UNREADABLE
 from looker_ops.lookml.query import TEXT_TILE_TYPES
-from looker_ops.lookml.value_format import parse_value_format
+from looker_ops.lookml.value_format import default_number, parse_value_format
 
 TEXT_TYPES = TEXT_TILE_TYPES  # text and button tiles: no query
 FORMATS = ("table", "json", "csv", "html")
@@ -58,6 +58,8 @@ class TilePreview:
     # cell's formatted text (None where no format applies), see preview/formatting.py.
     formats: list[str | None] = field(default_factory=list)
     formatted: list[list[str | None]] = field(default_factory=list)
+    # Whether each column is numeric: without a format it shows Looker's default (1,077).
+    numeric: list[bool] = field(default_factory=list)
 
     def text(self, row: int, column: int) -> str:
         """Cell (``row``, ``column``) as the table shows it: its formatted text when its
@@ -70,10 +72,15 @@ class TilePreview:
 
     def show(self, column: int, value: Any) -> str:
         """Any ``value`` of column ``column`` (a chart's total or axis tick too) in the
-        column's value format, else :func:`cell` of it."""
+        column's value format, else (a numeric column) in Looker's default number format,
+        else :func:`cell` of it."""
         fmt = self.formats[column] if column < len(self.formats) else None
         if fmt is not None:
             shown = parse_value_format(fmt).render(value)
+            if shown is not None:
+                return shown
+        elif column < len(self.numeric) and self.numeric[column]:
+            shown = default_number(value)
             if shown is not None:
                 return shown
         return cell(value)

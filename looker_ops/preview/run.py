@@ -35,7 +35,7 @@ from looker_ops.lookml.loader import load_project
 from looker_ops.lookml.model import Dashboard, DashboardElement, DashboardFilter, Project
 from looker_ops.lookml.query import QuerySpec, compile_query, pivot_rows, tile_query
 from looker_ops.preview.csv import render_csv
-from looker_ops.preview.formatting import column_formats, find_explore, rendered_rows
+from looker_ops.preview.formatting import column_formats, find_explore, numeric_columns, rendered_rows
 from looker_ops.preview.html import render_html
 from looker_ops.preview.model import FORMATS, TEXT_TYPES, DashboardPreview, TilePreview, render_json
 from looker_ops.preview.text import render_table
@@ -191,7 +191,8 @@ def run_tile(
     ]
     explore = find_explore(project, compiled.spec.model, compiled.spec.explore)
     tile.formats, notes = column_formats(project, explore, tile.columns, element_props or {}, tile.type)
-    tile.formatted = rendered_rows(tile.rows, tile.formats)
+    tile.numeric = numeric_columns(project, explore, tile.columns)
+    tile.formatted = rendered_rows(tile.rows, tile.formats, tile.numeric)
     return notes
 
 

@@ -13,6 +13,7 @@ import pytest
 from looker_ops.lookml.value_format import (
     BUILTIN_FORMATS,
     UnsupportedFormat,
+    default_number,
     field_format,
     format_by_name,
     lookml_string,
@@ -185,3 +186,23 @@ def test_field_value_format_beats_value_format_name() -> None:
     assert field_format({}, named) == (None, None)
     # a model's named format of a built-in's name is the model's
     assert field_format({"value_format_name": "usd"}, {"usd": "0"}) == ("0", None)
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [
+        (1077, "1,077"),
+        (0, "0"),
+        (-1234567, "-1,234,567"),
+        (1234.5678, "1,234.5678"),  # the decimals as returned: no rounding, no padding
+        (2.3333333333333335, "2.3333333333333335"),
+        (Decimal("1234.50"), "1,234.5"),
+        (-0.0, "0"),
+        (1e-7, "0.0000001"),
+        (None, None),
+        ("1234", None),
+        (True, None),
+    ],
+)
+def test_looker_default_number_format(value: Any, shown: str | None) -> None:
+    assert default_number(value) == shown

@@ -22,6 +22,7 @@ from looker_ops.engines.local import LocalEngine, bundled_sample_dir
 from looker_ops.lookml.loader import load_project
 from looker_ops.preview.charts import chart_svg
 from looker_ops.preview.csv import render_csv
+from looker_ops.preview.formatting import rendered_rows
 from looker_ops.preview.html import render_html
 from looker_ops.preview.model import DashboardPreview, TilePreview, to_dict
 from looker_ops.preview.run import preview_dashboard
@@ -279,3 +280,42 @@ def test_charts_show_values_and_the_axis_in_the_value_format(
     )
     axis = re.findall(r'text-anchor="end">([^<]*)</text>', chart_svg(column))
     assert axis == ["0.0%", f"{max(by_region.values()) / 20:.1f}%", f"{max(by_region.values()) / 10:.1f}%"]
+
+
+# --------------------------------------------------------------------------- no format
+
+
+def test_numbers_without_a_format_show_looker_default_with_thousands_separators(
+    sample_rate: tuple[int, int],
+) -> None:
+    """Events (a count with no value format) is over 1,000 in the sample window: Looker's
+    default number format (1,234.56) groups its thousands in text, HTML and JSON's
+    ``rendered``; CSV and JSON ``rows`` keep the raw number."""
+    _, events = sample_rate
+    assert events >= 1000
+    assert re.search(rf"^Events: {events:,}  \(", invoke(), re.M)
+    html = invoke("--format", "html")
+    block = html[html.index("<h2>Events</h2>") :]
+    assert f'<div class="big">{events:,}</div>' in block[: block.index("</section>")]
+    doc = json.loads(invoke("--format", "json"))
+    single = next(t for t in doc["tiles"] if t["title"] == "Events")
+    assert single["rows"] == [[events]] and single["rendered"] == [[f"{events:,}"]]
+    assert single["value_formats"] == {}
+    rows = list(csv.DictReader(io.StringIO(invoke("--format", "csv"))))
+    assert [r["value"] for r in rows if r["tile"] == "Events"] == [str(events)]
+    # a text column is never grouped; a count column of a table is
+    grid = next(t for t in doc["tiles"] if t["title"] == "Recurring errors")
+    assert all("," not in r[0] for r in grid["rendered"])
+
+
+def test_a_numeric_column_without_a_format_in_the_default_number_format() -> None:
+    t = TilePreview(
+        title="t",
+        columns=["v.name", "v.count", "v.avg"],
+        rows=[["1234", 12345, 1234.5678], [None, -1000000, 2.5]],
+        numeric=[False, True, True],
+        formats=[None, None, None],
+    )
+    t.formatted = rendered_rows(t.rows, t.formats, t.numeric)
+    assert t.rendered() == [["1234", "12,345", "1,234.5678"], [None, "-1,000,000", "2.5"]]
+    assert t.show(1, 25000.0) == "25,000" and t.show(0, 25000) == "25000"
