@@ -1,8 +1,16 @@
-"""Inline SVG charts for the HTML page: line, bar and column charts with Looker's series colours."""
+"""Inline SVG charts for the HTML page: line, bar and column charts with Looker's series colours.
+
+As in Looker, a chart writes its values on the marks only with the tile's
+``show_value_labels`` (and a stack's total only with ``show_totals_labels``); every mark (a
+bar, a column, a line's point) has a tooltip with its series and value. The value axis starts
+at 0 and has "nice" ticks (steps of 1, 2 or 5 times a power of ten) shown in the charted
+series' value format.
+"""
 
 from __future__ import annotations
 
 import html
+import math
 import re
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -83,32 +91,71 @@ def esc(s: Any) -> str:
 
 def _axis(t: TilePreview, cols: list[int]) -> Callable[[Any], str]:
     """How the value axis (and a stack's total) shows a number: in the charted columns' value
-    format when they share one (not for ``stacking: percent``), else as it is."""
+    format when they share one (not for ``stacking: percent``); when none has a format and all
+    are numeric fields, in Looker's default number format; else as it is."""
+    if not cols or (t.stacking or "") == "percent":
+        return cell
     formats = {t.formats[i] if i < len(t.formats) else None for i in cols}
-    if len(formats) == 1 and None not in formats and cols and (t.stacking or "") != "percent":
+    if len(formats) == 1 and None not in formats:
+        return lambda v: t.show(cols[0], v)
+    if formats == {None} and all(i < len(t.numeric) and t.numeric[i] for i in cols):
         return lambda v: t.show(cols[0], v)
     return cell
 
 
+def nice_ticks(top: float, intervals: int = 5, *, integer: bool = False) -> list[float]:
+    """The value axis's ticks: 0 and the multiples of a "nice" step (1, 2 or 5 times a power
+    of ten: the smallest giving at most ``intervals`` intervals) up to the first that reaches
+    ``top``. ``integer``: the step is at least 1 (counts never get a 0.5 tick)."""
+    top = top if top > 0 else 1.0
+    exponent = math.floor(math.log10(top / intervals))
+    step = 10.0**exponent
+    for m in (1, 2, 5, 10, 20, 50):
+        step = m * 10.0**exponent
+        if math.ceil(top / step - 1e-9) <= intervals:
+            break
+    if integer and step < 1:
+        step = 1.0
+    digits = max(0, -exponent) + 1
+    count = max(1, math.ceil(top / step - 1e-9))
+    return [round(k * step, digits) for k in range(count + 1)]
+
+
+def _integer_data(t: TilePreview, cols: list[int]) -> bool:
+    return all(isinstance(jsonable(r[i]), int) for r in t.rows for i in cols if r[i] is not None)
+
+
 def _y_grid(
-    top: float, y: Callable[[float], float], pl: float, w: float, shown: Callable[[Any], str] = cell
+    ticks: Sequence[float],
+    y: Callable[[float], float],
+    pl: float,
+    w: float,
+    shown: Callable[[Any], str] = cell,
 ) -> list[str]:
-    """The horizontal grid of a chart's value axis: lines at 0, half and the top, each labelled
-    (``shown``: the axis's number format)."""
+    """The horizontal grid of a chart's value axis: a labelled line at each tick (``shown``:
+    the axis's number format)."""
     parts = []
-    for frac in (0, 0.5, 1):
-        yy = y(top * frac)
+    for tick in ticks:
+        yy = y(tick)
         parts.append(f'<line x1="{pl}" y1="{yy:.1f}" x2="{w - 10}" y2="{yy:.1f}" stroke="#e4e7eb"/>')
-        parts.append(f'<text x="{pl - 4}" y="{yy + 3:.1f}" text-anchor="end">{esc(shown(top * frac))}</text>')
+        parts.append(f'<text x="{pl - 4}" y="{yy + 3:.1f}" text-anchor="end">{esc(shown(tick))}</text>')
     return parts
 
 
+def _flag(t: TilePreview, name: str) -> bool:
+    return bool(t.settings.get(name, False))
+
+
 def _line_chart(t: TilePreview, label: int, cols: list[int]) -> str:
+    """Lines (``looker_line``, ``looker_area``): one per series, in the label's order; each
+    point has a tooltip, and a value label with ``show_value_labels``."""
     rows = sorted(t.rows, key=lambda r: str(jsonable(r[label])))
-    w, h, pl, pb, pt = 640, 220, 48, 28, 10
+    w, h, pl, pb, pt = 640, 220, 56, 28, 14
     ys = [num(r[i]) or 0.0 for r in rows for i in cols]
-    top = max(ys) if ys and max(ys) > 0 else 1.0
+    ticks = nice_ticks(max(ys) if ys else 0.0, integer=_integer_data(t, cols))
+    top = ticks[-1]
     n = len(rows)
+    labels = _flag(t, "show_value_labels")
 
     def x(k: int) -> float:
         return pl + (w - pl - 10) * (k / (n - 1) if n > 1 else 0.5)
@@ -117,25 +164,37 @@ def _line_chart(t: TilePreview, label: int, cols: list[int]) -> str:
         return pt + (h - pt - pb) * (1 - v / top)
 
     parts = [f'<svg viewBox="0 0 {w} {h}" width="100%" role="img" aria-label="{esc(t.title)}">']
-    parts.extend(_y_grid(top, y, pl, w, _axis(t, cols)))
+    parts.extend(_y_grid(ticks, y, pl, w, _axis(t, cols)))
     for k in sorted({0, n // 2, n - 1}):
-        parts.append(f'<text x="{x(k):.1f}" y="{h - 8}" text-anchor="middle">{esc(rows[k][label])}</text>')
+        parts.append(
+            f'<text x="{x(k):.1f}" y="{h - 8}" text-anchor="middle">{esc(t.show(label, rows[k][label]))}</text>'
+        )
     for s, i in enumerate(cols):
         pts = " ".join(f"{x(k):.1f},{y(num(r[i]) or 0.0):.1f}" for k, r in enumerate(rows))
         color = series_color(t, i, s)
         parts.append(f'<polyline fill="none" stroke="{color}" stroke-width="2" points="{pts}"/>')
-        if n == 1:
+        for k, r in enumerate(rows):
+            cx, cy = x(k), y(num(r[i]) or 0.0)
             parts.append(
-                f'<circle cx="{x(0):.1f}" cy="{y(num(rows[0][i]) or 0.0):.1f}" r="3" fill="{color}"/>'
+                f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="{3 if n == 1 else 2.5}" fill="{color}">'
+                f"<title>{esc(t.show(label, r[label]))} · {esc(series_name(t, i))}: {esc(t.show(i, r[i]))}</title>"
+                "</circle>"
             )
+            if labels and r[i] is not None:
+                parts.append(
+                    f'<text class="vl" x="{cx:.1f}" y="{cy - 5:.1f}" text-anchor="middle">{esc(t.show(i, r[i]))}</text>'
+                )
     parts.append("</svg>")
     return "".join(parts) + _legend(t, cols)
 
 
 def _bar_chart(t: TilePreview, label: int, cols: list[int]) -> str:
-    """Horizontal bars (``looker_bar``, pie): one row per bar group, top to bottom."""
+    """Horizontal bars (``looker_bar``, pie): one row per bar group, top to bottom; a tooltip
+    on each bar, its value beside it with ``show_value_labels``, a stack's total with
+    ``show_totals_labels``."""
     rows = t.rows[:25]
     stacked = _stacked(t) and len(cols) > 1
+    labels, totals = _flag(t, "show_value_labels"), _flag(t, "show_totals_labels")
     bar, gap, lw, w = 14, 4, 200, 640
     per = (bar if stacked else bar * len(cols)) + gap
     h = per * len(rows) + 10
@@ -155,28 +214,38 @@ def _bar_chart(t: TilePreview, label: int, cols: list[int]) -> str:
             color = series_color(t, i, s)
             parts.append(
                 f'<rect x="{xx:.1f}" y="{yy}" width="{bw:.1f}" height="{bar - 2}" fill="{color}">'
-                f"<title>{esc(series_name(t, i))}: {esc(t.show(i, r[i]))}</title></rect>"
+                f"<title>{esc(t.show(label, r[label]))} · {esc(series_name(t, i))}: {esc(t.show(i, r[i]))}</title></rect>"
             )
+            if labels and r[i] is not None:
+                tx = xx + bw / 2 if stacked else lw + bw + 4
+                anchor = ' text-anchor="middle"' if stacked else ""
+                parts.append(
+                    f'<text class="vl" x="{tx:.1f}" y="{yy + bar - 4}"{anchor}>{esc(t.show(i, r[i]))}</text>'
+                )
             if stacked:
                 x0 += bw
-            else:
-                parts.append(f'<text x="{lw + bw + 4:.1f}" y="{yy + bar - 4}">{esc(t.show(i, r[i]))}</text>')
-        if stacked:
+        if stacked and totals:
             total = sum(max(num(r[i]) or 0.0, 0.0) for i in cols)
-            parts.append(f'<text x="{x0 + 4:.1f}" y="{y0 + bar - 4}">{esc(_axis(t, cols)(total))}</text>')
+            parts.append(
+                f'<text class="tl" x="{x0 + 4:.1f}" y="{y0 + bar - 4}">{esc(_axis(t, cols)(total))}</text>'
+            )
     parts.append("</svg>")
     return "".join(parts) + (_legend(t, cols) if len(cols) > 1 else "")
 
 
 def _column_chart(t: TilePreview, label: int, cols: list[int]) -> str:
     """Vertical columns (``looker_column``): one group (or stack, with ``stacking``) per row,
-    left to right; a time axis is drawn in time order."""
+    left to right; a time axis is drawn in time order. A tooltip on each column, its value
+    above it (in a stack: on its segment) with ``show_value_labels``, a stack's total above
+    it with ``show_totals_labels``."""
     rows = list(t.rows[:60])
     if t.time_column and t.columns[label] == t.time_column:
         rows.sort(key=lambda r: str(jsonable(r[label])))
     stacked = _stacked(t) and len(cols) > 1
-    w, h, pl, pb, pt = 640, 220, 48, 28, 10
-    top = _top(rows, cols, stacked)
+    labels, totals = _flag(t, "show_value_labels"), _flag(t, "show_totals_labels")
+    w, h, pl, pb, pt = 640, 220, 56, 28, 14
+    ticks = nice_ticks(_top(rows, cols, stacked), integer=_integer_data(t, cols))
+    top = ticks[-1]
     n = max(len(rows), 1)
     slot = (w - pl - 10) / n
     inner = slot * 0.8
@@ -186,7 +255,7 @@ def _column_chart(t: TilePreview, label: int, cols: list[int]) -> str:
         return pt + (h - pt - pb) * (1 - v / top)
 
     parts = [f'<svg viewBox="0 0 {w} {h}" width="100%" role="img" aria-label="{esc(t.title)}">']
-    parts.extend(_y_grid(top, y, pl, w, _axis(t, cols)))
+    parts.extend(_y_grid(ticks, y, pl, w, _axis(t, cols)))
     for k, r in enumerate(rows):
         x0 = pl + k * slot + (slot - inner) / 2
         base = 0.0
@@ -203,9 +272,22 @@ def _column_chart(t: TilePreview, label: int, cols: list[int]) -> str:
                 f'height="{y_bottom - y_top:.1f}" fill="{color}">'
                 f"<title>{esc(t.show(label, r[label]))} · {esc(series_name(t, i))}: {esc(t.show(i, r[i]))}</title></rect>"
             )
+            if labels and r[i] is not None:
+                ty = (y_top + y_bottom) / 2 + 3 if stacked else y_top - 3
+                parts.append(
+                    f'<text class="vl" x="{xx + bw / 2:.1f}" y="{ty:.1f}" text-anchor="middle">'
+                    f"{esc(t.show(i, r[i]))}</text>"
+                )
+        if stacked and totals:
+            parts.append(
+                f'<text class="tl" x="{x0 + inner / 2:.1f}" y="{y(base) - 3:.1f}" text-anchor="middle">'
+                f"{esc(_axis(t, cols)(base))}</text>"
+            )
     for k in sorted({0, len(rows) // 2, len(rows) - 1}) if rows else []:
         xc = pl + k * slot + slot / 2
-        parts.append(f'<text x="{xc:.1f}" y="{h - 8}" text-anchor="middle">{esc(rows[k][label])}</text>')
+        parts.append(
+            f'<text x="{xc:.1f}" y="{h - 8}" text-anchor="middle">{esc(t.show(label, rows[k][label]))}</text>'
+        )
     parts.append("</svg>")
     return "".join(parts) + _legend(t, cols)
 

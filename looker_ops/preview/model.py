@@ -58,6 +58,9 @@ class TilePreview:
     # cell's formatted text (None where no format applies), see preview/formatting.py.
     formats: list[str | None] = field(default_factory=list)
     formatted: list[list[str | None]] = field(default_factory=list)
+    # The element's chart settings Looker reads (show_value_labels, show_totals_labels), as
+    # booleans; a setting left out is Looker's default (off).
+    settings: dict[str, bool] = field(default_factory=dict)
     # Whether each column is numeric: without a format it shows Looker's default (1,077).
     numeric: list[bool] = field(default_factory=list)
 

@@ -196,6 +196,10 @@ def run_tile(
     return notes
 
 
+# The element settings the HTML charts follow (see preview/charts.py).
+CHART_SETTINGS = ("show_value_labels", "show_totals_labels")
+
+
 def preview_dashboard(
     project: Project,
     dashboard: Dashboard,
@@ -229,6 +233,11 @@ def preview_dashboard(
             pivots=list(element.pivots),
             hidden_fields=[str(h) for h in hidden] if isinstance(hidden, list) else [],
             width=width if isinstance(width, int) and not isinstance(width, bool) else None,
+            settings={
+                k: str(element.props[k]).strip().lower() in ("true", "yes")
+                for k in CHART_SETTINGS
+                if k in element.props
+            },
         )
         tiles.append(tile)
         if (element.type or "") in TEXT_TYPES:

@@ -17,7 +17,7 @@ import pytest
 from click.testing import CliRunner
 
 from looker_ops.cli import main
-from looker_ops.preview.charts import chart_svg
+from looker_ops.preview.charts import chart_svg, nice_ticks
 from looker_ops.preview.csv import render_csv
 from looker_ops.preview.html import render_html
 from looker_ops.preview.markdown import markdown_html
@@ -957,3 +957,66 @@ def test_the_bundled_block_is_announced_outside_a_project(
     monkeypatch.chdir(copy_checkout(tmp_path / "repo"))
     res = CliRunner().invoke(main, ["preview", CIS, "--now", NOW, "--format", "json"])
     assert res.exit_code == 0 and "bundled" not in res.stderr, res.output
+
+
+# --------------------------------------------------------------------------- chart settings
+
+
+def _settings_tile(ttype: str, stacking: str | None = None, **settings: bool) -> TilePreview:
+    return TilePreview(
+        title="t",
+        type=ttype,
+        stacking=stacking,
+        columns=["v.d", "v.n | a", "v.n | b"],
+        labels=["D", "N | a", "N | b"],
+        rows=[[dt.date(2026, 11, 1), 1234, 56], [dt.date(2026, 11, 2), 1301, 7]],
+        dimensions=["v.d"],
+        time_column="v.d",
+        numeric=[False, True, True],
+        formats=[None, None, None],
+        settings=settings,
+    )
+
+
+def _value_labels(svg: str) -> list[str]:
+    return re.findall(r'<text class="vl"[^>]*>([^<]*)</text>', svg)
+
+
+def _total_labels(svg: str) -> list[str]:
+    return re.findall(r'<text class="tl"[^>]*>([^<]*)</text>', svg)
+
+
+@pytest.mark.parametrize("ttype", ["looker_bar", "looker_column", "looker_line"])
+def test_value_labels_follow_show_value_labels_and_every_mark_has_a_tooltip(ttype: str) -> None:
+    off = chart_svg(_settings_tile(ttype))
+    on = chart_svg(_settings_tile(ttype, show_value_labels=True))
+    assert _value_labels(off) == []  # Looker's default: no value labels
+    assert sorted(_value_labels(on)) == sorted(["1,234", "56", "1,301", "7"])
+    for svg in (off, on):
+        tips = re.findall(r"<title>([^<]*)</title>", svg)
+        assert len(tips) == 4, tips  # one per bar, column or point
+        assert "2026-11-01 · N | a: 1,234" in tips
+
+
+@pytest.mark.parametrize("ttype", ["looker_bar", "looker_column"])
+def test_stack_totals_follow_show_totals_labels(ttype: str) -> None:
+    assert _total_labels(chart_svg(_settings_tile(ttype, "normal"))) == []
+    svg = chart_svg(_settings_tile(ttype, "normal", show_totals_labels=True))
+    assert sorted(_total_labels(svg)) == ["1,290", "1,308"]
+    assert _value_labels(svg) == []  # totals alone: no per-segment labels
+
+
+def test_axis_ticks_are_nice_steps_in_the_series_format() -> None:
+    assert nice_ticks(1308, integer=True) == [0, 500, 1000, 1500]
+    assert nice_ticks(0.2802) == [0, 0.1, 0.2, 0.3]
+    assert nice_ticks(90) == [0, 20, 40, 60, 80, 100]
+    assert nice_ticks(3, integer=True) == [0, 1, 2, 3]
+    assert nice_ticks(0.4, integer=True) == [0, 1]
+    assert nice_ticks(0) == [0, 0.2, 0.4, 0.6, 0.8, 1]
+    column = chart_svg(_settings_tile("looker_column", "normal"))
+    assert re.findall(r'text-anchor="end">([^<]*)</text>', column) == ["0", "500", "1,000", "1,500"]
+    share = _settings_tile("looker_line")
+    share.rows = [[dt.date(2026, 11, 1), 0.2802, 0.09], [dt.date(2026, 11, 2), 0.1, 0.05]]
+    share.formats = [None, "0.00%", "0.00%"]
+    axis = re.findall(r'text-anchor="end">([^<]*)</text>', chart_svg(share))
+    assert axis == ["0.00%", "10.00%", "20.00%", "30.00%"]

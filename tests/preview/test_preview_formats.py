@@ -158,6 +158,7 @@ DASHBOARD = """- dashboard: formats
     type: looker_bar
     fields: [events.region, events.share]
     sorts: [events.region]
+    show_value_labels: true
   - name: by_region
     title: By region
     model: m
@@ -262,6 +263,7 @@ def test_charts_show_values_and_the_axis_in_the_value_format(
 ) -> None:
     p, by_region = formats_preview
     t = _tile(p, "share_chart")
+    assert t.settings == {"show_value_labels": True}  # read from the element
     svg = chart_svg(t)
     for n in by_region.values():
         # percent_1 of n / 1000: the bar's label and its tooltip
@@ -279,7 +281,9 @@ def test_charts_show_values_and_the_axis_in_the_value_format(
         formatted=t.formatted,
     )
     axis = re.findall(r'text-anchor="end">([^<]*)</text>', chart_svg(column))
-    assert axis == ["0.0%", f"{max(by_region.values()) / 20:.1f}%", f"{max(by_region.values()) / 10:.1f}%"]
+    # nice ticks (steps of 1, 2 or 5 x 10^n) up to the first past the largest share, in percent_1
+    assert 0.2 < max(by_region.values()) / 1000 <= 0.25  # the largest share: 5% steps up to 25%
+    assert axis == ["0.0%", "5.0%", "10.0%", "15.0%", "20.0%", "25.0%"]
 
 
 # --------------------------------------------------------------------------- no format
