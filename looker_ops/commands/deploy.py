@@ -47,10 +47,12 @@ def deploy_cmd(
     """Install or update the CloudTrail block on a Looker instance.
 
     \b
-    Nine steps, each planned, printed, applied and checked:
+    Ten steps, each planned, printed, applied and checked:
     Athena connection, LookML project, LookML pushed to git, model configuration,
     validation on a dev branch, deploy to production, dashboards, content validation
-    (new errors roll production back), scheduled deliveries.
+    (new errors roll production back), scheduled deliveries, alerts on dashboard tiles.
+    The config, the schedules file and the Looker settings are checked first: every
+    problem at once, before any call.
 
     Looker credentials come from LOOKERSDK_BASE_URL, LOOKERSDK_CLIENT_ID and
     LOOKERSDK_CLIENT_SECRET (or the config's looker.ini). Progress goes to stderr, a summary to

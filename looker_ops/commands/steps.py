@@ -17,10 +17,12 @@ from typing import Any
 
 import click
 
+from looker_ops import clock
 from looker_ops.commands.options import config_option
-from looker_ops.config.settings import Config, load_config
+from looker_ops.config.settings import Config
 from looker_ops.deploy.context import GIT_ONLY_STEPS, Options
 from looker_ops.deploy.pipeline import Deployer, check_config
+from looker_ops.deploy.preflight import read_config
 from looker_ops.deploy.report import Report, append_job_summary, summary_lines
 from looker_ops.errors import LookerOpsError
 
@@ -90,11 +92,12 @@ def run_steps(
 
     Steps that need only git (:data:`~looker_ops.deploy.context.GIT_ONLY_STEPS`) run without
     a Looker client: no Looker settings are read for them."""
+    started_at = clock.now().isoformat(timespec="seconds")
     try:
-        # The Athena secret is needed only by the step that sends it (the connection step).
-        cfg = load_config(config_path, secrets="connection" in steps)
-        check_config(cfg, steps)
+        # Every problem at once: the config's, the steps', the Looker settings' (LOOKERSDK_*).
+        cfg, earlier = read_config(config_path, steps)
         needs_looker = not set(steps) <= GIT_ONLY_STEPS
+        check_config(cfg, steps, earlier=earlier, looker=needs_looker and client_factory is None)
         client = (client_factory or make_client)(cfg) if needs_looker else None
     except LookerOpsError as exc:  # bad input before any call: the report still says why
         early = Report(
@@ -103,6 +106,7 @@ def run_steps(
             status="failed",
             exit_code=exc.exit_code,
             error=exc.message,
+            started_at=started_at,
         )
         _finish(early, json_path, None)
         raise
@@ -136,5 +140,5 @@ def _finish(report: Report, json_path: Path | None, client: Any) -> None:
         warning = append_job_summary(report, target, redact)
         if warning:
             progress(warning)
-    for line in summary_lines(report, redact):
+    for line in summary_lines(report, redact, with_error=not to_stdout):
         click.echo(line, err=to_stdout)  # with --json -, stdout holds the JSON alone

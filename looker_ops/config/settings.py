@@ -408,10 +408,18 @@ def _check_complete(r: Reader, cfg: Config) -> None:
         ("project.lookml_dir", cfg.project.lookml_dir),
         ("dashboards.dir", cfg.dashboards.dir),
     ):
-        if not cfg.resolve(value).is_dir():
-            r.report(key, f"{cfg.resolve(value)} does not exist")
+        if (problem := local_folder_problem(cfg.resolve(value))) is not None:
+            r.report(key, problem)
     if cfg.schedules and not cfg.resolve(cfg.schedules).is_file():
         r.report("schedules", f"{cfg.resolve(cfg.schedules)} does not exist")
+
+
+def local_folder_problem(path: Path) -> str | None:
+    """What is wrong with a folder the config names (the one wording of ``config check`` and
+    deploy's preflight): ``PATH does not exist``, ``PATH is not a folder``, else None."""
+    if path.is_dir():
+        return None
+    return f"{path} is not a folder" if path.exists() else f"{path} does not exist"
 
 
 def _reported(r: Reader, key: str) -> bool:

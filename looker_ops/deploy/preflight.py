@@ -14,13 +14,14 @@ Every problem is reported at once, each with the file, the key's line and the ke
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 import yaml
 
-from looker_ops.config.settings import Config
+from looker_ops.config.settings import Config, load_config, local_folder_problem
 from looker_ops.deploy.context import STEP_NAMES
-from looker_ops.errors import BadInput
+from looker_ops.errors import BadInput, problems_of
 from looker_ops.gitops import branch_name_problem
 from looker_ops.looker import connection as conn_mod
 from looker_ops.looker import dashboards as dash_mod
@@ -31,39 +32,89 @@ GIT_STEPS = frozenset({"project", "lookml", "validate", "production", "branch", 
 MODEL_SUFFIX = ".model.lkml"
 
 
-def check_config(cfg: Config, steps: tuple[str, ...] = STEP_NAMES) -> None:
+def read_config(path: Path, steps: tuple[str, ...]) -> tuple[Config, list[str]]:
+    """The config the steps read, and the problems found reading it. A problem that leaves the
+    config readable (an unset ``${VAR}`` of a secret the connection step sends) does not stop
+    the preflight: the config is read again without that secret, so :func:`check_config`
+    reports it with every other problem at once. Any other problem is raised at once."""
+    secrets = "connection" in steps  # the Athena secret is needed only by the step that sends it
+    try:
+        return load_config(path, secrets=secrets), []
+    except BadInput as exc:
+        if not secrets:
+            raise
+        try:
+            cfg = load_config(path, secrets=False)
+        except BadInput:
+            raise exc from None
+        return cfg, [p["message"] for p in problems_of(exc.message)]
+
+
+def check_config(
+    cfg: Config, steps: tuple[str, ...] = STEP_NAMES, *, earlier: Sequence[str] = (), looker: bool = False
+) -> None:
     """What the selected steps need from the config, checked before any remote call. Raises
-    one BadInput listing every problem."""
+    one BadInput listing every problem: ``earlier`` (found reading the config,
+    :func:`read_config`) first, then this check's, a key already named once left out; with
+    ``looker``, the Looker API settings too (LOOKERSDK_* / looker.ini, as the client reads them)."""
     file = str(cfg.path or "looker-ops.yaml")
-    if "connection" in steps:
-        conn_mod.check_settings(cfg.connection, file)
-    problems: list[str] = []
-    where = _Where(cfg, file)
-    ps = cfg.project
-    lookml_dir = cfg.resolve(ps.lookml_dir)
-    if GIT_STEPS & set(steps):
-        if not ps.git_remote_url:
-            problems.append(f"{where('project.git_remote_url')}: required (the git repository Looker pulls)")
-        problem = branch_name_problem(ps.deploy_branch)
-        if problem:
-            problems.append(f"{where('project.deploy_branch')}: {problem}")
-    if {"lookml", "models"} & set(steps) and not lookml_dir.is_dir():
-        problems.append(f"{where('project.lookml_dir')}: {lookml_dir} is not a folder")
-    if "dashboards" in steps:
-        if not cfg.resolve(cfg.dashboards.dir).is_dir():
-            problems.append(f"{where('dashboards.dir')}: {cfg.resolve(cfg.dashboards.dir)} is not a folder")
-        if not dash_mod.folder_path(cfg.dashboards.folder):
-            problems.append(f"{where('dashboards.folder')}: a folder path under Shared is required")
-    if "models" in steps and lookml_dir.is_dir():
-        problems.extend(_model_problems(cfg, lookml_dir, where("project.models")))
-    if cfg.schedules and {"schedules", "alerts"} & set(steps):
-        problems.extend(_delivery_problems(cfg, lookml_dir, steps))
+    problems = list(earlier)
+    keys = {p["key"] for text in problems for p in problems_of(text) if p["key"]}
+    for text in config_problems(cfg, steps):
+        key = next(iter(problems_of(text)), {}).get("key")
+        if key is None or key not in keys:
+            problems.append(text)
+    if looker:
+        from looker_ops.looker.settings import client_settings
+
+        try:
+            client_settings(cfg.looker, base_dir=cfg.base_dir)
+        except BadInput as exc:
+            problems.extend(p["message"] for p in problems_of(exc.message))
     if len(problems) == 1:
         raise BadInput(problems[0])
     if problems:
         raise BadInput(
             f"{file}: {len(problems)} problems:\n  " + "\n  ".join(p.replace("\n", "\n  ") for p in problems)
         )
+
+
+def config_problems(cfg: Config, steps: tuple[str, ...] = STEP_NAMES) -> list[str]:
+    """Every problem of the config for the selected steps (:func:`check_config` raises them)."""
+    file = str(cfg.path or "looker-ops.yaml")
+    problems: list[str] = []
+    if "connection" in steps:
+        problems.extend(conn_mod.settings_problems(cfg.connection, file))
+    where = _Where(cfg, file)
+    ps = cfg.project
+    lookml_dir = cfg.resolve(ps.lookml_dir)
+    dash_dir = cfg.resolve(cfg.dashboards.dir)
+    if GIT_STEPS & set(steps):
+        if not ps.git_remote_url:
+            problems.append(f"{where('project.git_remote_url')}: required (the git repository Looker pulls)")
+        problem = branch_name_problem(ps.deploy_branch)
+        if problem:
+            problems.append(f"{where('project.deploy_branch')}: {problem}")
+    delivery = bool(cfg.schedules and {"schedules", "alerts"} & set(steps))
+    if {"lookml", "models"} & set(steps) and (problem := local_folder_problem(lookml_dir)):
+        problems.append(f"{where('project.lookml_dir')}: {problem}")
+    if "dashboards" in steps and (problem := local_folder_problem(dash_dir)):
+        problems.append(f"{where('dashboards.dir')}: {problem}")
+    if "dashboards" in steps and not dash_mod.folder_path(cfg.dashboards.folder):
+        problems.append(f"{where('dashboards.folder')}: a folder path under Shared is required")
+    if "models" in steps and lookml_dir.is_dir():
+        problems.extend(_model_problems(cfg, lookml_dir, where("project.models")))
+    if delivery:
+        # A folder the schedules file's check finds missing is named by its key, once.
+        keyed = {f"{d}: ": k for d, k in ((lookml_dir, "project.lookml_dir"), (dash_dir, "dashboards.dir"))}
+        for text in _delivery_problems(cfg, lookml_dir, steps):
+            key = next((k for prefix, k in keyed.items() if text.startswith(prefix)), None)
+            if key is not None:
+                d = lookml_dir if key == "project.lookml_dir" else dash_dir
+                text = f"{where(key)}: {local_folder_problem(d) or text}"
+            if text not in problems:
+                problems.append(text)
+    return problems
 
 
 def _delivery_problems(cfg: Config, lookml_dir: Path, steps: tuple[str, ...]) -> list[str]:

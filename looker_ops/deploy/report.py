@@ -166,10 +166,12 @@ def _changes_cell(changes: list[Change]) -> str:
     return ", ".join(f"{n} {action}" for action, n in counts.items())
 
 
-def summary_lines(report: Report, redact: Callable[[str], str]) -> list[str]:
+def summary_lines(report: Report, redact: Callable[[str], str], *, with_error: bool = True) -> list[str]:
     """The summary printed on stdout, success or failure: each step's status and changes, then
     for a failure the step that failed and what was rolled back (the error itself goes to
-    stderr). ``redact`` masks secrets in the error's first line."""
+    stderr). ``redact`` masks secrets in the error's first line. ``with_error=False`` (the
+    summary goes to stderr, where the CLI prints the error): the failure's line without the
+    error, so stderr says it once."""
     out: list[str] = []
     for rec in report.steps:
         out.append(f"{rec.name:<11} {rec.status:<9} {rec.message}".rstrip())
@@ -180,12 +182,12 @@ def summary_lines(report: Report, redact: Callable[[str], str]) -> list[str]:
         return out
     failed = report.failed_step()
     where = f"at step {failed}" if failed is not None else "before any step ran"
-    first_line = redact(report.error.splitlines()[0]) if report.error else ""
+    first_line = redact(report.error.splitlines()[0]) if report.error and with_error else ""
     out.append(
         f"deploy failed {where} (exit code {report.exit_code})" + (f": {first_line}" if first_line else "")
     )
     problems = report.problems()
-    if len(problems) > 1:  # the first line is a heading: each problem under it
+    if len(problems) > 1 and with_error:  # the first line is a heading: each problem under it
         out.extend(f"    {redact(p['message'])}" for p in problems)
     return out
 

@@ -57,16 +57,26 @@ class ConnectionTestFailed(RemoteError):
     """Looker ran the connection's tests and one failed (as opposed to the call itself failing)."""
 
 
-def check_settings(cs: ConnectionSettings, file: str = "looker-ops.yaml") -> None:
-    """Keys the connection step needs, checked before any call (BadInput naming the key)."""
+def settings_problems(cs: ConnectionSettings, file: str = "looker-ops.yaml") -> list[str]:
+    """Keys the connection step needs, each missing one a problem naming the key."""
+    problems = []
     if not cs.s3_staging_dir:
-        raise BadInput(f"{file}: connection.s3_staging_dir: required by Looker's Athena driver (s3://...)")
+        problems.append(f"{file}: connection.s3_staging_dir: required by Looker's Athena driver (s3://...)")
     for key in ("aws_access_key_id", "aws_secret_access_key"):
         secret = getattr(cs, key)
         if secret is None or not secret.reveal():
-            raise BadInput(
+            problems.append(
                 f"{file}: connection.{key}: required; set it to ${{ENV_VAR}} and export the variable"
             )
+    return problems
+
+
+def check_settings(cs: ConnectionSettings, file: str = "looker-ops.yaml") -> None:
+    """Keys the connection step needs, checked before any call (BadInput naming the first key
+    missing; :func:`settings_problems` lists them all)."""
+    problems = settings_problems(cs, file)
+    if problems:
+        raise BadInput(problems[0])
 
 
 def jdbc_params(cs: ConnectionSettings) -> str:
