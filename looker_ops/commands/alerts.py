@@ -281,10 +281,14 @@ def evaluate_cmd(
         opened, found = engine.files_opened, log_files_found(engine)
     if problems:
         click.echo(load_warning(problems, opened, found, "the alerts"), err=True)
+    # exit 1 for an alert that could not be evaluated, or (--fail-on-fire) one that fired
+    fired_exit = any(e.error for e in evals) or (fail_on_fire and any(e.firings for e in evals))
     if fmt == "json":
         click.echo(
             json.dumps(
                 {
+                    "ok": not fired_exit,
+                    "exit_code": 1 if fired_exit else 0,
                     "now": now.strftime("%Y-%m-%dT%H:%M:%SZ"),
                     "since": since_text,
                     "data": str(data_dir) if data_dir is not None else "bundled sample",
@@ -299,7 +303,5 @@ def evaluate_cmd(
         sys.stdout.write(
             render_text(evals, now=now, since=since, data=str(data_dir) if data_dir else "the bundled sample")
         )
-    if any(e.error for e in evals):
-        raise SystemExit(EXIT_FINDINGS)
-    if fail_on_fire and any(e.firings for e in evals):
+    if fired_exit:
         raise SystemExit(EXIT_FINDINGS)

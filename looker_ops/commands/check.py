@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -164,7 +165,13 @@ def check(
     display = make_display_path(path)
     if fmt == "github":
         _github_step_summary(result.findings, display)
-    text = render_report(result, fmt, display=display, project=str(path))
+    code = EXIT_FINDINGS if exit_code(result.findings, fail_on) else EXIT_OK
+
+    def report(fmt: str) -> str:  # the JSON report says ok and the exit code, as every command's
+        text = render_report(result, fmt, display=display, project=str(path))
+        return with_status(text, code) if fmt == "json" else text
+
+    text = report(fmt)
     if output is not None:
         with writing("--output", output):
             output.write_text(text, encoding="utf-8")
@@ -175,11 +182,18 @@ def check(
     if json_path is not None:
         with writing("--json", json_path):
             Path(json_path).write_text(
-                text if fmt == "json" else render_report(result, "json", display=display, project=str(path)),
+                text if fmt == "json" else report("json"),
                 encoding="utf-8",
             )
-    code = exit_code(result.findings, fail_on)
-    sys.exit(EXIT_FINDINGS if code else EXIT_OK)
+    sys.exit(code)
+
+
+def with_status(report_json: str, code: int) -> str:
+    """The JSON report with ``ok`` (no finding at or above --fail-on) and the command's
+    ``exit_code`` after its ``version``, as every command's JSON has them (README "Exit codes")."""
+    doc = json.loads(report_json)
+    version = {"version": doc.pop("version")} if "version" in doc else {}
+    return json.dumps({**version, "ok": code == EXIT_OK, "exit_code": code, **doc}, indent=2) + "\n"
 
 
 def _project_dirs(path: Path | None, dashboard_dirs: tuple[Path, ...]) -> tuple[Path, tuple[Path, ...]]:

@@ -125,7 +125,11 @@ def json_written(place: str) -> None:
 
 
 def write_json(target: str, data: Any) -> None:
-    """``--json TARGET``: the data as JSON in the file TARGET, or on stdout for ``-``."""
+    """``--json TARGET``: the data as JSON in the file TARGET, or on stdout for ``-``. A report
+    (a dict) without ``ok`` is a command's success: ``ok`` true and ``exit_code`` 0 come first,
+    as in every command's JSON (README "Exit codes")."""
+    if isinstance(data, dict) and "ok" not in data:
+        data = {"ok": True, "exit_code": 0, **data}
     text = json.dumps(data, indent=2, default=str)
     if target == STDOUT:
         click.echo(text)
