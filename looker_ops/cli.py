@@ -116,7 +116,6 @@ class _Group(click.Group):
             from looker_ops.commands.jsonout import masked, write_failure
 
             click.echo(f"error: {masked(exc.message)}", err=True)  # secrets masked as in the JSON
-
             write_failure(exc)  # the JSON error envelope, where the command's JSON goes
             sys.exit(exc.exit_code)
         except click.exceptions.UsageError as exc:

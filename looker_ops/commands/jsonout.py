@@ -169,8 +169,8 @@ def masked(message: str) -> str:
 def write_failure(exc: LookerOpsError, t: JsonTargets | None = None) -> None:
     """Write :func:`failure_doc` to every place the command's JSON goes (``t``, else the running
     command line's) and does not hold yet (the message itself is the caller's to print on
-    stderr). A place that cannot be written is left: the error on stderr and the exit code
-    still say what happened."""
+    stderr). A place that cannot be written is said on stderr (unless the error is about that
+    place already); the error and the exit code still say what happened."""
     t = t or targets()
     places = t.places()
     if not places:
@@ -179,7 +179,12 @@ def write_failure(exc: LookerOpsError, t: JsonTargets | None = None) -> None:
     for place in places:
         try:
             write_json(place, doc)
-        except BadInput:
+        except BadInput as failed:
+            if place not in exc.message:  # else the error itself is that the place cannot be written
+                reason = failed.message.rpartition(": cannot write: ")[2]
+                click.echo(
+                    f"error: the JSON of this failure could not be written to {place}: {reason}", err=True
+                )
             continue
         t.written.add(place)
 

@@ -56,3 +56,23 @@ def test_init_says_already_exist_for_two_files(tmp_path: Path) -> None:
     res = CliRunner().invoke(main, args, input="")
     assert res.exit_code == 2, res.output
     assert "schedules.yaml: already exist;" in res.stderr and "already exists" not in res.stderr
+
+
+def test_the_json_of_a_failure_that_cannot_be_written_is_said_on_stderr(tmp_path: Path) -> None:
+    target = tmp_path / "missing_dir" / "x.json"
+    res = CliRunner().invoke(
+        main, ["check", str(tmp_path / "no-project"), "--format", "json", "--output", str(target)]
+    )
+    assert res.exit_code == 2, res.output
+    assert "no such folder" in res.stderr  # the error itself
+    assert (
+        f"the JSON of this failure could not be written to {target}: No such file or directory" in res.stderr
+    )
+    assert not target.exists()
+
+
+def test_an_unwritable_output_is_said_once(tmp_path: Path) -> None:
+    target = tmp_path / "missing_dir" / "x.json"
+    res = CliRunner().invoke(main, ["check", "--no-sql", "--format", "json", "--output", str(target)])
+    assert res.exit_code == 2, res.output
+    assert res.stderr.count(str(target)) == 1, res.stderr
