@@ -19,7 +19,13 @@ from looker_ops.config.init import (
     relative_to_target,
     write_files,
 )
-from looker_ops.config.values import email_problem, git_url_problem, local_git_remote, staging_dir_problem
+from looker_ops.config.values import (
+    email_problem,
+    git_url_problem,
+    local_git_remote,
+    placeholder_email,
+    staging_dir_problem,
+)
 from looker_ops.errors import BadInput
 
 
@@ -115,6 +121,13 @@ def init_cmd(
         written = write_files(target, answers, force=force)
     for path in written:
         click.echo(f"wrote {path}")
+    if placeholder_email(security_email):
+        click.echo(
+            f"warning: the security team's address {security_email} is at a domain kept for examples: "
+            "nobody receives the scheduled PDFs and alerts sent there; pass --security-email (or edit "
+            f"{target / 'schedules.yaml'}) before deploying",
+            err=True,
+        )
     click.echo(_next_hint(target, answers))
 
 
@@ -135,7 +148,10 @@ def _next_hint(target: Path, answers: InitAnswers) -> str:
             f"{target / 'looker-ops.yaml'}): copy the block's lookml_project/ and dashboards/ there (or run "
             "init in a checkout of this repository, or edit those keys), then `looker-ops config check`"
         )
-    return "next: set LOOKERSDK_* and LOOKER_ATHENA_* variables, then `looker-ops deploy --dry-run`"
+    return (
+        "next: set LOOKERSDK_* and LOOKER_ATHENA_* variables, then `looker-ops config check`, "
+        "`looker-ops athena setup` (the CloudTrail tables) and `looker-ops deploy --dry-run`"
+    )
 
 
 def _has_terminal() -> bool:
@@ -257,7 +273,15 @@ class _Asker:
         self.piped = lines
 
     def _flags(self) -> str:
-        return ", ".join("--" + n.replace("_", "-") for n in self.open)
+        """The options that answer the open questions; ``--org-id`` only for an organization
+        trail (said so while the layout is still open)."""
+        flags = []
+        for n in self.open:
+            flag = "--" + n.replace("_", "-")
+            if n == "org_id" and "layout" in self.open:
+                flag += " (with --layout organization)"
+            flags.append(flag)
+        return ", ".join(flags)
 
     def __call__(
         self,

@@ -20,6 +20,7 @@ __all__ = [
     "folder_problem",
     "git_url_problem",
     "local_git_remote",
+    "placeholder_email",
     "project_name_problem",
     "staging_dir_problem",
     "timezone_problem",
@@ -91,6 +92,25 @@ def valid_email(text: str) -> bool:
 
 def email_problem(text: str) -> str | None:
     return None if valid_email(text) else f"{text!r} is not a valid e-mail address"
+
+
+# Domains kept for examples and tests (RFC 2606, RFC 6761): no mail sent there is ever read.
+_PLACEHOLDER_DOMAINS = (
+    "example.com",
+    "example.net",
+    "example.org",
+    "example",
+    "test",
+    "invalid",
+    "localhost",
+)
+
+
+def placeholder_email(text: str) -> bool:
+    """Whether an e-mail address is at a domain kept for examples (``security@example.com``):
+    valid, but nobody would receive what is sent to it."""
+    domain = text.rpartition("@")[2].strip().lower().rstrip(".")
+    return any(domain == d or domain.endswith("." + d) for d in _PLACEHOLDER_DOMAINS)
 
 
 def valid_timezone(name: str) -> bool:

@@ -218,7 +218,8 @@ def test_without_a_terminal_the_flags_to_pass_are_named(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert "Aborted!" not in result.output
     assert (
-        "pass --s3-staging-dir, --bucket, --layout, --org-id, --account-id, --security-email" in result.output
+        "pass --s3-staging-dir, --bucket, --layout, --org-id (with --layout organization), --account-id, "
+        "--security-email" in result.output
     )
     assert not (tmp_path / "looker-ops.yaml").exists()
 
@@ -322,9 +323,9 @@ def test_the_next_hint_names_the_missing_project_folder(
     (tmp_path / "dashboards").mkdir()
     result = CliRunner().invoke(main, ["init", *FLAGS])
     assert result.exit_code == 0, result.output
-    assert (
-        "next: set LOOKERSDK_* and LOOKER_ATHENA_* variables, then `looker-ops deploy --dry-run`"
-        in result.output
+    assert (  # in a checkout: the check, the tables, then the deploy, in that order
+        "next: set LOOKERSDK_* and LOOKER_ATHENA_* variables, then `looker-ops config check`, "
+        "`looker-ops athena setup` (the CloudTrail tables) and `looker-ops deploy --dry-run`" in result.output
     )
 
 
@@ -402,3 +403,30 @@ def test_the_config_init_writes_names_the_check_the_readme_names(tmp_path: Path)
     first = (tmp_path / "looker-ops.yaml").read_text().splitlines()[0]
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
     assert "`looker-ops config check`" in first and "`looker-ops config check`" in readme
+
+
+@pytest.mark.parametrize("email", ["security@example.com", "soc@team.example.org", "sec@acme.test"])
+def test_a_placeholder_security_address_is_warned_of(tmp_path: Path, email: str) -> None:
+    args = [a for a in _with("--security-email", email)]
+    result = CliRunner().invoke(main, ["init", "--dir", str(tmp_path), *args])
+    assert result.exit_code == 0, result.output
+    assert f"warning: the security team's address {email} is at a domain kept for examples" in result.stderr
+    assert "--security-email" in result.stderr
+
+
+def test_a_real_security_address_gets_no_warning(tmp_path: Path) -> None:
+    result = CliRunner().invoke(
+        main, ["init", "--dir", str(tmp_path), *_with("--security-email", "soc@acme.io")]
+    )
+    assert result.exit_code == 0, result.output
+    assert "warning" not in result.stderr
+
+
+def test_the_org_id_is_asked_for_only_with_the_organization_layout(tmp_path: Path) -> None:
+    args = [a for a in FLAGS if a not in ("--layout", "single")]
+    result = CliRunner().invoke(main, ["init", "--dir", str(tmp_path), *args], input="")
+    assert result.exit_code == 2
+    assert "pass --layout, --org-id (with --layout organization) (see" in result.stderr
+    flat = [a for a in FLAGS if a not in ("--account-id", "111111111111")]  # layout single given
+    result = CliRunner().invoke(main, ["init", "--dir", str(tmp_path), *flat], input="")
+    assert result.exit_code == 2 and "--org-id" not in result.stderr
