@@ -193,35 +193,68 @@ class DeliveryPaths:
 
 
 def delivery_paths(
-    ctx: click.Context, file: Path | None, dashboards: Path | None, project: Path | None = None
+    ctx: click.Context,
+    file: Path | None,
+    dashboards: Path | None,
+    project: Path | None = None,
+    *,
+    need_dashboards: bool = True,
 ) -> DeliveryPaths:
     """The options, else looker-ops.yaml's ``schedules:``, ``dashboards.dir`` and
     ``project.lookml_dir`` (read by the config's own reader, without its secrets: ``validate``
     runs in CI without AWS or Looker variables), else the defaults in the current folder
-    (the schedules file where it conventionally is: :func:`default_schedules_file`)."""
-    from looker_ops.config.settings import load_config
+    (the schedules file where it conventionally is: :func:`default_schedules_file`), where a
+    missing ``./dashboards`` or ``./lookml_project`` is the bundled block's, as for ``check`` and
+    ``preview`` (said on stderr). With ``need_dashboards``, a dashboards folder that does not
+    exist is BadInput naming where it was chosen: ``--dashboards``, or the config's
+    ``FILE:LINE: dashboards.dir``, in the words of ``config check``."""
+    from looker_ops.config.settings import load_config, local_folder_problem
 
     o = ctx.obj
     path = default_config(o["config"])
     if path is None or not path.is_file():
         if path is not None:
             raise BadInput(f"{path}: config file not found")
-        return DeliveryPaths(
+        found = DeliveryPaths(
             file=file or default_schedules_file(),
-            dashboards=dashboards or Path("dashboards"),
-            project=project or Path("lookml_project"),
+            dashboards=dashboards or _bundled_if_missing(Path("dashboards"), 1),
+            project=project or _bundled_if_missing(Path("lookml_project"), 0),
             looker_ini=o["looker_ini"],
             section=o["section"],
         )
-    cfg = load_config(path, uses=("schedules", "dashboards", "looker"), secrets=False)
-    return DeliveryPaths(
-        file=file or (cfg.resolve(cfg.schedules) if cfg.schedules else None),
-        dashboards=dashboards or cfg.resolve(cfg.dashboards.dir),
-        project=project or cfg.resolve(cfg.project.lookml_dir),
-        looker_ini=o["looker_ini"],
-        section=o["section"],
-        config=path,
-    )
+        origin = (
+            "--dashboards"
+            if dashboards
+            else f"{found.dashboards} (pass --dashboards, or set dashboards.dir in looker-ops.yaml)"
+        )
+    else:
+        cfg = load_config(path, uses=("schedules", "dashboards", "looker"), secrets=False)
+        found = DeliveryPaths(
+            file=file or (cfg.resolve(cfg.schedules) if cfg.schedules else None),
+            dashboards=dashboards or cfg.resolve(cfg.dashboards.dir),
+            project=project or cfg.resolve(cfg.project.lookml_dir),
+            looker_ini=o["looker_ini"],
+            section=o["section"],
+            config=path,
+        )
+        origin = "--dashboards" if dashboards else cfg.where("dashboards.dir")
+    if need_dashboards and (problem := local_folder_problem(found.dashboards)) is not None:
+        raise BadInput(f"{origin}: {problem}")
+    return found
+
+
+def _bundled_if_missing(default: Path, which: int) -> Path:
+    """``default`` (``./dashboards``, ``./lookml_project``) when it is a folder, else the bundled
+    block's (``which``: its index in :func:`looker_ops.bundled.block_dirs`), said on stderr."""
+    from looker_ops.bundled import block_dirs
+
+    if default.is_dir():
+        return default
+    bundled = block_dirs()[which]
+    if not bundled.is_dir():
+        return default
+    click.echo(f"no ./{default} here: reading the block bundled with looker-ops ({bundled})", err=True)
+    return bundled
 
 
 def _into_group_settings(ctx: click.Context, param: click.Parameter, value: Any) -> None:

@@ -31,7 +31,6 @@ from looker_ops.commands.options import (
     looker_client,
     no_schedules_file,
 )
-from looker_ops.errors import BadInput
 
 
 def _read(p: DeliveryPaths, *, require_secrets: bool = True, alerts: bool = False) -> Any:
@@ -231,12 +230,8 @@ def list_cmd(
     from looker_ops.schedules.report import list_lines
 
     p = delivery_paths(ctx, file, dashboards, project)
-    if p.file is None:  # no file: still list what is on the block's dashboards
-        if not p.dashboards.is_dir():
-            raise BadInput(f"{p.dashboards}: dashboards folder not found (pass --dashboards)")
-        spec = ScheduleSet([], dashboard_index(p.dashboards), file="")
-    else:
-        spec = _spec(p)
+    # no file: still list what is on the block's dashboards
+    spec = ScheduleSet([], dashboard_index(p.dashboards), file="") if p.file is None else _spec(p)
     with make_client(p) as client:
         rows, missing = list_schedules(client, spec)
     if json_path:
@@ -257,7 +252,7 @@ def integrations_cmd(ctx: click.Context, json_path: str | None) -> None:
     from looker_ops.schedules.report import integration_lines
 
     with JsonResult(json_path, "schedules integrations", integrations=[]) as out:
-        p = delivery_paths(ctx, None, None)
+        p = delivery_paths(ctx, None, None, need_dashboards=False)
         with make_client(p) as client:
             rows = integrations(client)
         out.doc["integrations"] = rows

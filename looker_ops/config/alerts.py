@@ -98,7 +98,7 @@ def load_alert_project(project_dir: Path, dashboards_dir: Path) -> Project:
             "pass --project or set project.lookml_dir in looker-ops.yaml)"
         )
     if not dashboards_dir.is_dir():
-        raise BadInput(f"{dashboards_dir}: dashboards folder not found (pass --dashboards)")
+        raise BadInput(f"{dashboards_dir}: dashboards folder not found")
     return load_project(project_dir, dashboard_dirs=[dashboards_dir], cache_dir=None)
 
 

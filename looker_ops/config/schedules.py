@@ -113,7 +113,7 @@ def load_schedules(
     if dashboards is None and not dashboards_dir.is_dir():
         raise BadInput(
             f"{dashboards_dir}: dashboards folder not found (the *.dashboard.lookml files the "
-            "schedules point at; pass --dashboards or set dashboards.dir in looker-ops.yaml)"
+            "schedules point at)"
         )
     index = dict(dashboards) if dashboards is not None else dashboard_index(dashboards_dir)
     return parse_schedules(

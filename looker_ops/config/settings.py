@@ -166,6 +166,14 @@ class Config:
     )
     schedules: str | None = field(default=None, metadata=_doc("schedules file applied after deploy"))
     path: Path | None = field(default=None, metadata={"internal": True})
+    # key path -> the 1-based line of its value in the file (the keys the file sets)
+    lines: dict[str, int] = field(default_factory=dict, metadata={"internal": True})
+
+    def where(self, key: str) -> str:
+        """``FILE:LINE: key`` for a key the file sets (``FILE: key`` otherwise), as messages name it."""
+        file = str(self.path or "looker-ops.yaml")
+        line = self.lines.get(key)
+        return f"{file}:{line}: {key}" if line else f"{file}: {key}"
 
     @property
     def base_dir(self) -> Path:
@@ -250,6 +258,7 @@ def load_config(
         except Stop:
             r.raise_problems()
     cfg.path = path
+    cfg.lines = dict(r.lines)
     cfg.athena = _athena(r, cfg)
     _check(r, cfg)
     if complete:

@@ -64,7 +64,7 @@ class CurrentDashboard:
 def load_local(folder: Path) -> list[LocalDashboard]:
     """Every ``*.dashboard.lookml`` of ``folder``, sorted; BadInput names the file and problem."""
     if not folder.is_dir():
-        raise BadInput(f"{folder}: dashboards folder not found (dashboards.dir)")
+        raise BadInput(f"{folder}: dashboards folder not found")
     out: list[LocalDashboard] = []
     seen: dict[str, str] = {}
     for path in sorted(folder.glob(f"*{SUFFIX}")):
