@@ -60,15 +60,35 @@ def _reads_cleanly(statement: str, dialect: str) -> bool:
     return all(t is not None and t.find(exp.Anonymous) is None for t in trees)
 
 
+# How a dialect is named to the user (sqlglot's name -> the database's own).
+DISPLAY_NAMES = {
+    "athena": "Athena",
+    "bigquery": "BigQuery",
+    "snowflake": "Snowflake",
+    "redshift": "Redshift",
+    "postgres": "PostgreSQL",
+    "databricks": "Databricks",
+    "mysql": "MySQL",
+    "tsql": "T-SQL",
+    "oracle": "Oracle",
+}
+
+
+def display_name(dialect: str) -> str:
+    """The name users know a dialect by (``bigquery`` -> ``BigQuery``)."""
+    return DISPLAY_NAMES.get(dialect, dialect.capitalize())
+
+
 def dialect_hint(
     misfits: Iterable[str], dialect: str = "athena", connections: Iterable[str] = ()
 ) -> str | None:
-    """A note for the summary when the statements ``dialect``'s rules could not read (unknown
+    """A note for the report when the statements ``dialect``'s rules could not read (unknown
     functions, syntax errors: ``misfits``) read cleanly in another dialect: the project's SQL
     is probably that one's, and ``--dialect`` was not given. None when no dialect reads at
     least half of them (and two). Of dialects that read as many, one that a name of
-    ``connections`` (the models' connections) mentions comes first."""
-    sample = sorted(set(misfits))[:HINT_SAMPLE]  # the same sample however the rules were shared
+    ``connections`` (the models' connections) mentions comes first; two are named at most."""
+    distinct = sorted(set(misfits))
+    sample = distinct[:HINT_SAMPLE]  # the same sample however the rules were shared
     if len(sample) < 2:
         return None
     scores = {d: sum(_reads_cleanly(s, d) for s in sample) for d in HINT_DIALECTS if d != dialect}
@@ -80,9 +100,11 @@ def dialect_hint(
         (d for d in HINT_DIALECTS if scores.get(d) == best),
         key=lambda d: not any(w in named for w in CONNECTION_WORDS.get(d, (d,))),
     )
-    shown = " or ".join(names[:3])
+    shown = " or ".join(display_name(d) for d in names[:2])
+    own = display_name(dialect)
+    share = f"all {best}" if best == len(sample) else f"{best} of the {len(sample)}"
+    share += " sampled" if len(distinct) > len(sample) else ""
     return (
-        f"{best} of the {len(sample)} SQL texts that are not valid {dialect.capitalize()} SQL read cleanly as "
-        f"{shown}: if the project's connection is {shown}, give --dialect {names[0]} (or check.dialect in "
-        f"looker-ops.yaml); the {dialect.capitalize()} rules then do not apply"
+        f"this project's SQL looks like {shown} ({share} SQL snippets {own} rejects parse as {shown}): "
+        f"give --dialect {names[0]} (or check.dialect in looker-ops.yaml); the {own} rules then do not apply"
     )

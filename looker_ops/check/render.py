@@ -90,9 +90,8 @@ def render_text(
     if suppressed:
         summary += f" ({suppressed} suppressed)"
     summary += f" in {_plural(files_checked, 'file')} checked"
-    if notes:
-        summary += "; " + "; ".join(notes)
     lines.append(summary)
+    lines.extend(f"note: {n}" for n in notes)  # each on its own line, after the counts
     return "\n".join(lines) + "\n"
 
 
@@ -137,8 +136,11 @@ def _gh_escape_prop(s: str) -> str:
     return _gh_escape_data(s).replace(":", "%3A").replace(",", "%2C")
 
 
-def render_github(findings: Sequence[Finding], *, display: Callable[[str | None], str | None]) -> str:
-    """GitHub workflow commands: one ``::error file=..,line=..,title=..::message`` per finding."""
+def render_github(
+    findings: Sequence[Finding], *, display: Callable[[str | None], str | None], notes: Sequence[str] = ()
+) -> str:
+    """GitHub workflow commands: one ``::error file=..,line=..,title=..::message`` per finding,
+    then one ``::notice title=looker-ops check::note`` per note (no file: shown on the run)."""
     out = []
     level = {"error": "error", "warning": "warning", "info": "notice"}
     for f in findings:
@@ -152,6 +154,7 @@ def render_github(findings: Sequence[Finding], *, display: Callable[[str | None]
         out.append(
             f"::{level[f.severity.value]} {','.join(props)}::{_gh_escape_data(f.code + ': ' + f.message)}"
         )
+    out.extend(f"::notice title={_gh_escape_prop('looker-ops check')}::{_gh_escape_data(n)}" for n in notes)
     return "\n".join(out) + ("\n" if out else "")
 
 
@@ -163,8 +166,10 @@ def md_cell(text: str) -> str:
     return t.replace("|", "\\|")
 
 
-def github_summary(findings: Sequence[Finding], *, display: Callable[[str | None], str | None]) -> str:
-    """Markdown for $GITHUB_STEP_SUMMARY."""
+def github_summary(
+    findings: Sequence[Finding], *, display: Callable[[str | None], str | None], notes: Sequence[str] = ()
+) -> str:
+    """Markdown for $GITHUB_STEP_SUMMARY: the counts, the notes, a table of the findings."""
     c = _counts(findings)
     lines = [
         "### looker-ops check",
@@ -172,6 +177,8 @@ def github_summary(findings: Sequence[Finding], *, display: Callable[[str | None
         f"{_plural(c['error'], 'error')}, {_plural(c['warning'], 'warning')}, {_plural(c['info'], 'info')}",
         "",
     ]
+    if notes:
+        lines += [*(f"- note: {md_cell(n)}" for n in notes), ""]
     if findings:
         lines += ["| severity | code | file | line | message |", "|---|---|---|---|---|"]
         for f in findings:
@@ -203,12 +210,17 @@ def junit_names(findings: Sequence[Finding], display: Callable[[str | None], str
 
 
 def render_junit(
-    findings: Sequence[Finding], *, display: Callable[[str | None], str | None], seconds: float = 0.0
+    findings: Sequence[Finding],
+    *,
+    display: Callable[[str | None], str | None],
+    seconds: float = 0.0,
+    notes: Sequence[str] = (),
 ) -> str:
     """One ``testsuite`` with a ``testcase`` per finding (``classname`` the file, ``name`` from
     :func:`junit_names`, ``file`` and ``line`` for reporters that annotate the source); an
     error is a ``failure`` (``message``, ``type`` the code), a warning or info is a passing
-    case with the finding in ``system-out``. ``tests`` and ``failures`` count them."""
+    case with the finding in ``system-out``. ``tests`` and ``failures`` count them. The notes
+    are the suite's ``properties`` (``note``, ``note.2``...) and its ``system-out``."""
     suite = ET.Element(
         "testsuite",
         name="looker-ops check",
@@ -218,6 +230,10 @@ def render_junit(
         skipped="0",
         time=f"{seconds:.3f}",
     )
+    if notes:
+        props = ET.SubElement(suite, "properties")
+        for k, n in enumerate(notes, 1):
+            ET.SubElement(props, "property", name="note" if k == 1 else f"note.{k}", value=n)
     if not findings:
         ET.SubElement(suite, "testcase", classname="looker-ops", name="check", time="0")
     for f, name in zip(findings, junit_names(findings, display), strict=True):
@@ -231,6 +247,8 @@ def render_junit(
         else:
             el = ET.SubElement(case, "system-out")
             el.text = f"{f.severity.value}: {path}:{f.line or ''}: {f.code} {f.message}"
+    if notes:
+        ET.SubElement(suite, "system-out").text = "\n".join(f"note: {n}" for n in notes)
     root = ET.Element("testsuites")
     root.append(suite)
     ET.indent(root)
@@ -243,7 +261,11 @@ def _sarif_help(r: Any) -> dict[str, str]:
     return {"text": text, "markdown": md}
 
 
-def render_sarif(findings: Sequence[Finding], *, display: Callable[[str | None], str | None]) -> str:
+def render_sarif(
+    findings: Sequence[Finding], *, display: Callable[[str | None], str | None], notes: Sequence[str] = ()
+) -> str:
+    """SARIF 2.1.0: every rule described, one result per finding; the notes are the run's
+    ``invocations[0].toolExecutionNotifications`` (level ``note``)."""
     from looker_ops.check.rules import all_rules
 
     rules = all_rules()
@@ -294,6 +316,14 @@ def render_sarif(findings: Sequence[Finding], *, display: Callable[[str | None],
                         "rules": driver_rules,
                     }
                 },
+                "invocations": [
+                    {
+                        "executionSuccessful": True,
+                        "toolExecutionNotifications": [
+                            {"level": "note", "message": {"text": n}} for n in notes
+                        ],
+                    }
+                ],
                 "results": results,
             }
         ],
@@ -318,11 +348,11 @@ def render_report(
             notes=result.notes,
         )
     if fmt == "github":
-        return render_github(findings, display=display)
+        return render_github(findings, display=display, notes=result.notes)
     if fmt == "junit":
-        return render_junit(findings, display=display, seconds=result.seconds)
+        return render_junit(findings, display=display, seconds=result.seconds, notes=result.notes)
     if fmt == "sarif":
-        return render_sarif(findings, display=display)
+        return render_sarif(findings, display=display, notes=result.notes)
     return render_text(
         findings,
         display=display,

@@ -253,11 +253,16 @@ def sql_skip_reason(ctx: CheckContext) -> str | None:
             f"--sql skipped: the project's SQL is {', '.join(other)} and the embedded engine runs Athena SQL"
         )
     if not sql_default(ctx.project):
-        return (
-            "--sql skipped: the project reads tables whose schema looker-ops does not know (only the "
-            "CloudTrail and geo-IP tables): give --data with --sql to run it on CloudTrail files"
-        )
+        return UNKNOWN_TABLES + ": give --data with --sql to run it on CloudTrail files"
     return None
+
+
+# Why --sql is skipped on a project that reads other tables than CloudTrail's (the advice to
+# give --data follows unless the project's SQL looks like another dialect's).
+UNKNOWN_TABLES = (
+    "--sql skipped: the project reads tables whose schema looker-ops does not know (only the "
+    "CloudTrail and geo-IP tables)"
+)
 
 
 def _inputs_key(
@@ -374,7 +379,9 @@ def _check_project(
     ctx.findings.extend(project.problems)
     _run_families(ctx, workers)
     conns = [m.connection or "" for m in project.models.values()]
-    if ctx.misfits and (hint := dialect_hint(ctx.misfits, "athena", conns)):
+    if not options.dialect_given and ctx.misfits and (hint := dialect_hint(ctx.misfits, "athena", conns)):
+        # the SQL is another dialect's: running it on CloudTrail files (--data) is no advice
+        ctx.notes = [UNKNOWN_TABLES if n.startswith(UNKNOWN_TABLES) else n for n in ctx.notes]
         ctx.notes.append(hint)
     _dependency_findings(ctx)
     _unparsed_findings(ctx)
@@ -457,10 +464,12 @@ def run_check(
     dialect: str = "athena",
     connections: dict[str, str] | None = None,
     dependencies: dict[str, Path] | None = None,
+    dialect_given: bool = False,
 ) -> CheckResult:
     """Check the project at ``root``. ``dialect``: the SQL dialect of its connections (sqlglot's
     names), ``connections``: a dialect per connection name; ``dependencies``: local checkouts of
-    the projects it imports (name -> folder)."""
+    the projects it imports (name -> folder). ``dialect_given``: the user chose ``dialect``
+    (``--dialect``, ``check.dialect``): no note then says the SQL looks like another dialect."""
     start = time.perf_counter()
     _check_inputs(root, data_dir, dialect, connections or {}, dependencies or {})
     entries = read_baseline(baseline) if baseline is not None else None
@@ -500,6 +509,7 @@ def run_check(
             athena=athena,
             dialect=dialect,
             connections=dict(connections or {}),
+            dialect_given=dialect_given,
         )
         ctx, use_sql = _check_project(project, options, sql, workers)
         notes.extend(ctx.notes)

@@ -164,7 +164,7 @@ def check(
         sys.exit(EXIT_OK)
     display = make_display_path(path)
     if fmt == "github":
-        _github_step_summary(result.findings, display)
+        _github_step_summary(result.findings, display, result.notes)
     code = EXIT_FINDINGS if exit_code(result.findings, fail_on) else EXIT_OK
 
     def report(fmt: str) -> str:  # the JSON report says ok and the exit code, as every command's
@@ -226,7 +226,9 @@ def _project_dirs(path: Path | None, dashboard_dirs: tuple[Path, ...]) -> tuple[
     return path, dashboard_dirs
 
 
-def _github_step_summary(findings: Sequence[Finding], display: Callable[[str | None], str | None]) -> None:
+def _github_step_summary(
+    findings: Sequence[Finding], display: Callable[[str | None], str | None], notes: Sequence[str] = ()
+) -> None:
     """Append the findings' summary table to $GITHUB_STEP_SUMMARY when it is set (a warning,
     not a failure, when it cannot be written)."""
     from looker_ops.check.render import github_summary
@@ -235,9 +237,28 @@ def _github_step_summary(findings: Sequence[Finding], display: Callable[[str | N
     if summary_path:
         try:
             with open(summary_path, "a", encoding="utf-8") as fh:
-                fh.write(github_summary(findings, display=display))
+                fh.write(github_summary(findings, display=display, notes=notes))
         except OSError as exc:
             click.echo(f"warning: cannot write GITHUB_STEP_SUMMARY: {exc.strerror}", err=True)
+
+
+def _sets_dialect(config_path: Path) -> bool:
+    """Whether looker-ops.yaml (already read and checked) writes ``check.dialect`` itself, even
+    as ``athena``: the dialect is then the user's choice, not the default."""
+    import yaml
+
+    from looker_ops.config.reader import compose, read_file
+
+    root = compose(read_file(config_path, "config file not found", "config file"), config_path)
+
+    def child(node: Any, key: str) -> Any:
+        if isinstance(node, yaml.MappingNode):
+            for k, v in node.value:
+                if isinstance(k, yaml.ScalarNode) and k.value == key:
+                    return v
+        return None
+
+    return child(child(root, "check"), "dialect") is not None
 
 
 def _dialect_settings(
@@ -245,12 +266,18 @@ def _dialect_settings(
 ) -> dict[str, Any]:
     """``dialect``, ``connections`` and ``dependencies`` for run_check, from the options over the
     ``check:`` section of looker-ops.yaml (paths there are relative to the file)."""
-    out: dict[str, Any] = {"dialect": dialect or "athena", "connections": {}, "dependencies": {}}
+    out: dict[str, Any] = {
+        "dialect": dialect or "athena",
+        "connections": {},
+        "dependencies": {},
+        "dialect_given": dialect is not None,
+    }
     if config_path is not None:
         from looker_ops.config.settings import load_config
 
         cfg = load_config(config_path, uses=("check",), secrets=False)
         out["dialect"] = dialect or cfg.check.dialect
+        out["dialect_given"] = dialect is not None or _sets_dialect(config_path)
         out["connections"] = dict(cfg.check.connections)
         out["dependencies"] = {n: cfg.resolve(p) for n, p in cfg.check.dependencies.items()}
     for item in dependencies:

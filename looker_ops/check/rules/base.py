@@ -50,6 +50,7 @@ class CheckOptions:
     athena: Any = None  # AthenaSettings: run the SQL checks on Athena instead of the embedded engine
     dialect: str = "athena"  # sqlglot dialect of the project's SQL (--dialect, check.dialect)
     connections: dict[str, str] = field(default_factory=dict)  # connection name -> dialect
+    dialect_given: bool = False  # the user chose the dialect (no "looks like another dialect" note)
 
     def dialect_of(self, connection: str | None) -> str:
         """The SQL dialect of a model's connection (the default dialect when it is not mapped)."""
