@@ -158,13 +158,12 @@ def test_an_element_with_fields_and_no_explore_points_at_the_element(tmp_path: P
     assert f.code == "REF006" and f.line == line_of(text, "- title: By country")
 
 
-def test_a_merged_query_finding_points_at_its_merged_queries_line(tmp_path: Path) -> None:
-    """The reader keeps no lines inside ``merged_queries``: its line is the nearest one known."""
+def test_a_merged_query_finding_points_at_the_querys_own_explore_line(tmp_path: Path) -> None:
     text = DASHBOARD.replace(
         "      explore: orders\n      fields: [customers", "      explore: ordres\n      fields: [customers"
     )
     (f,) = check(make_project(tmp_path, text))
-    assert f.code == "REF006" and f.line == line_of(text, "merged_queries:")
+    assert f.code == "REF006" and f.line == line_of(text, "explore: ordres")
 
 
 def test_a_dashboard_filter_points_at_its_offending_key(tmp_path: Path) -> None:
@@ -281,3 +280,47 @@ def test_set_members_and_drill_fields_point_at_their_own_line(tmp_path: Path) ->
     assert found == sorted(
         [("REF004", line_of(orders, "created_dte")), ("REF004", line_of(orders, "custmer_id]"))]
     ), found
+
+
+def test_each_bad_merged_query_has_its_own_finding_at_its_own_line(tmp_path: Path) -> None:
+    """The reader keeps no lines inside ``merged_queries``: each query's keys are found in the
+    file, so each bad query is reported once, at its own ``explore:`` / ``model:`` /
+    ``fields:`` line."""
+    text = DASHBOARD.replace(
+        "    - model: shop\n      explore: orders\n      fields: [orders.created_month",
+        "    - model: shop\n      explore: ordres\n      fields: [orders.created_month",
+    ).replace(
+        "    - model: shop\n      explore: orders\n      fields: [customers",
+        "    - model: shp\n      explore: orders\n      fields: [customers",
+    )
+    found = sorted(check(make_project(tmp_path, text)), key=lambda f: f.line or 0)
+    assert [(f.code, f.line) for f in found] == [
+        ("REF006", line_of(text, "explore: ordres")),
+        ("REF006", line_of(text, "- model: shp")),
+    ], found
+    same = DASHBOARD.replace(
+        "      explore: orders\n      fields: [", "      explore: ordres\n      fields: ["
+    )
+    assert same.count("explore: ordres") == 2
+    found = check(make_project(tmp_path, same))
+    both = [k for k, ln in enumerate(same.splitlines(), 1) if "explore: ordres" in ln]
+    assert sorted(f.line for f in found if f.code == "REF006") == both
+    fields = DASHBOARD.replace(
+        "fields: [customers.country, orders.count]\n  filters",
+        "fields: [customers.contry, orders.count]\n  filters",
+    )
+    assert fields != DASHBOARD
+    (f,) = check(make_project(tmp_path, fields))
+    assert f.code == "REF007" and f.line == line_of(fields, "customers.contry")
+
+
+def test_merged_queries_in_flow_style_stay_at_the_merged_queries_line(tmp_path: Path) -> None:
+    text = DASHBOARD.replace(
+        "    merged_queries:\n    - model: shop\n      explore: orders\n      fields: [orders.created_month, orders.count]\n"
+        "    - model: shop\n      explore: orders\n      fields: [customers.country, orders.count]\n",
+        "    merged_queries: [{model: shop, explore: ordres, fields: [orders.count]},\n"
+        "      {model: shop, explore: orders, fields: [orders.count]}]\n",
+    )
+    assert "ordres" in text
+    (f,) = check(make_project(tmp_path, text))
+    assert f.code == "REF006" and f.line == line_of(text, "merged_queries:")

@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping
 from looker_ops.check.rules.base import CheckContext, rule
 from looker_ops.check.rules.common import broken_aliases, exposed_fields, through_broken
 from looker_ops.check.rules.filter_values import BAD_FILTER_VALUE, filter_error
-from looker_ops.check.rules.lines import entry_line
+from looker_ops.check.rules.lines import entry_line, item_key_lines
 from looker_ops.findings import Severity
 from looker_ops.lookml.dashboards import make_element
 from looker_ops.lookml.filters import DASHBOARD_FILTER_KINDS
@@ -141,24 +141,35 @@ def dashboard_refs(ctx: CheckContext, project: Project, d: Dashboard) -> None:
                 where,
             )
     for el in d.elements:
-        for q in queries_of(el):
+        for q in queries_of(el, ctx, el.file or d.file):
             _element_refs(ctx, project, d, q, filter_names)
 
 
-def queries_of(el: DashboardElement) -> list[DashboardElement]:
+def queries_of(
+    el: DashboardElement, ctx: CheckContext | None = None, file: str = ""
+) -> list[DashboardElement]:
     """The queries of an element: each query of a merged-query element (with its ``listen``
-    entry; its keys at the ``merged_queries:`` line, as the reader keeps no line inside it),
-    else the element itself."""
-    queries = [q for q in el.props.get("merged_queries") or [] if isinstance(q, dict)]
+    entry), else the element itself. The reader keeps no line inside ``merged_queries``: with
+    ``ctx`` (and the element's ``file``), each query's keys are found in the file's text
+    (:func:`item_key_lines`), each query spanning its own lines; else (or when the list is
+    not one ``-`` item per query) they are at the ``merged_queries:`` line."""
+    raw = el.props.get("merged_queries") or []
+    queries = [q for q in raw if isinstance(q, dict)]
     if not queries:
         return [el]
     listens = el.props.get("listen")
     at = key_line(el.props, el.line, "merged_queries")
+    found = item_key_lines(ctx, file, at, "merged_queries", el.end_line) if ctx is not None and file else []
+    # one entry per written item, matched to the queries when every item is a query
+    own = found if len(found) == len(raw) == len(queries) else []
     out: list[DashboardElement] = []
     for i, q in enumerate(queries):
         listen = listens[i] if isinstance(listens, list) and i < len(listens) else {}
-        sub = make_element({**q, "name": el.name, "listen": listen}, el.line, el.end_line, el.file)
-        sub.props["_lines"] = {**{k: at for k in q}, "listen": key_line(el.props, at, "listen")}
+        keys = own[i] if own else {}
+        start = min(keys.values()) if keys else el.line
+        stop = min(own[i + 1].values()) - 1 if own and i + 1 < len(own) and own[i + 1] else el.end_line
+        sub = make_element({**q, "name": el.name, "listen": listen}, start, stop, el.file)
+        sub.props["_lines"] = {**{k: keys.get(k, at) for k in q}, "listen": key_line(el.props, at, "listen")}
         out.append(sub)
     return out
 

@@ -42,3 +42,55 @@ def entry_line(
             return start
     name = re.compile(rf"(?<![\w.$]){re.escape(entry)}(?![\w.])")
     return next((i for i in range(first, last + 1) if name.search(lines[i - 1])), start)
+
+
+_ITEM = re.compile(r"^(\s*)-(?:\s+|$)")
+_KEY = re.compile(r"^(\s*)(?:-\s+)?([A-Za-z_][\w]*)\s*:")
+
+
+def item_key_lines(
+    ctx: CheckContext, file: str, at: int, key: str, end: int | None = None
+) -> list[dict[str, int]]:
+    """The line of each key of each item of the block-style YAML list under ``key:`` on line
+    ``at`` (a dashboard element's ``merged_queries:``), one mapping per item, in order; up to
+    line ``end``. Empty when line ``at`` is not that key, the list is not written one item per
+    ``-`` line (a flow list ``[{...}]``) or the file cannot be read: the caller keeps the
+    key's own line."""
+    lines = _file_lines(ctx, file)
+    if not 0 < at <= len(lines):
+        return []
+    owner = _KEY.match(lines[at - 1])
+    rest = lines[at - 1].split(":", 1)[1].strip()
+    if owner is None or owner.group(2) != key or (rest and not rest.startswith("#")):
+        return []
+    base = len(owner.group(1))
+    last = min(len(lines), end if end else at + SEARCH_LINES)
+    items: list[dict[str, int]] = []
+    indent: int | None = None  # the column of the list's dashes
+    key_col: int | None = None  # the column of an item's keys
+    for i in range(at + 1, last + 1):
+        text = lines[i - 1]
+        stripped = text.strip()
+        if not stripped or stripped.startswith("#"):
+            continue
+        col = len(text) - len(text.lstrip())
+        item = _ITEM.match(text)
+        if indent is None:
+            if item is None or col < base:
+                return []
+            indent = col
+        if col < indent or (col == indent and item is None):
+            break  # the list has ended: the next key of the element
+        if item is not None and col == indent:
+            items.append({})
+            key_col = None
+        m = _KEY.match(text)
+        if m is None or not items:
+            continue
+        # a key of the item itself (the first after its dash, or one aligned with it)
+        col_key = text.index(m.group(2), len(m.group(1)))
+        if key_col is None:
+            key_col = col_key
+        if col_key == key_col:
+            items[-1].setdefault(m.group(2), i)
+    return items
