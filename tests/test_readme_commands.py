@@ -327,7 +327,9 @@ def readme_text_block_after(command: str) -> list[str]:
 
 def check_failing_pr(sb: Sandbox, r: Result) -> None:
     shown = readme_text_block_after(f"looker-ops check {SCENARIO}/bad --format github")
-    assert shown and all(line.startswith("::error file=") for line in shown)
+    assert shown and all(
+        line.startswith(("::error file=", "::notice title=looker-ops check::")) for line in shown
+    )
     # The README shows exactly what check prints: every line, in order.
     assert shown == [line for line in r.stdout.splitlines() if line.startswith("::")]
 
