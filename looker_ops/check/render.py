@@ -1,9 +1,9 @@
 """Renderers of check findings: text, json, github, junit, sarif.
 
 Every renderer takes the findings (already filtered by exemptions) plus a little context and
-returns text. ``display_path`` turns a finding's file (relative to the project root) into the
-path shown to the user (relative to the current directory), so GitHub annotations land on the
-right file of the pull request.
+returns text. ``make_display_path`` turns a finding's file (relative to the project root) into the
+path shown to the user (relative to the current directory inside it, so GitHub annotations land
+on the right file of the pull request; else under the project root as given, or absolute).
 
 JSON schema (``--format json``, version 1)::
 
@@ -12,7 +12,8 @@ JSON schema (``--format json``, version 1)::
      "findings": [{"code", "severity", "message", "file", "line", "where", "path"}],
      "suppressed": [{"code", "severity", "message", "file", "line", "where", "path", "by", "reason"}]}
 
-``file`` is relative to the project root, ``path`` to the current directory; ``line`` and
+``file`` is relative to the project root, ``path`` is as every format shows it (see
+:func:`make_display_path`); ``line`` and
 ``file`` may be null; ``where`` names the LookML object (``view:x/dimension:y``).
 """
 
@@ -35,7 +36,21 @@ FORMATS = ("text", "json", "github", "junit", "sarif")
 
 
 def make_display_path(root: Path) -> Callable[[str | None], str | None]:
-    base = Path(os.path.relpath(root.resolve(), Path.cwd().resolve()))
+    """How a finding's file (relative to the project ``root``, as given on the command line)
+    is shown, the same in every format (text, json ``path``, github, junit, sarif):
+
+    - inside the current folder: relative to it (``lookml_project/views/x.view.lkml``), which
+      is what GitHub annotations need when the check runs from the repository's root, as a
+      workflow does;
+    - outside it: under the root as it was given (``../shop/views/x.view.lkml``,
+      ``/tmp/real/views/x.view.lkml``), or the absolute path when that is shorter, never a
+      path climbing from the current folder to the filesystem's root;
+    - a dependency's file keeps its LookML name (``//name/path``); a file outside the project
+      (a ``--data`` log file) is shown as it is, relative to the current folder when inside it.
+    """
+    cwd = Path.cwd().resolve()
+    given = Path(os.path.normpath(root))
+    absolute_root = root.resolve()
 
     def display(file: str | None) -> str | None:
         if file is None:
@@ -44,11 +59,12 @@ def make_display_path(root: Path) -> Callable[[str | None], str | None]:
             return file
         p = Path(file)
         if p.is_absolute():  # a file outside the project (a --data log file): where it is
-            cwd = Path.cwd().resolve()
             return p.relative_to(cwd).as_posix() if p.is_relative_to(cwd) else p.as_posix()
-        if str(base) == ".":
-            return p.as_posix()
-        return Path(os.path.normpath(base / p)).as_posix()
+        full = Path(os.path.normpath(absolute_root / p))
+        if full.is_relative_to(cwd):
+            return full.relative_to(cwd).as_posix()
+        as_given = Path(os.path.normpath(given / p)).as_posix()
+        return min(as_given, full.as_posix(), key=len)
 
     return display
 
