@@ -6,14 +6,14 @@ from dataclasses import asdict
 
 import click
 
-from looker_ops.commands.jsonout import JsonResult, json_option, write_json
+from looker_ops.commands.jsonout import JsonResult, json_option, masked, write_json
 from looker_ops.looker.client import Identity, LookerClient
 from looker_ops.looker.settings import client_settings
 
 
 def _identity(looker_ini: str | None, section: str | None) -> Identity:
     def progress(line: str) -> None:  # retries on stderr: an unreachable Looker never looks like a hang
-        click.echo(line, err=True)
+        click.echo(masked(line), err=True)
 
     with LookerClient(client_settings(looker_ini=looker_ini, section=section), on_retry=progress) as client:
         return client.whoami()

@@ -20,7 +20,7 @@ from typing import Any
 
 import click
 
-from looker_ops.commands.jsonout import JsonResult, json_option, write_json
+from looker_ops.commands.jsonout import JsonResult, json_option, masked, write_json
 from looker_ops.commands.options import (
     DeliveryPaths,
     config_option,
@@ -55,7 +55,7 @@ def make_client(p: DeliveryPaths) -> Any:
     """The Looker client of the online schedules commands; its retries are reported on stderr."""
 
     def progress(line: str) -> None:  # retries on stderr: a slow Looker never looks like a hang
-        click.echo(line, err=True)
+        click.echo(masked(line), err=True)
 
     return looker_client(p.config, p.looker_ini, p.section, on_retry=progress)
 

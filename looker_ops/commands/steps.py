@@ -65,8 +65,10 @@ def resend_option(fn: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def progress(line: str) -> None:
-    """A progress line: stderr, so stdout holds the summary (or JSON) alone."""
-    click.echo(line, err=True)
+    """A progress line (secrets masked): stderr, so stdout holds the summary (or JSON) alone."""
+    from looker_ops.commands.jsonout import masked
+
+    click.echo(masked(line), err=True)
 
 
 def make_client(cfg: Config) -> Any:

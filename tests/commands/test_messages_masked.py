@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from looker_ops.cli import main
@@ -90,3 +91,11 @@ def test_an_error_echoing_a_secret_env_value_is_masked_on_stderr(tmp_path: Path)
     assert res.exit_code == 2, res.output
     assert "LOOKERSDK_TIMEOUT" in res.stderr
     _no_secret(res.output, "pastedsecret42")
+
+
+def test_deploy_progress_lines_are_masked(capsys: pytest.CaptureFixture[str]) -> None:
+    from looker_ops.commands.steps import progress
+
+    progress(f"      pushed to https://bot:{TOKEN}@github.com/o/r.git")
+    err = capsys.readouterr().err
+    assert TOKEN not in err and f"https://{MASK}@github.com/o/r.git" in err
