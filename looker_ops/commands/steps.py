@@ -19,12 +19,13 @@ import click
 
 from looker_ops import clock
 from looker_ops.commands.options import config_option
+from looker_ops.commands.outpaths import cannot_write
 from looker_ops.config.settings import Config
 from looker_ops.deploy.context import GIT_ONLY_STEPS, Options
 from looker_ops.deploy.pipeline import Deployer, check_config
 from looker_ops.deploy.preflight import read_config
 from looker_ops.deploy.report import Report, append_job_summary, summary_lines
-from looker_ops.errors import LookerOpsError
+from looker_ops.errors import BadInput, LookerOpsError
 
 CONFIG_HELP = "the looker-ops.yaml to read"
 
@@ -95,6 +96,8 @@ def run_steps(
     Steps that need only git (:data:`~looker_ops.deploy.context.GIT_ONLY_STEPS`) run without
     a Looker client: no Looker settings are read for them."""
     started_at = clock.now().isoformat(timespec="seconds")
+    if json_path is not None and str(json_path) != "-":
+        _check_report_path(Path(json_path))  # before any step: the report must have a place
     try:
         # Every problem at once: the config's, the steps', the Looker settings' (LOOKERSDK_*).
         cfg, earlier = read_config(config_path, steps)
@@ -122,6 +125,19 @@ def run_steps(
             close()
 
 
+def _check_report_path(path: Path) -> None:
+    """``--json PATH`` of a run: its folder exists (made if need be) and can be written, and PATH
+    is no folder; else BadInput naming the option and the path, before anything is done."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise cannot_write("--json", path, exc) from None
+    if path.is_dir():
+        raise BadInput(f"--json {path}: is a folder (give a file path)")
+    if not os.access(path.parent, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
+        raise BadInput(f"--json {path}: cannot write: permission denied")
+
+
 def _finish(report: Report, json_path: Path | None, client: Any) -> None:
     """On every exit: the JSON report, the GitHub job summary and the summary on stdout (what
     was done, where it stopped, what was undone), secrets masked."""
@@ -136,7 +152,13 @@ def _finish(report: Report, json_path: Path | None, client: Any) -> None:
     if to_stdout:
         click.echo(json.dumps(report.as_dict(), indent=2))
     elif json_path is not None:
-        report.write(json_path)
+        try:
+            report.write(Path(json_path))
+        except OSError as exc:
+            failure = cannot_write("--json", json_path, exc)
+            if report.status == "ok":
+                raise failure from None
+            progress(f"error: {failure.message}")  # the run's own error follows
     target = os.environ.get("GITHUB_STEP_SUMMARY")
     if target:
         warning = append_job_summary(report, target, redact)

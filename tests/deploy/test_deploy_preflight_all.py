@@ -60,3 +60,15 @@ def test_the_help_names_every_step_of_the_run() -> None:
         in text
     )
     assert "alerts" in text
+
+
+def test_a_report_path_that_cannot_be_written_stops_the_run_before_any_call(
+    block: Block, looker_env: FakeLooker
+) -> None:
+    (block.root / "a-file").write_text("x", encoding="utf-8")
+    target = block.root / "a-file" / "report.json"
+    res = CliRunner().invoke(main, ["deploy", "-c", str(block.config_path), "--json", str(target)])
+    assert res.exit_code == 2, res.output
+    assert "internal error" not in res.output
+    assert res.stderr.count(f"--json {target}: cannot write") == 1, res.stderr
+    assert looker_env.calls == [] and block.remote.branches() == []
