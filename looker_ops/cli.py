@@ -119,8 +119,9 @@ class _Group(click.Group):
             write_failure(exc)  # the JSON error envelope, where the command's JSON goes
             sys.exit(exc.exit_code)
         except click.exceptions.UsageError as exc:
-            from looker_ops.commands.jsonout import write_usage_failure
+            from looker_ops.commands.jsonout import masked, write_usage_failure
 
+            exc.message = masked(exc.message)  # a value typed with a token in it is masked too
             write_usage_failure(exc)  # click prints its message on stderr, exit code 2
             raise
         except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):

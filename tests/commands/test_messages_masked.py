@@ -99,3 +99,10 @@ def test_deploy_progress_lines_are_masked(capsys: pytest.CaptureFixture[str]) ->
     progress(f"      pushed to https://bot:{TOKEN}@github.com/o/r.git")
     err = capsys.readouterr().err
     assert TOKEN not in err and f"https://{MASK}@github.com/o/r.git" in err
+
+
+def test_a_usage_error_echoing_a_value_masks_its_credentials() -> None:
+    res = CliRunner().invoke(main, ["check", "--format", f"https://bot:{TOKEN}@github.com/o/r.git"])
+    assert res.exit_code == 2
+    assert "--format" in res.stderr
+    _no_secret(res.output, TOKEN)
