@@ -121,7 +121,7 @@ class _Group(click.Group):
         except click.exceptions.UsageError as exc:
             from looker_ops.commands.jsonout import masked, write_usage_failure
 
-            exc.message = masked(exc.message)  # a value typed with a token in it is masked too
+            exc.__dict__["message"] = masked(exc.message)  # a value typed with a token in it is masked too
             write_usage_failure(exc)  # click prints its message on stderr, exit code 2
             raise
         except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
