@@ -90,13 +90,18 @@ _SECRET_NAME_PARTS = frozenset(
 )
 
 
+# Shorter values of such variables are flags or placeholders (``true``, ``none``), not secrets:
+# masking them would blank ordinary words of every message.
+_MIN_ENV_SECRET_LEN = 8
+
+
 def secret_env_values(environ: Mapping[str, str]) -> list[str]:
     """The values of the variables of ``environ`` whose name says they hold a secret (a part
-    such as SECRET, TOKEN or PASSWORD), long enough to be masked."""
+    such as SECRET, TOKEN or PASSWORD), of 8 characters or more."""
     out = []
     for name, value in environ.items():
         parts = set(name.upper().split("_"))
-        if parts & _SECRET_NAME_PARTS and len(value.strip()) >= _MIN_SECRET_LEN:
+        if parts & _SECRET_NAME_PARTS and len(value.strip()) >= _MIN_ENV_SECRET_LEN:
             out.append(value.strip())
     return out
 

@@ -73,10 +73,15 @@ def test_init_echoes_a_piped_git_remote_answer_masked(tmp_path: Path) -> None:
 
 
 def test_the_value_of_a_secret_environment_variable_is_masked_wherever_it_appears() -> None:
-    environ = {"LOOKERSDK_CLIENT_SECRET": "abcdef123", "AWS_SESSION_TOKEN": "tok-999-xyz", "HOME": "/root"}
+    environ = {
+        "LOOKERSDK_CLIENT_SECRET": "abcdef123",
+        "AWS_SESSION_TOKEN": "tok-999-xyz",
+        "HOME": "/root",
+        "SKIP_TOKEN_CHECK": "true",  # a flag, not a secret: "true" stays readable
+    }
     assert sorted(secret_env_values(environ)) == ["abcdef123", "tok-999-xyz"]
-    text = mask_message("login with abcdef123 and tok-999-xyz from /root", environ)
-    assert text == f"login with {MASK} and {MASK} from /root"
+    text = mask_message("login with abcdef123 and tok-999-xyz from /root: true", environ)
+    assert text == f"login with {MASK} and {MASK} from /root: true"
 
 
 def test_an_error_echoing_a_secret_env_value_is_masked_on_stderr(tmp_path: Path) -> None:
