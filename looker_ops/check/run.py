@@ -345,8 +345,11 @@ def _unique(findings: list[Finding]) -> list[Finding]:
     return unique
 
 
-def _store_result(store: Any, inputs: str, root: Path, project: Project, unique: list[Finding]) -> None:
-    """Keep this result (and only the latest one per project root) in the result cache."""
+def _store_result(
+    store: Any, inputs: str, root: Path, project: Project, unique: list[Finding], notes: list[str]
+) -> None:
+    """Keep this result, its notes too (and only the latest one per project root), in the
+    result cache."""
     store.data = {
         k: v
         for k, v in store.data.items()
@@ -360,6 +363,7 @@ def _store_result(store: Any, inputs: str, root: Path, project: Project, unique:
             "files": project.files,
             "exemptions": project.exemptions,
             "findings": unique,
+            "notes": notes,
         },
     )
     store.save()
@@ -481,7 +485,7 @@ def run_check(
     # gives the same findings; exemptions and the baseline are applied afterwards.
     digests: dict[Path, tuple[bytes, int]] = {}
     cacheable = cdir is not None and sql is not True and data_dir is None and athena is None
-    dialects = f"{dialect}|{sorted((connections or {}).items())}"
+    dialects = f"{dialect}|{sorted((connections or {}).items())}|{dialect_given}"
     store = ResultCache(cdir, "check-results") if cacheable else None
     # A project never checked here cannot be in the result cache: its files are then hashed
     # as they are parsed, in parallel, instead of all before (the key is made after the check).
@@ -497,6 +501,7 @@ def run_check(
         project, unique = _cached_result(root, hit)
         use_sql = False
         notes.append("unchanged since the last check: results from the cache")
+        notes.extend(n for n in hit.get("notes") or [] if isinstance(n, str))  # what the check said
     else:
         names = [dialect, *(connections or {}).values()]
         project = _load(root, dashboard_dirs, cache_dir, workers, dependencies, names, digests)
@@ -517,7 +522,7 @@ def run_check(
         if store is not None and not use_sql:
             if inputs is None:
                 inputs = _inputs_key(root, dashboard_dirs, sql, data_dir, dialects, dependencies, digests)
-            _store_result(store, inputs, root, project, unique)
+            _store_result(store, inputs, root, project, unique, list(ctx.notes))
     active, suppressed = apply_exemptions(unique, project.exemptions, baseline, entries)
     return CheckResult(
         project=project,

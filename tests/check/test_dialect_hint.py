@@ -159,3 +159,18 @@ def test_github_junit_and_sarif_carry_the_notes(tmp_path: Path) -> None:
     texts = [n["message"]["text"] for n in invocation["toolExecutionNotifications"]]
     assert len(texts) == 2 and "looks like BigQuery" in texts[1]
     assert {n["level"] for n in invocation["toolExecutionNotifications"]} == {"note"}
+
+
+def test_a_cached_result_says_the_same_notes(tmp_path: Path) -> None:
+    """An unchanged project answered from the result cache says what the check said (the
+    dialect note, why --sql was skipped) after 'unchanged since the last check'; a dialect
+    the user then chooses is another result."""
+    root = bigquery_project(tmp_path / "p")
+    cache = tmp_path / "cache"
+    first = run_check(root, cache_dir=cache, workers=1)
+    second = run_check(root, cache_dir=cache, workers=1)
+    assert second.from_cache and not first.from_cache
+    assert second.notes == ["unchanged since the last check: results from the cache", *first.notes]
+    assert any("looks like BigQuery" in n for n in second.notes)
+    chosen = run_check(root, cache_dir=cache, workers=1, dialect_given=True)
+    assert not chosen.from_cache and not [n for n in chosen.notes if "looks like" in n]
