@@ -22,6 +22,7 @@ from a result cache: then ``CheckResult.project`` is a light stand-in holding on
 
 from __future__ import annotations
 
+import functools
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -273,11 +274,12 @@ def _inputs_key(
     dialects: str = "",
     dependencies: dict[str, Path] | None = None,
     digests: dict[Path, tuple[bytes, int]] | None = None,
+    listed: list[tuple[str, Path]] | None = None,
 ) -> str:
     """A hash of everything a check without SQL depends on: every input file's path and content,
     the options and the versions of looker-ops, lkml and sqlglot. ``digests``: content hashes
     already known (the parse's), and it receives those of the files read here (the parse then
-    need not read them again)."""
+    need not read them again). ``listed``: :func:`input_files` of the project, when known."""
     import hashlib
 
     from looker_ops import __version__
@@ -288,7 +290,7 @@ def _inputs_key(
         f"{RESULT_FORMAT}|{__version__}|{dist_version('lkml')}|{dist_version('sqlglot')}|{sql}|{data_dir}|{dialects}".encode()
     )
     h.update(str(root.resolve()).encode())
-    for rel, path in input_files(root, dashboard_dirs, dependencies):
+    for rel, path in listed or input_files(root, dashboard_dirs, dependencies):
         try:
             digest, size = digests[path] if digests is not None and path in digests else file_digest(path)
         except OSError:
@@ -297,11 +299,21 @@ def _inputs_key(
             if digests is not None:
                 digests[path] = (digest, size)
         h.update(rel.encode() + b"\0" + digest)
-    # the code of the rules themselves (an edited rule must not reuse old results)
+    h.update(_code_digest())
+    return h.hexdigest()
+
+
+@functools.cache
+def _code_digest() -> bytes:
+    """The hash of the code of the rules and the loader (an edited rule must not reuse old
+    results), once per process (a cold check computes it while the files are parsed)."""
+    import hashlib
+
+    h = hashlib.sha256()
     pkg = Path(__file__).resolve().parents[1]
     for src in [*sorted((pkg / "check").rglob("*.py")), *sorted((pkg / "lookml").rglob("*.py"))]:
         h.update(src.name.encode() + hashlib.sha256(src.read_bytes()).digest())
-    return h.hexdigest()
+    return h.digest()
 
 
 def _use_sql(
@@ -343,6 +355,12 @@ def _unique(findings: list[Finding]) -> list[Finding]:
             unique.append(f)
     unique.sort(key=Finding.report_key)
     return unique
+
+
+def _checked_before(store: Any, root: Path) -> bool:
+    """Whether the result cache holds a result of the project at ``root`` (of any version)."""
+    top = str(root.resolve())
+    return any(isinstance(v, dict) and v.get("root") == top for v in store.data.values())
 
 
 def _store_result(
@@ -431,18 +449,27 @@ def _load(
     dependencies: dict[str, Path] | None,
     dialects: Iterable[str] = (),
     digests: dict[Path, tuple[bytes, int]] | None = None,
+    listed: list[tuple[str, Path]] | None = None,
 ) -> Project:
-    """The project at ``root``; BadInput when the folder holds no LookML."""
+    """The project at ``root``; BadInput when the folder holds no LookML. ``listed`` receives
+    the project's input files (:func:`input_files`), listed while the files are parsed."""
     from looker_ops.lookml.loader import load_project
 
     names = list(dialects)
+
+    def meanwhile() -> None:  # while the files are parsed: what the check needs next
+        preload_rules(names)
+        _code_digest()
+        if listed is not None:
+            listed.extend(input_files(root, dashboard_dirs, dependencies))
+
     project = load_project(
         root,
         dashboard_dirs=dashboard_dirs,
         cache_dir=cache_dir,
         workers=workers,
         dependencies=dependencies,
-        meanwhile=lambda: preload_rules(names),
+        meanwhile=meanwhile,
         digests=digests,
     )
     if not project.files:
@@ -481,19 +508,16 @@ def run_check(
 
     rules_cache = default_cache_dir(root) if cache_dir is DEFAULT_CACHE else cache_dir
     cdir = rules_cache if isinstance(rules_cache, Path) else None
-    # Whole-result cache: an unchanged project (same files, same tool) checked without SQL
-    # gives the same findings; exemptions and the baseline are applied afterwards.
-    digests: dict[Path, tuple[bytes, int]] = {}
+    digests: dict[Path, tuple[bytes, int]] = {}  # content hashes, for the caches' keys
     cacheable = cdir is not None and sql is not True and data_dir is None and athena is None
     dialects = f"{dialect}|{sorted((connections or {}).items())}|{dialect_given}"
     store = ResultCache(cdir, "check-results") if cacheable else None
-    # A project never checked here cannot be in the result cache: its files are then hashed
-    # as they are parsed, in parallel, instead of all before (the key is made after the check).
-    seen = store is not None and any(
-        isinstance(v, dict) and v.get("root") == str(root.resolve()) for v in store.data.values()
-    )
+    # Whole-result cache (exemptions and the baseline are applied afterwards). A project never
+    # checked here is hashed as it is parsed, in parallel: its key is made after the check.
     inputs = (
-        _inputs_key(root, dashboard_dirs, sql, data_dir, dialects, dependencies, digests) if seen else None
+        _inputs_key(root, dashboard_dirs, sql, data_dir, dialects, dependencies, digests)
+        if store is not None and _checked_before(store, root)
+        else None
     )
     hit = store.get(inputs) if store is not None and inputs is not None else None
     notes: list[str] = []
@@ -504,7 +528,8 @@ def run_check(
         notes.extend(n for n in hit.get("notes") or [] if isinstance(n, str))  # what the check said
     else:
         names = [dialect, *(connections or {}).values()]
-        project = _load(root, dashboard_dirs, cache_dir, workers, dependencies, names, digests)
+        listed: list[tuple[str, Path]] = []
+        project = _load(root, dashboard_dirs, cache_dir, workers, dependencies, names, digests, listed)
         from looker_ops.check.rules import CheckOptions
 
         options = CheckOptions(
@@ -521,7 +546,9 @@ def run_check(
         unique = _unique(ctx.findings)
         if store is not None and not use_sql:
             if inputs is None:
-                inputs = _inputs_key(root, dashboard_dirs, sql, data_dir, dialects, dependencies, digests)
+                inputs = _inputs_key(
+                    root, dashboard_dirs, sql, data_dir, dialects, dependencies, digests, listed
+                )
             _store_result(store, inputs, root, project, unique, list(ctx.notes))
     active, suppressed = apply_exemptions(unique, project.exemptions, baseline, entries)
     return CheckResult(
