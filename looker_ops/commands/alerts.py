@@ -35,6 +35,7 @@ from looker_ops.commands.options import (
     log_files_found,
     looker_client,
     no_schedules_file,
+    no_secrets_option,
 )
 from looker_ops.errors import EXIT_FINDINGS, BadInput
 
@@ -91,9 +92,7 @@ def _row(a: Any) -> dict[str, Any]:
 @alerts.command("validate")
 @group_settings
 @delivery_options(" holding `alerts:`")
-@click.option(
-    "--no-secrets", is_flag=True, help="Accept unset variables of secret parameters (pull-request CI)."
-)
+@no_secrets_option
 @json_option("the result (each alert, or each problem with its file, line and key)")
 @click.pass_context
 def validate_cmd(

@@ -94,6 +94,13 @@ project_option = click.option(
 )
 
 
+no_secrets_option = click.option(
+    "--no-secrets",
+    is_flag=True,
+    help="Accept unset variables of secret parameters (pull-request CI without the secrets).",
+)
+
+
 def delivery_options(holding: str = "") -> Callable[[F], F]:
     """``--file``, ``--dashboards`` and ``--project`` of the schedules and alerts commands (the
     values reach the command as ``file``, ``dashboards`` and ``project``; :func:`delivery_paths`

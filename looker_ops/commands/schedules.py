@@ -30,6 +30,7 @@ from looker_ops.commands.options import (
     group_settings,
     looker_client,
     no_schedules_file,
+    no_secrets_option,
 )
 
 
@@ -103,11 +104,7 @@ def _row(s: Any) -> dict[str, Any]:
 @schedules.command("validate")
 @group_settings
 @delivery_options()
-@click.option(
-    "--no-secrets",
-    is_flag=True,
-    help="Accept unset variables of secret parameters (pull-request CI without the secrets).",
-)
+@no_secrets_option
 @json_option("the result (each schedule, or each problem with its file, line and key)")
 @click.pass_context
 def validate_cmd(
